@@ -1,0 +1,121 @@
+// Money as integers in minor units (cents) plus an ISO 4217 currency, in the spirit of dinero.js:
+// every amount is a safe integer, arithmetic refuses mixed currencies, rounding happens once and
+// explicitly (see percentOf), and allocation never loses or invents a cent.
+
+export type Currency = string; // ISO 4217 alpha code, e.g. "EUR"
+
+export type Money = { readonly amount: number; readonly currency: Currency };
+
+export class MoneyError extends Error {
+  constructor(
+    readonly reason: 'currency_mismatch' | 'not_integer' | 'bad_currency' | 'bad_ratio',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MoneyError';
+  }
+}
+
+const CURRENCY = /^[A-Z]{3}$/;
+
+export function isCurrency(value: string): boolean {
+  return CURRENCY.test(value);
+}
+
+export function assertMinorUnits(amount: number): void {
+  if (!Number.isSafeInteger(amount)) throw new MoneyError('not_integer', `amount must be a safe integer of minor units, got ${amount}`);
+}
+
+export function money(amount: number, currency: Currency): Money {
+  assertMinorUnits(amount);
+  if (!isCurrency(currency)) throw new MoneyError('bad_currency', `currency must be an ISO 4217 code, got "${currency}"`);
+  return { amount, currency };
+}
+
+function sameCurrency(a: Money, b: Money): void {
+  if (a.currency !== b.currency) throw new MoneyError('currency_mismatch', `cannot combine ${a.currency} with ${b.currency}`);
+}
+
+export function add(a: Money, b: Money): Money {
+  sameCurrency(a, b);
+  return money(a.amount + b.amount, a.currency);
+}
+
+export function subtract(a: Money, b: Money): Money {
+  sameCurrency(a, b);
+  return money(a.amount - b.amount, a.currency);
+}
+
+export function multiply(a: Money, factor: number): Money {
+  if (!Number.isSafeInteger(factor)) throw new MoneyError('not_integer', `multiply by whole quantities only, got ${factor}`);
+  return money(a.amount * factor, a.currency);
+}
+
+export function sum(items: readonly Money[], currency: Currency): Money {
+  return items.reduce((acc, m) => add(acc, m), money(0, currency));
+}
+
+export function minMoney(a: Money, b: Money): Money {
+  sameCurrency(a, b);
+  return a.amount <= b.amount ? a : b;
+}
+
+/**
+ * Divide with the project's one rounding rule: round half up (towards +∞). Integers only, so no
+ * floating-point error creeps in. Works for negative numerators too (−2.5 → −2).
+ */
+export function divideRoundHalfUp(numerator: number, denominator: number): number {
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator <= 0) {
+    throw new MoneyError('bad_ratio', `divideRoundHalfUp needs integers and a positive denominator, got ${numerator}/${denominator}`);
+  }
+  return Math.floor((2 * numerator + denominator) / (2 * denominator));
+}
+
+/** Percentages carry at most two decimals (12.5 % → 1250 basis points) so the maths stays integer. */
+export function percentToBasisPoints(percent: number): number {
+  const bp = Math.round(percent * 100);
+  if (Math.abs(bp - percent * 100) > 1e-6) throw new MoneyError('bad_ratio', `percent may have at most two decimals, got ${percent}`);
+  return bp;
+}
+
+/** `percent` of an amount in minor units, rounded once, half up. */
+export function percentOf(amount: number, percent: number): number {
+  assertMinorUnits(amount);
+  return divideRoundHalfUp(amount * percentToBasisPoints(percent), 10_000);
+}
+
+/**
+ * Split `total` over `weights` in proportion, largest-remainder method: the parts always sum to
+ * exactly `total`; no part gets more than its weight when total ≤ sum(weights) (used for discounts,
+ * where a line must never be discounted below zero). Ties go to the earlier weight, so the result is
+ * deterministic — the till and HQ allocate identically.
+ */
+export function allocate(total: number, weights: readonly number[]): number[] {
+  assertMinorUnits(total);
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new MoneyError('bad_ratio', 'weights must be non-negative integers');
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+  if (weights.length === 0) {
+    if (total !== 0) throw new MoneyError('bad_ratio', 'cannot allocate a non-zero amount over no weights');
+    return [];
+  }
+  if (weightSum === 0) {
+    // Nothing to weigh by: spread evenly, remainder to the first parts.
+    return allocate(total, weights.map(() => 1));
+  }
+  const sign = total < 0 ? -1 : 1;
+  const abs = Math.abs(total);
+  // BigInt keeps abs × weight exact even for large tickets.
+  const parts = weights.map((w) => {
+    const exact = BigInt(abs) * BigInt(w);
+    return { floor: Number(exact / BigInt(weightSum)), remainder: Number(exact % BigInt(weightSum)) };
+  });
+  let left = abs - parts.reduce((a, p) => a + p.floor, 0);
+  const order = parts.map((_, i) => i).sort((a, b) => parts[b]!.remainder - parts[a]!.remainder || a - b);
+  const result = parts.map((p) => p.floor);
+  for (const i of order) {
+    if (left === 0) break;
+    result[i]! += 1;
+    left -= 1;
+  }
+  return result.map((v) => v * sign);
+}

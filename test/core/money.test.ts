@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { add, allocate, divideRoundHalfUp, money, MoneyError, multiply, percentOf, subtract, sum } from '../../core/money';
+
+describe('money', () => {
+  it('adds and subtracts in one currency', () => {
+    expect(add(money(150, 'EUR'), money(250, 'EUR'))).toEqual({ amount: 400, currency: 'EUR' });
+    expect(subtract(money(150, 'EUR'), money(250, 'EUR'))).toEqual({ amount: -100, currency: 'EUR' });
+    expect(multiply(money(199, 'EUR'), 3).amount).toBe(597);
+    expect(sum([money(1, 'USD'), money(2, 'USD')], 'USD').amount).toBe(3);
+  });
+
+  it('refuses mixed currencies, fractions of a cent and bad currency codes', () => {
+    expect(() => add(money(1, 'EUR'), money(1, 'USD'))).toThrow(MoneyError);
+    expect(() => money(1.5, 'EUR')).toThrow(/safe integer/);
+    expect(() => money(1, 'euro')).toThrow(/ISO 4217/);
+    expect(() => multiply(money(1, 'EUR'), 0.5)).toThrow(/whole quantities/);
+  });
+
+  it.each([
+    [1000, 10, 100],
+    [999, 10, 100], // 99.9 → 100
+    [995, 10, 100], // 99.5 → 100 (half up)
+    [994, 10, 99], // 99.4 → 99
+    [1, 50, 1], // 0.5 → 1
+    [333, 12.5, 42], // 41.625 → 42
+    [0, 30, 0],
+  ])('percentOf(%i, %d %%) = %i with round half up', (amount, percent, expected) => {
+    expect(percentOf(amount, percent)).toBe(expected);
+  });
+
+  it('refuses percentages with more than two decimals', () => {
+    expect(() => percentOf(100, 12.345)).toThrow(/two decimals/);
+  });
+
+  it('rounds half up for negative numerators too', () => {
+    expect(divideRoundHalfUp(-5, 2)).toBe(-2);
+    expect(divideRoundHalfUp(5, 2)).toBe(3);
+    expect(() => divideRoundHalfUp(1, 0)).toThrow(MoneyError);
+  });
+
+  it.each([
+    [100, [1, 1, 1], [34, 33, 33]],
+    [5, [300, 200, 100], [2, 2, 1]],
+    [-100, [1, 1, 1], [-34, -33, -33]],
+    [10, [0, 5, 0], [0, 10, 0]],
+    [7, [0, 0], [4, 3]],
+    [0, [], []],
+  ])('allocate(%i, %j) = %j', (total, weights, expected) => {
+    expect(allocate(total, weights)).toEqual(expected);
+  });
+
+  it('property: allocation sums exactly and never exceeds a weight when the total fits', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 40 }), fc.nat(), (weights, seed) => {
+        const weightSum = weights.reduce((a, b) => a + b, 0);
+        const total = weightSum === 0 ? 0 : seed % (weightSum + 1);
+        const parts = allocate(total, weights);
+        expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+        parts.forEach((p, i) => {
+          expect(p).toBeGreaterThanOrEqual(0);
+          expect(p).toBeLessThanOrEqual(weights[i]!);
+        });
+      }),
+    );
+  });
+
+  it('property: allocation of any integer over any weights sums exactly', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 1, maxLength: 20 }), (total, weights) => {
+        expect(allocate(total, weights).reduce((a, b) => a + b, 0)).toBe(total);
+      }),
+    );
+  });
+});
