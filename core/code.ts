@@ -1,0 +1,62 @@
+// Voucher codes: how a scanned or typed code is normalised, which codes are well-formed, and how
+// new codes are generated. The same functions run at the till and at HQ.
+
+export const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+export const GENERATED_LENGTH = { min: 4, max: 8, default: 8 } as const;
+
+/** Custom or imported codes: 4..32 of [A-Z0-9-] (contract). */
+export const CODE_PATTERN = /^[A-Z0-9-]{4,32}$/;
+const GENERATED_PATTERN = /^[A-Z0-9]{4,8}$/;
+
+// AIM symbology identifiers a scanner may put in front of the data: "]" + code letter + modifier
+// digit, e.g. "]C1" (GS1-128), "]Q3" (QR), "]E0" (EAN-13), "]d2" (DataMatrix).
+const AIM_PREFIX = /^\][A-Za-z][0-9A-Za-z]/;
+
+/**
+ * Trim, strip an AIM symbology prefix and upper-case. Idempotent: normalising twice changes nothing.
+ * Internal whitespace is kept (and then fails the format check) rather than silently glued together,
+ * so "ABCD 1234" is not mistaken for a different code "ABCD1234".
+ */
+export function normaliseCode(raw: string): string {
+  let s = raw.trim();
+  while (AIM_PREFIX.test(s)) s = s.slice(3).trim();
+  return s.toUpperCase();
+}
+
+export function isValidCode(normalised: string): boolean {
+  return CODE_PATTERN.test(normalised);
+}
+
+export function isGeneratedCodeFormat(code: string): boolean {
+  return GENERATED_PATTERN.test(code);
+}
+
+export type RandomBytes = (buffer: Uint8Array) => Uint8Array;
+
+const cryptoRandom: RandomBytes = (buffer) => globalThis.crypto.getRandomValues(buffer);
+
+/**
+ * A new code of `length` (4..8) characters from [A-Z0-9], uniformly at random from a CSPRNG.
+ * Rejection sampling (bytes ≥ 252 are discarded) avoids the modulo bias of byte % 36.
+ * All-digit codes are rejected too: an 8-digit code with a valid check digit would scan as an EAN-8
+ * product, and a code with at least one letter can never be confused with a barcode.
+ */
+export function generateCode(length: number = GENERATED_LENGTH.default, random: RandomBytes = cryptoRandom): string {
+  if (!Number.isInteger(length) || length < GENERATED_LENGTH.min || length > GENERATED_LENGTH.max) {
+    throw new RangeError(`code length must be ${GENERATED_LENGTH.min}..${GENERATED_LENGTH.max}, got ${length}`);
+  }
+  const limit = 256 - (256 % CODE_ALPHABET.length);
+  const buffer = new Uint8Array(length * 2);
+  for (;;) {
+    let code = '';
+    while (code.length < length) {
+      random(buffer);
+      for (const byte of buffer) {
+        if (byte >= limit) continue;
+        code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+        if (code.length === length) break;
+      }
+    }
+    if (/[A-Z]/.test(code)) return code;
+  }
+}
