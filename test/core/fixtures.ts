@@ -1,0 +1,67 @@
+// Builders for vouchers and tickets in tests. Every voucher built here is parsed by VoucherSchema, so a
+// fixture can never be something the model would refuse.
+import { VoucherSchema, voucherDefaults, type Discount, type Voucher } from '../../core/voucher';
+import type { Ticket, TicketInput } from '../../core/ticket';
+import { TicketSchema } from '../../core/ticket';
+import type { ValidationContext } from '../../core/validation-context';
+
+const STAMP = '2026-01-01T00:00:00.000Z';
+
+type Overrides = Partial<Omit<Voucher, 'type' | 'discount' | 'gift'>>;
+
+export function discountVoucher(discount: Discount, overrides: Overrides = {}): Voucher {
+  return VoucherSchema.parse({
+    ...voucherDefaults(),
+    code: 'DISC0001',
+    type: 'DISCOUNT_VOUCHER',
+    currency: 'EUR',
+    discount,
+    gift: null,
+    redemption: { quantity: null, redeemed_quantity: 0 },
+    status: 'ACTIVE',
+    used_at: null,
+    created_at: STAMP,
+    updated_at: STAMP,
+    ...overrides,
+  });
+}
+
+export function giftVoucher(amount: number, balance: number, overrides: Overrides = {}): Voucher {
+  return VoucherSchema.parse({
+    ...voucherDefaults(),
+    code: 'GIFT0001',
+    type: 'GIFT_VOUCHER',
+    currency: 'EUR',
+    discount: null,
+    gift: { amount, balance },
+    redemption: { quantity: null, redeemed_quantity: 0 },
+    status: 'ACTIVE',
+    used_at: null,
+    created_at: STAMP,
+    updated_at: STAMP,
+    ...overrides,
+  });
+}
+
+export function ticket(lines: TicketInput['lines'], extra: Partial<TicketInput> = {}): Ticket {
+  return TicketSchema.parse({ currency: 'EUR', lines, ...extra });
+}
+
+/** Twenty lines of assorted products, prices and tax rates (the benchmark's ticket too). */
+export function twentyLineTicket(): Ticket {
+  return ticket(
+    Array.from({ length: 20 }, (_, i) => ({
+      product_id: `P${i + 1}`,
+      barcode: null,
+      name: `Product ${i + 1}`,
+      quantity: (i % 3) + 1,
+      unit_price: 199 + i * 137,
+      tax_rate: i % 2 === 0 ? 19 : 7,
+    })),
+    { customer_id: 'C1' },
+  );
+}
+
+export function context(now: string, overrides: Partial<ValidationContext> = {}): ValidationContext {
+  return { now: Date.parse(now), timeZone: 'Europe/Berlin', online: true, ...overrides };
+}
