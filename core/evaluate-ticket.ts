@@ -1,0 +1,160 @@
+// Applying several vouchers to one ticket — the rule both the till (offline) and HQ (authoritative) run.
+//
+// Order (documented in README):
+//   1. Each code is checked on its own, in scan order (see `refusal` for the order of reasons).
+//   2. Accepted discount vouchers are applied by kind — UNIT (free items), then PERCENT, then AMOUNT,
+//      then FIXED — and in scan order within a kind, each on what the lines still cost after the ones
+//      before it. Percent before amount is the customer-friendly order; FIXED last so "pay 10.00"
+//      caps the final price. No line, and so no total, ever goes below zero.
+//   3. Gift cards are tender, not discounts: in scan order each pays min(balance, amount still due),
+//      capped offline by the offline policy's per-ticket gift limit.
+import type { Voucher } from './voucher';
+import type { Ticket } from './ticket';
+import type { ValidationReason } from './reasons';
+import { ticketGross, taxBreakdown, type TaxBand } from './ticket';
+import { isValidCode, normaliseCode } from './code';
+import { discountPerLine, eligibleLines } from './discount';
+import { checkValidityWindow } from './validity-window';
+import { toLocalTime, type LocalTime } from './local-time';
+import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type ValidationContext } from './validation-context';
+
+export type VoucherEntry = { code: string; voucher: Voucher | undefined };
+
+export type VoucherResult =
+  | { code: string; valid: true; type: 'DISCOUNT_VOUCHER'; discount_amount: number; gift_amount: 0; line_discounts: number[] }
+  | { code: string; valid: true; type: 'GIFT_VOUCHER'; discount_amount: 0; gift_amount: number; limited_by_offline_cap: boolean }
+  | { code: string; valid: false; reason: ValidationReason; discount_amount: 0; gift_amount: 0 };
+
+export type TicketEvaluation = {
+  /** One per entry, in the order given. */
+  results: VoucherResult[];
+  total_before: number;
+  total_discount: number;
+  line_discounts: number[];
+  total_after_discounts: number;
+  gift_total: number;
+  amount_due: number;
+  tax: TaxBand[];
+};
+
+const DISCOUNT_ORDER = { UNIT: 0, PERCENT: 1, AMOUNT: 2, FIXED: 3 } as const;
+
+type Counts = { discounts: number; gifts: number; seen: Set<string> };
+
+/** Why this voucher cannot be used on this ticket, checked in this order — or null when it can. */
+function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, totalBefore: number, ctx: ValidationContext, local: LocalTime, counts: Counts): ValidationReason | null {
+  if (!isValidCode(code)) return 'invalid_code_format';
+  if (!voucher) return 'not_found';
+  if (counts.seen.has(code)) return 'already_applied';
+  if (voucher.status === 'CANCELLED') return 'cancelled';
+  if (!voucher.active) return 'disabled';
+  if (voucher.currency !== ticket.currency) return 'currency_mismatch';
+  const window = checkValidityWindow(voucher, local, ctx.timeZone);
+  if (window) return window;
+  const { quantity, redeemed_quantity } = voucher.redemption;
+  const usedUp = quantity !== null && redeemed_quantity >= quantity;
+  if (voucher.type === 'GIFT_VOUCHER') {
+    if (voucher.gift.balance <= 0) return 'gift_balance_exhausted';
+    if (usedUp) return 'quantity_exceeded';
+  } else if (usedUp || voucher.status === 'REDEEMED') {
+    return 'quantity_exceeded';
+  }
+  if (voucher.customer_id !== null) {
+    if (!ticket.customer_id) return 'missing_customer';
+    if (ticket.customer_id !== voucher.customer_id) return 'customer_mismatch';
+  }
+  const productId = voucher.type === 'DISCOUNT_VOUCHER' && voucher.discount.type === 'UNIT' ? voucher.discount.product_id : voucher.product_id;
+  if (productId !== null && eligibleLines(ticket.lines, productId).length === 0) return 'product_not_in_ticket';
+  if (voucher.min_order_amount !== null && totalBefore < voucher.min_order_amount) return 'min_order_not_met';
+  if (!ctx.online) {
+    if (!voucher.offline_redeemable) return 'offline_not_allowed';
+    const maxAge = (ctx.offlinePolicy ?? DEFAULT_OFFLINE_POLICY).maxReplicaAgeMs;
+    if (quantity === 1 && maxAge !== null && (ctx.replicaAgeMs ?? Infinity) > maxAge) return 'offline_not_allowed';
+  }
+  const stacking = ctx.stacking ?? DEFAULT_STACKING;
+  if (voucher.type === 'DISCOUNT_VOUCHER' ? counts.discounts >= stacking.maxDiscountVouchers : counts.gifts >= stacking.maxGiftCards) {
+    return 'stacking_limit';
+  }
+  return null;
+}
+
+function refused(code: string, reason: ValidationReason): VoucherResult {
+  return { code, valid: false, reason, discount_amount: 0, gift_amount: 0 };
+}
+
+export function evaluateTicket(ticket: Ticket, entries: readonly VoucherEntry[], ctx: ValidationContext, local: LocalTime = toLocalTime(ctx.now, ctx.timeZone)): TicketEvaluation {
+  const totalBefore = ticketGross(ticket);
+  const results: (VoucherResult | undefined)[] = entries.map(() => undefined);
+  const counts: Counts = { discounts: 0, gifts: 0, seen: new Set() };
+  const discounts: { index: number; voucher: Extract<Voucher, { type: 'DISCOUNT_VOUCHER' }> }[] = [];
+  const gifts: { index: number; voucher: Extract<Voucher, { type: 'GIFT_VOUCHER' }> }[] = [];
+
+  entries.forEach((entry, index) => {
+    const code = normaliseCode(entry.code);
+    const reason = refusal(code, entry.voucher, ticket, totalBefore, ctx, local, counts);
+    if (reason) {
+      results[index] = refused(code, reason);
+      return;
+    }
+    counts.seen.add(code);
+    const voucher = entry.voucher!;
+    if (voucher.type === 'DISCOUNT_VOUCHER') {
+      counts.discounts += 1;
+      discounts.push({ index, voucher });
+    } else {
+      counts.gifts += 1;
+      gifts.push({ index, voucher });
+    }
+  });
+
+  // Discounts by kind, then scan order (Array.prototype.sort is stable).
+  discounts.sort((a, b) => DISCOUNT_ORDER[a.voucher.discount.type] - DISCOUNT_ORDER[b.voucher.discount.type]);
+  const remaining = ticket.lines.map((line) => line.quantity * line.unit_price);
+  const lineDiscounts = ticket.lines.map(() => 0);
+  for (const { index, voucher } of discounts) {
+    const perLine = discountPerLine(voucher.discount, ticket.lines, remaining, voucher.product_id);
+    let amount = 0;
+    perLine.forEach((d, i) => {
+      remaining[i]! -= d;
+      lineDiscounts[i]! += d;
+      amount += d;
+    });
+    results[index] = { code: voucher.code, valid: true, type: 'DISCOUNT_VOUCHER', discount_amount: amount, gift_amount: 0, line_discounts: perLine };
+  }
+  const totalDiscount = lineDiscounts.reduce((a, b) => a + b, 0);
+  const afterDiscounts = totalBefore - totalDiscount;
+
+  // Gift cards, in scan order, as tender.
+  const offlineCap = ctx.online ? null : (ctx.offlinePolicy ?? DEFAULT_OFFLINE_POLICY).maxGiftAmountPerTicket;
+  let due = afterDiscounts;
+  let giftTotal = 0;
+  for (const { index, voucher } of gifts) {
+    let debit = Math.min(voucher.gift.balance, due);
+    let limited = false;
+    if (offlineCap !== null) {
+      const capLeft = offlineCap - giftTotal;
+      if (capLeft <= 0 && due > 0) {
+        results[index] = refused(voucher.code, 'offline_limit_exceeded');
+        continue;
+      }
+      if (debit > capLeft) {
+        debit = capLeft;
+        limited = true;
+      }
+    }
+    due -= debit;
+    giftTotal += debit;
+    results[index] = { code: voucher.code, valid: true, type: 'GIFT_VOUCHER', discount_amount: 0, gift_amount: debit, limited_by_offline_cap: limited };
+  }
+
+  return {
+    results: results as VoucherResult[],
+    total_before: totalBefore,
+    total_discount: totalDiscount,
+    line_discounts: lineDiscounts,
+    total_after_discounts: afterDiscounts,
+    gift_total: giftTotal,
+    amount_due: due,
+    tax: taxBreakdown(ticket, lineDiscounts),
+  };
+}
