@@ -42,15 +42,17 @@ const DISCOUNT_ORDER = { UNIT: 0, PERCENT: 1, AMOUNT: 2, FIXED: 3 } as const;
 type Counts = { discounts: number; gifts: number; seen: Set<string> };
 
 /** Why this voucher cannot be used on this ticket, checked in this order — or null when it can. */
-function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, totalBefore: number, ctx: ValidationContext, local: LocalTime, counts: Counts): ValidationReason | null {
+function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, totalBefore: number, ctx: ValidationContext, local: () => LocalTime, counts: Counts): ValidationReason | null {
   if (!isValidCode(code)) return 'invalid_code_format';
   if (!voucher) return 'not_found';
   if (counts.seen.has(code)) return 'already_applied';
   if (voucher.status === 'CANCELLED') return 'cancelled';
   if (!voucher.active) return 'disabled';
   if (voucher.currency !== ticket.currency) return 'currency_mismatch';
-  const window = checkValidityWindow(voucher, local, ctx.timeZone);
-  if (window) return window;
+  if (hasWindow(voucher)) {
+    const window = checkValidityWindow(voucher, local(), ctx.timeZone);
+    if (window) return window;
+  }
   const { quantity, redeemed_quantity } = voucher.redemption;
   const usedUp = quantity !== null && redeemed_quantity >= quantity;
   if (voucher.type === 'GIFT_VOUCHER') {
@@ -78,11 +80,18 @@ function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, tot
   return null;
 }
 
+function hasWindow(v: Voucher): boolean {
+  return v.start_date !== null || v.expiration_date !== null || v.validity_day_of_week !== null || v.validity_hours !== null || v.validity_timeframe !== null;
+}
+
 function refused(code: string, reason: ValidationReason): VoucherResult {
   return { code, valid: false, reason, discount_amount: 0, gift_amount: 0 };
 }
 
-export function evaluateTicket(ticket: Ticket, entries: readonly VoucherEntry[], ctx: ValidationContext, local: LocalTime = toLocalTime(ctx.now, ctx.timeZone)): TicketEvaluation {
+export function evaluateTicket(ticket: Ticket, entries: readonly VoucherEntry[], ctx: ValidationContext): TicketEvaluation {
+  // Local time only when some voucher has a window, and then once for the whole ticket.
+  let localTime: LocalTime | undefined;
+  const local = () => (localTime ??= toLocalTime(ctx.now, ctx.timeZone));
   const totalBefore = ticketGross(ticket);
   const results: (VoucherResult | undefined)[] = entries.map(() => undefined);
   const counts: Counts = { discounts: 0, gifts: 0, seen: new Set() };
