@@ -12,3 +12,8 @@ export * from './validity-window';
 export * from './discount';
 export * from './evaluate-ticket';
 export * from './validate';
+export * from './scan/gtin';
+export * from './scan/gs1';
+export * from './scan/qr-payload';
+export * from './scan/classify';
+export * from './scan/wedge-detector';
