@@ -1,0 +1,60 @@
+// Bodies and responses of the remaining contract endpoints (tills, lists, imports, redemptions, code blocks).
+import { z } from 'zod';
+import { VoucherCode, VoucherSchema } from '../../core/voucher';
+import { ConflictWinnerSchema, OutcomeSchema } from './push';
+
+export const TillCreateSchema = z.strictObject({ name: z.string().min(1).max(255), time_zone: z.string().optional() });
+export const TillCreatedSchema = z.object({ till_id: z.uuid(), token: z.string() });
+
+export const VoucherListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(25),
+  offset: z.coerce.number().int().min(0).default(0),
+  campaign: z.string().optional(),
+  status: z.enum(['ACTIVE', 'REDEEMED', 'CANCELLED']).optional(),
+  type: z.enum(['DISCOUNT_VOUCHER', 'GIFT_VOUCHER']).optional(),
+});
+export const VoucherListSchema = z.object({
+  query: z.object({ limit: z.int(), offset: z.int() }),
+  result: z.array(VoucherSchema),
+  total: z.int(),
+});
+
+export const AsyncActionSchema = z.object({
+  id: z.string(),
+  type: z.literal('VOUCHERS_IMPORT'),
+  status: z.enum(['IN_PROGRESS', 'DONE', 'FAILED']),
+  progress: z.object({ processed: z.int(), total: z.int() }).optional(),
+  result: z.object({
+    imported: z.int(),
+    failed: z.int(),
+    errors: z.array(z.object({ index: z.int(), code: z.string().optional(), detail: z.string() })),
+  }),
+});
+export type AsyncAction = z.infer<typeof AsyncActionSchema>;
+
+export const RedemptionSchema = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  till_id: z.string().nullable(),
+  ticket_id: z.string().nullable(),
+  amount: z.int(),
+  outcome: OutcomeSchema,
+  reason: z.string().nullable(),
+  status: z.enum(['ACTIVE', 'ROLLED_BACK']),
+  overdraft: z.boolean(),
+  winner: ConflictWinnerSchema.nullable(),
+  occurred_at: z.string(),
+  created_at: z.string(),
+});
+export type Redemption = z.infer<typeof RedemptionSchema>;
+
+export const RedemptionListQuerySchema = z.strictObject({
+  code: z.string().optional(),
+  till_id: z.string().optional(),
+  outcome: OutcomeSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const CodeBlockRequestSchema = z.strictObject({ size: z.int().min(1).max(1000) });
+export const CodeBlockSchema = z.object({ codes: z.array(VoucherCode) });

@@ -1,0 +1,26 @@
+// GET /v1/sync/changes — a checkpointed, commit-ordered page of what the till replicates.
+import { z } from 'zod';
+import { VoucherCode, VoucherSchema } from '../../core/voucher';
+import { CustomerSchema, ProductSchema } from './catalog';
+
+/** Checkpoints are opaque to the till: it stores the last one and sends it back. */
+export const CheckpointSchema = z.string().regex(/^\d{1,18}$/, 'a checkpoint from a previous response');
+
+export const ChangesQuerySchema = z.strictObject({
+  checkpoint: CheckpointSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+export const ChangesResponseSchema = z.object({
+  vouchers: z.array(VoucherSchema),
+  deleted: z.array(VoucherCode).describe('codes of vouchers deleted since the checkpoint (tombstones)'),
+  products: z.array(ProductSchema),
+  deleted_products: z.array(z.string()),
+  customers: z.array(CustomerSchema),
+  deleted_customers: z.array(z.string()),
+  checkpoint: CheckpointSchema,
+  has_more: z.boolean(),
+  /** The highest op seq of this till that HQ has applied: local changes above it are not yet in this data. */
+  last_seq: z.int().min(0),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;

@@ -1,0 +1,72 @@
+// POST /v1/sync/push — the till's outbox ops and HQ's per-op outcomes (contract: "Push semantics").
+import { z } from 'zod';
+import { CurrencySchema, MinorUnits, VoucherCode, VoucherSchema } from '../../core/voucher';
+
+const OpBase = {
+  op_id: z.uuid(),
+  seq: z.int().min(1).describe("the till's own counter, contiguous from 1"),
+  occurred_at: z.iso.datetime({ offset: true }),
+};
+
+export const RedemptionPayload = z.strictObject({
+  code: VoucherCode,
+  ticket_id: z.string().min(1).max(128),
+  /** Discount given, or gift amount debited, in minor units. */
+  amount: MinorUnits,
+});
+export const RollbackPayload = z.strictObject({ redemption_op_id: z.uuid() });
+export const GiftIssuePayload = z.strictObject({ code: VoucherCode, amount: z.int().min(1), currency: CurrencySchema });
+
+export const OpTypes = ['REDEMPTION', 'ROLLBACK', 'GIFT_ISSUE'] as const;
+
+export const OpSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...OpBase, type: z.literal('REDEMPTION'), payload: RedemptionPayload }),
+  z.strictObject({ ...OpBase, type: z.literal('ROLLBACK'), payload: RollbackPayload }),
+  z.strictObject({ ...OpBase, type: z.literal('GIFT_ISSUE'), payload: GiftIssuePayload }),
+]);
+export type Op = z.infer<typeof OpSchema>;
+
+/**
+ * The envelope is checked strictly, but each op only loosely: a malformed op must become a REJECTED
+ * result that still advances last_seq (one bad op never blocks a till), not a 400 for the whole batch.
+ */
+export const PushRequestSchema = z.strictObject({
+  ops: z
+    .array(
+      z.looseObject({
+        op_id: z.uuid(),
+        seq: z.int().min(1),
+        type: z.string(),
+        occurred_at: z.string().optional(),
+        payload: z.unknown(),
+      }),
+    )
+    .min(1)
+    .max(1000),
+});
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+export const OutcomeSchema = z.enum(['ACCEPTED', 'CONFLICT', 'REJECTED']);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const ConflictWinnerSchema = z.object({
+  op_id: z.uuid().nullable(),
+  till_id: z.string().nullable(),
+  occurred_at: z.string().nullable(),
+});
+
+export const PushResultSchema = z.object({
+  op_id: z.uuid(),
+  outcome: OutcomeSchema,
+  reason: z.string().optional(),
+  /** The voucher as HQ now has it, so the till can correct its replica at once. */
+  voucher: VoucherSchema.optional(),
+  /** For a CONFLICT: the redemption that won. */
+  winner: ConflictWinnerSchema.optional(),
+  /** For an ACCEPTED gift debit that took the balance below zero (money already taken offline). */
+  overdraft: z.boolean().optional(),
+});
+export type PushResult = z.infer<typeof PushResultSchema>;
+
+export const PushResponseSchema = z.object({ last_seq: z.int().min(0), results: z.array(PushResultSchema) });
+export type PushResponse = z.infer<typeof PushResponseSchema>;
