@@ -44,8 +44,10 @@ export const DiscountSchema = z.discriminatedUnion('type', [
 ]);
 export type Discount = z.infer<typeof DiscountSchema>;
 
+// balance may be negative in the stored voucher: a debit taken offline that overdraws the card is
+// accepted and flagged at HQ (the money was already taken), and the ledger must show it.
 export const GiftSchema = z
-  .strictObject({ amount: PositiveMinorUnits, balance: MinorUnits })
+  .strictObject({ amount: PositiveMinorUnits, balance: z.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER) })
   .refine((g) => g.balance <= g.amount, { message: 'balance cannot exceed amount', path: ['balance'] });
 export type Gift = z.infer<typeof GiftSchema>;
 
