@@ -1,0 +1,140 @@
+// The change feed tills pull from. Every write to replicated data (vouchers, products, customers,
+// tombstones) ends with `stampChanges`, which takes one transaction-scoped advisory lock and only then
+// draws numbers from the `change_seq` sequence. The lock is held until commit, so numbers are handed
+// out in commit order: when a reader sees change N it has also seen every change below N. A plain
+// sequence or a wall-clock timestamp would let a transaction that started early but commits late
+// appear below a checkpoint a till has already passed, and that change would never reach the till.
+import { EventEmitter } from 'node:events';
+import { sql } from 'drizzle-orm';
+import type { Db } from './db/connect';
+import { rowsOf } from './db/connect';
+import { rowToVoucher, VOUCHER_COLUMNS, type VoucherRow } from './db/rows';
+import type { ChangesResponse } from '../sync/protocol';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Executor = Db | Tx;
+
+const CHANGE_LOCK_KEY = 0x766f7563; // "vouc"
+
+export type Touched = { vouchers?: Iterable<string>; products?: Iterable<string>; customers?: Iterable<string> };
+
+/** Take the change lock (idempotent within a transaction). Call before drawing from change_seq. */
+export async function lockChanges(tx: Executor): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_KEY})`);
+}
+
+/** Stamp the touched rows with fresh change numbers; returns the highest number drawn (0 if none). */
+export async function stampChanges(tx: Executor, touched: Touched): Promise<number> {
+  const lists = {
+    vouchers: [...new Set(touched.vouchers ?? [])],
+    products: [...new Set(touched.products ?? [])],
+    customers: [...new Set(touched.customers ?? [])],
+  };
+  if (!lists.vouchers.length && !lists.products.length && !lists.customers.length) return 0;
+  await lockChanges(tx);
+  let max = 0;
+  const stamp = async (table: 'vouchers' | 'products' | 'customers', key: 'code' | 'id', ids: string[]) => {
+    if (!ids.length) return;
+    const rows = rowsOf<{ m: string | number | null }>(
+      await tx.execute(
+        sql`WITH s AS (UPDATE ${sql.identifier(table)} SET change_seq = nextval('change_seq')
+            WHERE ${sql.identifier(key)} IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)) RETURNING change_seq)
+            SELECT max(change_seq) AS m FROM s`,
+      ),
+    );
+    max = Math.max(max, Number(rows[0]?.m ?? 0));
+  };
+  await stamp('vouchers', 'code', lists.vouchers);
+  await stamp('products', 'id', lists.products);
+  await stamp('customers', 'id', lists.customers);
+  return max;
+}
+
+/** Record a deletion so tills that replicated the row remove it. Takes the lock itself. */
+export async function writeTombstone(tx: Executor, kind: 'voucher' | 'product' | 'customer', id: string): Promise<number> {
+  await lockChanges(tx);
+  const rows = rowsOf<{ change_seq: string | number }>(
+    await tx.execute(sql`INSERT INTO tombstones (kind, id, change_seq, deleted_at) VALUES (${kind}, ${id}, nextval('change_seq'), now())
+      ON CONFLICT (kind, id) DO UPDATE SET change_seq = excluded.change_seq, deleted_at = excluded.deleted_at RETURNING change_seq`),
+  );
+  return Number(rows[0]?.change_seq ?? 0);
+}
+
+/** A re-created row supersedes its tombstone (so one page never holds both for one id). */
+export async function clearTombstones(tx: Executor, kind: 'voucher' | 'product' | 'customer', ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await tx.execute(sql`DELETE FROM tombstones WHERE kind = ${kind} AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
+}
+
+type Item = { seq: number; apply: (page: ChangesResponse) => void };
+
+/**
+ * One page of changes after `checkpoint`, read in a single repeatable-read snapshot (four tables read
+ * at different moments could otherwise pass a change that commits in between).
+ */
+export async function readChanges(db: Db, checkpoint: number, limit: number, tillId: string | null): Promise<ChangesResponse> {
+  return db.transaction(
+    async (tx) => {
+      const after = checkpoint;
+      const take = limit + 1;
+      const [vouchers, tombs, products, customers, till] = [
+        rowsOf<VoucherRow>(await tx.execute(sql`SELECT ${sql.raw(VOUCHER_COLUMNS)} FROM vouchers WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`)),
+        rowsOf<{ kind: string; id: string; change_seq: string | number }>(
+          await tx.execute(sql`SELECT kind, id, change_seq FROM tombstones WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
+        ),
+        rowsOf<{ id: string; barcode: string | null; name: string; unit_price: string | number; tax_rate: string | number; currency: string; active: boolean; change_seq: string | number }>(
+          await tx.execute(sql`SELECT id, barcode, name, unit_price, tax_rate, currency, active, change_seq FROM products WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
+        ),
+        rowsOf<{ id: string; name: string; card_code: string | null; change_seq: string | number }>(
+          await tx.execute(sql`SELECT id, name, card_code, change_seq FROM customers WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
+        ),
+        tillId === null ? [] : rowsOf<{ last_seq: string | number }>(await tx.execute(sql`SELECT last_seq FROM tills WHERE id = ${tillId}`)),
+      ];
+      const items: Item[] = [
+        ...vouchers.map((r) => ({ seq: Number(r.change_seq), apply: (p: ChangesResponse) => void p.vouchers.push(rowToVoucher(r)) })),
+        ...tombs.map((r) => ({
+          seq: Number(r.change_seq),
+          apply: (p: ChangesResponse) => void (r.kind === 'voucher' ? p.deleted : r.kind === 'product' ? p.deleted_products : p.deleted_customers).push(r.id),
+        })),
+        ...products.map((r) => ({
+          seq: Number(r.change_seq),
+          apply: (p: ChangesResponse) =>
+            void p.products.push({ id: r.id, barcode: r.barcode, name: r.name, unit_price: Number(r.unit_price), tax_rate: Number(r.tax_rate), currency: r.currency, active: r.active }),
+        })),
+        ...customers.map((r) => ({ seq: Number(r.change_seq), apply: (p: ChangesResponse) => void p.customers.push({ id: r.id, name: r.name, card_code: r.card_code }) })),
+      ].sort((a, b) => a.seq - b.seq);
+      const page: ChangesResponse = {
+        vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [],
+        checkpoint: String(checkpoint), has_more: items.length > limit, last_seq: Number(till[0]?.last_seq ?? 0),
+      };
+      for (const item of items.slice(0, limit)) {
+        item.apply(page);
+        page.checkpoint = String(item.seq);
+      }
+      return page;
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/** In-process announcements of new checkpoints (for the SSE stream). One HQ process per database. */
+export function createChangeBus() {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  let latest = 0;
+  return {
+    announce(checkpoint: number) {
+      if (checkpoint <= latest) return;
+      latest = checkpoint;
+      emitter.emit('changes', checkpoint);
+    },
+    subscribe(listener: (checkpoint: number) => void): () => void {
+      emitter.on('changes', listener);
+      return () => emitter.off('changes', listener);
+    },
+    get latest() {
+      return latest;
+    },
+  };
+}
+export type ChangeBus = ReturnType<typeof createChangeBus>;

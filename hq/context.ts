@@ -1,0 +1,24 @@
+import type { Db } from './db/connect';
+import type { ChangeBus } from './changes';
+import type { Principal } from './auth';
+
+export type HqContext = {
+  db: Db;
+  dbKind: 'pglite' | 'postgres';
+  bus: ChangeBus;
+  adminHash: string;
+  /** Zone for validations made by the admin (a till's own zone is used for its requests). */
+  defaultTimeZone: string;
+};
+
+export type Allow = readonly ('admin' | 'till')[];
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route; absent = anyone. */
+    allow?: Allow;
+  }
+}

@@ -1,0 +1,159 @@
+// HQ's tables (drizzle). Migrations are generated from this file by drizzle-kit into ./migrations and
+// applied by drizzle's migrator on both PGlite and PostgreSQL — the same SQL on both.
+//
+// Replicated rows (vouchers, products, customers, tombstones) carry `change_seq`, stamped from one
+// sequence while holding a transaction-scoped advisory lock (see changes.ts): stamps are handed out in
+// commit order, so a till's checkpoint never skips a change that commits late.
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, numeric, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const changeSeq = pgSequence('change_seq', { startWith: 1 });
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+const money = (name: string) => bigint(name, { mode: 'number' });
+
+export const vouchers = pgTable(
+  'vouchers',
+  {
+    code: text('code').primaryKey(),
+    type: text('type').notNull(),
+    campaign: text('campaign'),
+    category: text('category'),
+    currency: text('currency').notNull(),
+    status: text('status').notNull().default('ACTIVE'),
+    quantity: integer('quantity'),
+    redeemedQuantity: integer('redeemed_quantity').notNull().default(0),
+    giftAmount: money('gift_amount'),
+    giftBalance: money('gift_balance'),
+    /** Every other field of the voucher object (label, discount, windows, restrictions, metadata…). */
+    attrs: jsonb('attrs').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    changeSeq: bigint('change_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('vouchers_change_seq').on(t.changeSeq), index('vouchers_campaign').on(t.campaign, t.code), index('vouchers_status_type').on(t.status, t.type)],
+);
+
+export const tombstones = pgTable(
+  'tombstones',
+  {
+    kind: text('kind').notNull(), // 'voucher' | 'product' | 'customer'
+    id: text('id').notNull(),
+    changeSeq: bigint('change_seq', { mode: 'number' }).notNull(),
+    deletedAt: ts('deleted_at').notNull(),
+  },
+  (t) => [uniqueIndex('tombstones_kind_id').on(t.kind, t.id), index('tombstones_change_seq').on(t.changeSeq)],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    id: text('id').primaryKey(),
+    barcode: text('barcode'),
+    name: text('name').notNull(),
+    unitPrice: money('unit_price').notNull(),
+    taxRate: numeric('tax_rate', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    active: boolean('active').notNull().default(true),
+    changeSeq: bigint('change_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('products_change_seq').on(t.changeSeq), index('products_barcode').on(t.barcode)],
+);
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    cardCode: text('card_code'),
+    changeSeq: bigint('change_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('customers_change_seq').on(t.changeSeq)],
+);
+
+export const tills = pgTable('tills', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Every op a till pushed, with the result HQ returned: replays return this row's result forever. */
+export const ops = pgTable(
+  'ops',
+  {
+    opId: uuid('op_id').primaryKey(),
+    tillId: uuid('till_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    type: text('type').notNull(),
+    outcome: text('outcome').notNull(),
+    result: jsonb('result').notNull(),
+    receivedAt: ts('received_at').notNull().default(sql`now()`),
+  },
+  (t) => [uniqueIndex('ops_till_seq').on(t.tillId, t.seq)],
+);
+
+/** One row per REDEMPTION op, whatever its outcome (conflicts are kept for the back office). */
+export const redemptions = pgTable(
+  'redemptions',
+  {
+    id: uuid('id').primaryKey(), // the REDEMPTION op's op_id
+    code: text('code').notNull(),
+    tillId: uuid('till_id'),
+    ticketId: text('ticket_id'),
+    amount: money('amount').notNull(),
+    outcome: text('outcome').notNull(),
+    reason: text('reason'),
+    status: text('status').notNull().default('ACTIVE'),
+    overdraft: boolean('overdraft').notNull().default(false),
+    winner: jsonb('winner'),
+    occurredAt: ts('occurred_at').notNull(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+    rolledBackAt: ts('rolled_back_at'),
+  },
+  (t) => [index('redemptions_code').on(t.code, t.createdAt), index('redemptions_till').on(t.tillId, t.createdAt)],
+);
+
+/** Append-only gift-card ledger: balance = amount − accepted debits + rollbacks. */
+export const giftLedger = pgTable(
+  'gift_ledger',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull(),
+    kind: text('kind').notNull(), // ISSUE | DEBIT | ROLLBACK | ADJUST
+    amount: money('amount').notNull(), // signed: debits negative
+    redemptionId: uuid('redemption_id'),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+  },
+  (t) => [index('gift_ledger_code').on(t.code)],
+);
+
+/** Codes leased to one till for the gift cards it sells offline. */
+export const codeLeases = pgTable(
+  'code_leases',
+  {
+    code: text('code').primaryKey(),
+    tillId: uuid('till_id').notNull(),
+    leasedAt: ts('leased_at').notNull().default(sql`now()`),
+    issuedAt: ts('issued_at'),
+  },
+  (t) => [index('code_leases_till').on(t.tillId)],
+);
+
+export const asyncActions = pgTable('async_actions', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  status: text('status').notNull(),
+  progress: jsonb('progress').notNull(),
+  result: jsonb('result').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  updatedAt: ts('updated_at').notNull().default(sql`now()`),
+});

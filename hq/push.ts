@@ -1,0 +1,122 @@
+// POST /v1/sync/push — reconciliation of a till's outbox (contract: "Push semantics").
+//
+// One transaction per batch: lock the till's row (so two pushes of one till serialise), answer
+// replays from the stored results, refuse a gap in seq (409, nothing applied), apply each new op in
+// seq order, store every op with its result, advance the till's last_seq and stamp the changed
+// vouchers for the change feed — all committed together or not at all. Deadlocks between tills that
+// touch the same vouchers in different orders are retried as a whole.
+import { sql } from 'drizzle-orm';
+import { OpSchema, type PushRequest, type PushResponse, type PushResult } from '../sync/protocol';
+import { rowsOf, type Db } from './db/connect';
+import { stampChanges, type Executor } from './changes';
+import { HqError } from './hq-error';
+import { applyGiftIssue, applyRedemption, currentVoucherRow, rollbackRedemption, type OpEffect } from './redemption-ops';
+
+type RawOp = PushRequest['ops'][number];
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+
+function pgCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export async function withRetry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (i >= attempts || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * i));
+    }
+  }
+}
+
+async function applyOp(tx: Executor, tillId: string, raw: RawOp): Promise<OpEffect> {
+  const parsed = OpSchema.safeParse(raw);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(op)'}: ${i.message}`).join('; ');
+    return { result: { op_id: raw.op_id, outcome: 'REJECTED', reason: `invalid_op: ${detail}`.slice(0, 500) } };
+  }
+  const op = parsed.data;
+  switch (op.type) {
+    case 'REDEMPTION':
+      return applyRedemption(tx, op.op_id, tillId, op.occurred_at, op.payload);
+    case 'GIFT_ISSUE':
+      return applyGiftIssue(tx, op.op_id, tillId, op.occurred_at, op.payload);
+    case 'ROLLBACK': {
+      const outcome = await rollbackRedemption(tx, op.payload.redemption_op_id);
+      if (!outcome.ok) return { result: { op_id: op.op_id, outcome: 'REJECTED', reason: outcome.reason } };
+      const voucher = await currentVoucherRow(tx, outcome.code);
+      return { result: { op_id: op.op_id, outcome: 'ACCEPTED', ...(voucher ? { voucher } : {}) }, touched: outcome.code };
+    }
+  }
+}
+
+export async function applyPush(db: Db, tillId: string, request: PushRequest, onChange: (cp: number) => void): Promise<PushResponse> {
+  const seqs = new Map<number, string>();
+  for (const op of request.ops) {
+    const other = seqs.get(op.seq);
+    if (other !== undefined && other !== op.op_id) throw new HqError(400, 'duplicate_seq', `Two ops in this batch share seq ${op.seq}.`);
+    seqs.set(op.seq, op.op_id);
+  }
+  const { response, checkpoint } = await withRetry(() =>
+    db.transaction(async (tx) => {
+      const till = rowsOf<{ last_seq: string | number }>(await tx.execute(sql`SELECT last_seq FROM tills WHERE id = ${tillId}::uuid FOR UPDATE`));
+      if (!till[0]) throw new HqError(401, 'unknown_till', 'This till is not registered.');
+      let lastSeq = Number(till[0].last_seq);
+
+      const ids = [...new Set(request.ops.map((o) => o.op_id))];
+      const stored = new Map(
+        rowsOf<{ op_id: string; result: PushResult }>(
+          await tx.execute(sql`SELECT op_id, result FROM ops WHERE op_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`),
+        ).map((r) => [r.op_id, r.result]),
+      );
+
+      const results = new Map<string, PushResult>();
+      const fresh = [...request.ops].sort((a, b) => a.seq - b.seq).filter((op) => {
+        const known = stored.get(op.op_id);
+        if (known) {
+          results.set(op.op_id, known); // a replay, by op_id, forever
+          return false;
+        }
+        if (op.seq <= lastSeq) {
+          // The till reused a seq HQ already applied for another op: a till-side bug; never apply it.
+          results.set(op.op_id, { op_id: op.op_id, outcome: 'REJECTED', reason: 'seq_already_used' });
+          return false;
+        }
+        return true;
+      });
+
+      const touched = new Set<string>();
+      const newRows: { op_id: string; seq: number; type: string; outcome: string; result: PushResult }[] = [];
+      for (const op of fresh) {
+        if (results.has(op.op_id)) continue; // the same op twice in one batch
+        if (op.seq !== lastSeq + 1) {
+          throw new HqError(409, 'seq_gap', `Expected seq ${lastSeq + 1} next but got ${op.seq}; push the missing ops first. Nothing was applied.`);
+        }
+        const effect = await applyOp(tx, tillId, op);
+        results.set(op.op_id, effect.result);
+        if (effect.touched) touched.add(effect.touched);
+        newRows.push({ op_id: op.op_id, seq: op.seq, type: op.type, outcome: effect.result.outcome, result: effect.result });
+        lastSeq = op.seq;
+      }
+
+      if (newRows.length) {
+        await tx.execute(sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result)
+          SELECT r.op_id::uuid, ${tillId}::uuid, r.seq, r.type, r.outcome, r.result
+          FROM jsonb_to_recordset(${JSON.stringify(newRows)}::jsonb) AS r(op_id text, seq bigint, type text, outcome text, result jsonb)`);
+        await tx.execute(sql`UPDATE tills SET last_seq = ${lastSeq} WHERE id = ${tillId}::uuid`);
+      }
+      const cp = await stampChanges(tx, { vouchers: touched });
+      return { response: { last_seq: lastSeq, results: request.ops.map((op) => results.get(op.op_id)!) }, checkpoint: cp };
+    }),
+  );
+  if (checkpoint) onChange(checkpoint);
+  return response;
+}

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import { evaluateTicket } from '../../core/evaluate-ticket';
+import { normaliseCode } from '../../core/code';
+import { isTimeZone } from '../../core/local-time';
+import { ProblemSchema, RedemptionListQuerySchema, RedemptionSchema, ValidationRequestSchema, ValidationResponseSchema, type Redemption } from '../../sync/protocol';
+import type { HqContext } from '../context';
+import { rowsOf } from '../db/connect';
+import { toIso } from '../db/rows';
+import { stampChanges } from '../changes';
+import { rollbackRedemption } from '../redemption-ops';
+import { getVouchers } from '../voucher-store';
+import { HqError } from '../hq-error';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+
+type RedemptionRow = {
+  id: string; code: string; till_id: string | null; ticket_id: string | null; amount: string | number; outcome: Redemption['outcome'];
+  reason: string | null; status: Redemption['status']; overdraft: boolean; winner: Redemption['winner']; occurred_at: Date | string; created_at: Date | string;
+};
+
+export const redemptionRoutes =
+  (ctx: HqContext): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+
+    // The same evaluation the till runs offline, here with HQ's authoritative data.
+    app.post('/v1/validations', { config: { allow: ['admin', 'till'] }, schema: { body: ValidationRequestSchema, response: { 200: ValidationResponseSchema, ...errors } } }, async (request) => {
+      const { codes, ticket } = request.body;
+      const timeZone = request.body.time_zone ?? (request.principal?.kind === 'till' ? request.principal.timeZone : ctx.defaultTimeZone);
+      if (!isTimeZone(timeZone)) throw new HqError(400, 'invalid_request', `Unknown time zone "${timeZone}".`, [{ path: 'body.time_zone', message: 'an IANA zone' }]);
+      const normalised = codes.map(normaliseCode);
+      const found = await getVouchers(ctx.db, normalised);
+      const evaluation = evaluateTicket(ticket, normalised.map((code) => ({ code, voucher: found.get(code) })), { now: Date.now(), timeZone, online: true });
+      const results = evaluation.results.map((r) => ({ code: r.code, valid: r.valid, ...(r.valid ? {} : { reason: r.reason }), discount_amount: r.discount_amount, gift_amount: r.gift_amount }));
+      return { valid: results.every((r) => r.valid), results, total_discount: evaluation.total_discount, amount_due: evaluation.amount_due };
+    });
+
+    app.post(
+      '/v1/redemptions/:id/rollback',
+      { config: { allow: ['admin', 'till'] }, schema: { params: z.strictObject({ id: z.uuid() }), response: { 200: z.object({ id: z.uuid(), status: z.literal('ROLLED_BACK') }), ...errors } } },
+      async (request) => {
+        const { outcome, cp } = await ctx.db.transaction(async (tx) => {
+          const outcome = await rollbackRedemption(tx, request.params.id);
+          return { outcome, cp: outcome.ok ? await stampChanges(tx, { vouchers: [outcome.code] }) : 0 };
+        });
+        if (!outcome.ok) {
+          if (outcome.reason === 'not_found') throw new HqError(404, 'not_found', `No redemption ${request.params.id}.`);
+          throw new HqError(409, 'already_rolled_back', `Redemption ${request.params.id} was already rolled back.`);
+        }
+        if (cp) ctx.bus.announce(cp);
+        return { id: request.params.id, status: 'ROLLED_BACK' as const };
+      },
+    );
+
+    app.get(
+      '/v1/redemptions',
+      { config: { allow: ['admin'] }, schema: { querystring: RedemptionListQuerySchema, response: { 200: z.object({ result: z.array(RedemptionSchema), total: z.int() }), ...errors } } },
+      async (request) => {
+        const q = request.query;
+        const where = sql.join(
+          [
+            sql`TRUE`,
+            ...(q.code !== undefined ? [sql`code = ${normaliseCode(q.code)}`] : []),
+            ...(q.till_id !== undefined ? [sql`till_id::text = ${q.till_id}`] : []),
+            ...(q.outcome !== undefined ? [sql`outcome = ${q.outcome}`] : []),
+          ],
+          sql` AND `,
+        );
+        const rows = rowsOf<RedemptionRow>(
+          await ctx.db.execute(sql`SELECT id, code, till_id, ticket_id, amount, outcome, reason, status, overdraft, winner, occurred_at, created_at
+            FROM redemptions WHERE ${where} ORDER BY created_at DESC, id LIMIT ${q.limit} OFFSET ${q.offset}`),
+        );
+        const total = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`SELECT count(*) AS n FROM redemptions WHERE ${where}`));
+        return {
+          result: rows.map((r) => ({ ...r, amount: Number(r.amount), occurred_at: toIso(r.occurred_at), created_at: toIso(r.created_at) })),
+          total: Number(total[0]?.n ?? 0),
+        };
+      },
+    );
+  };

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ChangesQuerySchema, ChangesResponseSchema, ProblemSchema, PushRequestSchema, PushResponseSchema } from '../../sync/protocol';
+import type { HqContext } from '../context';
+import { readChanges } from '../changes';
+import { applyPush } from '../push';
+import { HqError } from '../hq-error';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };
+const HEARTBEAT_MS = 15_000;
+
+export const syncRoutes =
+  (ctx: HqContext): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+    const streams = new Set<() => void>();
+    app.addHook('onClose', async () => {
+      for (const end of streams) end();
+    });
+
+    app.get(
+      '/v1/sync/changes',
+      { config: { allow: ['till', 'admin'] }, schema: { querystring: ChangesQuerySchema, response: { 200: ChangesResponseSchema, ...errors } } },
+      async (request) => {
+        const till = request.principal?.kind === 'till' ? request.principal.tillId : null;
+        return readChanges(ctx.db, Number(request.query.checkpoint ?? 0), request.query.limit, till);
+      },
+    );
+
+    app.post(
+      '/v1/sync/push',
+      { config: { allow: ['till'] }, bodyLimit: 4 * 1024 * 1024, schema: { body: PushRequestSchema, response: { 200: PushResponseSchema, ...errors } } },
+      async (request) => {
+        const principal = request.principal;
+        if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till pushes ops.');
+        return applyPush(ctx.db, principal.tillId, request.body, (cp) => ctx.bus.announce(cp));
+      },
+    );
+
+    // Server-Sent Events: a `changes` event with the newest checkpoint whenever replicated data changes.
+    app.get('/v1/sync/stream', { config: { allow: ['till', 'admin'] }, schema: { hide: true } }, (request, reply) => {
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      const send = (checkpoint: number) => res.write(`event: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`);
+      res.write('retry: 2000\n\n');
+      if (ctx.bus.latest) send(ctx.bus.latest);
+      const unsubscribe = ctx.bus.subscribe(send);
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const end = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(end);
+        res.end();
+      };
+      streams.add(end);
+      request.raw.on('close', end);
+    });
+  };

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'drizzle-orm';
+import { generateCode } from '../../core/code';
+import { isTimeZone } from '../../core/local-time';
+import { CodeBlockRequestSchema, CodeBlockSchema, ProblemSchema, TillCreatedSchema, TillCreateSchema } from '../../sync/protocol';
+import type { HqContext } from '../context';
+import { rowsOf } from '../db/connect';
+import { hashToken, newToken } from '../auth';
+import { HqError } from '../hq-error';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema };
+
+export const tillRoutes =
+  (ctx: HqContext): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+
+    app.post('/v1/tills', { config: { allow: ['admin'] }, schema: { body: TillCreateSchema, response: { 201: TillCreatedSchema, ...errors } } }, async (request, reply) => {
+      const timeZone = request.body.time_zone ?? ctx.defaultTimeZone;
+      if (!isTimeZone(timeZone)) throw new HqError(400, 'invalid_request', `Unknown time zone "${timeZone}".`, [{ path: 'body.time_zone', message: 'an IANA zone such as Europe/Berlin' }]);
+      const tillId = randomUUID();
+      const token = newToken('till');
+      await ctx.db.execute(sql`INSERT INTO tills (id, name, time_zone, token_hash) VALUES (${tillId}, ${request.body.name}, ${timeZone}, ${hashToken(token)})`);
+      reply.code(201);
+      return { till_id: tillId, token };
+    });
+
+    // Codes reserved for this till alone, for gift cards it sells while offline (GIFT_ISSUE ops).
+    app.post('/v1/code-blocks', { config: { allow: ['till'] }, schema: { body: CodeBlockRequestSchema, response: { 201: CodeBlockSchema, ...errors } } }, async (request, reply) => {
+      const principal = request.principal;
+      if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till leases codes.');
+      const wanted = request.body.size;
+      const codes: string[] = [];
+      for (let attempt = 0; codes.length < wanted && attempt < 5; attempt++) {
+        const candidates = Array.from({ length: wanted - codes.length }, () => generateCode(8));
+        // A leased code must be free both as a lease and as a voucher.
+        const got = rowsOf<{ code: string }>(
+          await ctx.db.execute(sql`INSERT INTO code_leases (code, till_id)
+            SELECT c FROM jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb) AS c
+            WHERE NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.code = c)
+            ON CONFLICT (code) DO NOTHING RETURNING code`),
+        );
+        codes.push(...got.map((r) => r.code));
+      }
+      reply.code(201);
+      return { codes };
+    });
+  };

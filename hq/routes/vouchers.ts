@@ -1,0 +1,99 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { normaliseCode } from '../../core/code';
+import { VoucherCreateInputSchema, VoucherSchema, VoucherUpdateInputSchema } from '../../core/voucher';
+import { AsyncActionSchema, ProblemSchema, VoucherListQuerySchema, VoucherListSchema } from '../../sync/protocol';
+import type { HqContext } from '../context';
+import { HqError } from '../hq-error';
+import { cancelVoucher, createVoucher, deleteVoucher, getVoucher, listVouchers, updateVoucher } from '../voucher-store';
+import { getAsyncAction, startImport } from '../voucher-import';
+
+const CodeParams = z.strictObject({ code: z.string().max(64) });
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+
+export const voucherRoutes =
+  (ctx: HqContext): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+    const announce = (cp: number) => ctx.bus.announce(cp);
+    const admin = { allow: ['admin'] } as const;
+
+    app.get('/v1/vouchers', { config: admin, schema: { querystring: VoucherListQuerySchema, response: { 200: VoucherListSchema, ...errors } } }, async (request) => {
+      const q = request.query;
+      const { result, total } = await listVouchers(ctx.db, q);
+      return { query: { limit: q.limit, offset: q.offset }, result, total };
+    });
+
+    app.post('/v1/vouchers', { config: admin, schema: { body: VoucherCreateInputSchema, response: { 201: VoucherSchema, ...errors } } }, async (request, reply) => {
+      reply.code(201);
+      return createVoucher(ctx.db, request.body, announce);
+    });
+
+    app.get('/v1/vouchers/:code', { config: { allow: ['admin', 'till'] }, schema: { params: CodeParams, response: { 200: VoucherSchema, ...errors } } }, async (request) => {
+      const code = normaliseCode(request.params.code);
+      const voucher = await getVoucher(ctx.db, code);
+      if (!voucher) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);
+      return voucher;
+    });
+
+    app.put('/v1/vouchers/:code', { config: admin, schema: { params: CodeParams, body: VoucherUpdateInputSchema, response: { 200: VoucherSchema, ...errors } } }, async (request) =>
+      updateVoucher(ctx.db, normaliseCode(request.params.code), request.body, announce),
+    );
+
+    app.delete('/v1/vouchers/:code', { config: admin, schema: { params: CodeParams } }, async (request, reply) => {
+      await deleteVoucher(ctx.db, normaliseCode(request.params.code), announce);
+      return reply.code(204).send();
+    });
+
+    app.post('/v1/vouchers/:code/cancel', { config: admin, schema: { params: CodeParams, response: { 200: VoucherSchema, ...errors } } }, async (request) =>
+      cancelVoucher(ctx.db, normaliseCode(request.params.code), announce),
+    );
+
+    // A code against an offer (campaign): the body is a voucher input without code or campaign.
+    app.post(
+      '/v1/offers/:offer/vouchers',
+      {
+        config: admin,
+        schema: {
+          params: z.strictObject({ offer: z.string().min(1).max(255) }),
+          body: z.preprocess((body) => {
+            // client_user_id is the offer endpoint's own field: lift it out before the strict voucher input sees it.
+            if (body && typeof body === 'object' && 'client_user_id' in body) {
+              const { client_user_id, ...rest } = body as Record<string, unknown>;
+              return { ...rest, metadata: { ...((rest.metadata as object) ?? {}), client_user_id } };
+            }
+            return body;
+          }, VoucherCreateInputSchema),
+          response: { 201: VoucherSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        if (request.body.code) throw new HqError(400, 'invalid_request', 'A voucher created against an offer gets a generated code.', [{ path: 'body.code', message: 'not allowed here' }]);
+        if (request.body.campaign && request.body.campaign !== request.params.offer) {
+          throw new HqError(400, 'invalid_request', 'The campaign is the offer in the path.', [{ path: 'body.campaign', message: 'must equal the offer' }]);
+        }
+        reply.code(201);
+        return createVoucher(ctx.db, request.body, announce, request.params.offer);
+      },
+    );
+
+    app.post(
+      '/v1/vouchers/import',
+      {
+        config: admin,
+        bodyLimit: 128 * 1024 * 1024,
+        schema: { body: z.array(z.unknown()).min(1).max(1_000_000), response: { 202: z.object({ async_action_id: z.string() }), ...errors } },
+      },
+      async (request, reply) => {
+        reply.code(202);
+        return { async_action_id: await startImport(ctx, request.body, request.log) };
+      },
+    );
+
+    app.get('/v1/async-actions/:id', { config: admin, schema: { params: z.strictObject({ id: z.string().max(64) }), response: { 200: AsyncActionSchema, ...errors } } }, async (request) => {
+      const action = await getAsyncAction(ctx.db, request.params.id);
+      if (!action) throw new HqError(404, 'not_found', `No async action ${request.params.id}.`);
+      return action;
+    });
+  };

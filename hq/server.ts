@@ -1,0 +1,81 @@
+// Builds the HQ Fastify app on an open database. main.ts adds listening, signals and start-up output;
+// tests call buildServer directly (with inject or a real port).
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Database } from './db/connect';
+import { authenticate, createAuthThrottle } from './auth';
+import { createChangeBus } from './changes';
+import { errorHandler, sendProblem } from './problem';
+import type { HqContext } from './context';
+import { systemRoutes } from './routes/system';
+import { voucherRoutes } from './routes/vouchers';
+import { tillRoutes } from './routes/tills';
+import { syncRoutes } from './routes/sync';
+import { redemptionRoutes } from './routes/redemptions';
+
+export type ServerOptions = {
+  database: Database;
+  adminHash: string;
+  defaultTimeZone?: string;
+  logger?: boolean | object;
+  bodyLimit?: number;
+  authFailureLimit?: number;
+};
+
+export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; ctx: HqContext }> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    return503OnClosing: true,
+    // The admin and till tokens must never reach a log file.
+    ...(options.logger ? { logger: { ...(typeof options.logger === 'object' ? options.logger : {}), redact: ['req.headers.authorization'] } } : {}),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built from typed code; serialise them as plain JSON (zod response schemas are for
+  // the OpenAPI document, not re-validated on every sync page).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+
+  const ctx: HqContext = {
+    db: options.database.db,
+    dbKind: options.database.kind,
+    bus: createChangeBus(),
+    adminHash: options.adminHash,
+    defaultTimeZone: options.defaultTimeZone ?? 'UTC',
+  };
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'voucher-till HQ', version: '1.0.0', description: 'The central API tills sync with (contract v1).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const throttle = createAuthThrottle({ limit: options.authFailureLimit ?? 20 });
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const allow = request.routeOptions.config.allow;
+    if (!allow) return;
+    const wait = throttle.blockedFor(request.ip);
+    if (wait > 0) return sendProblem(reply.header('retry-after', String(wait)), 429, 'too_many_auth_failures', `Too many failed authentications; try again in ${wait} s.`);
+    const principal = await authenticate(ctx.db, ctx.adminHash, request.headers.authorization);
+    if (!principal) {
+      throttle.fail(request.ip);
+      return sendProblem(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'A valid bearer token is required.');
+    }
+    if (!allow.includes(principal.kind)) return sendProblem(reply, 403, 'forbidden', `This endpoint is not available to a ${principal.kind} token.`);
+    request.principal = principal;
+  });
+
+  await app.register(systemRoutes(ctx));
+  await app.register(voucherRoutes(ctx));
+  await app.register(tillRoutes(ctx));
+  await app.register(syncRoutes(ctx));
+  await app.register(redemptionRoutes(ctx));
+  return { app, ctx };
+}

@@ -1,0 +1,155 @@
+// Voucher CRUD against the database. Inputs arrive parsed by core's input schemas; everything
+// written here is re-checked against VoucherSchema first, so the table never holds a voucher the
+// model would refuse.
+import { sql } from 'drizzle-orm';
+import { generateCode } from '../core/code';
+import { VoucherSchema, voucherDefaults, type Voucher, type VoucherCreateInput, type VoucherImportInput, type VoucherUpdateInput } from '../core/voucher';
+import { rowsOf, type Db } from './db/connect';
+import { rowToVoucher, voucherAttrs, VOUCHER_COLUMNS, type VoucherRow } from './db/rows';
+import { clearTombstones, lockChanges, stampChanges, writeTombstone, type Executor } from './changes';
+import { HqError } from './hq-error';
+
+export function buildVoucher(input: VoucherCreateInput | VoucherImportInput, now: string, code: string = input.code ?? generateCode()): Voucher {
+  const { status: _s, used_at: _u, created_at: _c, updated_at: _up, redemption, ...fields } = input;
+  const defaults = voucherDefaults();
+  return VoucherSchema.parse({
+    ...defaults,
+    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    campaign: fields.campaign ?? null,
+    category: fields.category ?? null,
+    code,
+    discount: input.type === 'DISCOUNT_VOUCHER' ? input.discount : null,
+    gift: input.type === 'GIFT_VOUCHER' ? input.gift : null,
+    redemption: { quantity: redemption === undefined ? (input.type === 'DISCOUNT_VOUCHER' ? 1 : null) : redemption.quantity, redeemed_quantity: 0 },
+    status: 'ACTIVE',
+    used_at: null,
+    created_at: now,
+    updated_at: now,
+  });
+}
+
+function insertSql(v: Voucher) {
+  return sql`INSERT INTO vouchers (code, type, campaign, category, currency, status, quantity, redeemed_quantity, gift_amount, gift_balance, attrs, used_at, created_at, updated_at, change_seq)
+    VALUES (${v.code}, ${v.type}, ${v.campaign}, ${v.category}, ${v.currency}, ${v.status}, ${v.redemption.quantity}, ${v.redemption.redeemed_quantity},
+      ${v.gift?.amount ?? null}, ${v.gift?.balance ?? null}, ${JSON.stringify(voucherAttrs(v))}::jsonb, ${v.used_at}, ${v.created_at}, ${v.updated_at}, 0)
+    ON CONFLICT (code) DO NOTHING RETURNING code`;
+}
+
+/** Insert one voucher; false when the code exists. */
+export async function insertVoucher(tx: Executor, v: Voucher): Promise<boolean> {
+  const inserted = rowsOf(await tx.execute(insertSql(v))).length === 1;
+  if (inserted) {
+    if (v.type === 'GIFT_VOUCHER') await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${v.code}, 'ISSUE', ${v.gift.amount})`);
+    await clearTombstones(tx, 'voucher', [v.code]);
+  }
+  return inserted;
+}
+
+export async function createVoucher(db: Db, input: VoucherCreateInput, onChange: (cp: number) => void, campaign?: string): Promise<Voucher> {
+  const now = new Date().toISOString();
+  // A generated code may collide with an existing one; draw again (8 chars of 36: practically never).
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const voucher = buildVoucher(campaign ? { ...input, campaign } : input, now);
+    const result = await db.transaction(async (tx) => {
+      if (!(await insertVoucher(tx, voucher))) return null;
+      return stampChanges(tx, { vouchers: [voucher.code] });
+    });
+    if (result !== null) {
+      onChange(result);
+      return voucher;
+    }
+    if (input.code) throw new HqError(409, 'code_exists', `A voucher with code ${voucher.code} already exists.`);
+  }
+  throw new HqError(503, 'code_space_exhausted', 'Could not generate a free code; try again or use a longer code length.');
+}
+
+export async function getVoucher(db: Executor, code: string, forUpdate = false): Promise<Voucher | undefined> {
+  const rows = rowsOf<VoucherRow>(await db.execute(sql`SELECT ${sql.raw(VOUCHER_COLUMNS)} FROM vouchers WHERE code = ${code} ${forUpdate ? sql`FOR UPDATE` : sql``}`));
+  return rows[0] ? rowToVoucher(rows[0]) : undefined;
+}
+
+export async function getVouchers(db: Executor, codes: string[]): Promise<Map<string, Voucher>> {
+  if (!codes.length) return new Map();
+  const rows = rowsOf<VoucherRow>(
+    await db.execute(sql`SELECT ${sql.raw(VOUCHER_COLUMNS)} FROM vouchers WHERE code IN (SELECT jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))`),
+  );
+  return new Map(rows.map((r) => [r.code, rowToVoucher(r)]));
+}
+
+export type VoucherFilter = { limit: number; offset: number; campaign?: string | undefined; status?: string | undefined; type?: string | undefined };
+
+export async function listVouchers(db: Db, f: VoucherFilter): Promise<{ result: Voucher[]; total: number }> {
+  const where = sql.join(
+    [
+      sql`TRUE`,
+      ...(f.campaign !== undefined ? [sql`campaign = ${f.campaign}`] : []),
+      ...(f.status !== undefined ? [sql`status = ${f.status}`] : []),
+      ...(f.type !== undefined ? [sql`type = ${f.type}`] : []),
+    ],
+    sql` AND `,
+  );
+  const rows = rowsOf<VoucherRow>(await db.execute(sql`SELECT ${sql.raw(VOUCHER_COLUMNS)} FROM vouchers WHERE ${where} ORDER BY created_at, code LIMIT ${f.limit} OFFSET ${f.offset}`));
+  const total = rowsOf<{ n: string | number }>(await db.execute(sql`SELECT count(*) AS n FROM vouchers WHERE ${where}`));
+  return { result: rows.map(rowToVoucher), total: Number(total[0]?.n ?? 0) };
+}
+
+async function writeVoucher(tx: Executor, v: Voucher): Promise<void> {
+  await tx.execute(sql`UPDATE vouchers SET campaign = ${v.campaign}, category = ${v.category}, currency = ${v.currency}, status = ${v.status},
+    quantity = ${v.redemption.quantity}, gift_amount = ${v.gift?.amount ?? null}, gift_balance = ${v.gift?.balance ?? null},
+    attrs = ${JSON.stringify(voucherAttrs(v))}::jsonb, updated_at = ${v.updated_at} WHERE code = ${v.code}`);
+}
+
+/** PUT: change the given fields; the result must still be a valid voucher. */
+export async function updateVoucher(db: Db, code: string, patch: VoucherUpdateInput, onChange: (cp: number) => void): Promise<Voucher> {
+  const { voucher, cp } = await db.transaction(async (tx) => {
+    const current = await getVoucher(tx, code, true);
+    if (!current) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);
+    const { code: _c, type: _t, status: _s, used_at: _u, created_at: _cr, updated_at: _up, redemption, gift, ...fields } = patch;
+    if (current.type === 'DISCOUNT_VOUCHER' && gift) throw new HqError(400, 'invalid_body', 'A discount voucher has no gift part.', [{ path: 'gift', message: 'not allowed on a DISCOUNT_VOUCHER' }]);
+    if (current.type === 'GIFT_VOUCHER' && fields.discount) throw new HqError(400, 'invalid_body', 'A gift card has no discount.', [{ path: 'discount', message: 'not allowed on a GIFT_VOUCHER' }]);
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const quantity = redemption === undefined ? current.redemption.quantity : redemption.quantity;
+    const next = {
+      ...current,
+      ...defined,
+      ...(gift ? { gift } : {}),
+      redemption: { quantity, redeemed_quantity: current.redemption.redeemed_quantity },
+      updated_at: new Date().toISOString(),
+    };
+    // Status follows the quantity: raising the quantity of a used-up voucher makes it usable again.
+    if (next.status !== 'CANCELLED' && next.type === 'DISCOUNT_VOUCHER') next.status = quantity !== null && next.redemption.redeemed_quantity >= quantity ? 'REDEEMED' : 'ACTIVE';
+    const parsed = VoucherSchema.safeParse(next);
+    if (!parsed.success) {
+      throw new HqError(400, 'invalid_body', 'The update would make the voucher invalid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    }
+    if (gift && current.type === 'GIFT_VOUCHER' && current.gift.balance !== gift.balance) {
+      await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${code}, 'ADJUST', ${gift.balance - current.gift.balance})`);
+    }
+    await writeVoucher(tx, parsed.data);
+    return { voucher: parsed.data, cp: await stampChanges(tx, { vouchers: [code] }) };
+  });
+  onChange(cp);
+  return voucher;
+}
+
+export async function cancelVoucher(db: Db, code: string, onChange: (cp: number) => void): Promise<Voucher> {
+  const { voucher, cp } = await db.transaction(async (tx) => {
+    const current = await getVoucher(tx, code, true);
+    if (!current) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);
+    const next = { ...current, status: 'CANCELLED' as const, updated_at: new Date().toISOString() };
+    await writeVoucher(tx, next);
+    return { voucher: next, cp: await stampChanges(tx, { vouchers: [code] }) };
+  });
+  onChange(cp);
+  return voucher;
+}
+
+export async function deleteVoucher(db: Db, code: string, onChange: (cp: number) => void): Promise<void> {
+  const cp = await db.transaction(async (tx) => {
+    await lockChanges(tx);
+    const deleted = rowsOf(await tx.execute(sql`DELETE FROM vouchers WHERE code = ${code} RETURNING code`));
+    if (!deleted.length) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);
+    return writeTombstone(tx, 'voucher', code);
+  });
+  onChange(cp);
+}
