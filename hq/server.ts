@@ -13,6 +13,7 @@ import { voucherRoutes } from './routes/vouchers';
 import { tillRoutes } from './routes/tills';
 import { syncRoutes } from './routes/sync';
 import { redemptionRoutes } from './routes/redemptions';
+import { catalogRoutes } from './routes/catalog';
 
 export type ServerOptions = {
   database: Database;
@@ -31,6 +32,8 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     // The admin and till tokens must never reach a log file.
     ...(options.logger ? { logger: { ...(typeof options.logger === 'object' ? options.logger : {}), redact: ['req.headers.authorization'] } } : {}),
   }).withTypeProvider<ZodTypeProvider>();
+  // HQ speaks JSON only: anything else is 415, not a string handed to a JSON schema.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built from typed code; serialise them as plain JSON (zod response schemas are for
   // the OpenAPI document, not re-validated on every sync page).
@@ -77,5 +80,6 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(tillRoutes(ctx));
   await app.register(syncRoutes(ctx));
   await app.register(redemptionRoutes(ctx));
+  await app.register(catalogRoutes(ctx));
   return { app, ctx };
 }

@@ -14,7 +14,8 @@ export const syncRoutes =
   async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const streams = new Set<() => void>();
-    app.addHook('onClose', async () => {
+    // preClose: open event streams would otherwise keep the server from closing.
+    app.addHook('preClose', async () => {
       for (const end of streams) end();
     });
 

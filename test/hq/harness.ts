@@ -2,7 +2,7 @@
 // TEST_DATABASE_URL is set (.ci/run sets it). Tests get the app plus admin and till tokens.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openDatabase, type Database } from '../../hq/db/connect';
 import { buildServer } from '../../hq/server';
 import { hashToken } from '../../hq/auth';
@@ -43,8 +43,8 @@ export type Hq = {
   ctx: HqContext;
   database: Database;
   backend: Backend;
-  admin: (opts: InjectOptions) => ReturnType<FastifyInstance['inject']>;
-  as: (token: string, opts: InjectOptions) => ReturnType<FastifyInstance['inject']>;
+  admin: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  as: (token: string, opts: InjectOptions) => Promise<LightMyRequestResponse>;
   newTill: (name?: string, timeZone?: string) => Promise<{ till_id: string; token: string }>;
   close: () => Promise<void>;
   /** Open the same database again (a restart of HQ). Only for persistent backends. */

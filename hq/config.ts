@@ -1,0 +1,48 @@
+// HQ's configuration from the environment (and one flag), validated up front with clear messages.
+import { z } from 'zod';
+import { isTimeZone } from '../core/local-time';
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  HQ_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  HQ_DATA_DIR: z.string().min(1).default('.data/hq'),
+  HQ_SEED_DEMO: z.enum(['', '0', '1', 'true', 'false']).default(''),
+  HQ_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type HqConfig = {
+  port: number;
+  host: string;
+  adminToken: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  seedDemo: boolean;
+  timeZone: string;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>, argv: string[]): HqConfig {
+  const unknownFlags = argv.filter((a) => a !== '--seed-demo');
+  if (unknownFlags.length) throw new ConfigError(`unknown argument(s): ${unknownFlags.join(' ')} (the only flag is --seed-demo)`);
+  const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' && k !== 'HQ_SEED_DEMO' ? undefined : v]));
+  const parsed = EnvSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    adminToken: e.HQ_ADMIN_TOKEN,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.HQ_DATA_DIR,
+    seedDemo: argv.includes('--seed-demo') || e.HQ_SEED_DEMO === '1' || e.HQ_SEED_DEMO === 'true',
+    timeZone: e.HQ_TIME_ZONE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../hq/config';
+import { openDatabase } from '../../hq/db/connect';
+import { hashToken, resolveAdminToken, createAuthThrottle } from '../../hq/auth';
+
+describe('HQ configuration', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({}, [])).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info' });
+    expect(loadConfig({ HQ_SEED_DEMO: '1' }, []).seedDemo).toBe(true);
+    expect(loadConfig({}, ['--seed-demo']).seedDemo).toBe(true);
+    expect(loadConfig({ DATABASE_URL: '' }, []).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, [], /PORT/],
+    [{ PORT: '70000' }, [], /PORT/],
+    [{ HQ_ADMIN_TOKEN: 'short' }, [], /HQ_ADMIN_TOKEN: must be at least 16/],
+    [{ DATABASE_URL: 'mysql://x' }, [], /DATABASE_URL: must be a postgres/],
+    [{ HQ_TIME_ZONE: 'Europe/Berlinn' }, [], /HQ_TIME_ZONE/],
+    [{}, ['--seed'], /unknown argument/],
+  ])('refuses %j %j with a clear message', (env, argv, message) => {
+    expect(() => loadConfig(env, argv)).toThrow(ConfigError);
+    expect(() => loadConfig(env, argv)).toThrow(message);
+  });
+});
+
+describe('admin token', () => {
+  it('is generated once on an empty database, stored hashed, and honoured from HQ_ADMIN_TOKEN', async () => {
+    const database = await openDatabase({});
+    try {
+      const first = await resolveAdminToken(database.db, undefined);
+      expect(first.generated).toMatch(/^adm_/);
+      expect(first.hash).toBe(hashToken(first.generated!));
+      const second = await resolveAdminToken(database.db, undefined);
+      expect(second).toEqual({ hash: first.hash }); // not shown again
+      expect(await resolveAdminToken(database.db, 'configured-token-1234')).toEqual({ hash: hashToken('configured-token-1234') });
+    } finally {
+      await database.close();
+    }
+  }, 60_000);
+
+  it('throttles per address within a window and forgets after it', () => {
+    let now = 0;
+    const throttle = createAuthThrottle({ limit: 2, windowMs: 1000, now: () => now });
+    throttle.fail('a');
+    expect(throttle.blockedFor('a')).toBe(0);
+    throttle.fail('a');
+    expect(throttle.blockedFor('a')).toBe(1);
+    expect(throttle.blockedFor('b')).toBe(0);
+    now = 1000;
+    expect(throttle.blockedFor('a')).toBe(0);
+  });
+});
