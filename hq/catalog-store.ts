@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Customer, Product } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
-import { clearTombstones, lockChanges, stampChanges, writeTombstone, type Executor } from './changes';
+import { clearTombstones, stampChanges, writeTombstone, type Executor } from './changes';
 
 export async function upsertProducts(tx: Executor, products: Product[]): Promise<number> {
   if (!products.length) return 0;
@@ -29,7 +29,6 @@ export async function upsertCustomers(tx: Executor, customers: Customer[]): Prom
 /** Delete a product or customer; false when it did not exist. */
 export async function deleteCatalogRow(db: Db, kind: 'product' | 'customer', id: string): Promise<number | false> {
   return db.transaction(async (tx) => {
-    await lockChanges(tx);
     const table = kind === 'product' ? sql`products` : sql`customers`;
     const gone = rowsOf(await tx.execute(sql`DELETE FROM ${table} WHERE id = ${id} RETURNING id`));
     if (!gone.length) return false;

@@ -3,9 +3,11 @@
 // One transaction per batch: lock the till's row (so two pushes of one till serialise), answer
 // replays from the stored results, refuse a gap in seq (409, nothing applied), apply each new op in
 // seq order, store every op with its result, advance the till's last_seq and stamp the changed
-// vouchers for the change feed — all committed together or not at all. Deadlocks between tills that
-// touch the same vouchers in different orders are retried as a whole.
+// vouchers for the change feed — all committed together or not at all. The vouchers a batch touches
+// are locked up front in one order, so tills cannot deadlock each other; a deadlock or serialisation
+// failure with some other writer is retried as a whole.
 import { sql } from 'drizzle-orm';
+import { normaliseCode } from '../core/code';
 import { OpSchema, type PushRequest, type PushResponse, type PushResult } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
 import { stampChanges, type Executor } from './changes';
@@ -58,9 +60,38 @@ async function applyOp(tx: Executor, tillId: string, raw: RawOp): Promise<OpEffe
   }
 }
 
+/**
+ * Lock every voucher the batch's new ops may change — in one statement, in code order — before
+ * applying any of them. Batches of different tills that touch the same vouchers in different orders
+ * would otherwise deadlock; PostgreSQL breaks each deadlock only after deadlock_timeout (1 s), so a
+ * burst of them eats the retries and reaches tills as 500s. With one lock order there is no cycle.
+ * The order is: redemptions being rolled back, then vouchers — the order POST
+ * /v1/redemptions/{id}/rollback (no retry) takes them in, so it cannot deadlock with a push either.
+ */
+async function lockVouchers(tx: Executor, ops: RawOp[]): Promise<void> {
+  const codes = new Set<string>();
+  const rolledBack = new Set<string>();
+  for (const op of ops) {
+    const p = (op.payload ?? {}) as { code?: unknown; redemption_op_id?: unknown };
+    if (op.type === 'REDEMPTION' && typeof p.code === 'string') codes.add(normaliseCode(p.code));
+    if (op.type === 'ROLLBACK' && typeof p.redemption_op_id === 'string') rolledBack.add(p.redemption_op_id.toLowerCase());
+  }
+  if (!codes.size && !rolledBack.size) return;
+  const ids = JSON.stringify([...rolledBack]);
+  if (rolledBack.size) await tx.execute(sql`SELECT id FROM redemptions WHERE id::text IN (SELECT jsonb_array_elements_text(${ids}::jsonb)) ORDER BY id FOR UPDATE`);
+  await tx.execute(sql`SELECT code FROM vouchers
+    WHERE code IN (SELECT jsonb_array_elements_text(${JSON.stringify([...codes])}::jsonb))
+       OR code IN (SELECT r.code FROM redemptions r WHERE r.id::text IN (SELECT jsonb_array_elements_text(${ids}::jsonb)))
+    ORDER BY code FOR UPDATE`);
+}
+
 export async function applyPush(db: Db, tillId: string, request: PushRequest, onChange: (cp: number) => void): Promise<PushResponse> {
+  // A uuid is case-insensitive and the ops table hands op_ids back in lower case: compare them in that
+  // form, or a replay sent in upper case misses its stored result and is refused as a reused seq (and
+  // two spellings of one op in a batch look like two ops sharing a seq). Results echo the sent spelling.
+  const ops = request.ops.map((op) => ({ ...op, op_id: op.op_id.toLowerCase() }));
   const seqs = new Map<number, string>();
-  for (const op of request.ops) {
+  for (const op of ops) {
     const other = seqs.get(op.seq);
     if (other !== undefined && other !== op.op_id) throw new HqError(400, 'duplicate_seq', `Two ops in this batch share seq ${op.seq}.`);
     seqs.set(op.seq, op.op_id);
@@ -71,18 +102,25 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
       if (!till[0]) throw new HqError(401, 'unknown_till', 'This till is not registered.');
       let lastSeq = Number(till[0].last_seq);
 
-      const ids = [...new Set(request.ops.map((o) => o.op_id))];
-      const stored = new Map(
-        rowsOf<{ op_id: string; result: PushResult }>(
-          await tx.execute(sql`SELECT op_id, result FROM ops WHERE op_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`),
-        ).map((r) => [r.op_id, r.result]),
+      const ids = [...new Set(ops.map((o) => o.op_id))];
+      const storedRows = rowsOf<{ op_id: string; till_id: string; result: PushResult }>(
+        await tx.execute(sql`SELECT op_id, till_id, result FROM ops WHERE op_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`),
       );
+      const stored = new Map(storedRows.filter((r) => r.till_id === tillId).map((r) => [r.op_id, r.result]));
+      // An op_id another till already used (uuids do not collide by chance: a till-side bug). It can
+      // never be stored under this till, so it is refused — and, at its turn in seq order, still
+      // advances last_seq so it does not block the till forever.
+      const foreign = new Set(storedRows.filter((r) => r.till_id !== tillId).map((r) => r.op_id));
 
       const results = new Map<string, PushResult>();
-      const fresh = [...request.ops].sort((a, b) => a.seq - b.seq).filter((op) => {
+      const fresh = [...ops].sort((a, b) => a.seq - b.seq).filter((op) => {
         const known = stored.get(op.op_id);
         if (known) {
           results.set(op.op_id, known); // a replay, by op_id, forever
+          return false;
+        }
+        if (foreign.has(op.op_id) && op.seq <= lastSeq) {
+          results.set(op.op_id, { op_id: op.op_id, outcome: 'REJECTED', reason: 'op_id_reused' });
           return false;
         }
         if (op.seq <= lastSeq) {
@@ -93,12 +131,18 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
         return true;
       });
 
+      await lockVouchers(tx, fresh);
       const touched = new Set<string>();
       const newRows: { op_id: string; seq: number; type: string; outcome: string; result: PushResult }[] = [];
       for (const op of fresh) {
         if (results.has(op.op_id)) continue; // the same op twice in one batch
         if (op.seq !== lastSeq + 1) {
           throw new HqError(409, 'seq_gap', `Expected seq ${lastSeq + 1} next but got ${op.seq}; push the missing ops first. Nothing was applied.`);
+        }
+        if (foreign.has(op.op_id)) {
+          results.set(op.op_id, { op_id: op.op_id, outcome: 'REJECTED', reason: 'op_id_reused' });
+          lastSeq = op.seq;
+          continue;
         }
         const effect = await applyOp(tx, tillId, op);
         results.set(op.op_id, effect.result);
@@ -111,10 +155,12 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
         await tx.execute(sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result)
           SELECT r.op_id::uuid, ${tillId}::uuid, r.seq, r.type, r.outcome, r.result
           FROM jsonb_to_recordset(${JSON.stringify(newRows)}::jsonb) AS r(op_id text, seq bigint, type text, outcome text, result jsonb)`);
+      }
+      if (lastSeq !== Number(till[0].last_seq)) {
         await tx.execute(sql`UPDATE tills SET last_seq = ${lastSeq} WHERE id = ${tillId}::uuid`);
       }
       const cp = await stampChanges(tx, { vouchers: touched });
-      return { response: { last_seq: lastSeq, results: request.ops.map((op) => results.get(op.op_id)!) }, checkpoint: cp };
+      return { response: { last_seq: lastSeq, results: request.ops.map((op) => ({ ...results.get(op.op_id.toLowerCase())!, op_id: op.op_id })) }, checkpoint: cp };
     }),
   );
   if (checkpoint) onChange(checkpoint);

@@ -122,7 +122,10 @@ export async function applyGiftIssue(tx: Executor, opId: string, tillId: string,
     updated_at: new Date().toISOString(),
   });
   if (!(await insertVoucher(tx, voucher))) return { result: { op_id: opId, outcome: 'REJECTED', reason: 'code_exists' } };
-  return { result: { op_id: opId, outcome: 'ACCEPTED', voucher }, touched: voucher.code };
+  // Answer with the row as stored, not the object built above: occurred_at may carry any offset
+  // (+02:00) while HQ returns instants in UTC everywhere else, and the till replaces its replica with
+  // this result, so it must be the same voucher that GET and the change feed return.
+  return { result: { op_id: opId, outcome: 'ACCEPTED', voucher: (await currentVoucherRow(tx, voucher.code)) ?? voucher }, touched: voucher.code };
 }
 
 /** For a ROLLBACK op's result: the voucher as it is now. */

@@ -10,7 +10,7 @@ import { VoucherImportInputSchema, type Voucher } from '../core/voucher';
 import type { AsyncAction } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
 import { voucherAttrs } from './db/rows';
-import { clearTombstones, lockChanges } from './changes';
+import { clearTombstones, stampChanges } from './changes';
 import type { HqContext } from './context';
 import { buildVoucher } from './voucher-store';
 
@@ -72,14 +72,13 @@ async function runImport(ctx: HqContext, id: string, rows: unknown[], result: As
   for (let start = 0; start < valid.length; start += CHUNK) {
     const chunk = valid.slice(start, start + CHUNK);
     const inserted = await ctx.db.transaction(async (tx) => {
-      await lockChanges(tx); // stamps drawn below must follow commit order
       const payload = chunk.map(({ voucher: v }) => ({
         code: v.code, type: v.type, campaign: v.campaign, category: v.category, currency: v.currency, quantity: v.redemption.quantity,
         gift_amount: v.gift?.amount ?? null, gift_balance: v.gift?.balance ?? null, attrs: voucherAttrs(v),
       }));
       const codes = rowsOf<{ code: string }>(
         await tx.execute(sql`INSERT INTO vouchers (code, type, campaign, category, currency, status, quantity, redeemed_quantity, gift_amount, gift_balance, attrs, created_at, updated_at, change_seq)
-          SELECT r.code, r.type, r.campaign, r.category, r.currency, 'ACTIVE', r.quantity, 0, r.gift_amount, r.gift_balance, r.attrs, ${now}::timestamptz, ${now}::timestamptz, nextval('change_seq')
+          SELECT r.code, r.type, r.campaign, r.category, r.currency, 'ACTIVE', r.quantity, 0, r.gift_amount, r.gift_balance, r.attrs, ${now}::timestamptz, ${now}::timestamptz, 0
           FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
             AS r(code text, type text, campaign text, category text, currency text, quantity integer, gift_amount bigint, gift_balance bigint, attrs jsonb)
           ON CONFLICT (code) DO NOTHING RETURNING code`),
@@ -90,8 +89,8 @@ async function runImport(ctx: HqContext, id: string, rows: unknown[], result: As
           SELECT r.code, 'ISSUE', r.amount FROM jsonb_to_recordset(${JSON.stringify(gifts.map(({ voucher }) => ({ code: voucher.code, amount: voucher.gift!.amount })))}::jsonb) AS r(code text, amount bigint)`);
       }
       await clearTombstones(tx, 'voucher', codes);
-      const max = rowsOf<{ m: string | number | null }>(await tx.execute(sql`SELECT max(change_seq) AS m FROM vouchers WHERE code IN (SELECT jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))`));
-      return { codes: new Set(codes), checkpoint: Number(max[0]?.m ?? 0) };
+      // Stamped last, under the change lock, like every other writer (see changes.ts).
+      return { codes: new Set(codes), checkpoint: await stampChanges(tx, { vouchers: codes }) };
     });
     for (const { index, voucher } of chunk) {
       if (!inserted.codes.has(voucher.code)) errors.push({ index, code: voucher.code, detail: 'a voucher with this code already exists' });

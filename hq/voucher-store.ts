@@ -6,7 +6,7 @@ import { generateCode } from '../core/code';
 import { VoucherSchema, voucherDefaults, type Voucher, type VoucherCreateInput, type VoucherImportInput, type VoucherUpdateInput } from '../core/voucher';
 import { rowsOf, type Db } from './db/connect';
 import { rowToVoucher, voucherAttrs, VOUCHER_COLUMNS, type VoucherRow } from './db/rows';
-import { clearTombstones, lockChanges, stampChanges, writeTombstone, type Executor } from './changes';
+import { clearTombstones, stampChanges, writeTombstone, type Executor } from './changes';
 import { HqError } from './hq-error';
 
 export function buildVoucher(input: VoucherCreateInput | VoucherImportInput, now: string, code: string = input.code ?? generateCode()): Voucher {
@@ -145,8 +145,9 @@ export async function cancelVoucher(db: Db, code: string, onChange: (cp: number)
 }
 
 export async function deleteVoucher(db: Db, code: string, onChange: (cp: number) => void): Promise<void> {
+  // Row lock first (the DELETE), change lock second (in writeTombstone): the order every writer
+  // uses, so a delete cannot deadlock with a push redeeming the same voucher.
   const cp = await db.transaction(async (tx) => {
-    await lockChanges(tx);
     const deleted = rowsOf(await tx.execute(sql`DELETE FROM vouchers WHERE code = ${code} RETURNING code`));
     if (!deleted.length) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);
     return writeTombstone(tx, 'voucher', code);

@@ -38,7 +38,7 @@ export const tillRoutes =
         // A leased code must be free both as a lease and as a voucher.
         const got = rowsOf<{ code: string }>(
           await ctx.db.execute(sql`INSERT INTO code_leases (code, till_id)
-            SELECT c FROM jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb) AS c
+            SELECT c, ${principal.tillId}::uuid FROM jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb) AS c
             WHERE NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.code = c)
             ON CONFLICT (code) DO NOTHING RETURNING code`),
         );

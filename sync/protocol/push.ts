@@ -1,6 +1,6 @@
 // POST /v1/sync/push — the till's outbox ops and HQ's per-op outcomes (contract: "Push semantics").
 import { z } from 'zod';
-import { CurrencySchema, MinorUnits, VoucherCode, VoucherSchema } from '../../core/voucher';
+import { CurrencySchema, MinorUnits, VoucherCodeInput, VoucherSchema } from '../../core/voucher';
 
 const OpBase = {
   op_id: z.uuid(),
@@ -8,14 +8,15 @@ const OpBase = {
   occurred_at: z.iso.datetime({ offset: true }),
 };
 
+// Codes are case-insensitive on input (contract): normalised here like everywhere else.
 export const RedemptionPayload = z.strictObject({
-  code: VoucherCode,
+  code: VoucherCodeInput,
   ticket_id: z.string().min(1).max(128),
   /** Discount given, or gift amount debited, in minor units. */
   amount: MinorUnits,
 });
 export const RollbackPayload = z.strictObject({ redemption_op_id: z.uuid() });
-export const GiftIssuePayload = z.strictObject({ code: VoucherCode, amount: z.int().min(1), currency: CurrencySchema });
+export const GiftIssuePayload = z.strictObject({ code: VoucherCodeInput, amount: z.int().min(1), currency: CurrencySchema });
 
 export const OpTypes = ['REDEMPTION', 'ROLLBACK', 'GIFT_ISSUE'] as const;
 
@@ -38,7 +39,7 @@ export const PushRequestSchema = z.strictObject({
         seq: z.int().min(1),
         type: z.string(),
         occurred_at: z.string().optional(),
-        payload: z.unknown(),
+        payload: z.unknown().optional(),
       }),
     )
     .min(1)

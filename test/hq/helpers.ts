@@ -1,0 +1,164 @@
+// Shared builders for the HQ reconciliation / change-feed tests: unique vouchers, op builders, a till
+// that numbers its own ops, raw SQL reads, and a PostgreSQL database that outlives one HQ (restarts).
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { SQL } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { rowsOf } from '../../hq/db/connect';
+import type { PushResponse, PushResult } from '../../sync/protocol';
+import type { Voucher } from '../../core/voucher';
+import type { Hq } from './harness';
+
+/** A code no other test uses: 4..32 of [A-Z0-9-]. */
+export function uniqueCode(prefix = 'T'): string {
+  return `${prefix}-${randomBytes(5).toString('hex').toUpperCase()}`;
+}
+
+export function iso(offsetMs = 0): string {
+  return new Date(Date.now() + offsetMs).toISOString();
+}
+
+/** An op as it goes on the wire (deliberately loose so malformed ones can be built too). */
+export type WireOp = { op_id: string; seq: number; type: string; occurred_at?: string; payload?: unknown; [extra: string]: unknown };
+
+export function redemptionOp(seq: number, code: string, amount: number, extra: { ticket_id?: string; occurred_at?: string; op_id?: string } = {}): WireOp {
+  return {
+    op_id: extra.op_id ?? randomUUID(),
+    seq,
+    type: 'REDEMPTION',
+    occurred_at: extra.occurred_at ?? iso(),
+    payload: { code, ticket_id: extra.ticket_id ?? `ticket-${seq}`, amount },
+  };
+}
+
+export function rollbackOp(seq: number, redemptionOpId: string): WireOp {
+  return { op_id: randomUUID(), seq, type: 'ROLLBACK', occurred_at: iso(), payload: { redemption_op_id: redemptionOpId } };
+}
+
+export function giftIssueOp(seq: number, code: string, amount: number, currency = 'EUR', occurredAt = iso()): WireOp {
+  return { op_id: randomUUID(), seq, type: 'GIFT_ISSUE', occurred_at: occurredAt, payload: { code, amount, currency } };
+}
+
+/** A till under test: registers itself, counts its own seq like a real till's outbox does. */
+export class TestTill {
+  seq = 0;
+  constructor(
+    readonly hq: Hq,
+    readonly till_id: string,
+    readonly token: string,
+  ) {}
+
+  static async create(hq: Hq, name = 'Test till'): Promise<TestTill> {
+    const { till_id, token } = await hq.newTill(name);
+    return new TestTill(hq, till_id, token);
+  }
+
+  redeem(code: string, amount = 0, extra: { ticket_id?: string; occurred_at?: string } = {}): WireOp {
+    return redemptionOp(++this.seq, code, amount, extra);
+  }
+
+  rollback(redemptionOpId: string): WireOp {
+    return rollbackOp(++this.seq, redemptionOpId);
+  }
+
+  issue(code: string, amount: number, currency = 'EUR'): WireOp {
+    return giftIssueOp(++this.seq, code, amount, currency);
+  }
+
+  push(ops: WireOp[]) {
+    return this.hq.as(this.token, { method: 'POST', url: '/v1/sync/push', payload: { ops } });
+  }
+
+  /** Push and insist on 200; returns the parsed response. */
+  async pushOk(ops: WireOp[]): Promise<PushResponse> {
+    const res = await this.push(ops);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as PushResponse;
+    expect(body.results).toHaveLength(ops.length);
+    return body;
+  }
+
+  /** Push a single op and return its result. */
+  async one(op: WireOp): Promise<PushResult> {
+    return (await this.pushOk([op])).results[0]!;
+  }
+
+  async leaseCodes(size: number): Promise<string[]> {
+    const res = await this.hq.as(this.token, { method: 'POST', url: '/v1/code-blocks', payload: { size } });
+    expect(res.statusCode, res.body).toBe(201);
+    return (res.json() as { codes: string[] }).codes;
+  }
+}
+
+export const discountBody = (overrides: Record<string, unknown> = {}) => ({
+  type: 'DISCOUNT_VOUCHER',
+  currency: 'EUR',
+  label: 'Five off',
+  discount: { type: 'AMOUNT', amount_off: 500 },
+  code: uniqueCode('D'),
+  ...overrides,
+});
+
+export const giftBody = (amount: number, overrides: Record<string, unknown> = {}) => ({
+  type: 'GIFT_VOUCHER',
+  currency: 'EUR',
+  label: 'Gift card',
+  gift: { amount },
+  code: uniqueCode('G'),
+  ...overrides,
+});
+
+export async function createVoucher(hq: Hq, body: Record<string, unknown>): Promise<Voucher> {
+  const res = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: body });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as Voucher;
+}
+
+export async function getVoucher(hq: Hq, code: string): Promise<Voucher | undefined> {
+  const res = await hq.admin({ method: 'GET', url: `/v1/vouchers/${code}` });
+  if (res.statusCode === 404) return undefined;
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Voucher;
+}
+
+/** Rows of a raw query against HQ's own database. */
+export async function query<T = Record<string, unknown>>(hq: Hq, q: SQL): Promise<T[]> {
+  return rowsOf<T>(await hq.database.db.execute(q));
+}
+
+/** A PostgreSQL database for tests that restart HQ: startHq({url}) leaves it alone, drop() removes it. */
+export async function ownPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = new URL(process.env.TEST_DATABASE_URL!);
+  const name = `vt_test_own_${randomBytes(6).toString('hex')}`;
+  const run = async (statement: string) => {
+    const c = new pg.Client({ connectionString: base.toString() });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Resolves after ms; for "has it resolved yet?" races. */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** 'pending' if the promise has not settled within ms. */
+export async function settledWithin<T>(p: Promise<T>, ms: number): Promise<'settled' | 'pending'> {
+  return Promise.race([p.then(() => 'settled' as const, () => 'settled' as const), sleep(ms).then(() => 'pending' as const)]);
+}
+
+/** Fisher–Yates with Math.random (test data only). */
+export function shuffle<T>(items: T[]): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
