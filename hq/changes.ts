@@ -90,6 +90,7 @@ export async function readChanges(db: Db, checkpoint: number, limit: number, til
         ),
         tillId === null ? [] : rowsOf<{ last_seq: string | number }>(await tx.execute(sql`SELECT last_seq FROM tills WHERE id = ${tillId}`)),
       ];
+      const latest = rowsOf<{ last_value: string | number | null }>(await tx.execute(sql`SELECT last_value FROM change_seq`));
       const items: Item[] = [
         ...vouchers.map((r) => ({ seq: Number(r.change_seq), apply: (p: ChangesResponse) => void p.vouchers.push(rowToVoucher(r)) })),
         ...tombs.map((r) => ({
@@ -106,6 +107,7 @@ export async function readChanges(db: Db, checkpoint: number, limit: number, til
       const page: ChangesResponse = {
         vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [],
         checkpoint: String(checkpoint), has_more: items.length > limit, last_seq: Number(till[0]?.last_seq ?? 0),
+        latest_checkpoint: String(Math.max(checkpoint, Number(latest[0]?.last_value ?? 0))),
       };
       for (const item of items.slice(0, limit)) {
         item.apply(page);

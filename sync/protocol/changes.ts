@@ -22,5 +22,7 @@ export const ChangesResponseSchema = z.object({
   has_more: z.boolean(),
   /** The highest op seq of this till that HQ has applied: local changes above it are not yet in this data. */
   last_seq: z.int().min(0),
+  /** Extension: roughly the newest checkpoint there is, so a till can show progress of a long initial load. */
+  latest_checkpoint: CheckpointSchema.optional(),
 });
 export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;

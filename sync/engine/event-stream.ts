@@ -1,0 +1,31 @@
+// GET /v1/sync/stream as a fetch stream (EventSource cannot send an Authorization header).
+// Calls onCheckpoint for every `changes` event until the stream ends or the signal aborts.
+import type { FetchLike } from './hq-client';
+
+export async function readChangeStream(fetchFn: FetchLike, baseUrl: string, token: string, signal: AbortSignal, onCheckpoint: (checkpoint: string) => void): Promise<void> {
+  const response = await fetchFn(`${baseUrl}/v1/sync/stream`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal });
+  if (!response.ok || !response.body) throw new Error(`event stream refused: HTTP ${response.status}`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const lines = block.split('\n');
+      const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
+      const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+      if (event === 'changes' && data) {
+        try {
+          const checkpoint = (JSON.parse(data) as { checkpoint?: unknown }).checkpoint;
+          if (typeof checkpoint === 'string') onCheckpoint(checkpoint);
+        } catch {
+          // a malformed event is ignored; the next pull brings the data anyway
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+// The till's sync loop. "Online" means the last request to HQ succeeded (navigator.onLine is only a
+// hint that makes us retry at once). A cycle pushes the outbox oldest-first in batches, then pulls
+// the change feed until has_more is false. Failures back off exponentially with jitter; a
+// Retry-After from HQ is honoured; the browser's `online` event and a local sale retry at once; an
+// SSE `changes` event triggers a pull within a second.
+import type { ReplicaDb } from '../replica/db';
+import { applyPushResults } from '../replica/apply-push';
+import { applyChangesPage } from '../replica/apply-pull';
+import type { HqClient, FetchLike } from './hq-client';
+import { SyncError } from './sync-error';
+import { nextDelayMs } from './backoff';
+import { defaultLocks, type LockManagerLike } from './sender-lock';
+import { readChangeStream } from './event-stream';
+
+export type SyncStatus = {
+  /** null until the first request to HQ has finished. */
+  online: boolean | null;
+  syncing: boolean;
+  pendingOps: number;
+  unacknowledgedConflicts: number;
+  lastSyncAt: number | null;
+  lastError: { reason: string; message: string; at: number } | null;
+  nextRetryAt: number | null;
+};
+
+export type PullProgress = { pages: number; vouchers: number; products: number; customers: number; checkpoint: string; fraction: number | null };
+
+export type Timers = { setTimeout: (fn: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void };
+
+export type SyncEngineOptions = {
+  db: ReplicaDb;
+  client: HqClient;
+  /** Identifies the till's outbox for the one-sender lock. */
+  lockName: string;
+  now?: () => number;
+  random?: () => number;
+  timers?: Timers;
+  locks?: LockManagerLike;
+  pushBatchSize?: number;
+  pullPageSize?: number;
+  periodicMs?: number;
+  /** Connect to GET /v1/sync/stream while online (needs a fetch with streaming bodies). */
+  stream?: { fetch: FetchLike } | false;
+  /** Browser `online` events, where there are any. */
+  onlineEvents?: { addEventListener(type: 'online', fn: () => void): void; removeEventListener(type: 'online', fn: () => void): void };
+};
+
+export function createSyncEngine(o: SyncEngineOptions) {
+  const now = o.now ?? (() => Date.now());
+  const random = o.random ?? Math.random;
+  const timers: Timers = o.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+  const locks = o.locks ?? defaultLocks();
+  const batchSize = o.pushBatchSize ?? 200;
+  const pageSize = o.pullPageSize ?? 2000;
+  const periodicMs = o.periodicMs ?? 30_000;
+
+  let status: SyncStatus = { online: null, syncing: false, pendingOps: 0, unacknowledgedConflicts: 0, lastSyncAt: null, lastError: null, nextRetryAt: null };
+  const listeners = new Set<(s: SyncStatus) => void>();
+  let attempt = 0;
+  let timer: unknown = null;
+  let running = false;
+  let streamAbort: AbortController | null = null;
+  let inFlight: Promise<SyncStatus> | null = null;
+
+  function set(patch: Partial<SyncStatus>) {
+    status = { ...status, ...patch };
+    for (const l of listeners) l(status);
+  }
+
+  async function refreshCounts() {
+    const [pendingOps, unacknowledgedConflicts] = await Promise.all([o.db.outbox.count(), o.db.conflicts.where('acknowledged').equals(0).count()]);
+    set({ pendingOps, unacknowledgedConflicts });
+  }
+
+  /** Push until the outbox is empty. */
+  async function pushAll(): Promise<void> {
+    for (;;) {
+      const ops = await o.db.outbox.orderBy('seq').limit(batchSize).toArray();
+      if (!ops.length) return;
+      const response = await o.client.push(ops);
+      set({ online: true });
+      await applyPushResults(o.db, ops, response, now());
+      await refreshCounts();
+    }
+  }
+
+  /** Pull pages until has_more is false; each page is applied with its checkpoint. */
+  async function pullAll(onProgress?: (p: PullProgress) => void): Promise<PullProgress> {
+    const startCp = Number((await o.db.meta.get('checkpoint'))?.value ?? 0);
+    const progress: PullProgress = { pages: 0, vouchers: 0, products: 0, customers: 0, checkpoint: String(startCp), fraction: null };
+    for (;;) {
+      const page = await o.client.changes(progress.checkpoint, pageSize);
+      set({ online: true });
+      await applyChangesPage(o.db, page, now());
+      progress.pages += 1;
+      progress.vouchers += page.vouchers.length;
+      progress.products += page.products.length;
+      progress.customers += page.customers.length;
+      progress.checkpoint = page.checkpoint;
+      const latest = page.latest_checkpoint === undefined ? null : Number(page.latest_checkpoint);
+      progress.fraction = !page.has_more ? 1 : latest && latest > startCp ? Math.min(1, (Number(page.checkpoint) - startCp) / (latest - startCp)) : null;
+      onProgress?.({ ...progress });
+      if (!page.has_more) return progress;
+    }
+  }
+
+  function schedule(ms: number) {
+    if (!running) return;
+    if (timer !== null) timers.clearTimeout(timer);
+    set({ nextRetryAt: now() + ms });
+    timer = timers.setTimeout(() => {
+      timer = null;
+      void syncNow();
+    }, ms);
+  }
+
+  function onFailure(error: unknown) {
+    const e = error instanceof SyncError ? error : new SyncError('network', (error as Error)?.message ?? String(error));
+    const hqUnreachable = e.reason === 'network' || e.reason === 'timeout' || e.reason === 'server';
+    set({ online: hqUnreachable ? false : status.online ?? true, lastError: { reason: e.reason, message: e.message, at: now() } });
+    attempt += 1;
+    schedule(nextDelayMs(attempt - 1, random, e.details.retryAfterMs));
+  }
+
+  /** One full cycle (push, then pull), under the till's sender lock. Never throws. */
+  function syncNow(onProgress?: (p: PullProgress) => void): Promise<SyncStatus> {
+    if (inFlight) return inFlight;
+    inFlight = locks
+      .request(o.lockName, async () => {
+        set({ syncing: true });
+        try {
+          await pushAll();
+          await pullAll(onProgress);
+          attempt = 0;
+          set({ online: true, lastSyncAt: now(), lastError: null });
+          schedule(periodicMs);
+          connectStream();
+        } catch (error) {
+          onFailure(error);
+        } finally {
+          await refreshCounts().catch(() => {});
+          set({ syncing: false });
+        }
+        return status;
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
+  }
+
+  function connectStream() {
+    if (!o.stream || !running || streamAbort) return;
+    const controller = new AbortController();
+    streamAbort = controller;
+    let debounce: unknown = null;
+    readChangeStream(o.stream.fetch, o.client.baseUrl, o.client.token, controller.signal, (checkpoint) => {
+      void o.db.meta.get('checkpoint').then((row) => {
+        if (Number(checkpoint) <= Number(row?.value ?? 0) || debounce !== null) return;
+        debounce = timers.setTimeout(() => {
+          debounce = null;
+          void syncNow();
+        }, 200);
+      });
+    })
+      .catch(() => {})
+      .finally(() => {
+        if (streamAbort === controller) streamAbort = null; // reconnected after the next successful cycle
+      });
+  }
+
+  const onOnline = () => {
+    attempt = 0;
+    void syncNow();
+  };
+
+  return {
+    status: () => status,
+    subscribe(listener: (s: SyncStatus) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    syncNow,
+    pullAll: (onProgress?: (p: PullProgress) => void) => locks.request(o.lockName, () => pullAll(onProgress)),
+    refreshCounts,
+    /** After a local sale: push soon, whatever the schedule. */
+    notifyLocalChange(): void {
+      void refreshCounts();
+      if (running) schedule(0);
+    },
+    start(): void {
+      if (running) return;
+      running = true;
+      o.onlineEvents?.addEventListener('online', onOnline);
+      void syncNow();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      o.onlineEvents?.removeEventListener('online', onOnline);
+      if (timer !== null) timers.clearTimeout(timer);
+      timer = null;
+      streamAbort?.abort();
+      streamAbort = null;
+      await inFlight;
+    },
+  };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;

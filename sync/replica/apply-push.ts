@@ -1,0 +1,45 @@
+// Apply HQ's answer to a push in one transaction: each op's outcome onto its redemption row,
+// conflicts kept for the UI, answered ops removed from the outbox, and HQ's voucher state (rebased on
+// what is still pending) written to the replica. If the till crashes before this commits, the outbox
+// still holds the ops and the next push gets the same answers from HQ (replays by op_id).
+import type { Op, PushResponse } from '../protocol';
+import type { ReplicaDb } from './db';
+import { pendingEffects } from './pending';
+import { rebase } from './rebase';
+
+export type PushApplied = { accepted: number; conflicts: number; rejected: number };
+
+export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], response: PushResponse, now: number): Promise<PushApplied> {
+  const at = new Date(now).toISOString();
+  return db.transaction('rw', [db.outbox, db.redemptions, db.conflicts, db.vouchers, db.meta], async () => {
+    const byId = new Map(sent.map((op) => [op.op_id, op]));
+    const counts: PushApplied = { accepted: 0, conflicts: 0, rejected: 0 };
+    const latest = new Map<string, NonNullable<PushResponse['results'][number]['voucher']>>();
+    for (const result of response.results) {
+      const op = byId.get(result.op_id);
+      if (!op) continue; // not ours to apply (cannot happen with one sender; ignore rather than guess)
+      counts[result.outcome === 'ACCEPTED' ? 'accepted' : result.outcome === 'CONFLICT' ? 'conflicts' : 'rejected'] += 1;
+      if (op.type === 'REDEMPTION') {
+        await db.redemptions.update(op.op_id, { status: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+      }
+      if (result.outcome !== 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'GIFT_ISSUE')) {
+        await db.conflicts.put({
+          op_id: op.op_id,
+          code: op.payload.code,
+          ticket_id: op.type === 'REDEMPTION' ? op.payload.ticket_id : '',
+          amount: op.payload.amount,
+          reason: result.reason ?? result.outcome.toLowerCase(),
+          winner: result.winner ?? null,
+          detected_at: at,
+          acknowledged: 0,
+        });
+      }
+      if (result.voucher) latest.set(result.voucher.code, result.voucher);
+      await db.outbox.delete(op.seq);
+    }
+    await db.meta.put({ key: 'acked_seq', value: response.last_seq });
+    const pending = await pendingEffects(db, response.last_seq);
+    for (const voucher of latest.values()) await db.vouchers.put(rebase(voucher, pending.get(voucher.code) ?? []));
+    return counts;
+  });
+}

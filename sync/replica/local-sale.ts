@@ -1,0 +1,99 @@
+// Completing a ticket at the till: ONE Dexie transaction writes the ticket, its redemption rows, their
+// outbox ops (uuid op_id + the till's next seq) and the replica's voucher updates — all or nothing.
+// The vouchers are re-read and the ticket re-evaluated inside that transaction, so a voucher another
+// window used a moment ago is caught here, not at HQ.
+import type { Ticket } from '../../core/ticket';
+import type { ValidationContext } from '../../core/validation-context';
+import { evaluateTicket } from '../../core/evaluate-ticket';
+import { normaliseCode } from '../../core/code';
+import { VoucherSchema, voucherDefaults, type Voucher } from '../../core/voucher';
+import type { Op } from '../protocol';
+import type { ReplicaDb } from './db';
+import type { Payment, RedemptionRow, TicketRow } from './rows';
+import { applyEffect } from './rebase';
+import { SaleError } from './sale-error';
+
+export type SaleInput = { ticketId?: string; ticket: Ticket; codes: string[]; payments: Payment[] };
+
+const uuid = () => globalThis.crypto.randomUUID();
+
+async function takeSeqs(db: ReplicaDb, count: number): Promise<number> {
+  const next = Number((await db.meta.get('next_seq'))?.value ?? 1);
+  await db.meta.put({ key: 'next_seq', value: next + count });
+  return next;
+}
+
+export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: ValidationContext): Promise<TicketRow> {
+  const codes = input.codes.map(normaliseCode);
+  const ticketId = input.ticketId ?? uuid();
+  const at = new Date(ctx.now).toISOString();
+  return db.transaction('rw', [db.vouchers, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
+    const found = await db.vouchers.bulkGet(codes);
+    const evaluation = evaluateTicket(input.ticket, codes.map((code, i) => ({ code, voucher: found[i] })), ctx);
+    const refused = evaluation.results.find((r) => !r.valid);
+    if (refused && !refused.valid) {
+      throw new SaleError('voucher_invalid', `Voucher ${refused.code} can no longer be used (${refused.reason}).`, { code: refused.code, voucherReason: refused.reason });
+    }
+    const paid = input.payments.reduce((sum, p) => sum + (p.method === 'CASH' ? p.tendered - p.change : p.amount), 0);
+    if (paid < evaluation.amount_due) throw new SaleError('underpaid', `Payments cover ${paid} of ${evaluation.amount_due}.`);
+
+    // A voucher that took nothing off (or a gift card that paid nothing) is not redeemed.
+    const used = evaluation.results.flatMap((r, i) => (r.valid && r.discount_amount + r.gift_amount > 0 ? [{ r, voucher: found[i]! }] : []));
+    let seq = await takeSeqs(db, used.length);
+    const ops: Op[] = [];
+    const rows: RedemptionRow[] = [];
+    for (const { r, voucher } of used) {
+      const amount = r.discount_amount + r.gift_amount;
+      const op: Op = { op_id: uuid(), seq: seq++, type: 'REDEMPTION', occurred_at: at, payload: { code: voucher.code, ticket_id: ticketId, amount } };
+      ops.push(op);
+      rows.push({ op_id: op.op_id, seq: op.seq, code: voucher.code, ticket_id: ticketId, kind: voucher.type === 'GIFT_VOUCHER' ? 'GIFT' : 'DISCOUNT', amount, status: 'PENDING', rolled_back: false, created_at: at });
+      await db.vouchers.put({ ...applyEffect(voucher, { kind: 'redeem', code: voucher.code, amount }), used_at: at });
+    }
+    const row: TicketRow = { id: ticketId, ticket: input.ticket, codes, evaluation, payments: input.payments, completed_at: at };
+    await db.tickets.add(row);
+    await db.redemptions.bulkAdd(rows);
+    await db.outbox.bulkAdd(ops);
+    return row;
+  });
+}
+
+/** Refund: roll back every redemption of a completed ticket (ROLLBACK ops), once. */
+export async function refundSale(db: ReplicaDb, ticketId: string, now: number): Promise<{ ticket: TicketRow; rolledBack: RedemptionRow[] }> {
+  const at = new Date(now).toISOString();
+  return db.transaction('rw', [db.vouchers, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
+    const ticket = await db.tickets.get(ticketId);
+    if (!ticket) throw new SaleError('unknown_ticket', `No completed ticket ${ticketId} at this till.`);
+    if (ticket.refunded_at) throw new SaleError('already_refunded', `Ticket ${ticketId} was already refunded on ${ticket.refunded_at}.`);
+    // A redemption HQ refused never took effect: nothing to give back.
+    const redemptions = (await db.redemptions.where('ticket_id').equals(ticketId).toArray()).filter((r) => !r.rolled_back && r.status !== 'REJECTED' && r.status !== 'CONFLICT');
+    let seq = await takeSeqs(db, redemptions.length);
+    for (const r of redemptions) {
+      await db.outbox.add({ op_id: uuid(), seq: seq++, type: 'ROLLBACK', occurred_at: at, payload: { redemption_op_id: r.op_id } });
+      await db.redemptions.update(r.op_id, { rolled_back: true });
+      const voucher = await db.vouchers.get(r.code);
+      if (voucher) await db.vouchers.put(applyEffect(voucher, { kind: 'restore', code: r.code, amount: r.amount }));
+    }
+    const refunded = { ...ticket, refunded_at: at };
+    await db.tickets.put(refunded);
+    return { ticket: refunded, rolledBack: redemptions.map((r) => ({ ...r, rolled_back: true })) };
+  });
+}
+
+/** Sell a gift card from a code leased to this till: usable at once, announced to HQ as GIFT_ISSUE. */
+export async function issueGiftCard(db: ReplicaDb, amount: number, currency: string, now: number): Promise<Voucher> {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new SaleError('bad_amount', 'A gift card needs a positive amount in minor units.');
+  const at = new Date(now).toISOString();
+  return db.transaction('rw', [db.vouchers, db.codeLeases, db.outbox, db.meta], async () => {
+    const lease = await db.codeLeases.where('used').equals(0).first();
+    if (!lease) throw new SaleError('no_gift_codes', 'No gift-card codes are left at this till; connect to HQ to get more.');
+    await db.codeLeases.update(lease.code, { used: 1 });
+    const voucher = VoucherSchema.parse({
+      ...voucherDefaults(), code: lease.code, type: 'GIFT_VOUCHER', label: 'Gift card', currency, discount: null, gift: { amount, balance: amount },
+      redemption: { quantity: null, redeemed_quantity: 0 }, status: 'ACTIVE', used_at: null, created_at: at, updated_at: at,
+    });
+    await db.vouchers.put(voucher);
+    const [seq] = [await takeSeqs(db, 1)];
+    await db.outbox.add({ op_id: uuid(), seq, type: 'GIFT_ISSUE', occurred_at: at, payload: { code: lease.code, amount, currency } });
+    return voucher;
+  });
+}

@@ -1,0 +1,51 @@
+// What the till stores besides the replicated HQ objects.
+import type { Ticket } from '../../core/ticket';
+import type { TicketEvaluation } from '../../core/evaluate-ticket';
+import type { Op, PushResult } from '../protocol';
+
+export type Payment = { method: 'CASH'; tendered: number; change: number } | { method: 'CARD'; amount: number };
+
+export type TicketRow = {
+  id: string;
+  ticket: Ticket;
+  codes: string[];
+  evaluation: TicketEvaluation;
+  payments: Payment[];
+  completed_at: string;
+  /** Set when the ticket was refunded: its redemptions were rolled back. */
+  refunded_at?: string;
+};
+
+export type RedemptionStatus = 'PENDING' | 'ACCEPTED' | 'CONFLICT' | 'REJECTED';
+
+export type RedemptionRow = {
+  op_id: string;
+  seq: number;
+  code: string;
+  ticket_id: string;
+  kind: 'DISCOUNT' | 'GIFT';
+  amount: number;
+  status: RedemptionStatus;
+  rolled_back: boolean;
+  reason?: string;
+  created_at: string;
+};
+
+/** An op waiting to reach HQ. The outbox is the resume point: a row leaves only when HQ answered it. */
+export type OutboxRow = Op;
+
+export type ConflictRow = {
+  op_id: string;
+  code: string;
+  ticket_id: string;
+  amount: number;
+  reason: string;
+  winner: NonNullable<PushResult['winner']> | null;
+  detected_at: string;
+  /** 0/1 so it can be indexed; the UI marks a conflict as seen. */
+  acknowledged: 0 | 1;
+};
+
+export type CodeLeaseRow = { code: string; used: 0 | 1 };
+
+export type MetaRow = { key: string; value: unknown };

@@ -1,0 +1,232 @@
+// openTill — the one API the cashier UI uses. Lookups and validation read the local replica through
+// the core, never the network, so the cashier gets an answer in milliseconds whether HQ is reachable
+// or not. The sync engine runs beside it.
+import { classifyScan } from '../core/scan/classify';
+import { normaliseCode } from '../core/code';
+import type { Ticket } from '../core/ticket';
+import type { Voucher } from '../core/voucher';
+import { validateVoucher, type Validation } from '../core/validate';
+import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type OfflinePolicy, type StackingPolicy, type ValidationContext } from '../core/validation-context';
+import type { Customer, Product } from './protocol';
+import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
+import type { ConflictRow, Payment, TicketRow } from './replica/rows';
+import { completeSale, issueGiftCard, refundSale } from './replica/local-sale';
+import { createHqClient, type FetchLike } from './engine/hq-client';
+import { createSyncEngine, type PullProgress, type SyncStatus, type Timers } from './engine/sync-engine';
+import type { LockManagerLike } from './engine/sender-lock';
+
+export type TillSettings = {
+  timeZone: string;
+  currency: string;
+  offlinePolicy: OfflinePolicy;
+  stacking: StackingPolicy;
+  /** Keep at least this many unused gift-card codes leased while online. */
+  giftCodeReserve: number;
+};
+
+export const DEFAULT_TILL_SETTINGS: TillSettings = {
+  timeZone: 'UTC',
+  currency: 'EUR',
+  offlinePolicy: { ...DEFAULT_OFFLINE_POLICY, maxGiftAmountPerTicket: 20_000, maxReplicaAgeMs: 24 * 3_600_000 },
+  stacking: DEFAULT_STACKING,
+  giftCodeReserve: 20,
+};
+
+export type TillOptions = {
+  hqUrl: string;
+  token: string;
+  /** IndexedDB database name; one per till. */
+  dbName?: string;
+  settings?: Partial<TillSettings>;
+  fetch?: FetchLike;
+  now?: () => number;
+  random?: () => number;
+  timers?: Timers;
+  locks?: LockManagerLike;
+  replica?: ReplicaDeps;
+  /** Live updates over SSE (default on when a global fetch exists). */
+  liveUpdates?: boolean;
+  pushBatchSize?: number;
+  pullPageSize?: number;
+  onlineEvents?: Parameters<typeof createSyncEngine>[0]['onlineEvents'];
+};
+
+export type ScanLookup =
+  | { kind: 'product'; product: Product }
+  | { kind: 'voucher'; code: string; voucher: Voucher | undefined }
+  | { kind: 'customer'; customer: Customer }
+  | { kind: 'unknown'; reason: string; detail: string };
+
+export type CheckedVoucher = Validation & { voucher: Voucher | undefined };
+
+export async function openTill(options: TillOptions) {
+  const settings: TillSettings = { ...DEFAULT_TILL_SETTINGS, ...options.settings };
+  const now = options.now ?? (() => Date.now());
+  const db: ReplicaDb = openReplica(options.dbName ?? 'voucher-till', options.replica);
+  await db.open();
+  const client = createHqClient({ baseUrl: options.hqUrl, token: options.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const streamFetch = options.fetch ?? (typeof fetch === 'function' ? (input: string, init?: RequestInit) => fetch(input, init) : undefined);
+  const engine = createSyncEngine({
+    db,
+    client,
+    lockName: `voucher-till:sender:${db.name}`,
+    now,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.locks ? { locks: options.locks } : {}),
+    ...(options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {}),
+    ...(options.pullPageSize ? { pullPageSize: options.pullPageSize } : {}),
+    ...(options.onlineEvents ? { onlineEvents: options.onlineEvents } : {}),
+    stream: options.liveUpdates !== false && streamFetch ? { fetch: streamFetch } : false,
+  });
+  await engine.refreshCounts();
+
+  async function context(): Promise<ValidationContext> {
+    const lastPull = (await db.meta.get('last_pull_at'))?.value;
+    return {
+      now: now(),
+      timeZone: settings.timeZone,
+      online: engine.status().online === true,
+      offlinePolicy: settings.offlinePolicy,
+      stacking: settings.stacking,
+      replicaAgeMs: typeof lastPull === 'number' ? now() - lastPull : Infinity,
+    };
+  }
+
+  async function lookupVoucherOrCard(code: string): Promise<ScanLookup> {
+    const voucher = await db.vouchers.get(code);
+    if (voucher) return { kind: 'voucher', code, voucher };
+    const customer = await db.customers.where('card_code').equals(code).first();
+    if (customer) return { kind: 'customer', customer };
+    return { kind: 'voucher', code, voucher: undefined };
+  }
+
+  const till = {
+    db,
+    engine,
+    settings,
+    status: (): SyncStatus => engine.status(),
+    subscribe: (listener: (s: SyncStatus) => void) => engine.subscribe(listener),
+
+    /** Whether the replica has been loaded at least once (the till is usable offline from then on). */
+    async isLoaded(): Promise<boolean> {
+      return (await db.meta.get('last_pull_at')) !== undefined;
+    },
+
+    /** First run: pull everything, reporting progress per page. Throws SyncError when HQ is unreachable. */
+    async initialLoad(onProgress?: (p: PullProgress) => void): Promise<PullProgress> {
+      const result = await engine.pullAll(onProgress);
+      await till.ensureGiftCodes().catch(() => 0);
+      return result;
+    },
+
+    /** What did the cashier scan? Classified by the core, looked up in the replica. */
+    async lookup(raw: string): Promise<ScanLookup> {
+      const scan = classifyScan(raw);
+      switch (scan.kind) {
+        case 'product':
+        case 'gs1': {
+          const product = scan.gtin14 ? await db.products.where('barcode').equals(scan.gtin14).first() : undefined;
+          if (product) return { kind: 'product', product };
+          // Digits that are also a well-formed code: a voucher or card with that code, if there is one.
+          if (scan.voucherCandidate) {
+            const other = await lookupVoucherOrCard(scan.voucherCandidate);
+            if (other.kind !== 'voucher' || other.voucher) return other;
+          }
+          return { kind: 'unknown', reason: 'unknown_product', detail: `No product has the barcode ${scan.gtin14 ?? raw}.` };
+        }
+        case 'voucher':
+          return lookupVoucherOrCard(scan.code);
+        case 'unknown':
+          return { kind: 'unknown', reason: scan.reason, detail: scan.detail };
+      }
+    },
+
+    async findProducts(query: string, limit = 20): Promise<Product[]> {
+      const q = query.trim().toLowerCase();
+      if (!q) return [];
+      return db.products.filter((p) => p.active && (p.name.toLowerCase().includes(q) || p.id.toLowerCase() === q || p.barcode?.endsWith(q) === true)).limit(limit).toArray();
+    },
+
+    async findCustomers(query: string, limit = 20): Promise<Customer[]> {
+      const q = query.trim().toLowerCase();
+      if (!q) return [];
+      return db.customers.filter((c) => c.name.toLowerCase().includes(q) || c.id.toLowerCase() === q || c.card_code?.toLowerCase() === q).limit(limit).toArray();
+    },
+
+    /**
+     * Can this code go on this ticket next to the ones already applied? Answered from the replica.
+     * Only a voucher marked offline_redeemable: false asks HQ, and is refused when HQ cannot confirm.
+     */
+    async validate(code: string, ticket: Ticket, appliedCodes: readonly string[]): Promise<CheckedVoucher> {
+      const normalised = normaliseCode(code);
+      const [voucher, applied] = await Promise.all([db.vouchers.get(normalised), db.vouchers.bulkGet(appliedCodes.map(normaliseCode))]);
+      const ctx = await context();
+      const local = validateVoucher({ code: normalised, voucher }, ticket, applied.filter((v): v is Voucher => v !== undefined), ctx);
+      if (!local.valid || !voucher || voucher.offline_redeemable) return { ...local, voucher };
+      try {
+        const remote = await client.validate([...appliedCodes, normalised], ticket, settings.timeZone, 3_000);
+        const mine = remote.results[remote.results.length - 1];
+        if (mine && !mine.valid) return { valid: false, code: normalised, reason: (mine.reason ?? 'not_found') as never, voucher };
+        return { ...local, voucher };
+      } catch {
+        return { valid: false, code: normalised, reason: 'offline_not_allowed', voucher };
+      }
+    },
+
+    async completeTicket(input: { ticketId?: string; ticket: Ticket; codes: string[]; payments: Payment[] }): Promise<TicketRow> {
+      const row = await completeSale(db, input, await context());
+      engine.notifyLocalChange();
+      return row;
+    },
+
+    async refundTicket(ticketId: string) {
+      const result = await refundSale(db, ticketId, now());
+      engine.notifyLocalChange();
+      return result;
+    },
+
+    async findTicket(ticketId: string): Promise<TicketRow | undefined> {
+      return db.tickets.get(ticketId);
+    },
+
+    async issueGiftCard(amount: number, currency = settings.currency): Promise<Voucher> {
+      const voucher = await issueGiftCard(db, amount, currency, now());
+      engine.notifyLocalChange();
+      void till.ensureGiftCodes().catch(() => 0);
+      return voucher;
+    },
+
+    /** Lease gift-card codes from HQ while online so cards can be sold offline later. */
+    async ensureGiftCodes(): Promise<number> {
+      const unused = await db.codeLeases.where('used').equals(0).count();
+      if (unused >= settings.giftCodeReserve) return unused;
+      const codes = await client.leaseCodes(Math.min(1000, settings.giftCodeReserve * 2 - unused));
+      await db.codeLeases.bulkPut(codes.map((code) => ({ code, used: 0 as const })));
+      return unused + codes.length;
+    },
+
+    async codeLeaseCount(): Promise<number> {
+      return db.codeLeases.where('used').equals(0).count();
+    },
+
+    async conflicts(): Promise<ConflictRow[]> {
+      return (await db.conflicts.toArray()).sort((a, b) => b.detected_at.localeCompare(a.detected_at));
+    },
+
+    async acknowledgeConflict(opId: string): Promise<void> {
+      await db.conflicts.update(opId, { acknowledged: 1 });
+      await engine.refreshCounts();
+    },
+
+    syncNow: () => engine.syncNow(),
+    start: () => engine.start(),
+    async close(): Promise<void> {
+      await engine.stop();
+      db.close();
+    },
+  };
+  return till;
+}
+
+export type Till = Awaited<ReturnType<typeof openTill>>;
