@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
 import type { Db } from './db/connect';
 import { rowsOf } from './db/connect';
-import { rowToVoucher, VOUCHER_COLUMNS, type VoucherRow } from './db/rows';
+import { VOUCHER_JSON_SQL } from './db/rows';
 import type { ChangesResponse } from '../sync/protocol';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -66,19 +66,23 @@ export async function clearTombstones(tx: Executor, kind: 'voucher' | 'product' 
   await tx.execute(sql`DELETE FROM tombstones WHERE kind = ${kind} AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
 }
 
-type Item = { seq: number; apply: (page: ChangesResponse) => void };
+type Page = Omit<ChangesResponse, 'vouchers'> & { vouchers: string[] };
+type Item = { seq: number; apply: (page: Page) => void };
 
 /**
  * One page of changes after `checkpoint`, read in a single repeatable-read snapshot (four tables read
- * at different moments could otherwise pass a change that commits in between).
+ * at different moments could otherwise pass a change that commits in between). Returned as the JSON
+ * text of a ChangesResponse: vouchers arrive from the database already as JSON (VOUCHER_JSON_SQL).
  */
-export async function readChanges(db: Db, checkpoint: number, limit: number, tillId: string | null): Promise<ChangesResponse> {
+export async function readChanges(db: Db, checkpoint: number, limit: number, tillId: string | null): Promise<string> {
   return db.transaction(
     async (tx) => {
       const after = checkpoint;
       const take = limit + 1;
       const [vouchers, tombs, products, customers, till] = [
-        rowsOf<VoucherRow>(await tx.execute(sql`SELECT ${sql.raw(VOUCHER_COLUMNS)} FROM vouchers WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`)),
+        rowsOf<{ change_seq: string | number; json: string }>(
+          await tx.execute(sql`SELECT change_seq, ${sql.raw(VOUCHER_JSON_SQL)} AS json FROM vouchers WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
+        ),
         rowsOf<{ kind: string; id: string; change_seq: string | number }>(
           await tx.execute(sql`SELECT kind, id, change_seq FROM tombstones WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
         ),
@@ -92,19 +96,19 @@ export async function readChanges(db: Db, checkpoint: number, limit: number, til
       ];
       const latest = rowsOf<{ last_value: string | number | null }>(await tx.execute(sql`SELECT last_value FROM change_seq`));
       const items: Item[] = [
-        ...vouchers.map((r) => ({ seq: Number(r.change_seq), apply: (p: ChangesResponse) => void p.vouchers.push(rowToVoucher(r)) })),
+        ...vouchers.map((r) => ({ seq: Number(r.change_seq), apply: (p: Page) => void p.vouchers.push(r.json) })),
         ...tombs.map((r) => ({
           seq: Number(r.change_seq),
-          apply: (p: ChangesResponse) => void (r.kind === 'voucher' ? p.deleted : r.kind === 'product' ? p.deleted_products : p.deleted_customers).push(r.id),
+          apply: (p: Page) => void (r.kind === 'voucher' ? p.deleted : r.kind === 'product' ? p.deleted_products : p.deleted_customers).push(r.id),
         })),
         ...products.map((r) => ({
           seq: Number(r.change_seq),
-          apply: (p: ChangesResponse) =>
+          apply: (p: Page) =>
             void p.products.push({ id: r.id, barcode: r.barcode, name: r.name, unit_price: Number(r.unit_price), tax_rate: Number(r.tax_rate), currency: r.currency, active: r.active }),
         })),
-        ...customers.map((r) => ({ seq: Number(r.change_seq), apply: (p: ChangesResponse) => void p.customers.push({ id: r.id, name: r.name, card_code: r.card_code }) })),
+        ...customers.map((r) => ({ seq: Number(r.change_seq), apply: (p: Page) => void p.customers.push({ id: r.id, name: r.name, card_code: r.card_code }) })),
       ].sort((a, b) => a.seq - b.seq);
-      const page: ChangesResponse = {
+      const page: Page = {
         vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [],
         checkpoint: String(checkpoint), has_more: items.length > limit, last_seq: Number(till[0]?.last_seq ?? 0),
         latest_checkpoint: String(Math.max(checkpoint, Number(latest[0]?.last_value ?? 0))),
@@ -113,7 +117,8 @@ export async function readChanges(db: Db, checkpoint: number, limit: number, til
         item.apply(page);
         page.checkpoint = String(item.seq);
       }
-      return page;
+      const { vouchers: voucherJson, ...rest } = page;
+      return `{"vouchers":[${voucherJson.join(',')}],${JSON.stringify(rest).slice(1)}`;
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

@@ -10,6 +10,7 @@ const EnvSchema = z.object({
   HQ_DATA_DIR: z.string().min(1).default('.data/hq'),
   HQ_SEED_DEMO: z.enum(['', '0', '1', 'true', 'false']).default(''),
   HQ_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  HQ_CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -22,6 +23,8 @@ export type HqConfig = {
   seedDemo: boolean;
   timeZone: string;
   logLevel: string;
+  /** '*' or a list of origins allowed to call HQ from a browser. */
+  corsOrigins: string[] | '*';
 };
 
 export class ConfigError extends Error {}
@@ -44,5 +47,6 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     seedDemo: argv.includes('--seed-demo') || e.HQ_SEED_DEMO === '1' || e.HQ_SEED_DEMO === 'true',
     timeZone: e.HQ_TIME_ZONE,
     logLevel: e.LOG_LEVEL,
+    corsOrigins: e.HQ_CORS_ORIGINS.trim() === '*' ? '*' : e.HQ_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
   };
 }

@@ -2,6 +2,7 @@
 // tests call buildServer directly (with inject or a real port).
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import cors from '@fastify/cors';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from './db/connect';
 import { authenticate, createAuthThrottle } from './auth';
@@ -22,6 +23,11 @@ export type ServerOptions = {
   logger?: boolean | object;
   bodyLimit?: number;
   authFailureLimit?: number;
+  /**
+   * Origins allowed to call HQ from a browser (the till UI served from another origin, Electron's
+   * app://till). Tokens travel in the Authorization header, never in cookies, so no credentials mode.
+   */
+  corsOrigins?: string[] | '*';
 };
 
 export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; ctx: HqContext }> {
@@ -49,6 +55,13 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     defaultTimeZone: options.defaultTimeZone ?? 'UTC',
   };
 
+  await app.register(cors, {
+    origin: options.corsOrigins === undefined || options.corsOrigins === '*' ? '*' : options.corsOrigins,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'accept'],
+    exposedHeaders: ['retry-after'],
+    maxAge: 600,
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -22,9 +22,10 @@ export const syncRoutes =
     app.get(
       '/v1/sync/changes',
       { config: { allow: ['till', 'admin'] }, schema: { querystring: ChangesQuerySchema, response: { 200: ChangesResponseSchema, ...errors } } },
-      async (request) => {
+      async (request, reply) => {
         const till = request.principal?.kind === 'till' ? request.principal.tillId : null;
-        return readChanges(ctx.db, Number(request.query.checkpoint ?? 0), request.query.limit, till);
+        // Already JSON text (see readChanges): sent as is.
+        return reply.type('application/json; charset=utf-8').send((await readChanges(ctx.db, Number(request.query.checkpoint ?? 0), request.query.limit, till)) as never);
       },
     );
 

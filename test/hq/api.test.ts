@@ -220,3 +220,23 @@ describe('auth failure throttle', () => {
     }
   }, 60_000);
 });
+
+describe('CORS for browser tills', () => {
+  it('answers a preflight from an allowed origin and refuses others when origins are listed', async () => {
+    const { openDatabase } = await import('../../hq/db/connect');
+    const { buildServer } = await import('../../hq/server');
+    const database = await openDatabase({});
+    const { app } = await buildServer({ database, adminHash: 'x'.repeat(64), corsOrigins: ['app://till'] });
+    try {
+      const preflight = await app.inject({ method: 'OPTIONS', url: '/v1/sync/push', headers: { origin: 'app://till', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('app://till');
+      expect(String(preflight.headers['access-control-allow-headers'])).toMatch(/authorization/);
+      const other = await app.inject({ method: 'OPTIONS', url: '/v1/sync/push', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  }, 60_000);
+});

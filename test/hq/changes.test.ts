@@ -390,3 +390,30 @@ describe.each(BACKENDS)('HQ change feed on %s', (backend) => {
     }
   });
 });
+
+describe.each(BACKENDS)('change feed voucher JSON on %s', (backend) => {
+  it('is exactly the voucher GET returns, for every kind of voucher', async () => {
+    const hq = await startHq(backend);
+    try {
+      const bodies = [
+        { code: 'JSON-PCT', type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'PERCENT', percent_off: 12.5, amount_limit: 500 }, validity_hours: { daily: [{ start_time: '22:00', expiration_time: '02:00', days_of_week: [5] }] }, metadata: { a: [1, { b: null }] } },
+        { code: 'JSON-UNIT', type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'UNIT', unit_off: 2, product_id: 'P1' }, start_date: '2026-01-01T09', expiration_date: '2026-12-31T23:00:00.123Z', customer_id: 'C1' },
+        { code: 'JSON-GIFT', type: 'GIFT_VOUCHER', currency: 'USD', gift: { amount: 5000 }, validity_timeframe: { interval: 'P7D', duration: 'PT2H' }, start_date: '2026-01-01' },
+      ];
+      for (const body of bodies) expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: body })).statusCode).toBe(201);
+      const till = await hq.newTill();
+      await hq.as(till.token, { method: 'POST', url: '/v1/sync/push', payload: { ops: [{ op_id: '6f1c2c1e-0000-4000-8000-000000000001', seq: 1, type: 'REDEMPTION', occurred_at: '2026-11-21T10:00:00+01:00', payload: { code: 'JSON-GIFT', ticket_id: 't', amount: 700 } }] } });
+      const page = await hq.as(till.token, { method: 'GET', url: '/v1/sync/changes?limit=100' });
+      expect(page.headers['content-type']).toMatch(/application\/json/);
+      const { ChangesResponseSchema } = await import('../../sync/protocol');
+      const parsed = ChangesResponseSchema.parse(page.json());
+      for (const { code } of bodies) {
+        const fromFeed = parsed.vouchers.find((v) => v.code === code);
+        const fromGet = (await hq.admin({ method: 'GET', url: `/v1/vouchers/${code}` })).json();
+        expect(fromFeed).toEqual(fromGet);
+      }
+    } finally {
+      await hq.close();
+    }
+  }, 60_000);
+});

@@ -5,7 +5,8 @@ import { hashToken, resolveAdminToken, createAuthThrottle } from '../../hq/auth'
 
 describe('HQ configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({}, [])).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info' });
+    expect(loadConfig({}, [])).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*' });
+    expect(loadConfig({ HQ_CORS_ORIGINS: 'app://till, http://127.0.0.1:5173' }, []).corsOrigins).toEqual(['app://till', 'http://127.0.0.1:5173']);
     expect(loadConfig({ HQ_SEED_DEMO: '1' }, []).seedDemo).toBe(true);
     expect(loadConfig({}, ['--seed-demo']).seedDemo).toBe(true);
     expect(loadConfig({ DATABASE_URL: '' }, []).databaseUrl).toBeUndefined();
