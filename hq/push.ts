@@ -8,11 +8,13 @@
 // failure with some other writer is retried as a whole.
 import { sql } from 'drizzle-orm';
 import { normaliseCode } from '../core/code';
-import { OpSchema, type PushRequest, type PushResponse, type PushResult } from '../sync/protocol';
+import { OpSchema, type Op, type PushRequest, type PushResponse, type PushResult } from '../sync/protocol';
+import type { Voucher } from '../core/voucher';
+import { VOUCHER_JSON_SQL } from './db/rows';
 import { rowsOf, type Db } from './db/connect';
 import { stampChanges, type Executor } from './changes';
 import { HqError } from './hq-error';
-import { applyGiftIssue, applyRedemption, currentVoucherRow, rollbackRedemption, type OpEffect } from './redemption-ops';
+import { applyGiftIssue, rollbackRedemption } from './redemption-ops';
 
 type RawOp = PushRequest['ops'][number];
 
@@ -39,25 +41,65 @@ export async function withRetry<T>(fn: () => Promise<T>, attempts = 8): Promise<
   }
 }
 
-async function applyOp(tx: Executor, tillId: string, raw: RawOp): Promise<OpEffect> {
+type Step =
+  | { kind: 'done'; op_id: string; seq: number; type: string; result: PushResult; code?: string; store?: boolean }
+  | { kind: 'redemption'; op: Extract<Op, { type: 'REDEMPTION' }> }
+  | { kind: 'other'; op: Exclude<Op, { type: 'REDEMPTION' }> };
+
+function parseOp(raw: RawOp): Step {
   const parsed = OpSchema.safeParse(raw);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(op)'}: ${i.message}`).join('; ');
-    return { result: { op_id: raw.op_id, outcome: 'REJECTED', reason: `invalid_op: ${detail}`.slice(0, 500) } };
+    return { kind: 'done', op_id: raw.op_id, seq: raw.seq, type: raw.type, result: { op_id: raw.op_id, outcome: 'REJECTED', reason: `invalid_op: ${detail}`.slice(0, 500) } };
   }
   const op = parsed.data;
-  switch (op.type) {
-    case 'REDEMPTION':
-      return applyRedemption(tx, op.op_id, tillId, op.occurred_at, op.payload);
-    case 'GIFT_ISSUE':
-      return applyGiftIssue(tx, op.op_id, tillId, op.occurred_at, op.payload);
-    case 'ROLLBACK': {
-      const outcome = await rollbackRedemption(tx, op.payload.redemption_op_id);
-      if (!outcome.ok) return { result: { op_id: op.op_id, outcome: 'REJECTED', reason: outcome.reason } };
-      const voucher = await currentVoucherRow(tx, outcome.code);
-      return { result: { op_id: op.op_id, outcome: 'ACCEPTED', ...(voucher ? { voucher } : {}) }, touched: outcome.code };
-    }
+  return op.type === 'REDEMPTION' ? { kind: 'redemption', op } : { kind: 'other', op };
+}
+
+type Applied = { op_id: string; seq: number; type: string; result: PushResult; code?: string; /** false: answered, never stored (the op_id is another till's) */ store?: boolean };
+
+/** A run of consecutive redemptions: one call of the apply_redemptions() database function. */
+async function applyRedemptionRun(tx: Executor, tillId: string, run: Extract<Op, { type: 'REDEMPTION' }>[]): Promise<Applied[]> {
+  const payload = run.map((op) => ({ op_id: op.op_id, code: op.payload.code, ticket_id: op.payload.ticket_id, amount: op.payload.amount, occurred_at: op.occurred_at }));
+  const rows = rowsOf<{ op_id: string; outcome: PushResult['outcome']; reason: string | null; code: string; overdraft: boolean; winner: PushResult['winner'] | null; voucher: string | null }>(
+    await tx.execute(sql`SELECT * FROM apply_redemptions(${tillId}::uuid, ${JSON.stringify(payload)}::jsonb)`),
+  );
+  return run.map((op, i) => {
+    const r = rows[i]!;
+    const result: PushResult = {
+      op_id: op.op_id,
+      outcome: r.outcome,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.winner ? { winner: r.winner } : {}),
+      ...(r.overdraft ? { overdraft: true } : {}),
+      ...(r.voucher ? { voucher: JSON.parse(r.voucher) as Voucher } : {}),
+    };
+    return { op_id: op.op_id, seq: op.seq, type: op.type, result, ...(r.outcome === 'REJECTED' ? {} : { code: r.code }) };
+  });
+}
+
+/** The voucher as it is now, in this transaction (the same JSON the change feed sends). */
+async function voucherNow(tx: Executor, code: string): Promise<Voucher | undefined> {
+  const row = rowsOf<{ json: string }>(await tx.execute(sql`SELECT ${sql.raw(VOUCHER_JSON_SQL)} AS json FROM vouchers WHERE code = ${code}`))[0];
+  return row ? (JSON.parse(row.json) as Voucher) : undefined;
+}
+
+async function applyOther(tx: Executor, tillId: string, op: Exclude<Op, { type: 'REDEMPTION' }>): Promise<Applied> {
+  const base = { op_id: op.op_id, seq: op.seq, type: op.type };
+  let result: PushResult;
+  let code: string | undefined;
+  if (op.type === 'GIFT_ISSUE') {
+    const effect = await applyGiftIssue(tx, op.op_id, tillId, op.occurred_at, op.payload);
+    result = effect.result;
+    code = effect.touched;
+  } else {
+    const outcome = await rollbackRedemption(tx, op.payload.redemption_op_id);
+    if (!outcome.ok) return { ...base, result: { op_id: op.op_id, outcome: 'REJECTED', reason: outcome.reason } };
+    result = { op_id: op.op_id, outcome: 'ACCEPTED' };
+    code = outcome.code;
   }
+  const voucher = code ? await voucherNow(tx, code) : undefined;
+  return { ...base, result: voucher ? { ...result, voucher } : result, ...(code ? { code } : {}) };
 }
 
 /**
@@ -131,25 +173,47 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
         return true;
       });
 
-      await lockVouchers(tx, fresh);
-      const touched = new Set<string>();
-      const newRows: { op_id: string; seq: number; type: string; outcome: string; result: PushResult }[] = [];
+      // Check order and parse everything before touching data: a gap is refused with nothing applied.
+      const steps: Step[] = [];
+      const seen = new Set<string>();
       for (const op of fresh) {
-        if (results.has(op.op_id)) continue; // the same op twice in one batch
+        if (seen.has(op.op_id)) continue; // the same op twice in one batch
+        seen.add(op.op_id);
         if (op.seq !== lastSeq + 1) {
           throw new HqError(409, 'seq_gap', `Expected seq ${lastSeq + 1} next but got ${op.seq}; push the missing ops first. Nothing was applied.`);
         }
-        if (foreign.has(op.op_id)) {
-          results.set(op.op_id, { op_id: op.op_id, outcome: 'REJECTED', reason: 'op_id_reused' });
-          lastSeq = op.seq;
-          continue;
-        }
-        const effect = await applyOp(tx, tillId, op);
-        results.set(op.op_id, effect.result);
-        if (effect.touched) touched.add(effect.touched);
-        newRows.push({ op_id: op.op_id, seq: op.seq, type: op.type, outcome: effect.result.outcome, result: effect.result });
         lastSeq = op.seq;
+        steps.push(
+          foreign.has(op.op_id) ? { kind: 'done', op_id: op.op_id, seq: op.seq, type: op.type, result: { op_id: op.op_id, outcome: 'REJECTED', reason: 'op_id_reused' }, store: false } : parseOp(op),
+        );
       }
+
+      await lockVouchers(tx, fresh);
+      // Apply in seq order; consecutive redemptions go to the database as one run (rejected ops in
+      // between change nothing, so they do not break a run).
+      const applied: Applied[] = [];
+      let run: Extract<Op, { type: 'REDEMPTION' }>[] = [];
+      const flush = async () => {
+        if (run.length) applied.push(...(await applyRedemptionRun(tx, tillId, run)));
+        run = [];
+      };
+      for (const step of steps) {
+        if (step.kind === 'redemption') run.push(step.op);
+        else if (step.kind === 'done') applied.push(step);
+        else {
+          await flush();
+          applied.push(await applyOther(tx, tillId, step.op));
+        }
+      }
+      await flush();
+
+      // Only accepted effects change what tills replicate (a conflict or rejection changes nothing).
+      const touched = new Set(applied.flatMap((a) => (a.code && a.result.outcome === 'ACCEPTED' ? [a.code] : [])));
+      for (const a of applied) results.set(a.op_id, a.result);
+      const newRows = applied
+        .filter((a) => a.store !== false)
+        .sort((a, b) => a.seq - b.seq)
+        .map((a) => ({ op_id: a.op_id, seq: a.seq, type: a.type, outcome: a.result.outcome, result: a.result }));
 
       if (newRows.length) {
         await tx.execute(sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result)
