@@ -36,23 +36,30 @@ export function createHqClient(options: HqClientOptions) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeout);
     let response: Response;
+    let text: string;
+    // The timeout covers the body too: a connection that stalls after the headers (HQ answered, the
+    // rest never comes) would otherwise hang this request — and the sync cycle holding the sender
+    // lock with it — until the operating system gives up on the socket, which can take hours.
     try {
-      response = await doFetch(`${base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: controller.signal,
-      });
-    } catch (error) {
-      throw controller.signal.aborted ? new SyncError('timeout', `HQ did not answer within ${timeout} ms`) : new SyncError('network', `HQ is unreachable: ${(error as Error).message}`);
+      try {
+        response = await doFetch(`${base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: controller.signal,
+        });
+      } catch (error) {
+        throw controller.signal.aborted ? new SyncError('timeout', `HQ did not answer within ${timeout} ms`) : new SyncError('network', `HQ is unreachable: ${(error as Error).message}`);
+      }
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw controller.signal.aborted
+          ? new SyncError('timeout', `HQ's answer did not arrive in full within ${timeout} ms`)
+          : new SyncError('network', `the answer from HQ broke off: ${(error as Error).message}`);
+      }
     } finally {
       clearTimeout(timer);
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw new SyncError('network', `the answer from HQ broke off: ${(error as Error).message}`);
     }
     if (!response.ok) {
       let problem: z.infer<typeof ProblemSchema> | undefined;

@@ -61,6 +61,8 @@ export function createSyncEngine(o: SyncEngineOptions) {
   let running = false;
   let streamAbort: AbortController | null = null;
   let inFlight: Promise<SyncStatus> | null = null;
+  /** A local change arrived since the current cycle began: it may have missed that cycle's push. */
+  let changedSinceCycleStart = false;
 
   function set(patch: Partial<SyncStatus>) {
     status = { ...status, ...patch };
@@ -78,6 +80,12 @@ export function createSyncEngine(o: SyncEngineOptions) {
       const ops = await o.db.outbox.orderBy('seq').limit(batchSize).toArray();
       if (!ops.length) return;
       const response = await o.client.push(ops);
+      // HQ answers every op of a batch (contract: outcomes are per op). An answer that leaves some
+      // unanswered is broken: applying it would delete nothing and this loop would re-push the same
+      // batch at once, forever, while HQ keeps answering that way. Refuse it whole and back off.
+      const answered = new Set(response.results.map((r) => r.op_id.toLowerCase()));
+      const unanswered = ops.filter((op) => !answered.has(op.op_id.toLowerCase())).length;
+      if (unanswered) throw new SyncError('invalid-schema', `HQ's answer to a push of ${ops.length} ops leaves ${unanswered} of them unanswered`);
       set({ online: true });
       await applyPushResults(o.db, ops, response, now());
       await refreshCounts();
@@ -128,12 +136,16 @@ export function createSyncEngine(o: SyncEngineOptions) {
     inFlight = locks
       .request(o.lockName, async () => {
         set({ syncing: true });
+        changedSinceCycleStart = false;
         try {
           await pushAll();
           await pullAll(onProgress);
           attempt = 0;
           set({ online: true, lastSyncAt: now(), lastError: null });
-          schedule(periodicMs);
+          // A sale made while this cycle ran asked for a cycle at once, but that request joined this
+          // cycle (syncNow shares the one in flight) and may have come after the outbox was read:
+          // without this its ops would wait for the periodic sync (30 s).
+          schedule(changedSinceCycleStart ? 0 : periodicMs);
           connectStream();
         } catch (error) {
           onFailure(error);
@@ -185,7 +197,10 @@ export function createSyncEngine(o: SyncEngineOptions) {
     refreshCounts,
     /** After a local sale: push soon, whatever the schedule. */
     notifyLocalChange(): void {
-      void refreshCounts();
+      changedSinceCycleStart = true;
+      // Only the badge's counts: a closed database (a crash, another window's upgrade) must not
+      // surface as an unhandled rejection after the sale itself has committed.
+      void refreshCounts().catch(() => {});
       if (running) schedule(0);
     },
     start(): void {

@@ -19,6 +19,10 @@ export async function applyChangesPage(db: ReplicaDb, page: ChangesResponse, now
     if (page.customers.length) await db.customers.bulkPut(page.customers);
     if (page.deleted_customers.length) await db.customers.bulkDelete(page.deleted_customers);
     await db.meta.put({ key: 'checkpoint', value: page.checkpoint });
+    // The highest of this till's seqs a pulled page already reflected: a push result for an op at or
+    // below it (a replay of an answer that was lost) is older than what the replica holds; see apply-push.
+    const pulled = Number((await db.meta.get('pulled_last_seq'))?.value ?? 0);
+    if (page.last_seq > pulled) await db.meta.put({ key: 'pulled_last_seq', value: page.last_seq });
     if (!page.has_more) await db.meta.put({ key: 'last_pull_at', value: now });
   });
 }

@@ -14,6 +14,7 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
   return db.transaction('rw', [db.outbox, db.redemptions, db.conflicts, db.vouchers, db.meta], async () => {
     const byId = new Map(sent.map((op) => [op.op_id, op]));
     const counts: PushApplied = { accepted: 0, conflicts: 0, rejected: 0 };
+    const pulledSeq = Number((await db.meta.get('pulled_last_seq'))?.value ?? 0);
     const latest = new Map<string, NonNullable<PushResponse['results'][number]['voucher']>>();
     for (const result of response.results) {
       const op = byId.get(result.op_id);
@@ -34,7 +35,13 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
           acknowledged: 0,
         });
       }
-      if (result.voucher) latest.set(result.voucher.code, result.voucher);
+      // A replayed op's result is the one HQ stored when it first applied the op, voucher included.
+      // If a pull has since brought a page that already reflected this op (its last_seq >= op.seq),
+      // the replica holds a newer state of that voucher (other tills' changes included) and the old
+      // one must not overwrite it: the next pull would not bring the voucher again, as the
+      // checkpoint is past its change. Without such a pull the checkpoint is before the op's change,
+      // so the pull that follows every push corrects a stale result anyway.
+      if (result.voucher && op.seq > pulledSeq) latest.set(result.voucher.code, result.voucher);
       await db.outbox.delete(op.seq);
     }
     await db.meta.put({ key: 'acked_seq', value: response.last_seq });
