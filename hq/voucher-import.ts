@@ -45,13 +45,19 @@ export async function startImport(ctx: HqContext, rows: unknown[], log: FastifyB
   return id;
 }
 
+/** Let other requests run: validating 100,000 rows in one go would block HQ for seconds. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const VALIDATE_SLICE = 1000;
+
 async function runImport(ctx: HqContext, id: string, rows: unknown[], result: AsyncAction['result']): Promise<void> {
+  await yieldToEventLoop(); // answer 202 first
   const now = new Date().toISOString();
   const seen = new Set<string>();
   const errors: ImportError[] = [];
   const valid: { index: number; voucher: Voucher }[] = [];
 
   for (let index = 0; index < rows.length; index++) {
+    if (index % VALIDATE_SLICE === 0 && index > 0) await yieldToEventLoop();
     const parsed = VoucherImportInputSchema.safeParse(rows[index]);
     const rawCode = typeof (rows[index] as { code?: unknown })?.code === 'string' ? String((rows[index] as { code: string }).code).trim().toUpperCase() : undefined;
     if (!parsed.success) {
