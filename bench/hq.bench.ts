@@ -412,7 +412,7 @@ async function runBackend(backend: Backend, importBody: string, pgBase?: string)
       clientCpuPct: (clientCpuMs / wallMs) * 100,
       machineBusyPct: cpu0 && cpu1 ? (1 - (cpu1.idle - cpu0.idle) / Math.max(1, cpu1.total - cpu0.total)) * 100 : null,
       ...(activity ? { activity } : {}),
-      ...(dbBefore && dbAfter ? { db: { commits: dbAfter.commits - dbBefore.commits, rollbacks: dbAfter.rollbacks - dbBefore.rollbacks, deadlocks: dbAfter.deadlocks - dbBefore.deadlocks } } : {}),
+      ...(dbBefore && dbAfter ? { db: { commits: dbAfter.commits - dbBefore.commits - (activity?.samples ?? 0) - 1, rollbacks: dbAfter.rollbacks - dbBefore.rollbacks, deadlocks: dbAfter.deadlocks - dbBefore.deadlocks } } : {}),
     };
     log(`[${backend}] load done in ${(wallMs / 1000).toFixed(1)} s; closing HQ (it finishes requests in flight)…`);
     // Verify a quiet database: close HQ first (it finishes requests still in flight, e.g. ones the client
@@ -474,6 +474,11 @@ function table(headers: string[], rows: (string | number)[][]): string {
 function report(results: BackendResult[], skipped: { backend: Backend; why: string }[], totalS: number): string {
   const machine = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
   const out: string[] = [];
+  if (!results.length) {
+    for (const s of skipped) out.push(`**${s.backend}: not measured** — ${s.why}.`, '');
+    out.push('No backend was measured.');
+    return out.join('\n');
+  }
   out.push(`## HQ push — ${TILLS} tills × ${BATCHES} batches × ${BATCH_SIZE} redemptions over HTTP (${machine})`, '');
   out.push(
     table(
@@ -495,6 +500,12 @@ function report(results: BackendResult[], skipped: { backend: Backend; why: stri
     const bg = r.profile.backgroundBusyPct;
     if (bg !== null && bg > 25) out.push('', `⚠ ${r.backend}: the machine was ${fmt(bg)} % busy with other work just before the load; its rates are lower than on an idle machine.`);
   }
+  out.push(
+    '',
+    `Mix: 60 % single-use (${fmt(HOT_SHARE * 100, 1)} % of them on 200 hot codes several tills redeem), 25 % multi-use ` +
+      `(${fmt(POPULAR * 100)} % of them on 100 popular campaign codes), 15 % gift debits; ${fmt(VOUCHERS)} vouchers; ` +
+      `PostgreSQL pool ${POOL ?? 'HQ default'}; per-backend cap ${CAP_MS / 1000} s.`,
+  );
   out.push('', `Target on PostgreSQL: ≥ 5,000 redemptions/s. redemptions/s = ops answered (accepted + conflicts + rejected) / wall time from the first batch sent to the last response.`);
 
   out.push('', `## HQ import — ${fmt(VOUCHERS)} vouchers via POST /v1/vouchers/import until the async action is DONE`, '');
@@ -511,7 +522,7 @@ function report(results: BackendResult[], skipped: { backend: Backend; why: stri
   out.push('', '## Where the time goes during the push load', '');
   out.push(
     table(
-      ['backend', 'machine busy before load', 'machine busy during load', 'HQ process CPU', 'HQ event loop busy', 'PostgreSQL backends CPU', 'load client CPU', 'CPU ms per 1k ops: HQ + PG', 'PG commits', 'PG rollbacks', 'PG deadlocks'],
+      ['backend', 'machine busy before load', 'machine busy during load', 'HQ process CPU', 'HQ event loop busy', 'PostgreSQL backends CPU', 'load client CPU', 'CPU ms per 1k ops: HQ + PG', 'PG commits (HQ, ≈)', 'PG rollbacks', 'PG deadlocks'],
       results.map((r) => {
         const p = r.profile;
         const pct = (x: number | null) => (x === null ? '–' : `${fmt(x)} %`);
