@@ -67,17 +67,9 @@ export function always(fault: Fault, match?: (call: CallInfo) => boolean): Fault
 export const isPush = (call: Pick<CallInfo, 'path'>) => call.path === '/v1/sync/push';
 export const isChanges = (call: Pick<CallInfo, 'path'>) => call.path === '/v1/sync/changes';
 
-/** mulberry32: a tiny seeded PRNG, enough for choosing faults reproducibly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
+
+export { prng };
 
 /** All fault kinds with a representative parameterisation (for tests that loop over every kind). */
 export function sampleFault(kind: FaultKind, random: () => number = Math.random): Fault {
