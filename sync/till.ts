@@ -82,14 +82,17 @@ export async function openTill(options: TillOptions) {
   await engine.refreshCounts();
 
   async function context(): Promise<ValidationContext> {
-    const lastPull = (await db.meta.get('last_pull_at'))?.value;
+    const online = engine.status().online === true;
+    // The replica's age only matters offline (core/evaluate-ticket.ts): no storage read on the
+    // online scan path.
+    const lastPull = online ? undefined : (await db.meta.get('last_pull_at'))?.value;
     return {
       now: now(),
       timeZone: settings.timeZone,
-      online: engine.status().online === true,
+      online,
       offlinePolicy: settings.offlinePolicy,
       stacking: settings.stacking,
-      replicaAgeMs: typeof lastPull === 'number' ? now() - lastPull : Infinity,
+      replicaAgeMs: online ? 0 : typeof lastPull === 'number' ? now() - lastPull : Infinity,
     };
   }
 
@@ -157,10 +160,14 @@ export async function openTill(options: TillOptions) {
     /**
      * Can this code go on this ticket next to the ones already applied? Answered from the replica.
      * Only a voucher marked offline_redeemable: false asks HQ, and is refused when HQ cannot confirm.
+     * `scanned` is the voucher lookup() just read, so a scan reads the replica once, not twice.
      */
-    async validate(code: string, ticket: Ticket, appliedCodes: readonly string[]): Promise<CheckedVoucher> {
+    async validate(code: string, ticket: Ticket, appliedCodes: readonly string[], scanned?: Voucher): Promise<CheckedVoucher> {
       const normalised = normaliseCode(code);
-      const [voucher, applied] = await Promise.all([db.vouchers.get(normalised), db.vouchers.bulkGet(appliedCodes.map(normaliseCode))]);
+      const [voucher, applied] = await Promise.all([
+        scanned?.code === normalised ? scanned : db.vouchers.get(normalised),
+        appliedCodes.length ? db.vouchers.bulkGet(appliedCodes.map(normaliseCode)) : Promise.resolve<(Voucher | undefined)[]>([]),
+      ]);
       const ctx = await context();
       const local = validateVoucher({ code: normalised, voucher }, ticket, applied.filter((v): v is Voucher => v !== undefined), ctx);
       if (!local.valid || !voucher || voucher.offline_redeemable) return { ...local, voucher };
