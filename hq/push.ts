@@ -116,16 +116,26 @@ async function lockVouchers(tx: Executor, ops: RawOp[]): Promise<void> {
   for (const op of ops) {
     const p = (op.payload ?? {}) as { code?: unknown; redemption_op_id?: unknown };
     if (op.type === 'REDEMPTION' && typeof p.code === 'string') codes.add(normaliseCode(p.code));
-    if (op.type === 'ROLLBACK' && typeof p.redemption_op_id === 'string') rolledBack.add(p.redemption_op_id.toLowerCase());
+    // Only well-formed ids: the op itself is validated later, and a bad cast here would fail the batch.
+    if (op.type === 'ROLLBACK' && typeof p.redemption_op_id === 'string' && UUID.test(p.redemption_op_id)) rolledBack.add(p.redemption_op_id.toLowerCase());
   }
   if (!codes.size && !rolledBack.size) return;
+  // `= ANY(ARRAY(…))` with typed values keeps both lookups on their primary keys; an `OR … IN (…)`
+  // shape, or comparing id::text, made PostgreSQL scan the whole table on every push.
+  const codeList = JSON.stringify([...codes]);
+  if (!rolledBack.size) {
+    await tx.execute(sql`SELECT code FROM vouchers WHERE code = ANY(ARRAY(SELECT jsonb_array_elements_text(${codeList}::jsonb))) ORDER BY code FOR UPDATE`);
+    return;
+  }
   const ids = JSON.stringify([...rolledBack]);
-  if (rolledBack.size) await tx.execute(sql`SELECT id FROM redemptions WHERE id::text IN (SELECT jsonb_array_elements_text(${ids}::jsonb)) ORDER BY id FOR UPDATE`);
-  await tx.execute(sql`SELECT code FROM vouchers
-    WHERE code IN (SELECT jsonb_array_elements_text(${JSON.stringify([...codes])}::jsonb))
-       OR code IN (SELECT r.code FROM redemptions r WHERE r.id::text IN (SELECT jsonb_array_elements_text(${ids}::jsonb)))
+  await tx.execute(sql`SELECT id FROM redemptions WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid)) ORDER BY id FOR UPDATE`);
+  await tx.execute(sql`SELECT code FROM vouchers WHERE code = ANY(ARRAY(
+      SELECT jsonb_array_elements_text(${codeList}::jsonb)
+      UNION SELECT r.code FROM redemptions r WHERE r.id = ANY(ARRAY(SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid))))
     ORDER BY code FOR UPDATE`);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function applyPush(db: Db, tillId: string, request: PushRequest, onChange: (cp: number) => void): Promise<PushResponse> {
   // A uuid is case-insensitive and the ops table hands op_ids back in lower case: compare them in that

@@ -76,6 +76,7 @@ async function runImport(ctx: HqContext, id: string, rows: unknown[], result: As
 
   let processed = 0;
   for (let start = 0; start < valid.length; start += CHUNK) {
+    await yieldToEventLoop(); // PGlite never yields inside its queries: let requests in between chunks
     const chunk = valid.slice(start, start + CHUNK);
     const inserted = await ctx.db.transaction(async (tx) => {
       const payload = chunk.map(({ voucher: v }) => ({
@@ -91,8 +92,14 @@ async function runImport(ctx: HqContext, id: string, rows: unknown[], result: As
       ).map((r) => r.code);
       const gifts = chunk.filter(({ voucher }) => voucher.type === 'GIFT_VOUCHER' && codes.includes(voucher.code));
       if (gifts.length) {
+        // ISSUE of the amount, then (for a card that arrives partly used) an ADJUST down to its balance,
+        // so the ledger sums to the balance like every other card's.
+        const ledger = gifts.flatMap(({ voucher }) => [
+          { code: voucher.code, kind: 'ISSUE', amount: voucher.gift!.amount },
+          ...(voucher.gift!.balance !== voucher.gift!.amount ? [{ code: voucher.code, kind: 'ADJUST', amount: voucher.gift!.balance - voucher.gift!.amount }] : []),
+        ]);
         await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount)
-          SELECT r.code, 'ISSUE', r.amount FROM jsonb_to_recordset(${JSON.stringify(gifts.map(({ voucher }) => ({ code: voucher.code, amount: voucher.gift!.amount })))}::jsonb) AS r(code text, amount bigint)`);
+          SELECT r.code, r.kind, r.amount FROM jsonb_to_recordset(${JSON.stringify(ledger)}::jsonb) AS r(code text, kind text, amount bigint)`);
       }
       await clearTombstones(tx, 'voucher', codes);
       // Stamped last, under the change lock, like every other writer (see changes.ts).

@@ -39,7 +39,11 @@ function insertSql(v: Voucher) {
 export async function insertVoucher(tx: Executor, v: Voucher): Promise<boolean> {
   const inserted = rowsOf(await tx.execute(insertSql(v))).length === 1;
   if (inserted) {
-    if (v.type === 'GIFT_VOUCHER') await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${v.code}, 'ISSUE', ${v.gift.amount})`);
+    if (v.type === 'GIFT_VOUCHER') {
+      await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${v.code}, 'ISSUE', ${v.gift.amount})`);
+      // A card that arrives partly used: the ledger must sum to its balance from the start.
+      if (v.gift.balance !== v.gift.amount) await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${v.code}, 'ADJUST', ${v.gift.balance - v.gift.amount})`);
+    }
     await clearTombstones(tx, 'voucher', [v.code]);
   }
   return inserted;

@@ -129,6 +129,10 @@ describe.each(BACKENDS)('HQ API on %s', (backend) => {
       expect(action.result.errors[1]).toMatchObject({ code: 'IMP-0001', detail: expect.stringMatching(/earlier in this import/) });
       expect(action.result.errors[2]).toMatchObject({ code: 'IMP-EXISTS', detail: expect.stringMatching(/already exists/) });
       expect((await hq.admin({ method: 'GET', url: '/v1/vouchers/IMP-GIFT' })).json().gift).toEqual({ amount: 5000, balance: 1250 });
+      const { rowsOf } = await import('../../hq/db/connect');
+      const { sql } = await import('drizzle-orm');
+      const ledger = rowsOf<{ total: string | number }>(await hq.database.db.execute(sql`SELECT sum(amount) AS total FROM gift_ledger WHERE code = 'IMP-GIFT'`));
+      expect(Number(ledger[0]!.total)).toBe(1250); // the ledger sums to the imported balance
       expect((await hq.admin({ method: 'GET', url: '/v1/vouchers/IMP-0001' })).json()).toMatchObject({ start_date: '2026-12-01T09:00:00', expiration_date: '2026-12-24' });
       expect((await hq.admin({ method: 'GET', url: '/v1/async-actions/aa_nope' })).statusCode).toBe(404);
       expect((await hq.admin({ method: 'POST', url: '/v1/vouchers/import', payload: [] })).statusCode).toBe(400);
