@@ -19,7 +19,7 @@ const CHANGE_LOCK_KEY = 0x766f7563; // "vouc"
 export type Touched = { vouchers?: Iterable<string>; products?: Iterable<string>; customers?: Iterable<string> };
 
 /** Take the change lock (idempotent within a transaction). Call before drawing from change_seq. */
-export async function lockChanges(tx: Executor): Promise<void> {
+async function lockChanges(tx: Executor): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_KEY})`);
 }
 

@@ -10,7 +10,7 @@ import type { Executor } from './changes';
 import { insertVoucher } from './voucher-store';
 
 type GiftIssue = z.infer<typeof GiftIssuePayload>;
-export type OpEffect = { result: PushResult; touched?: string };
+type OpEffect = { result: PushResult; touched?: string };
 
 export type RollbackOutcome = { ok: true; code: string; restored: boolean } | { ok: false; reason: 'not_found' | 'already_rolled_back' };
 

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { generateCode } from '../core/code';
 import { VoucherSchema, voucherDefaults, type Voucher, type VoucherCreateInput, type VoucherImportInput, type VoucherUpdateInput } from '../core/voucher';
 import { rowsOf, type Db } from './db/connect';
-import { rowToVoucher, voucherAttrs, VOUCHER_COLUMNS, type VoucherRow } from './db/rows';
+import { voucherAttrs, VOUCHER_JSON_SQL } from './db/rows';
 import { clearTombstones, stampChanges, writeTombstone, type Executor } from './changes';
 import { HqError } from './hq-error';
 
@@ -67,17 +67,22 @@ export async function createVoucher(db: Db, input: VoucherCreateInput, onChange:
   throw new HqError(503, 'code_space_exhausted', 'Could not generate a free code; try again or use a longer code length.');
 }
 
+// Every voucher leaves the database through one builder, the SQL function voucher_json (migration
+// 0001): GET, lists, the change feed and push results cannot drift apart.
+type JsonRow = { code: string; json: string };
+const fromJson = (row: JsonRow): Voucher => JSON.parse(row.json) as Voucher;
+
 export async function getVoucher(db: Executor, code: string, forUpdate = false): Promise<Voucher | undefined> {
-  const rows = rowsOf<VoucherRow>(await db.execute(sql`SELECT ${sql.raw(VOUCHER_COLUMNS)} FROM vouchers WHERE code = ${code} ${forUpdate ? sql`FOR UPDATE` : sql``}`));
-  return rows[0] ? rowToVoucher(rows[0]) : undefined;
+  const rows = rowsOf<JsonRow>(await db.execute(sql`SELECT code, ${sql.raw(VOUCHER_JSON_SQL)} AS json FROM vouchers WHERE code = ${code} ${forUpdate ? sql`FOR UPDATE` : sql``}`));
+  return rows[0] ? fromJson(rows[0]) : undefined;
 }
 
 export async function getVouchers(db: Executor, codes: string[]): Promise<Map<string, Voucher>> {
   if (!codes.length) return new Map();
-  const rows = rowsOf<VoucherRow>(
-    await db.execute(sql`SELECT ${sql.raw(VOUCHER_COLUMNS)} FROM vouchers WHERE code IN (SELECT jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))`),
+  const rows = rowsOf<JsonRow>(
+    await db.execute(sql`SELECT code, ${sql.raw(VOUCHER_JSON_SQL)} AS json FROM vouchers WHERE code IN (SELECT jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))`),
   );
-  return new Map(rows.map((r) => [r.code, rowToVoucher(r)]));
+  return new Map(rows.map((r) => [r.code, fromJson(r)]));
 }
 
 export type VoucherFilter = { limit: number; offset: number; campaign?: string | undefined; status?: string | undefined; type?: string | undefined };
@@ -92,9 +97,9 @@ export async function listVouchers(db: Db, f: VoucherFilter): Promise<{ result: 
     ],
     sql` AND `,
   );
-  const rows = rowsOf<VoucherRow>(await db.execute(sql`SELECT ${sql.raw(VOUCHER_COLUMNS)} FROM vouchers WHERE ${where} ORDER BY created_at, code LIMIT ${f.limit} OFFSET ${f.offset}`));
+  const rows = rowsOf<JsonRow>(await db.execute(sql`SELECT code, ${sql.raw(VOUCHER_JSON_SQL)} AS json FROM vouchers WHERE ${where} ORDER BY created_at, code LIMIT ${f.limit} OFFSET ${f.offset}`));
   const total = rowsOf<{ n: string | number }>(await db.execute(sql`SELECT count(*) AS n FROM vouchers WHERE ${where}`));
-  return { result: rows.map(rowToVoucher), total: Number(total[0]?.n ?? 0) };
+  return { result: rows.map(fromJson), total: Number(total[0]?.n ?? 0) };
 }
 
 async function writeVoucher(tx: Executor, v: Voucher): Promise<void> {

@@ -1,6 +1,6 @@
 -- The contract's voucher object as JSON text, built by the database: used for change-feed pages and
 -- push results. Plain text concatenation around attrs::text is about twice as fast as building jsonb.
--- A test holds it equal to what GET /v1/vouchers/{code} returns (hq/db/rows.ts rowToVoucher).
+-- The only place a voucher object is built from a row: GET, lists, the feed and push results all use it.
 CREATE OR REPLACE FUNCTION voucher_json(v vouchers) RETURNS text LANGUAGE sql STABLE AS $fn$
   SELECT concat('{"code":', to_json(v.code), ',"type":', to_json(v.type),
     ',"campaign":', coalesce(to_json(v.campaign)::text, 'null'), ',"category":', coalesce(to_json(v.category)::text, 'null'),
