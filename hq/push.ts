@@ -1,5 +1,6 @@
 // POST /v1/sync/push — reconciliation of a till's outbox (contract: "Push semantics").
 //
+// Batches of REDEMPTION ops go to the database as one statement (push-redemptions.ts); the rest here.
 // One transaction per batch: lock the till's row (so two pushes of one till serialise), answer
 // replays from the stored results, refuse a gap in seq (409, nothing applied), apply each new op in
 // seq order, store every op with its result, advance the till's last_seq and stamp the changed
@@ -8,15 +9,15 @@
 // failure with some other writer is retried as a whole.
 import { sql } from 'drizzle-orm';
 import { normaliseCode } from '../core/code';
-import { OpSchema, type Op, type PushRequest, type PushResponse, type PushResult } from '../sync/protocol';
+import type { Op, PushRequest, PushResponse, PushResult } from '../sync/protocol';
 import type { Voucher } from '../core/voucher';
 import { VOUCHER_JSON_SQL } from './db/rows';
 import { rowsOf, type Db } from './db/connect';
 import { stampChanges, type Executor } from './changes';
 import { HqError } from './hq-error';
 import { applyGiftIssue, rollbackRedemption } from './redemption-ops';
-
-type RawOp = PushRequest['ops'][number];
+import { parseOp, type RawOp, type Step } from './push-steps';
+import { pushRedemptions } from './push-redemptions';
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
 
@@ -39,21 +40,6 @@ export async function withRetry<T>(fn: () => Promise<T>, attempts = 8): Promise<
       await new Promise((r) => setTimeout(r, Math.random() * 10 * i));
     }
   }
-}
-
-type Step =
-  | { kind: 'done'; op_id: string; seq: number; type: string; result: PushResult; code?: string; store?: boolean }
-  | { kind: 'redemption'; op: Extract<Op, { type: 'REDEMPTION' }> }
-  | { kind: 'other'; op: Exclude<Op, { type: 'REDEMPTION' }> };
-
-function parseOp(raw: RawOp): Step {
-  const parsed = OpSchema.safeParse(raw);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(op)'}: ${i.message}`).join('; ');
-    return { kind: 'done', op_id: raw.op_id, seq: raw.seq, type: raw.type, result: { op_id: raw.op_id, outcome: 'REJECTED', reason: `invalid_op: ${detail}`.slice(0, 500) } };
-  }
-  const op = parsed.data;
-  return op.type === 'REDEMPTION' ? { kind: 'redemption', op } : { kind: 'other', op };
 }
 
 type Applied = { op_id: string; seq: number; type: string; result: PushResult; code?: string; /** false: answered, never stored (the op_id is another till's) */ store?: boolean };
@@ -137,7 +123,11 @@ async function lockVouchers(tx: Executor, ops: RawOp[]): Promise<void> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function applyPush(db: Db, tillId: string, request: PushRequest, onChange: (cp: number) => void): Promise<PushResponse> {
+/**
+ * Apply a push; returns the response as JSON text. A batch of REDEMPTION ops (and malformed ones) is
+ * one statement (push-redemptions.ts); a batch with a ROLLBACK or GIFT_ISSUE runs here, op by op.
+ */
+export async function applyPush(db: Db, tillId: string, request: PushRequest, onChange: (cp: number) => void): Promise<string> {
   // A uuid is case-insensitive and the ops table hands op_ids back in lower case: compare them in that
   // form, or a replay sent in upper case misses its stored result and is refused as a reused seq (and
   // two spellings of one op in a batch look like two ops sharing a seq). Results echo the sent spelling.
@@ -148,6 +138,17 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
     if (other !== undefined && other !== op.op_id) throw new HqError(400, 'duplicate_seq', `Two ops in this batch share seq ${op.seq}.`);
     seqs.set(op.seq, op.op_id);
   }
+  const distinct = new Map<string, RawOp>();
+  for (const op of [...ops].sort((a, b) => a.seq - b.seq)) if (!distinct.has(op.op_id)) distinct.set(op.op_id, op);
+  const steps = [...distinct.values()].map(parseOp);
+  const { json, checkpoint } = steps.some((s) => s.kind === 'other')
+    ? await applyInTransaction(db, tillId, request, ops)
+    : await withRetry(() => pushRedemptions(db, tillId, request.ops, steps));
+  if (checkpoint) onChange(checkpoint);
+  return json;
+}
+
+async function applyInTransaction(db: Db, tillId: string, request: PushRequest, ops: RawOp[]): Promise<{ json: string; checkpoint: number }> {
   const { response, checkpoint } = await withRetry(() =>
     db.transaction(async (tx) => {
       const till = rowsOf<{ last_seq: string | number }>(await tx.execute(sql`SELECT last_seq FROM tills WHERE id = ${tillId}::uuid FOR UPDATE`));
@@ -158,7 +159,7 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
       const storedRows = rowsOf<{ op_id: string; till_id: string; result: PushResult }>(
         await tx.execute(sql`SELECT op_id, till_id, result FROM ops WHERE op_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`),
       );
-      const stored = new Map(storedRows.filter((r) => r.till_id === tillId).map((r) => [r.op_id, r.result]));
+      const stored = new Map(storedRows.filter((r) => r.till_id === tillId).map((r) => [r.op_id, { ...r.result, op_id: r.op_id }]));
       // An op_id another till already used (uuids do not collide by chance: a till-side bug). It can
       // never be stored under this till, so it is refused — and, at its turn in seq order, still
       // advances last_seq so it does not block the till forever.
@@ -223,7 +224,7 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
       const newRows = applied
         .filter((a) => a.store !== false)
         .sort((a, b) => a.seq - b.seq)
-        .map((a) => ({ op_id: a.op_id, seq: a.seq, type: a.type, outcome: a.result.outcome, result: a.result }));
+        .map(({ op_id, seq, type, result: { op_id: _, ...result } }) => ({ op_id, seq, type, outcome: result.outcome, result })); // op_id is the row's key
 
       if (newRows.length) {
         await tx.execute(sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result)
@@ -237,6 +238,5 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
       return { response: { last_seq: lastSeq, results: request.ops.map((op) => ({ ...results.get(op.op_id.toLowerCase())!, op_id: op.op_id })) }, checkpoint: cp };
     }),
   );
-  if (checkpoint) onChange(checkpoint);
-  return response;
+  return { json: JSON.stringify(response), checkpoint };
 }

@@ -32,10 +32,11 @@ export const syncRoutes =
     app.post(
       '/v1/sync/push',
       { config: { allow: ['till'] }, bodyLimit: 4 * 1024 * 1024, schema: { body: PushRequestSchema, response: { 200: PushResponseSchema, ...errors } } },
-      async (request) => {
+      async (request, reply) => {
         const principal = request.principal;
         if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till pushes ops.');
-        return applyPush(ctx.db, principal.tillId, request.body, (cp) => ctx.bus.announce(cp));
+        // Already JSON text (see applyPush): sent as is.
+        return reply.type('application/json; charset=utf-8').send((await applyPush(ctx.db, principal.tillId, request.body, (cp) => ctx.bus.announce(cp))) as never);
       },
     );
 
