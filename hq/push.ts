@@ -9,7 +9,7 @@
 // failure with some other writer is retried as a whole.
 import { sql } from 'drizzle-orm';
 import { normaliseCode } from '../core/code';
-import type { Op, PushRequest, PushResponse, PushResult } from '../sync/protocol';
+import type { Op, PushRequest, PushResult } from '../sync/protocol';
 import type { Voucher } from '../core/voucher';
 import { VOUCHER_JSON_SQL } from './db/rows';
 import { rowsOf, type Db } from './db/connect';
