@@ -7,7 +7,8 @@ const port = Number(process.env.E2E_PORT ?? 5174);
 
 export default defineConfig({
   testDir: 'test/e2e',
-  timeout: 30_000,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,
@@ -21,7 +22,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite --port ${port}`,
+    // The built till, as Electron and a deployment serve it (a dev server re-bundles mid-test).
+    command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,

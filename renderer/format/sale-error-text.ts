@@ -1,0 +1,21 @@
+// Why a sale, refund or gift-card sale did not go through, in words. Nothing was written in any of
+// these cases (sync/replica/local-sale.ts commits all or nothing).
+import { SaleError } from '../../sync/replica/sale-error';
+
+export function saleErrorText(error: unknown): string {
+  if (!(error instanceof SaleError)) return `Something went wrong and nothing was saved: ${error instanceof Error ? error.message : String(error)}`;
+  switch (error.reason) {
+    case 'voucher_invalid':
+      return `A voucher on this ticket can no longer be used (${error.details.code ?? ''}). Nothing was charged.`;
+    case 'underpaid':
+      return 'The payment does not cover the amount due. Nothing was charged.';
+    case 'unknown_ticket':
+      return 'This till has no completed ticket with that number. Refunds are made at the till that sold the ticket.';
+    case 'already_refunded':
+      return `${error.message.replace(/^Ticket \S+ was/, 'This ticket was')} Nothing more to give back.`;
+    case 'no_gift_codes':
+      return 'No gift-card numbers are left at this till. Connect to head office to get more.';
+    case 'bad_amount':
+      return 'A gift card needs an amount above zero.';
+  }
+}

@@ -1,0 +1,46 @@
+// The shell when the till runs in a plain browser: the same TillShellApi, with what a browser has.
+// The token sits in localStorage (a browser has no OS keyring we can reach); printing opens the
+// browser's print dialog on a hidden frame holding the document.
+import type { TillShellApi } from './till-shell-api';
+
+const TOKEN_KEY = 'voucher-till:token';
+
+export function createBrowserShell(win: Window = window, version = '0.1.0'): TillShellApi {
+  return {
+    kind: 'browser',
+    appVersion: async () => version,
+    listPrinters: async () => [],
+    async printHtml(html) {
+      const frame = win.document.createElement('iframe');
+      frame.setAttribute('aria-hidden', 'true');
+      frame.title = 'print';
+      frame.style.cssText = 'position:fixed;width:0;height:0;border:0;left:-1000px';
+      win.document.body.append(frame);
+      try {
+        const doc = frame.contentDocument;
+        if (!doc || !frame.contentWindow) return { ok: false, reason: 'failed', message: 'The browser would not create a print frame.' };
+        doc.open();
+        doc.write(html);
+        doc.close();
+        frame.contentWindow.focus();
+        frame.contentWindow.print();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: 'failed', message: error instanceof Error ? error.message : String(error) };
+      } finally {
+        // Chromium's print() blocks until the dialog closes, so the frame can go now.
+        frame.remove();
+      }
+    },
+    readToken: async () => win.localStorage.getItem(TOKEN_KEY),
+    storeToken: async (token) => win.localStorage.setItem(TOKEN_KEY, token),
+    clearToken: async () => win.localStorage.removeItem(TOKEN_KEY),
+    readConfig: async () => null,
+    onQuitRequested: () => () => undefined,
+  };
+}
+
+/** Electron's preload sets window.tillShell; anywhere else the browser shell stands in. */
+export function getShell(win: Window = window): TillShellApi {
+  return win.tillShell ?? createBrowserShell(win);
+}

@@ -1,0 +1,20 @@
+// Derived values shared by slices and components.
+import type { Till } from '../../sync/till';
+import type { DisplayContext } from '../format/display-context';
+import type { TillState } from './types';
+
+export function requireTill(state: Pick<TillState, 'till'>): Till {
+  if (!state.till) throw new Error('The till is not open yet (pair it with head office first).');
+  return state.till;
+}
+
+export function displayContext(state: Pick<TillState, 'settings' | 'productNames' | 'till'>): DisplayContext {
+  return {
+    locale: state.settings.locale,
+    currency: state.settings.currency,
+    timeZone: state.settings.timeZone,
+    offlinePolicy: state.till?.settings.offlinePolicy ?? { maxGiftAmountPerTicket: state.settings.maxOfflineGiftPerTicket, maxReplicaAgeMs: null },
+    stacking: state.till?.settings.stacking ?? { maxDiscountVouchers: 5, maxGiftCards: 5 },
+    productName: (id) => state.productNames.get(id),
+  };
+}

@@ -1,0 +1,133 @@
+// Pairing with HQ, the first load of the replica, and opening the till on later starts.
+import { SyncError } from '../../sync/engine/sync-error';
+import type { Till } from '../../sync/till';
+import { toTillSettings } from './settings-schema';
+import type { SessionSlice, SliceArgs } from './types';
+
+export const HQ_URL_KEY = 'voucher-till:hq-url';
+
+/** One replica per HQ, so pairing with another HQ never mixes their vouchers. */
+export function replicaNameFor(hqUrl: string): string {
+  return `voucher-till:${hqUrl}`;
+}
+
+export function normaliseHqUrl(raw: string): string | null {
+  try {
+    const url = new URL(raw.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    if (url.username || url.password || url.search || url.hash) return null;
+    return url.origin + url.pathname.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+export function pairingErrorText(error: unknown, hqUrl: string): string {
+  if (error instanceof SyncError) {
+    switch (error.reason) {
+      case 'network':
+      case 'timeout':
+        return `Cannot reach head office at ${hqUrl}. Check the address and this till's network.`;
+      case 'unauthorized':
+        return 'Head office did not accept this till token. Check it, or ask for a new one.';
+      case 'forbidden':
+        return 'This token may not sync a till (is it an admin token?). Use a till token.';
+      case 'rate-limited':
+        return 'Head office is busy or has locked out this address after failed attempts. Try again in a minute.';
+      default:
+        return `Head office answered with an error: ${error.message}`;
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice {
+  let unsubscribe: (() => void) | null = null;
+
+  function wire(till: Till): void {
+    unsubscribe?.();
+    let conflicts = -1;
+    unsubscribe = till.subscribe((sync) => {
+      set({ sync });
+      if (sync.unacknowledgedConflicts !== conflicts) {
+        conflicts = sync.unacknowledgedConflicts;
+        void get().refreshConflicts();
+      }
+    });
+    set({ sync: till.status() });
+  }
+
+  async function ready(till: Till): Promise<void> {
+    const products = await till.db.products.toArray();
+    set({ phase: 'ready', loadProgress: null, pairingError: null, productNames: new Map(products.map((p) => [p.id, p.name])) });
+    till.start();
+    void get().refreshGiftCodes();
+  }
+
+  async function open(hqUrl: string, token: string): Promise<void> {
+    const till = await deps.openTill({ hqUrl, token, dbName: replicaNameFor(hqUrl), settings: toTillSettings(get().settings) });
+    set({ till, hqUrl });
+    wire(till);
+    if (await till.isLoaded()) return ready(till);
+    set({ phase: 'loading', loadProgress: null, pairingError: null });
+    try {
+      await till.initialLoad((loadProgress) => set({ loadProgress }));
+    } catch (error) {
+      unsubscribe?.();
+      await till.close();
+      set({ till: null, phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
+      if (error instanceof SyncError && (error.reason === 'unauthorized' || error.reason === 'forbidden')) await deps.shell.clearToken();
+      return;
+    }
+    await ready(till);
+    get().say('success', 'The till is ready: everything is loaded and it keeps working without head office.');
+  }
+
+  return {
+    phase: 'starting',
+    till: null,
+    hqUrl: '',
+    suggestedToken: '',
+    loadProgress: null,
+    pairingError: null,
+    productNames: new Map(),
+
+    async boot() {
+      const config = await deps.shell.readConfig().catch(() => null);
+      const savedUrl = deps.storage.getItem(HQ_URL_KEY);
+      const token = await deps.shell.readToken();
+      const hqUrl = savedUrl ?? config?.hqUrl ?? deps.pairingHint?.hqUrl ?? '';
+      if (savedUrl && token) return open(savedUrl, token);
+      set({ phase: 'pairing', hqUrl, suggestedToken: deps.pairingHint?.token ?? '' });
+      // npm start hands over both: a newcomer should not have to copy a token by hand.
+      if (deps.pairingHint?.hqUrl && deps.pairingHint.token) return get().pair(deps.pairingHint.hqUrl, deps.pairingHint.token);
+    },
+
+    async pair(rawUrl, rawToken) {
+      const hqUrl = normaliseHqUrl(rawUrl);
+      const token = rawToken.trim();
+      if (!hqUrl) return set({ pairingError: 'The head office address must be a full http:// or https:// address, such as https://hq.example.com.' });
+      if (!token) return set({ pairingError: 'Enter the till token head office issued for this till.' });
+      set({ pairingError: null, phase: 'loading', loadProgress: null });
+      await deps.shell.storeToken(token);
+      deps.storage.setItem(HQ_URL_KEY, hqUrl);
+      try {
+        await open(hqUrl, token);
+      } catch (error) {
+        set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
+      }
+    },
+
+    async unpair() {
+      const till = get().till;
+      if (till && till.status().pendingOps > 0) {
+        return get().say('error', `${till.status().pendingOps} sales are not at head office yet. Reconnect and sync before unpairing.`);
+      }
+      unsubscribe?.();
+      await till?.close();
+      await deps.shell.clearToken();
+      deps.storage.removeItem(HQ_URL_KEY);
+      set({ till: null, phase: 'pairing', suggestedToken: '' });
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// The till's own settings (shown on the Settings screen), validated with zod so a bad value gets a
+// clear message instead of a broken till. Stored in localStorage: they belong to this device.
+import { z } from 'zod';
+import { isTimeZone } from '../../core/local-time';
+import { isCurrency } from '../../core/money';
+import type { TillSettings } from '../../sync/till';
+import { DEFAULT_TILL_SETTINGS } from '../../sync/till';
+
+function isLocale(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export const UiSettingsSchema = z.strictObject({
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+  currency: z.string().refine(isCurrency, 'must be a three-letter ISO 4217 code such as EUR'),
+  locale: z.string().refine(isLocale, 'must be a language tag such as de-DE or en-GB'),
+  /** Most gift-card value per ticket while offline, minor units; null = no cap. */
+  maxOfflineGiftPerTicket: z.int().min(0).nullable(),
+  /** Hours without a pull after which single-use vouchers are refused offline; null = never. */
+  maxReplicaAgeHours: z.number().min(0).max(24 * 365).nullable(),
+  printer: z.string().max(255).nullable(),
+});
+export type UiSettings = z.infer<typeof UiSettingsSchema>;
+
+export const DEFAULT_UI_SETTINGS: UiSettings = {
+  timeZone: DEFAULT_TILL_SETTINGS.timeZone,
+  currency: DEFAULT_TILL_SETTINGS.currency,
+  locale: 'en-GB',
+  maxOfflineGiftPerTicket: DEFAULT_TILL_SETTINGS.offlinePolicy.maxGiftAmountPerTicket,
+  maxReplicaAgeHours: DEFAULT_TILL_SETTINGS.offlinePolicy.maxReplicaAgeMs === null ? null : DEFAULT_TILL_SETTINGS.offlinePolicy.maxReplicaAgeMs / 3_600_000,
+  printer: null,
+};
+
+export function toTillSettings(s: UiSettings): Partial<TillSettings> {
+  return {
+    timeZone: s.timeZone,
+    currency: s.currency,
+    offlinePolicy: {
+      maxGiftAmountPerTicket: s.maxOfflineGiftPerTicket,
+      maxReplicaAgeMs: s.maxReplicaAgeHours === null ? null : Math.round(s.maxReplicaAgeHours * 3_600_000),
+    },
+  };
+}
+
+export function settingsErrors(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`);
+}

@@ -1,0 +1,41 @@
+// The Settings screen's state. Saving reopens the till so the sync engine and validation use the new
+// values at once.
+import { DEFAULT_UI_SETTINGS, UiSettingsSchema, settingsErrors, toTillSettings, type UiSettings } from './settings-schema';
+import { replicaNameFor } from './session-slice';
+import type { SettingsSlice, SliceArgs, StoreDeps } from './types';
+
+export const SETTINGS_KEY = 'voucher-till:settings';
+
+export function loadSettings(storage: StoreDeps['storage']): UiSettings {
+  const raw = storage.getItem(SETTINGS_KEY);
+  if (!raw) return DEFAULT_UI_SETTINGS;
+  try {
+    const parsed = UiSettingsSchema.safeParse({ ...DEFAULT_UI_SETTINGS, ...JSON.parse(raw) });
+    return parsed.success ? parsed.data : DEFAULT_UI_SETTINGS;
+  } catch {
+    return DEFAULT_UI_SETTINGS;
+  }
+}
+
+export function createSettingsSlice(...[set, get, deps]: SliceArgs): SettingsSlice {
+  return {
+    settings: loadSettings(deps.storage),
+    async saveSettings(input) {
+      const parsed = UiSettingsSchema.safeParse(input);
+      if (!parsed.success) return { ok: false, errors: settingsErrors(parsed.error) };
+      deps.storage.setItem(SETTINGS_KEY, JSON.stringify(parsed.data));
+      set({ settings: parsed.data });
+      const { till, hqUrl } = get();
+      if (till) {
+        // The engine keeps its settings for its lifetime: reopen on the same replica.
+        const token = await deps.shell.readToken();
+        await till.close();
+        const reopened = await deps.openTill({ hqUrl, token: token ?? '', dbName: replicaNameFor(hqUrl), settings: toTillSettings(parsed.data) });
+        set({ till: reopened });
+        reopened.start();
+      }
+      get().say('success', 'Settings saved.');
+      return { ok: true };
+    },
+  };
+}

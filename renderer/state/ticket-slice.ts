@@ -1,0 +1,167 @@
+// The ticket being rung up: lines, customer, vouchers, payment. Every change re-evaluates the ticket
+// through the core (evaluateTicket), exactly as the sale will be committed by the till API.
+import { evaluateTicket, type TicketEvaluation } from '../../core/evaluate-ticket';
+import type { Ticket } from '../../core/ticket';
+import { SaleError } from '../../sync/replica/sale-error';
+import type { Payment } from '../../sync/replica/rows';
+import { reasonText } from '../format/reason-text';
+import { formatMoney } from '../format/money-format';
+import { saleErrorText } from '../format/sale-error-text';
+import { evaluationContext } from './evaluation-context';
+import { displayContext, requireTill } from './selectors';
+import { ticketIdIn } from './ticket-id';
+import type { SliceArgs, TicketSlice, TillState } from './types';
+
+export const EMPTY_EVALUATION: TicketEvaluation = {
+  results: [], total_before: 0, total_discount: 0, line_discounts: [], total_after_discounts: 0, gift_total: 0, amount_due: 0, tax: [],
+};
+
+export function currentTicket(s: Pick<TillState, 'lines' | 'customer' | 'settings'>): Ticket {
+  return { currency: s.settings.currency, customer_id: s.customer?.id ?? null, lines: s.lines };
+}
+
+export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
+  // Evaluations are async (the context reads the replica's age offline); only the latest may land.
+  let generation = 0;
+
+  async function reevaluate(): Promise<void> {
+    const mine = ++generation;
+    const state = get();
+    const till = requireTill(state);
+    const ctx = await evaluationContext(till, deps.now());
+    const evaluation = evaluateTicket(currentTicket(state), state.applied, ctx);
+    if (mine === generation) set({ evaluation });
+  }
+
+  const slice: TicketSlice = {
+    lines: [],
+    customer: null,
+    applied: [],
+    refused: [],
+    evaluation: EMPTY_EVALUATION,
+    paying: false,
+    lastReceipt: null,
+
+    async scan(raw) {
+      const state = get();
+      if (state.phase !== 'ready') return;
+      // Scanning a card at the gift-card desk shows its balance: the voucher check does that.
+      if (state.screen === 'gift-card') state.go('voucher-check');
+      if (state.screen === 'voucher-check' || state.screen === 'gift-card') return get().checkVoucher(raw);
+      if (state.screen === 'refund' || ticketIdIn(raw)) {
+        if (state.screen !== 'refund') state.go('refund');
+        return get().findRefundTicket(raw);
+      }
+      if (state.screen !== 'checkout') state.go('checkout');
+      const found = await requireTill(state).lookup(raw);
+      switch (found.kind) {
+        case 'product':
+          return get().addProduct(found.product);
+        case 'voucher':
+          return get().addVoucher(found.code, found.voucher);
+        case 'customer':
+          return get().attachCustomer(found.customer);
+        case 'unknown':
+          return get().say('error', found.detail);
+      }
+    },
+
+    async addProduct(product, quantity = 1) {
+      if (!product.active) return get().say('error', `${product.name} is not for sale any more.`);
+      const lines = [...get().lines];
+      const i = lines.findIndex((l) => l.product_id === product.id);
+      const existing = lines[i];
+      if (existing) lines[i] = { ...existing, quantity: existing.quantity + quantity };
+      else lines.push({ product_id: product.id, barcode: product.barcode, name: product.name, quantity, unit_price: product.unit_price, tax_rate: product.tax_rate });
+      set({ lines, paying: false, notice: null });
+      await reevaluate();
+    },
+
+    async setQuantity(index, quantity) {
+      const line = get().lines[index];
+      if (!line) return;
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100_000) return get().say('error', 'A quantity is a whole number from 1 to 100,000.');
+      set({ lines: get().lines.map((l, i) => (i === index ? { ...l, quantity } : l)), paying: false });
+      await reevaluate();
+    },
+
+    async removeLine(index) {
+      set({ lines: get().lines.filter((_, i) => i !== index), paying: false });
+      await reevaluate();
+    },
+
+    async attachCustomer(customer) {
+      set({ customer, paying: false });
+      if (customer) get().say('info', `Customer: ${customer.name}`);
+      await reevaluate();
+    },
+
+    async addVoucher(code, scanned) {
+      const state = get();
+      const till = requireTill(state);
+      const result = await till.validate(code, currentTicket(state), state.applied.map((a) => a.code), scanned);
+      if (result.valid) {
+        set({ applied: [...get().applied, { code: result.code, voucher: result.voucher }], refused: get().refused.filter((r) => r.code !== result.code), paying: false, notice: null });
+        await reevaluate();
+        return;
+      }
+      const text = reasonText(result.reason, result.code, result.voucher, displayContext(get()));
+      set({ refused: [{ code: result.code, voucher: result.voucher, reason: result.reason, text }, ...get().refused.filter((r) => r.code !== result.code)].slice(0, 4) });
+      get().say('error', text);
+    },
+
+    async removeVoucher(code) {
+      set({ applied: get().applied.filter((a) => a.code !== code), refused: get().refused.filter((r) => r.code !== code), paying: false });
+      await reevaluate();
+    },
+
+    startPayment() {
+      if (get().lines.length === 0) return get().say('error', 'The ticket is empty: scan a product first.');
+      set({ paying: true, notice: null });
+    },
+
+    cancelPayment: () => set({ paying: false }),
+
+    async pay(tender) {
+      await reevaluate();
+      const state = get();
+      const till = requireTill(state);
+      const due = state.evaluation.amount_due;
+      const money = (minor: number) => formatMoney(minor, state.settings.currency, state.settings.locale);
+      let payments: Payment[];
+      if (due === 0) payments = [];
+      else if (tender.method === 'CARD') payments = [{ method: 'CARD', amount: due }];
+      else if (tender.tendered < due) {
+        state.say('error', `Cash given (${money(tender.tendered)}) is less than the amount due (${money(due)}).`);
+        return null;
+      } else payments = [{ method: 'CASH', tendered: tender.tendered, change: tender.tendered - due }];
+      // A voucher the ticket no longer qualifies for stays on screen with its reason but is not sold.
+      const codes = state.applied.filter((_, i) => state.evaluation.results[i]?.valid).map((a) => a.code);
+      try {
+        const row = await till.completeTicket({ ticket: currentTicket(state), codes, payments });
+        const change = payments[0]?.method === 'CASH' ? payments[0].change : 0;
+        set({ lastReceipt: row, screen: 'receipt', lines: [], customer: null, applied: [], refused: [], evaluation: EMPTY_EVALUATION, paying: false });
+        get().say('success', change > 0 ? `Sale complete. Change due: ${money(change)}` : 'Sale complete.');
+        return row;
+      } catch (error) {
+        if (error instanceof SaleError && error.reason === 'voucher_invalid' && error.details.code && error.details.voucherReason) {
+          const code = error.details.code;
+          const voucher = await till.db.vouchers.get(code);
+          const text = reasonText(error.details.voucherReason, code, voucher, displayContext(get()));
+          set({ applied: get().applied.filter((a) => a.code !== code), refused: [{ code, voucher, reason: error.details.voucherReason, text }, ...get().refused], paying: false });
+          await reevaluate();
+          get().say('error', `${text} It was taken off the ticket; check the total and take payment again.`);
+          return null;
+        }
+        get().say('error', saleErrorText(error));
+        return null;
+      }
+    },
+
+    clearTicket() {
+      generation++;
+      set({ lines: [], customer: null, applied: [], refused: [], evaluation: EMPTY_EVALUATION, paying: false, notice: null });
+    },
+  };
+  return slice;
+}

@@ -1,0 +1,18 @@
+import { LoadingScreen } from './loading-screen';
+import { PairingScreen } from './pairing-screen';
+import { TillLayout } from './till-layout';
+import { useTill } from './store-context';
+
+export function App() {
+  const phase = useTill((s) => s.phase);
+  switch (phase) {
+    case 'starting':
+      return <main className="centered"><p>Starting…</p></main>;
+    case 'pairing':
+      return <PairingScreen />;
+    case 'loading':
+      return <LoadingScreen />;
+    case 'ready':
+      return <TillLayout />;
+  }
+}

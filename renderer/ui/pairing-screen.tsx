@@ -1,0 +1,33 @@
+import { useState, type FormEvent } from 'react';
+import { useTill } from './store-context';
+
+export function PairingScreen() {
+  const hqUrl = useTill((s) => s.hqUrl);
+  const suggestedToken = useTill((s) => s.suggestedToken);
+  const error = useTill((s) => s.pairingError);
+  const pair = useTill((s) => s.pair);
+  const [url, setUrl] = useState(hqUrl || 'http://127.0.0.1:8080');
+  const [token, setToken] = useState(suggestedToken);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void pair(url, token);
+  };
+  return (
+    <main className="centered">
+      <form className="card pairing" onSubmit={submit} aria-labelledby="pair-title">
+        <h1 id="pair-title">Connect this till to head office</h1>
+        <p>Head office gives each till a token (back office: POST /v1/tills). The till then loads every voucher so it can keep selling without a connection.</p>
+        <label>
+          Head office address
+          <input name="hq" type="url" value={url} onChange={(e) => setUrl(e.target.value)} autoFocus required />
+        </label>
+        <label>
+          Till token
+          <input name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} required />
+        </label>
+        {error && <p role="alert" className="error">{error}</p>}
+        <button type="submit" className="primary">Connect and load (Enter)</button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,64 @@
+// The receipt: on screen and, rendered to static HTML, on paper. Plain markup, no store access, so it
+// renders the same in both places.
+import type { TicketRow } from '../../sync/replica/rows';
+import { formatInstant } from '../format/date-format';
+import { formatMoney } from '../format/money-format';
+
+export type ReceiptProps = { row: TicketRow; locale: string; timeZone: string; barcode: string; qr: string };
+
+export function ReceiptDocument({ row, locale, timeZone, barcode, qr }: ReceiptProps) {
+  const currency = row.ticket.currency;
+  const money = (minor: number) => formatMoney(minor, currency, locale);
+  const e = row.evaluation;
+  return (
+    <article className="receipt" data-testid="receipt">
+      <h1>Receipt</h1>
+      <p className="muted">{formatInstant(row.completed_at, timeZone, locale)}</p>
+      <table>
+        <tbody>
+          {row.ticket.lines.map((l, i) => (
+            <tr key={l.product_id}>
+              <td>{l.quantity} × {l.name}{(e.line_discounts[i] ?? 0) > 0 && <div className="muted">discount −{money(e.line_discounts[i] ?? 0)}</div>}</td>
+              <td className="num">{money(l.quantity * l.unit_price)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <hr />
+      <table>
+        <tbody>
+          <tr><td>Subtotal</td><td className="num">{money(e.total_before)}</td></tr>
+          {e.results.filter((r) => r.valid && r.discount_amount > 0).map((r) => (
+            <tr key={r.code} data-testid="receipt-voucher"><td>Voucher {r.code}</td><td className="num">−{money(r.discount_amount)}</td></tr>
+          ))}
+          <tr><th scope="row"><strong>Total</strong></th><td className="num"><strong data-testid="receipt-total">{money(e.total_after_discounts)}</strong></td></tr>
+          {e.results.filter((r) => r.valid && r.gift_amount > 0).map((r) => (
+            <tr key={r.code} data-testid="receipt-gift"><td>Gift card {r.code}</td><td className="num">−{money(r.gift_amount)}</td></tr>
+          ))}
+          {row.payments.map((p, i) => (
+            <tr key={i}>
+              <td>{p.method === 'CASH' ? 'Cash' : 'Card'}</td>
+              <td className="num">{money(p.method === 'CASH' ? p.tendered : p.amount)}</td>
+            </tr>
+          ))}
+          {row.payments.map((p, i) => p.method === 'CASH' && p.change > 0 && <tr key={`c${i}`}><td>Change</td><td className="num">{money(p.change)}</td></tr>)}
+        </tbody>
+      </table>
+      <hr />
+      <table data-testid="receipt-tax">
+        <thead><tr><th>VAT</th><th className="num">Net</th><th className="num">Tax</th><th className="num">Gross</th></tr></thead>
+        <tbody>
+          {e.tax.map((b) => (
+            <tr key={b.rate}><td>{b.rate} %</td><td className="num">{money(b.net)}</td><td className="num">{money(b.tax)}</td><td className="num">{money(b.gross)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      {row.refunded_at && <p><strong>Refunded {formatInstant(row.refunded_at, timeZone, locale)}</strong></p>}
+      <div className="codes">
+        <img src={barcode} alt={`Ticket barcode ${row.id}`} data-testid="receipt-barcode" />
+        <img src={qr} alt="Ticket QR code" className="qr" data-testid="receipt-qr" />
+        <p className="muted">{row.id}</p>
+      </div>
+    </article>
+  );
+}

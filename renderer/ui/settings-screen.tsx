@@ -1,0 +1,68 @@
+// Settings: store time zone, currency and locale, offline limits, printer. Validated by the store's
+// zod schema; errors are shown per field.
+import { useEffect, useState, type FormEvent } from 'react';
+import type { PrinterInfo } from '../shell/till-shell-api';
+import { currencyDigits, parseMoneyInput } from '../format/money-format';
+import { useShell } from './shell-context';
+import { useTill } from './store-context';
+
+export function SettingsScreen() {
+  const settings = useTill((s) => s.settings);
+  const save = useTill((s) => s.saveSettings);
+  const shell = useShell();
+  const [printers, setPrinters] = useState<PrinterInfo[]>([]);
+  const [version, setVersion] = useState('');
+  const [errors, setErrors] = useState<string[]>([]);
+  const [form, setForm] = useState({
+    timeZone: settings.timeZone,
+    currency: settings.currency,
+    locale: settings.locale,
+    maxGift: settings.maxOfflineGiftPerTicket === null ? '' : String(settings.maxOfflineGiftPerTicket / 10 ** currencyDigits(settings.currency)),
+    maxAge: settings.maxReplicaAgeHours === null ? '' : String(settings.maxReplicaAgeHours),
+    printer: settings.printer ?? '',
+  });
+  useEffect(() => {
+    void shell.listPrinters().then(setPrinters).catch(() => setPrinters([]));
+    void shell.appVersion().then(setVersion);
+  }, [shell]);
+  const field = (name: keyof typeof form) => ({ value: form[name], onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }) });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, form.currency.toUpperCase());
+    if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([`maxOfflineGiftPerTicket: “${form.maxGift}” is not an amount`]);
+    const maxAge = form.maxAge.trim() === '' ? null : Number(form.maxAge);
+    const result = await save({
+      timeZone: form.timeZone.trim(),
+      currency: form.currency.trim().toUpperCase(),
+      locale: form.locale.trim(),
+      maxOfflineGiftPerTicket: maxGift,
+      maxReplicaAgeHours: maxAge,
+      printer: form.printer || null,
+    });
+    setErrors(result.ok ? [] : result.errors);
+  }
+
+  return (
+    <section aria-labelledby="settings-title" className="desk">
+      <h1 id="settings-title">Settings</h1>
+      <form className="card settings" onSubmit={(e) => void submit(e)}>
+        <label>Store time zone<input {...field('timeZone')} /></label>
+        <label>Currency<input {...field('currency')} maxLength={3} /></label>
+        <label>Locale (number and date format)<input {...field('locale')} /></label>
+        <label>Most gift-card value per ticket while offline (empty = no limit)<input {...field('maxGift')} inputMode="decimal" /></label>
+        <label>Refuse single-use vouchers offline after this many hours without sync (empty = never)<input {...field('maxAge')} inputMode="decimal" /></label>
+        <label>
+          Printer
+          <select {...field('printer')}>
+            <option value="">{shell.kind === 'browser' ? 'Browser print dialog' : 'System default'}</option>
+            {printers.map((p) => <option key={p.name} value={p.name}>{p.displayName}{p.isDefault ? ' (default)' : ''}</option>)}
+          </select>
+        </label>
+        {errors.length > 0 && <ul role="alert" className="error">{errors.map((m) => <li key={m}>{m}</li>)}</ul>}
+        <button type="submit" className="primary">Save settings</button>
+      </form>
+      <p className="muted">voucher-till {version} ({shell.kind})</p>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+// Keyboard shortcuts: every screen and action without a mouse. One table, shown on screen by the
+// layout and used by the key handler, so the hints cannot drift from what the keys do.
+import type { TillState } from '../state/types';
+
+export type Shortcut = { key: string; label: string; run: (s: TillState) => void };
+
+export const SHORTCUTS: Shortcut[] = [
+  { key: 'F1', label: 'Sale', run: (s) => s.setEntryMode('code') },
+  { key: 'F2', label: 'Find product', run: (s) => s.setEntryMode('product') },
+  { key: 'F3', label: 'Customer', run: (s) => s.setEntryMode('customer') },
+  { key: 'F6', label: 'Check voucher', run: (s) => s.go('voucher-check') },
+  { key: 'F7', label: 'Gift card', run: (s) => s.go('gift-card') },
+  { key: 'F8', label: 'Refund', run: (s) => s.go('refund') },
+  { key: 'F9', label: 'Sync', run: (s) => s.go('sync') },
+  { key: 'F10', label: 'Settings', run: (s) => s.go('settings') },
+];
+
+function inTextField(el: Element | null): boolean {
+  return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
+}
+
+/** The page-level key handler; returns true when it used the key. */
+export function handleShortcut(e: KeyboardEvent, state: TillState, print: () => void): boolean {
+  if (state.phase !== 'ready' || e.altKey || e.metaKey) return false;
+  const shortcut = SHORTCUTS.find((s) => s.key === e.key);
+  if (shortcut) {
+    shortcut.run(state);
+    return true;
+  }
+  if (e.key === 'Escape') {
+    if (state.paying) state.cancelPayment();
+    else if (state.entryMode !== 'code' || state.screen !== 'checkout') state.setEntryMode('code');
+    return true;
+  }
+  if (e.key === 'End' && state.screen === 'checkout' && !state.paying) {
+    state.startPayment();
+    return true;
+  }
+  if ((e.key === 'p' || e.key === 'P') && state.screen === 'receipt' && !inTextField(document.activeElement)) {
+    print();
+    return true;
+  }
+  return false;
+}

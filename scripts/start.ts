@@ -1,0 +1,75 @@
+// `npm start`: a newcomer sells something within a minute. Starts HQ on embedded PGlite with demo data
+// (.data/demo-hq), registers a demo till, then opens the till: in Electron where its binary is
+// installed, otherwise by serving the till to a browser and printing the address to open.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer } from 'vite';
+import { hqProcess } from './hq-process';
+
+const DATA = process.env.DEMO_DATA_DIR ?? '.data/demo-hq';
+const HQ_PORT = Number(process.env.HQ_PORT ?? 8080);
+const TILL_PORT = Number(process.env.TILL_PORT ?? 5173);
+const tillOrigin = `http://127.0.0.1:${TILL_PORT}`;
+
+type DemoSecrets = { adminToken: string; tillToken?: string };
+
+function loadSecrets(): DemoSecrets | null {
+  try {
+    return JSON.parse(readFileSync(join(DATA, 'demo-secrets.json'), 'utf8')) as DemoSecrets;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DATA, { recursive: true });
+  const saved = loadSecrets();
+  // The demo HQ keeps its data between runs; its admin token and demo till token are kept beside it
+  // (this is a local demo: a real HQ prints its admin token once and keeps only a hash).
+  const hq = hqProcess({ port: HQ_PORT, dataDir: join(DATA, 'pglite'), seedDemo: true, corsOrigins: `${tillOrigin},app://till`, timeZone: 'Europe/Berlin', ...(saved ? { adminToken: saved.adminToken } : {}) });
+  console.log(`Starting HQ on PGlite (${DATA}) …`);
+  await hq.start();
+  let tillToken = saved?.tillToken;
+  if (!tillToken) {
+    tillToken = (await hq.registerTill('Demo till', 'Europe/Berlin')).token;
+    writeFileSync(join(DATA, 'demo-secrets.json'), JSON.stringify({ adminToken: hq.adminToken, tillToken }, null, 2), { mode: 0o600 });
+  }
+  console.log(`HQ ready at ${hq.url} (admin token in ${join(DATA, 'demo-secrets.json')})`);
+
+  const stopAll = async () => {
+    await hq.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stopAll());
+  process.on('SIGTERM', () => void stopAll());
+
+  const electron = await tryElectron({ TILL_HQ_URL: hq.url });
+  if (electron.ok) {
+    console.log('Till running in Electron. Close its window to stop.');
+    await electron.exited;
+    return stopAll();
+  }
+  console.log(`\nElectron cannot start here: ${electron.reason}\nServing the till to a browser instead.`);
+  const server = await createServer({ configFile: 'vite.config.ts', server: { port: TILL_PORT, host: '127.0.0.1', strictPort: true } });
+  await server.listen();
+  const address = `${tillOrigin}/#hq=${encodeURIComponent(hq.url)}&token=${encodeURIComponent(tillToken)}`;
+  console.log(`\n  Open the till:  ${address}\n`);
+  console.log('  Demo codes: scan or type 04006381100008-style barcodes (see README), vouchers WELCOME10, FIVEOFF, GIFT-0050 …');
+  console.log('  Ctrl+C stops HQ and the till server.\n');
+}
+
+async function tryElectron(env: Record<string, string>): Promise<{ ok: true; exited: Promise<number> } | { ok: false; reason: string }> {
+  if (process.env.TILL_BROWSER === '1') return { ok: false, reason: 'TILL_BROWSER=1 asks for the browser.' };
+  try {
+    const launcher = (await import('../electron/launch')) as { launchElectron?: (o: { env?: Record<string, string> }) => Promise<{ ok: true; exited: Promise<number> } | { ok: false; reason: string }> };
+    if (!launcher.launchElectron) return { ok: false, reason: 'the Electron launcher is not built yet.' };
+    return await launcher.launchElectron({ env });
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('npm start failed:', error);
+  process.exit(1);
+});

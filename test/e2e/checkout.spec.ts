@@ -1,0 +1,154 @@
+// The cashier's main flows in real Chromium against a real HQ (PGlite, demo data).
+import AxeBuilder from '@axe-core/playwright';
+import { EAN, chip, expect, openPairedTill, test, typeAndEnter, wedgeScan } from './fixtures';
+
+test('pairing by hand: HQ address and till token, then a real initial load with counts', async ({ page, hq }) => {
+  const { token } = await hq.registerTill('Pairing till', 'Europe/Berlin');
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Connect this till to head office' })).toBeVisible();
+  await page.getByLabel('Head office address').fill(hq.url);
+  await page.getByLabel('Till token').fill('till_wrong-token');
+  await page.getByRole('button', { name: /Connect and load/ }).click();
+  await expect(page.getByRole('alert')).toHaveText(/did not accept this till token/);
+
+  await page.getByLabel('Till token').fill(token);
+  await page.getByRole('button', { name: /Connect and load/ }).click();
+  await expect(page.getByTestId('notice')).toHaveText(/The till is ready/, { timeout: 30_000 });
+  await expect(page.getByTestId('online-state')).toHaveText('Online');
+  // The replica holds the demo catalog: a scan finds a product without asking HQ.
+  await typeAndEnter(page, EAN.croissant);
+  await expect(page.getByTestId('ticket-line')).toHaveCount(1);
+  await expect(page.getByTestId('ticket-line')).toContainText('Croissant');
+});
+
+test('the loading screen shows a progress bar and counts', async ({ page, hq }) => {
+  const { token } = await hq.registerTill('Loading till', 'Europe/Berlin');
+  // Slow the change feed so the loading screen can be seen.
+  await page.route('**/v1/sync/changes**', async (route) => {
+    await new Promise((r) => setTimeout(r, 700));
+    await route.continue();
+  });
+  await page.goto(`/#hq=${encodeURIComponent(hq.url)}&token=${encodeURIComponent(token)}`);
+  await expect(page.getByRole('progressbar', { name: 'Initial load' })).toBeVisible();
+  await expect(page.getByTestId('load-counts')).toContainText('vouchers');
+  await expect(page.getByTestId('entry-input')).toBeVisible({ timeout: 30_000 });
+});
+
+test('a full sale: percent and amount vouchers, a gift card partly used, cash with change, receipt with barcode and QR', async ({ page, hq }) => {
+  await openPairedTill(page, hq);
+  await typeAndEnter(page, EAN.espresso);
+  await typeAndEnter(page, EAN.espresso);
+  await typeAndEnter(page, EAN.wine);
+  await expect(page.getByTestId('line-qty').first()).toHaveText('2');
+  await expect(page.getByTestId('subtotal')).toHaveText('€34.97');
+
+  await typeAndEnter(page, 'welcome10');
+  await typeAndEnter(page, 'FIVEOFF');
+  await typeAndEnter(page, 'GIFT-0020');
+  await expect(await chip(page, 'WELCOME10')).toHaveAttribute('data-state', 'applied');
+  await expect(await chip(page, 'WELCOME10')).toContainText('10 % off: −€3.50');
+  await expect(await chip(page, 'FIVEOFF')).toContainText('−€5.00');
+  await expect(await chip(page, 'GIFT-0020')).toContainText('−€7.50');
+  // 34.97 − 3.50 (10 %, rounded once) − 5.00 = 26.47; the gift card pays 7.50 of it.
+  await expect(page.getByTestId('total')).toHaveText('€26.47');
+  await expect(page.getByTestId('gift-total')).toHaveText('−€7.50');
+  await expect(page.getByTestId('amount-due')).toHaveText('€18.97');
+
+  await page.keyboard.press('End');
+  await page.getByTestId('cash-input').fill('20');
+  await expect(page.getByTestId('change-due')).toHaveText('Change due: €1.03');
+  await page.getByTestId('cash-input').press('Enter');
+
+  await expect(page.getByTestId('notice')).toHaveText('Sale complete. Change due: €1.03');
+  const receipt = page.getByTestId('receipt');
+  await expect(receipt.getByTestId('receipt-total')).toHaveText('€26.47');
+  await expect(receipt.getByTestId('receipt-voucher')).toHaveCount(2);
+  await expect(receipt.getByTestId('receipt-gift')).toContainText('GIFT-0020');
+  await expect(receipt.getByTestId('receipt-tax').locator('tbody tr')).toHaveCount(2);
+  for (const id of ['receipt-barcode', 'receipt-qr']) {
+    const img = receipt.getByTestId(id);
+    await expect(img).toBeVisible();
+    expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+  }
+  await expect(page.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 15_000 });
+
+  // The gift card's remaining balance is 0 now: the voucher check says so.
+  await page.keyboard.press('F6');
+  await page.getByTestId('check-input').fill('GIFT-0020');
+  await page.getByTestId('check-input').press('Enter');
+  await expect(page.getByTestId('check-effect')).toHaveText('Gift card, balance €0.00 of €20.00');
+  await expect(page.getByTestId('check-verdict')).toHaveText('This gift card has no balance left.');
+});
+
+test('a refund gives a single-use voucher back', async ({ page, hq }) => {
+  await openPairedTill(page, hq);
+  await typeAndEnter(page, EAN.mug);
+  await typeAndEnter(page, 'ONCE-0002');
+  await expect(await chip(page, 'ONCE-0002')).toHaveAttribute('data-state', 'applied');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('receipt')).toBeVisible();
+  const ticketId = (await page.getByTestId('receipt-barcode').getAttribute('alt'))!.replace('Ticket barcode ', '');
+
+  // Used once: the next ticket refuses it, in words.
+  await page.getByRole('button', { name: /Next customer/ }).press('Enter');
+  await typeAndEnter(page, EAN.mug);
+  await typeAndEnter(page, 'ONCE-0002');
+  await expect(await chip(page, 'ONCE-0002')).toHaveAttribute('data-state', 'refused');
+  await expect(await chip(page, 'ONCE-0002')).toContainText('This voucher was already used on');
+
+  // Scanning a receipt on the sale screen opens it for refund.
+  await wedgeScan(page, ticketId);
+  await expect(page.getByRole('heading', { name: 'Refund a ticket' })).toBeVisible();
+  await expect(page.getByTestId('refund-ticket')).toContainText('ONCE-0002');
+  await page.getByTestId('refund-button').click();
+  await expect(page.getByTestId('refund-state')).toContainText('1 redemption(s) rolled back');
+
+  await page.keyboard.press('F1');
+  await page.getByRole('button', { name: 'Clear ticket' }).click();
+  await typeAndEnter(page, EAN.mug);
+  await typeAndEnter(page, 'ONCE-0002');
+  await expect(await chip(page, 'ONCE-0002')).toHaveAttribute('data-state', 'applied');
+});
+
+test('wedge-speed scans work while a text field has focus, and leave the cashier’s typing alone', async ({ page, hq }) => {
+  await openPairedTill(page, hq);
+  const input = page.getByTestId('entry-input');
+  await input.focus();
+  await input.pressSequentially('12', { delay: 120 });
+  await wedgeScan(page, EAN.croissant);
+  await expect(page.getByTestId('ticket-line')).toContainText('Croissant');
+  await expect(input).toHaveValue('12');
+
+  // On the voucher check with its field focused and half-typed, a scanned card is checked at once.
+  await page.keyboard.press('F6');
+  const field = page.getByTestId('check-input');
+  await field.pressSequentially('AB', { delay: 120 });
+  await wedgeScan(page, 'GIFT-0050');
+  await expect(page.getByTestId('check-result')).toContainText('GIFT-0050');
+  await expect(page.getByTestId('check-effect')).toHaveText('Gift card, balance €50.00 of €50.00');
+  await expect(field).toHaveValue('AB');
+
+  // At the gift-card desk, scanning a card shows its balance on the voucher check.
+  await page.keyboard.press('F7');
+  await wedgeScan(page, 'GIFT-0020');
+  await expect(page.getByTestId('check-result')).toContainText('GIFT-0020');
+});
+
+test('the checkout, sync panel and pairing screens have no serious accessibility violations', async ({ page, hq, browser }) => {
+  await openPairedTill(page, hq);
+  await typeAndEnter(page, EAN.wine);
+  await typeAndEnter(page, 'XMAS-2025');
+  const serious = async (p: typeof page) => (await new AxeBuilder({ page: p }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+  expect(await serious(page)).toEqual([]);
+  await page.keyboard.press('F9');
+  expect(await serious(page)).toEqual([]);
+  await page.keyboard.press('F10');
+  expect(await serious(page)).toEqual([]);
+  const context = await browser.newContext();
+  const fresh = await context.newPage();
+  await fresh.goto('/');
+  await expect(fresh.getByRole('heading', { name: 'Connect this till to head office' })).toBeVisible();
+  expect(await serious(fresh)).toEqual([]);
+  await context.close();
+});
