@@ -63,7 +63,10 @@ function guardContents(contents: WebContents, log: Log) {
     log(`${kind} refused: ${event.url}`);
   };
   contents.on('will-navigate', refuse('navigation'));
-  contents.on('will-frame-navigate', refuse('frame navigation'));
+  // Sub-frames (frame-src 'none' should already stop them); the main frame is will-navigate's.
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) refuse('frame navigation')(event);
+  });
   contents.on('will-redirect', refuse('redirect'));
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
@@ -112,7 +115,10 @@ async function main() {
   const loaded = await loadSettings(settingsFile, (p) => fsp.readFile(p, 'utf8'), process.env);
   if (!loaded.ok) {
     for (const error of loaded.errors) log(`settings: ${error}`);
-    dialog.showErrorBox('Voucher Till cannot start: bad settings', `${loaded.errors.join('\n')}\n\nFix ${settingsFile} and start again.`);
+    // Unattended starts (tests, service managers) set TILL_NO_ERROR_DIALOG: a modal box would block them; the log has it all.
+    if (process.env.TILL_NO_ERROR_DIALOG !== '1') {
+      dialog.showErrorBox('Voucher Till cannot start: bad settings', `${loaded.errors.join('\n')}\n\nFix ${settingsFile} and start again.`);
+    }
     app.exit(78); // EX_CONFIG
     return;
   }
@@ -208,6 +214,6 @@ async function main() {
 main().catch((e: unknown) => {
   const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
   process.stderr.write(`till-shell: fatal: ${message}\n`);
-  if (app.isReady()) dialog.showErrorBox('Voucher Till failed to start', message);
+  if (app.isReady() && process.env.TILL_NO_ERROR_DIALOG !== '1') dialog.showErrorBox('Voucher Till failed to start', message);
   app.exit(1);
 });

@@ -21,7 +21,7 @@ function quitRequestId(message: unknown): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-export function createTillShell(ipc: IpcRendererLike) {
+export function createTillShell(ipc: IpcRendererLike): TillShellApi {
   const quitHandlers = new Set<() => Promise<void>>();
 
   // Main asks before quitting; every registered handler (e.g. "let the sync push finish") runs,
