@@ -27,8 +27,10 @@ const PRINT_TIMEOUT_MS = 60_000;
 // Privileged schemes must be registered before 'ready'.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
-// Tests and side-by-side installs get their own profile (settings, token, IndexedDB replica, lock).
-if (process.env.TILL_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.TILL_USER_DATA_DIR));
+// The profile (settings, token, IndexedDB replica, single-instance lock) lives at a fixed path, not
+// one derived from the product name, so renaming the product never strands a till's replica. Tests
+// and side-by-side installs point TILL_USER_DATA_DIR elsewhere.
+app.setPath('userData', process.env.TILL_USER_DATA_DIR ? path.resolve(process.env.TILL_USER_DATA_DIR) : path.join(app.getPath('appData'), 'voucher-till'));
 
 async function writeFileAtomic(file: string, data: Buffer) {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -211,7 +213,8 @@ async function main() {
   );
 }
 
-main().catch((e: unknown) => {
+/** Settles when start-up has finished or failed (awaited by the wiring test). */
+export const started = main().catch((e: unknown) => {
   const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
   process.stderr.write(`till-shell: fatal: ${message}\n`);
   if (app.isReady() && process.env.TILL_NO_ERROR_DIALOG !== '1') dialog.showErrorBox('Voucher Till failed to start', message);
