@@ -133,6 +133,9 @@ export function createAppProtocolHandler(options: { root: string; csp: string; f
 /**
  * app:// is a standard scheme (real origin, relative URLs) and secure (IndexedDB, Web Locks and
  * crypto.subtle need a secure context). It does not bypass CSP and has no service workers.
+ * corsEnabled: vite emits `<script type="module" crossorigin>`, a CORS-mode fetch, which Chromium only
+ * performs for CORS-enabled schemes. It would also let another origin read app:// files — those are
+ * the public renderer bundle, and no other origin ever runs in this app.
  */
 export const APP_SCHEME_PRIVILEGES = {
   standard: true,
@@ -141,6 +144,6 @@ export const APP_SCHEME_PRIVILEGES = {
   codeCache: true,
   bypassCSP: false,
   allowServiceWorkers: false,
-  corsEnabled: false,
+  corsEnabled: true,
   stream: false,
 } as const;
