@@ -118,6 +118,16 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       }
     },
 
+    async reopenTill() {
+      const { till, hqUrl } = get();
+      if (!till) return;
+      // The engine keeps its settings for its lifetime: reopen on the same replica with the new ones.
+      const token = (await deps.shell.readToken()) ?? '';
+      unsubscribe?.();
+      await till.close();
+      await open(hqUrl, token);
+    },
+
     async unpair() {
       const till = get().till;
       if (till && till.status().pendingOps > 0) {

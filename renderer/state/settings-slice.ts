@@ -1,7 +1,6 @@
 // The Settings screen's state. Saving reopens the till so the sync engine and validation use the new
 // values at once.
-import { DEFAULT_UI_SETTINGS, UiSettingsSchema, settingsErrors, toTillSettings, type UiSettings } from './settings-schema';
-import { replicaNameFor } from './session-slice';
+import { DEFAULT_UI_SETTINGS, UiSettingsSchema, settingsErrors, type UiSettings } from './settings-schema';
 import type { SettingsSlice, SliceArgs, StoreDeps } from './types';
 
 export const SETTINGS_KEY = 'voucher-till:settings';
@@ -25,15 +24,7 @@ export function createSettingsSlice(...[set, get, deps]: SliceArgs): SettingsSli
       if (!parsed.success) return { ok: false, errors: settingsErrors(parsed.error) };
       deps.storage.setItem(SETTINGS_KEY, JSON.stringify(parsed.data));
       set({ settings: parsed.data });
-      const { till, hqUrl } = get();
-      if (till) {
-        // The engine keeps its settings for its lifetime: reopen on the same replica.
-        const token = await deps.shell.readToken();
-        await till.close();
-        const reopened = await deps.openTill({ hqUrl, token: token ?? '', dbName: replicaNameFor(hqUrl), settings: toTillSettings(parsed.data) });
-        set({ till: reopened });
-        reopened.start();
-      }
+      await get().reopenTill();
       get().say('success', 'Settings saved.');
       return { ok: true };
     },

@@ -23,6 +23,9 @@ export function currentTicket(s: Pick<TillState, 'lines' | 'customer' | 'setting
 export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
   // Evaluations are async (the context reads the replica's age offline); only the latest may land.
   let generation = 0;
+  // Scans are handled one at a time and in order, and payment waits for them: a cashier who scans
+  // and presses Pay at once must not pay for a ticket without the last item.
+  let scans: Promise<void> = Promise.resolve();
 
   async function reevaluate(): Promise<void> {
     const mine = ++generation;
@@ -31,6 +34,30 @@ export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
     const ctx = await evaluationContext(till, deps.now());
     const evaluation = evaluateTicket(currentTicket(state), state.applied, ctx);
     if (mine === generation) set({ evaluation });
+  }
+
+  async function handleScan(raw: string): Promise<void> {
+    const state = get();
+    if (state.phase !== 'ready') return;
+    // Scanning a card at the gift-card desk shows its balance: the voucher check does that.
+    if (state.screen === 'gift-card') state.go('voucher-check');
+    if (state.screen === 'voucher-check' || state.screen === 'gift-card') return get().checkVoucher(raw);
+    if (state.screen === 'refund' || ticketIdIn(raw)) {
+      if (state.screen !== 'refund') state.go('refund');
+      return get().findRefundTicket(raw);
+    }
+    if (state.screen !== 'checkout') state.go('checkout');
+    const found = await requireTill(state).lookup(raw);
+    switch (found.kind) {
+      case 'product':
+        return get().addProduct(found.product);
+      case 'voucher':
+        return get().addVoucher(found.code, found.voucher);
+      case 'customer':
+        return get().attachCustomer(found.customer);
+      case 'unknown':
+        return get().say('error', found.detail);
+    }
   }
 
   const slice: TicketSlice = {
@@ -42,28 +69,10 @@ export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
     paying: false,
     lastReceipt: null,
 
-    async scan(raw) {
-      const state = get();
-      if (state.phase !== 'ready') return;
-      // Scanning a card at the gift-card desk shows its balance: the voucher check does that.
-      if (state.screen === 'gift-card') state.go('voucher-check');
-      if (state.screen === 'voucher-check' || state.screen === 'gift-card') return get().checkVoucher(raw);
-      if (state.screen === 'refund' || ticketIdIn(raw)) {
-        if (state.screen !== 'refund') state.go('refund');
-        return get().findRefundTicket(raw);
-      }
-      if (state.screen !== 'checkout') state.go('checkout');
-      const found = await requireTill(state).lookup(raw);
-      switch (found.kind) {
-        case 'product':
-          return get().addProduct(found.product);
-        case 'voucher':
-          return get().addVoucher(found.code, found.voucher);
-        case 'customer':
-          return get().attachCustomer(found.customer);
-        case 'unknown':
-          return get().say('error', found.detail);
-      }
+    scan(raw) {
+      const next = scans.then(() => handleScan(raw));
+      scans = next.catch(() => undefined);
+      return next;
     },
 
     async addProduct(product, quantity = 1) {
@@ -115,7 +124,8 @@ export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
       await reevaluate();
     },
 
-    startPayment() {
+    async startPayment() {
+      await scans;
       if (get().lines.length === 0) return get().say('error', 'The ticket is empty: scan a product first.');
       set({ paying: true, notice: null });
     },
@@ -123,6 +133,7 @@ export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
     cancelPayment: () => set({ paying: false }),
 
     async pay(tender) {
+      await scans;
       await reevaluate();
       const state = get();
       const till = requireTill(state);

@@ -40,6 +40,8 @@ export type SessionSlice = {
   productNames: ReadonlyMap<string, string>;
   boot(): Promise<void>;
   pair(hqUrl: string, token: string): Promise<void>;
+  /** Close and open the till again, e.g. with new settings. */
+  reopenTill(): Promise<void>;
   unpair(): Promise<void>;
 };
 
@@ -79,7 +81,7 @@ export type TicketSlice = {
   attachCustomer(customer: Customer | null): Promise<void>;
   addVoucher(code: string, scanned?: Voucher): Promise<void>;
   removeVoucher(code: string): Promise<void>;
-  startPayment(): void;
+  startPayment(): Promise<void>;
   cancelPayment(): void;
   pay(tender: Tender): Promise<TicketRow | null>;
   clearTicket(): void;

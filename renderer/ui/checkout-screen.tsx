@@ -22,7 +22,7 @@ export function CheckoutScreen() {
           <PaymentPanel />
         ) : (
           <div className="actions">
-            <button type="button" className="primary big" onClick={startPayment} data-testid="pay">Pay (End)</button>
+            <button type="button" className="primary big" onClick={() => void startPayment()} data-testid="pay">Pay (End)</button>
             <button type="button" onClick={clearTicket}>Clear ticket</button>
           </div>
         )}

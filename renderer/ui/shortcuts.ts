@@ -33,7 +33,7 @@ export function handleShortcut(e: KeyboardEvent, state: TillState, print: () => 
     return true;
   }
   if (e.key === 'End' && state.screen === 'checkout' && !state.paying) {
-    state.startPayment();
+    void state.startPayment();
     return true;
   }
   if ((e.key === 'p' || e.key === 'P') && state.screen === 'receipt' && !inTextField(document.activeElement)) {

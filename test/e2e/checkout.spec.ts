@@ -1,12 +1,13 @@
 // The cashier's main flows in real Chromium against a real HQ (PGlite, demo data).
 import AxeBuilder from '@axe-core/playwright';
-import { EAN, chip, expect, openPairedTill, test, typeAndEnter, wedgeScan } from './fixtures';
+import { EAN, chip, expect, openPairedTill, shot, test, typeAndEnter, wedgeScan } from './fixtures';
 
 test('pairing by hand: HQ address and till token, then a real initial load with counts', async ({ page, hq }) => {
   const { token } = await hq.registerTill('Pairing till', 'Europe/Berlin');
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Connect this till to head office' })).toBeVisible();
   await page.getByLabel('Head office address').fill(hq.url);
+  await shot(page, 'pairing');
   await page.getByLabel('Till token').fill('till_wrong-token');
   await page.getByRole('button', { name: /Connect and load/ }).click();
   await expect(page.getByRole('alert')).toHaveText(/did not accept this till token/);
@@ -53,10 +54,15 @@ test('a full sale: percent and amount vouchers, a gift card partly used, cash wi
   await expect(page.getByTestId('total')).toHaveText('€26.47');
   await expect(page.getByTestId('gift-total')).toHaveText('−€7.50');
   await expect(page.getByTestId('amount-due')).toHaveText('€18.97');
+  await typeAndEnter(page, 'XMAS-2025');
+  await expect(await chip(page, 'XMAS-2025')).toContainText('This voucher expired on 26 Dec 2025.');
+  await shot(page, 'checkout');
+  await page.getByRole('button', { name: 'Dismiss XMAS-2025' }).click();
 
   await page.keyboard.press('End');
   await page.getByTestId('cash-input').fill('20');
   await expect(page.getByTestId('change-due')).toHaveText('Change due: €1.03');
+  await shot(page, 'payment');
   await page.getByTestId('cash-input').press('Enter');
 
   await expect(page.getByTestId('notice')).toHaveText('Sale complete. Change due: €1.03');
@@ -71,6 +77,7 @@ test('a full sale: percent and amount vouchers, a gift card partly used, cash wi
     expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
   }
   await expect(page.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 15_000 });
+  await shot(page, 'receipt');
 
   // The gift card's remaining balance is 0 now: the voucher check says so.
   await page.keyboard.press('F6');
@@ -78,6 +85,7 @@ test('a full sale: percent and amount vouchers, a gift card partly used, cash wi
   await page.getByTestId('check-input').press('Enter');
   await expect(page.getByTestId('check-effect')).toHaveText('Gift card, balance €0.00 of €20.00');
   await expect(page.getByTestId('check-verdict')).toHaveText('This gift card has no balance left.');
+  await shot(page, 'voucher-check');
 });
 
 test('a refund gives a single-use voucher back', async ({ page, hq }) => {
@@ -103,6 +111,7 @@ test('a refund gives a single-use voucher back', async ({ page, hq }) => {
   await expect(page.getByTestId('refund-ticket')).toContainText('ONCE-0002');
   await page.getByTestId('refund-button').click();
   await expect(page.getByTestId('refund-state')).toContainText('1 redemption(s) rolled back');
+  await shot(page, 'refund');
 
   await page.keyboard.press('F1');
   await page.getByRole('button', { name: 'Clear ticket' }).click();

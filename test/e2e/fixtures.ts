@@ -85,3 +85,17 @@ export async function wedgeScan(page: Page, text: string, gapMs = 2): Promise<vo
 export async function chip(page: Page, code: string) {
   return page.locator(`[data-testid="voucher-chip"][data-code="${code}"]`);
 }
+
+/**
+ * A screenshot of a main screen. Always taken (into .data/screenshots) so a broken screen shows up in
+ * the test output; UPDATE_SCREENSHOTS=1 writes the README's copies in docs/screenshots instead.
+ */
+export async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/screenshots';
+  await page.screenshot({ path: `${dir}/${name}.png` });
+}
+
+export async function createVoucher(hq: HqProcess, body: Record<string, unknown>): Promise<void> {
+  const res = await hq.admin('/v1/vouchers', { method: 'POST', body: JSON.stringify(body) });
+  if (res.status !== 201) throw new Error(`POST /v1/vouchers ${res.status}: ${await res.text()}`);
+}
