@@ -7,6 +7,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { buildApp } from './build';
 import { READY_MARKER } from './ready-marker';
 
 export type LaunchResult = { ok: true; exited: Promise<number> } | { ok: false; reason: string };
@@ -33,6 +34,8 @@ export type LaunchDeps = {
   writeErr: (chunk: Buffer | string) => void;
   /** Still running this long after spawn without a ready marker counts as started. */
   startupGraceMs: number;
+  /** Build the renderer and the shell into appDir (only called once the binary is known to exist). */
+  build: (appDir: string) => Promise<void>;
 };
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -65,6 +68,12 @@ function defaultDeps(): LaunchDeps {
     clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
     writeErr: (chunk) => process.stderr.write(chunk),
     startupGraceMs: 8000,
+    build: async (appDir) => {
+      const { spawnSync } = await import('node:child_process');
+      const vite = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+      if (vite.status !== 0) throw new Error('the renderer build (vite build) failed');
+      await buildApp({ outDir: appDir });
+    },
   };
 }
 
@@ -94,13 +103,24 @@ function explainEarlyExit(code: number | null, signal: string | null, stderr: st
   return `Electron exited during start-up (${signal ? `signal ${signal}` : `code ${code}`}).${hint}${tail ? `\n${tail}` : ''}`;
 }
 
-export async function launchElectron(opts: { env?: Record<string, string>; args?: string[] } = {}, overrides: Partial<LaunchDeps> = {}): Promise<LaunchResult> {
+/**
+ * `build` (default true) rebuilds the renderer and the shell first, so `npm start` never runs a stale
+ * app; it only happens once the binary is known to exist, so browser-only machines pay nothing.
+ */
+export async function launchElectron(opts: { env?: Record<string, string>; args?: string[]; build?: boolean } = {}, overrides: Partial<LaunchDeps> = {}): Promise<LaunchResult> {
   const deps = { ...defaultDeps(), ...overrides };
   const binary = findElectronBinary(deps);
   if (!binary.ok) return { ok: false, reason: `Cannot start the desktop app: ${binary.reason}` };
+  if (opts.build !== false) {
+    try {
+      await deps.build(deps.appDir);
+    } catch (e) {
+      return { ok: false, reason: `Cannot start the desktop app: building it failed — ${(e as Error).message}` };
+    }
+  }
   for (const file of ['package.json', 'main.cjs', 'preload.cjs', path.join('renderer', 'index.html')]) {
     if (!deps.exists(path.join(deps.appDir, file))) {
-      return { ok: false, reason: `Cannot start the desktop app: ${path.join(deps.appDir, file)} is missing — build it first (npm run build:renderer && npm run build:electron).` };
+      return { ok: false, reason: `Cannot start the desktop app: ${path.join(deps.appDir, file)} is missing — build it (npm run build:renderer && npm run build:electron).` };
     }
   }
 

@@ -30,6 +30,7 @@ function deps(options: { files?: string[]; pathTxt?: string | null; env?: Record
   const child = fakeChild();
   const timers: (() => void)[] = [];
   const spawn = vi.fn((() => child) as LaunchDeps['spawn']);
+  const build = vi.fn(async (_appDir: string) => {});
   const overrides: Partial<LaunchDeps> = {
     spawn,
     exists: (p) => files.has(p),
@@ -41,18 +42,34 @@ function deps(options: { files?: string[]; pathTxt?: string | null; env?: Record
     clearTimeout: () => {},
     writeErr: () => {},
     startupGraceMs: 8000,
+    build,
   };
-  return { overrides, child, spawn, fireTimers: () => timers.forEach((fn) => fn()) };
+  return { overrides, child, spawn, build, fireTimers: () => timers.forEach((fn) => fn()) };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe('launchElectron', () => {
-  it('explains a binary whose download never happened, without spawning', async () => {
-    const { overrides, spawn } = deps({ pathTxt: null, files: BUILT });
+  it('explains a binary whose download never happened, without building or spawning', async () => {
+    const { overrides, spawn, build } = deps({ pathTxt: null, files: BUILT });
     const result = await launchElectron({}, overrides);
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/Electron binary is not installed .*path\.txt is missing.*install-electron/) });
+    expect(build).not.toHaveBeenCalled();
     expect(spawn).not.toHaveBeenCalled();
+  });
+
+  it('builds the app before spawning, and reports a failed build', async () => {
+    const ok = deps();
+    const pending = launchElectron({}, ok.overrides);
+    await flush();
+    expect(ok.build).toHaveBeenCalledWith(APP_DIR);
+    ok.fireTimers();
+    expect((await pending).ok).toBe(true);
+
+    const failing = deps();
+    failing.build.mockRejectedValueOnce(new Error('the renderer build (vite build) failed'));
+    expect(await launchElectron({}, failing.overrides)).toEqual({ ok: false, reason: expect.stringMatching(/building it failed — the renderer build/) });
+    expect(failing.spawn).not.toHaveBeenCalled();
   });
 
   it('explains a binary that path.txt names but is not there', async () => {
@@ -66,15 +83,17 @@ describe('launchElectron', () => {
     expect(await launchElectron({}, { ...overrides, electronDir: null })).toEqual({ ok: false, reason: expect.stringMatching(/npm ci/) });
   });
 
-  it('explains a missing build', async () => {
-    const { overrides, spawn } = deps({ files: [BINARY] });
-    expect(await launchElectron({}, overrides)).toEqual({ ok: false, reason: expect.stringMatching(/dist\/app\/package\.json is missing — build it first/) });
+  it('explains a missing build when asked not to build', async () => {
+    const { overrides, spawn, build } = deps({ files: [BINARY] });
+    expect(await launchElectron({ build: false }, overrides)).toEqual({ ok: false, reason: expect.stringMatching(/dist\/app\/package\.json is missing — build it/) });
+    expect(build).not.toHaveBeenCalled();
     expect(spawn).not.toHaveBeenCalled();
   });
 
   it('spawns the binary on the built app, with the caller\'s env and without ELECTRON_RUN_AS_NODE', async () => {
     const { overrides, spawn, child } = deps();
     const pending = launchElectron({ env: { TILL_HQ_URL: 'http://127.0.0.1:8080' } }, overrides);
+    await flush();
     child.stderrData(`2025-01-01T00:00:00.000Z ${READY_MARKER}\n`);
     const result = await pending;
     expect(result.ok).toBe(true);
@@ -98,6 +117,7 @@ describe('launchElectron', () => {
   it('explains an early exit with the hint for a missing display', async () => {
     const { overrides, child } = deps();
     const pending = launchElectron({}, overrides);
+    await flush();
     child.stderrData('[123:ERROR:ozone_platform_x11.cc] Missing X server or $DISPLAY\n');
     child.emit('exit', 1, null);
     expect(await pending).toEqual({ ok: false, reason: expect.stringMatching(/exited during start-up \(code 1\)\. There is no display.*Missing X server/s) });
@@ -106,6 +126,7 @@ describe('launchElectron', () => {
   it('explains a spawn error (e.g. not executable)', async () => {
     const { overrides, child } = deps();
     const pending = launchElectron({}, overrides);
+    await flush();
     child.emit('error', new Error('spawn EACCES'));
     expect(await pending).toEqual({ ok: false, reason: expect.stringMatching(/spawn EACCES/) });
   });
