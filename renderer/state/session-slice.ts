@@ -6,9 +6,14 @@ import type { SessionSlice, SliceArgs } from './types';
 
 export const HQ_URL_KEY = 'voucher-till:hq-url';
 
-/** One replica per HQ, so pairing with another HQ never mixes their vouchers. */
-export function replicaNameFor(hqUrl: string): string {
-  return `voucher-till:${hqUrl}`;
+/**
+ * One replica per HQ and till token: another HQ's vouchers never mix in, and a till paired anew starts
+ * its own op sequence (HQ numbers each till's ops from 1). The token is hashed, never stored in a name.
+ */
+export async function replicaNameFor(hqUrl: string, token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+  const hex = [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `voucher-till:${hqUrl}:${hex}`;
 }
 
 export function normaliseHqUrl(raw: string): string | null {
@@ -64,11 +69,12 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     void get().refreshGiftCodes();
   }
 
-  async function open(hqUrl: string, token: string): Promise<void> {
-    const till = await deps.openTill({ hqUrl, token, dbName: replicaNameFor(hqUrl), settings: toTillSettings(get().settings) });
+  /** `verify`: ask HQ even when the replica is loaded (pairing must prove the token works). */
+  async function open(hqUrl: string, token: string, verify: boolean): Promise<void> {
+    const till = await deps.openTill({ hqUrl, token, dbName: await replicaNameFor(hqUrl, token), settings: toTillSettings(get().settings) });
     set({ till, hqUrl });
     wire(till);
-    if (await till.isLoaded()) return ready(till);
+    if (!verify && (await till.isLoaded())) return ready(till);
     set({ phase: 'loading', loadProgress: null, pairingError: null });
     try {
       await till.initialLoad((loadProgress) => set({ loadProgress }));
@@ -97,7 +103,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       const savedUrl = deps.storage.getItem(HQ_URL_KEY);
       const token = await deps.shell.readToken();
       const hqUrl = savedUrl ?? config?.hqUrl ?? deps.pairingHint?.hqUrl ?? '';
-      if (savedUrl && token) return open(savedUrl, token);
+      if (savedUrl && token) return open(savedUrl, token, false);
       set({ phase: 'pairing', hqUrl, suggestedToken: deps.pairingHint?.token ?? '' });
       // npm start hands over both: a newcomer should not have to copy a token by hand.
       if (deps.pairingHint?.hqUrl && deps.pairingHint.token) return get().pair(deps.pairingHint.hqUrl, deps.pairingHint.token);
@@ -112,7 +118,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       await deps.shell.storeToken(token);
       deps.storage.setItem(HQ_URL_KEY, hqUrl);
       try {
-        await open(hqUrl, token);
+        await open(hqUrl, token, true);
       } catch (error) {
         set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
       }
@@ -125,7 +131,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       const token = (await deps.shell.readToken()) ?? '';
       unsubscribe?.();
       await till.close();
-      await open(hqUrl, token);
+      await open(hqUrl, token, false);
     },
 
     async unpair() {
@@ -134,7 +140,11 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
         return get().say('error', `${till.status().pendingOps} sales are not at head office yet. Reconnect and sync before unpairing.`);
       }
       unsubscribe?.();
-      await till?.close();
+      if (till) {
+        await till.close();
+        // Nothing is pending (checked above): this till's replica is of no use to another pairing.
+        await till.db.delete();
+      }
       await deps.shell.clearToken();
       deps.storage.removeItem(HQ_URL_KEY);
       set({ till: null, phase: 'pairing', suggestedToken: '' });
