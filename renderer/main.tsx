@@ -3,6 +3,7 @@
 // in the URL fragment (#hq=…&token=…): a fragment never reaches a server, and it is removed at once.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
 import { openTill } from '../sync/till';
 import { getShell } from './shell/browser-shell';
 import { createTillStore } from './state/store';
@@ -19,6 +20,9 @@ function takePairingHint(): { hqUrl?: string; token?: string } {
   if (hqUrl || token) history.replaceState(null, '', location.pathname + location.search);
   return { ...(hqUrl ? { hqUrl } : {}), ...(token ? { token } : {}) };
 }
+
+// zod would probe `new Function` for its JIT; the desktop shell's CSP forbids eval, so don't ask.
+z.config({ jitless: true });
 
 const shell = getShell();
 const store = createTillStore({

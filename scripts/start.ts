@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   await server.listen();
   const address = `${tillOrigin}/#hq=${encodeURIComponent(hq.url)}&token=${encodeURIComponent(tillToken)}`;
   console.log(`\n  Open the till:  ${address}\n`);
-  console.log('  Demo codes: scan or type 04006381100008-style barcodes (see README), vouchers WELCOME10, FIVEOFF, GIFT-0050 …');
+  console.log('  Try: type 4006381100007 (espresso beans) and 4006381100021 (croissant), Enter after each;');
+  console.log('       then vouchers WELCOME10, FIVEOFF, CROISSANT or gift card GIFT-0050; End to pay. README lists all demo codes.');
   console.log('  Ctrl+C stops HQ and the till server.\n');
 }
 
