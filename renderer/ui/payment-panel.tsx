@@ -20,10 +20,8 @@ export function PaymentPanel() {
   }
 
   function onKeyDown(e: KeyboardEvent) {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      void pay({ method: 'CARD' });
-    } else if (e.key === 'Enter') {
+    // Ctrl+Enter (card) is a page-wide shortcut (shortcuts.ts).
+    if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       payCash();
     } else if (e.key === 'Escape') {

@@ -21,7 +21,17 @@ function inTextField(el: Element | null): boolean {
 
 /** The page-level key handler; returns true when it used the key. */
 export function handleShortcut(e: KeyboardEvent, state: TillState, print: () => void): boolean {
-  if (state.phase !== 'ready' || e.altKey || e.metaKey) return false;
+  if (state.phase !== 'ready' || e.altKey || e.metaKey || e.defaultPrevented) return false;
+  // Card payment works from the sale screen whether or not the payment panel has opened (or has
+  // focus) yet: a quick cashier's End, Ctrl+Enter must not lose the second key.
+  if (e.key === 'Enter' && e.ctrlKey && state.screen === 'checkout') {
+    void state.pay({ method: 'CARD' });
+    return true;
+  }
+  if (e.key === 'Enter' && state.paying && !inTextField(document.activeElement) && !(document.activeElement instanceof HTMLButtonElement)) {
+    void state.pay({ method: 'CASH', tendered: state.evaluation.amount_due });
+    return true;
+  }
   const shortcut = SHORTCUTS.find((s) => s.key === e.key);
   if (shortcut) {
     shortcut.run(state);

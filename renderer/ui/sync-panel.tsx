@@ -46,7 +46,7 @@ export function SyncPanel() {
                 <td className="mono">{c.ticket_id.slice(0, 8)}</td>
                 <td className="num">{money(c.amount)}</td>
                 <td>{c.winner ? 'Another till used it first.' : reasonText(c.reason, c.code, undefined, d)} The sale stands; head office has the details. (noticed {at(c.detected_at)})</td>
-                <td data-testid="conflict-winner">{c.winner ? `Till ${c.winner.till_id ?? '?'} at ${c.winner.occurred_at ? at(c.winner.occurred_at) : '?'}` : '—'}</td>
+                <td data-testid="conflict-winner">{c.winner ? `Till ${c.winner.till_id?.slice(0, 8) ?? '?'} at ${c.winner.occurred_at ? at(c.winner.occurred_at) : '?'}` : '—'}</td>
                 <td>{c.acknowledged ? 'Yes' : <button type="button" onClick={() => void ack(c.op_id)}>Mark seen</button>}</td>
               </tr>
             ))}
