@@ -156,10 +156,10 @@ async function applyInTransaction(db: Db, tillId: string, request: PushRequest, 
       let lastSeq = Number(till[0].last_seq);
 
       const ids = [...new Set(ops.map((o) => o.op_id))];
-      const storedRows = rowsOf<{ op_id: string; till_id: string; result: PushResult }>(
+      const storedRows = rowsOf<{ op_id: string; till_id: string; result: string }>(
         await tx.execute(sql`SELECT op_id, till_id, result FROM ops WHERE op_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`),
       );
-      const stored = new Map(storedRows.filter((r) => r.till_id === tillId).map((r) => [r.op_id, { ...r.result, op_id: r.op_id }]));
+      const stored = new Map(storedRows.filter((r) => r.till_id === tillId).map((r) => [r.op_id, { ...(JSON.parse(r.result) as PushResult), op_id: r.op_id }]));
       // An op_id another till already used (uuids do not collide by chance: a till-side bug). It can
       // never be stored under this till, so it is refused — and, at its turn in seq order, still
       // advances last_seq so it does not block the till forever.
@@ -224,12 +224,12 @@ async function applyInTransaction(db: Db, tillId: string, request: PushRequest, 
       const newRows = applied
         .filter((a) => a.store !== false)
         .sort((a, b) => a.seq - b.seq)
-        .map(({ op_id, seq, type, result: { op_id: _, ...result } }) => ({ op_id, seq, type, outcome: result.outcome, result })); // op_id is the row's key
+        .map(({ op_id, seq, type, result: { op_id: _, ...result } }) => ({ op_id, seq, type, outcome: result.outcome, result: JSON.stringify(result) })); // op_id is the row's key
 
       if (newRows.length) {
         await tx.execute(sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result)
           SELECT r.op_id::uuid, ${tillId}::uuid, r.seq, r.type, r.outcome, r.result
-          FROM jsonb_to_recordset(${JSON.stringify(newRows)}::jsonb) AS r(op_id text, seq bigint, type text, outcome text, result jsonb)`);
+          FROM jsonb_to_recordset(${JSON.stringify(newRows)}::jsonb) AS r(op_id text, seq bigint, type text, outcome text, result text)`);
       }
       if (lastSeq !== Number(till[0].last_seq)) {
         await tx.execute(sql`UPDATE tills SET last_seq = ${lastSeq} WHERE id = ${tillId}::uuid`);

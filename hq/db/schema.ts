@@ -95,7 +95,8 @@ export const ops = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull(),
     type: text('type').notNull(),
     outcome: text('outcome').notNull(),
-    result: jsonb('result').notNull(),
+    /** The result as JSON text, without op_id (the key): stored and sent back as is, never parsed by the database. */
+    result: text('result').notNull(),
     receivedAt: ts('received_at').notNull().default(sql`now()`),
   },
   (t) => [uniqueIndex('ops_till_seq').on(t.tillId, t.seq)],
