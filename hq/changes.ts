@@ -1,8 +1,9 @@
 // The change feed tills pull from. Every write to replicated data (vouchers, products, customers,
-// tombstones) ends with `stampChanges`, which takes one transaction-scoped advisory lock and only then
-// draws numbers from the `change_seq` sequence. The lock is held until commit, so numbers are handed
-// out in commit order: when a reader sees change N it has also seen every change below N. A plain
-// sequence or a wall-clock timestamp would let a transaction that started early but commits late
+// tombstones) ends with `stampChanges` (a push of redemptions with its SQL twin in push_redemptions(),
+// which writes each voucher once, with its number). It takes one transaction-scoped advisory lock and
+// only then draws numbers from the `change_seq` sequence. The lock is held until commit, so numbers are
+// handed out in commit order: when a reader sees change N it has also seen every change below N. A
+// plain sequence or a wall-clock timestamp would let a transaction that started early but commits late
 // appear below a checkpoint a till has already passed, and that change would never reach the till.
 import { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
@@ -14,7 +15,8 @@ import type { ChangesResponse } from '../sync/protocol';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Executor = Db | Tx;
 
-const CHANGE_LOCK_KEY = 0x766f7563; // "vouc"
+// "vouc". push_redemptions() (migrations 0002–0005) takes the same lock, as the literal 1987016035.
+const CHANGE_LOCK_KEY = 0x766f7563;
 
 export type Touched = { vouchers?: Iterable<string>; products?: Iterable<string>; customers?: Iterable<string> };
 

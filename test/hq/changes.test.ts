@@ -285,6 +285,41 @@ describe.each(BACKENDS)('HQ change feed on %s', (backend) => {
     }
   });
 
+  // A push of redemptions stamps its changes inside the database function push_redemptions (one
+  // statement), not through stampChanges: it must take the same change lock, so it cannot commit a
+  // number above a change that drew its number first and is still uncommitted.
+  if (backend === 'postgres') it('a pushed redemption waits for an earlier uncommitted change, then follows it in the feed', async () => {
+    const [a, b] = [await createVoucher(hq, discountBody()), await createVoucher(hq, discountBody())];
+    const t = await TestTill.create(hq, 'After');
+    const start = await latest();
+    const early = new pg.Client({ connectionString: hq.url });
+    await early.connect();
+    try {
+      await early.query('BEGIN');
+      await early.query(`UPDATE vouchers SET attrs = jsonb_set(attrs, '{label}', '"early"'), updated_at = now() WHERE code = $1`, [a.code]);
+      const n = await stampChanges(drizzle(early) as unknown as Db, { vouchers: [a.code] });
+      const pushing = t.pushOk([t.redeem(b.code, 1)]);
+      let waiting = 0;
+      for (let i = 0; i < 500 && !waiting; i++) {
+        const locks = sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+        waiting = Number((await query<{ n: string | number }>(hq, locks))[0]!.n);
+        if (!waiting) await sleep(10);
+      }
+      expect(waiting).toBe(1); // the push is blocked on the change lock, not done
+      expect(await settledWithin(pushing, 0)).toBe('pending');
+      const mid = await pull(reader.token, start);
+      expect(codes(mid)).toEqual([]);
+      await early.query('COMMIT');
+      expect((await pushing).results[0]).toMatchObject({ outcome: 'ACCEPTED' });
+      const after = await pullAll(reader.token, mid.checkpoint);
+      expect(codes(after)).toEqual([a.code, b.code]);
+      expect(BigInt(after.checkpoint)).toBeGreaterThan(BigInt(n));
+    } finally {
+      await early.query('ROLLBACK').catch(() => {});
+      await early.end();
+    }
+  });
+
   it('a till replica built from pages pulled during concurrent writes ends equal to HQ', async () => {
     const pool = await Promise.all(Array.from({ length: 8 }, () => createVoucher(hq, discountBody({ redemption: { quantity: null } }))));
     const tills = await Promise.all(Array.from({ length: 4 }, (_, i) => TestTill.create(hq, `W${i}`)));
