@@ -52,7 +52,8 @@ export function EntryField() {
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLInputElement>) {
-    if (e.key === 'Enter') {
+    // Ctrl+Enter is the page's "pay by card" (shortcuts.ts): leave it alone.
+    if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       if (mode !== 'code') return choose(pick);
       const value = text.trim();

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { receiptQrPayload } from '../print/codes';
 import { CheckoutScreen } from './checkout-screen';
 import { GiftCardScreen } from './gift-card-screen';
@@ -29,6 +29,9 @@ export function TillLayout() {
   const screen = useTill((s) => s.screen);
   const notice = useTill((s) => s.notice);
   const print = usePrint();
+  // The key handler is installed once; it reads the latest print function through this ref.
+  const printRef = useRef(print);
+  printRef.current = print;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -37,14 +40,14 @@ export function TillLayout() {
         const row = state.lastReceipt;
         if (!row) return;
         void qrDataUrl(receiptQrPayload(row, row.ticket.currency)).then((qr) =>
-          print('Receipt', <ReceiptDocument row={row} locale={state.settings.locale} timeZone={state.settings.timeZone} barcode={code128DataUrl(row.id)} qr={qr} />),
+          printRef.current('Receipt', <ReceiptDocument row={row} locale={state.settings.locale} timeZone={state.settings.timeZone} barcode={code128DataUrl(row.id)} qr={qr} />),
         );
       };
       if (handleShortcut(e, state, printReceipt)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, print]);
+  }, [store]);
 
   const Screen = SCREENS[screen];
   return (

@@ -99,3 +99,16 @@ export async function createVoucher(hq: HqProcess, body: Record<string, unknown>
   const res = await hq.admin('/v1/vouchers', { method: 'POST', body: JSON.stringify(body) });
   if (res.status !== 201) throw new Error(`POST /v1/vouchers ${res.status}: ${await res.text()}`);
 }
+
+/** Import vouchers (the only way to bring in a partly used card) and wait until HQ has them. */
+export async function importVouchers(hq: HqProcess, vouchers: Record<string, unknown>[]): Promise<void> {
+  const res = await hq.admin('/v1/vouchers/import', { method: 'POST', body: JSON.stringify(vouchers) });
+  if (res.status !== 202) throw new Error(`import ${res.status}: ${await res.text()}`);
+  const { async_action_id } = (await res.json()) as { async_action_id: string };
+  for (;;) {
+    const action = (await (await hq.admin(`/v1/async-actions/${async_action_id}`)).json()) as { status: string; result?: unknown };
+    if (action.status === 'DONE') return;
+    if (action.status === 'FAILED') throw new Error(`import failed: ${JSON.stringify(action)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
