@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
   const electron = await tryElectron({ TILL_HQ_URL: hq.url });
   if (electron.ok) {
-    console.log('Till running in Electron. Close its window to stop.');
+    console.log(`Till running in Electron (HQ address pre-filled). Pair it with this till token:\n\n    ${tillToken}\n\nClose its window to stop.`);
     await electron.exited;
     return stopAll();
   }
