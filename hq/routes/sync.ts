@@ -44,7 +44,9 @@ export const syncRoutes =
     app.get('/v1/sync/stream', { config: { allow: ['till', 'admin'] }, schema: { hide: true } }, (request, reply) => {
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      // Hijacked replies skip Fastify's header handling: carry over what hooks set (the CORS headers a
+      // browser till needs to read the stream at all).
+      res.writeHead(200, { ...reply.getHeaders(), 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       const send = (checkpoint: number) => res.write(`event: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`);
       res.write('retry: 2000\n\n');
       if (ctx.bus.latest) send(ctx.bus.latest);
