@@ -11,6 +11,7 @@ import type { Customer, Product } from './protocol';
 import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
 import type { ConflictRow, Payment, TicketRow } from './replica/rows';
 import { completeSale, issueGiftCard, refundSale } from './replica/local-sale';
+import { getVoucher, getVouchers } from './replica/voucher-store';
 import { createHqClient, type FetchLike } from './engine/hq-client';
 import { createSyncEngine, type PullProgress, type SyncStatus, type Timers } from './engine/sync-engine';
 import type { LockManagerLike } from './engine/sender-lock';
@@ -97,7 +98,7 @@ export async function openTill(options: TillOptions) {
   }
 
   async function lookupVoucherOrCard(code: string): Promise<ScanLookup> {
-    const voucher = await db.vouchers.get(code);
+    const voucher = await getVoucher(db, code);
     if (voucher) return { kind: 'voucher', code, voucher };
     const customer = await db.customers.where('card_code').equals(code).first();
     if (customer) return { kind: 'customer', customer };
@@ -165,8 +166,8 @@ export async function openTill(options: TillOptions) {
     async validate(code: string, ticket: Ticket, appliedCodes: readonly string[], scanned?: Voucher): Promise<CheckedVoucher> {
       const normalised = normaliseCode(code);
       const [voucher, applied] = await Promise.all([
-        scanned?.code === normalised ? scanned : db.vouchers.get(normalised),
-        appliedCodes.length ? db.vouchers.bulkGet(appliedCodes.map(normaliseCode)) : Promise.resolve<(Voucher | undefined)[]>([]),
+        scanned?.code === normalised ? scanned : getVoucher(db, normalised),
+        appliedCodes.length ? getVouchers(db, appliedCodes.map(normaliseCode)) : Promise.resolve<(Voucher | undefined)[]>([]),
       ]);
       const ctx = await context();
       const local = validateVoucher({ code: normalised, voucher }, ticket, applied.filter((v): v is Voucher => v !== undefined), ctx);

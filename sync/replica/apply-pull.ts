@@ -5,15 +5,14 @@ import type { ChangesResponse } from '../protocol';
 import type { ReplicaDb } from './db';
 import { pendingEffects } from './pending';
 import { rebase } from './rebase';
-
-const CHUNK = 10_000; // fake-indexeddb and Chromium both slow down sharply on one giant bulkPut
+import { chunksAllowed, deleteVouchers, putPulledVouchers } from './voucher-store';
 
 export async function applyChangesPage(db: ReplicaDb, page: ChangesResponse, now: number): Promise<void> {
-  await db.transaction('rw', [db.vouchers, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
+  await db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
     const pending = await pendingEffects(db, page.last_seq);
     const vouchers = pending.size ? page.vouchers.map((v) => rebase(v, pending.get(v.code) ?? [])) : page.vouchers;
-    for (let i = 0; i < vouchers.length; i += CHUNK) await db.vouchers.bulkPut(vouchers.slice(i, i + CHUNK));
-    if (page.deleted.length) await db.vouchers.bulkDelete(page.deleted);
+    await putPulledVouchers(db, vouchers, await chunksAllowed(db));
+    if (page.deleted.length) await deleteVouchers(db, page.deleted);
     if (page.products.length) await db.products.bulkPut(page.products);
     if (page.deleted_products.length) await db.products.bulkDelete(page.deleted_products);
     if (page.customers.length) await db.customers.bulkPut(page.customers);

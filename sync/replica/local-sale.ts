@@ -12,6 +12,7 @@ import type { ReplicaDb } from './db';
 import type { Payment, RedemptionRow, TicketRow } from './rows';
 import { applyEffect } from './rebase';
 import { SaleError } from './sale-error';
+import { getVoucher, getVouchers } from './voucher-store';
 
 export type SaleInput = { ticketId?: string; ticket: Ticket; codes: string[]; payments: Payment[] };
 
@@ -27,8 +28,8 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
   const codes = input.codes.map(normaliseCode);
   const ticketId = input.ticketId ?? uuid();
   const at = new Date(ctx.now).toISOString();
-  return db.transaction('rw', [db.vouchers, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
-    const found = await db.vouchers.bulkGet(codes);
+  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
+    const found = await getVouchers(db, codes);
     const evaluation = evaluateTicket(input.ticket, codes.map((code, i) => ({ code, voucher: found[i] })), ctx);
     const refused = evaluation.results.find((r) => !r.valid);
     if (refused && !refused.valid) {
@@ -60,7 +61,7 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
 /** Refund: roll back every redemption of a completed ticket (ROLLBACK ops), once. */
 export async function refundSale(db: ReplicaDb, ticketId: string, now: number): Promise<{ ticket: TicketRow; rolledBack: RedemptionRow[] }> {
   const at = new Date(now).toISOString();
-  return db.transaction('rw', [db.vouchers, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
+  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
     const ticket = await db.tickets.get(ticketId);
     if (!ticket) throw new SaleError('unknown_ticket', `No completed ticket ${ticketId} at this till.`);
     if (ticket.refunded_at) throw new SaleError('already_refunded', `Ticket ${ticketId} was already refunded on ${ticket.refunded_at}.`);
@@ -70,7 +71,7 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number): 
     for (const r of redemptions) {
       await db.outbox.add({ op_id: uuid(), seq: seq++, type: 'ROLLBACK', occurred_at: at, payload: { redemption_op_id: r.op_id } });
       await db.redemptions.update(r.op_id, { rolled_back: true });
-      const voucher = await db.vouchers.get(r.code);
+      const voucher = await getVoucher(db, r.code);
       if (voucher) await db.vouchers.put(applyEffect(voucher, { kind: 'restore', code: r.code, amount: r.amount }));
     }
     const refunded = { ...ticket, refunded_at: at };

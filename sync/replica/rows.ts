@@ -49,3 +49,9 @@ export type ConflictRow = {
 export type CodeLeaseRow = { code: string; used: 0 | 1 };
 
 export type MetaRow = { key: string; value: unknown };
+
+/**
+ * Vouchers of the first full load, many per record; `codes` is indexed (multi-entry). Each voucher is
+ * kept as its JSON text: reading a chunk then copies strings, not 100 objects, and a lookup parses one.
+ */
+export type VoucherChunkRow = { id: number; codes: string[]; vouchers: string[] };

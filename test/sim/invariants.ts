@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Op } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
 import type { LiveHq } from '../sync/till-harness';
+import { allVouchers } from '../../sync/replica/voucher-store';
 import { activeAccepted, giftLedger, hqLastSeq, hqOpsOfTills, plain, type FaultyTill } from './tills';
 
 /** Every op the tills created, by op_id (collected from their outboxes before anything could send them). */
@@ -150,7 +151,7 @@ export async function checkQuiescent(hq: LiveHq, tills: readonly FaultyTill[], l
 
   // Every replica equals HQ, voucher by voucher, and holds every voucher HQ has.
   for (const till of tills) {
-    const replica = await till.db.vouchers.toArray();
+    const replica = await allVouchers(till.db);
     for (const mine of replica) {
       const theirs = vouchers.get(mine.code);
       assert.ok(theirs, `till ${till.tillId} holds ${mine.code}, which HQ does not have`);

@@ -8,6 +8,7 @@ import { crashAndReopen, hqOps, newFaultyTill, plain, reopenTill, type FaultyTil
 import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from '../sim/invariants';
 import { giftCard, sell, singleUse, ticketOf } from '../sim/shop';
 import type { Voucher } from '../../core/voucher';
+import { getVoucher } from '../../sync/replica/voucher-store';
 
 const ticket = ticketOf([{ quantity: 2, unit_price: 1000 }]); // 20.00
 
@@ -43,14 +44,14 @@ describe('crash and restart at each point of a sale (real HQ)', () => {
     const till = await newFaultyTill(hq, { net: createFaultFetch() });
     await till.initialLoad();
     await till.net.idle();
-    const replicaBefore = plain({ d: await till.db.vouchers.get(d.code), g: await till.db.vouchers.get(g.code) });
+    const replicaBefore = plain({ d: await getVoucher(till.db, d.code), g: await getVoucher(till.db, g.code) });
     // D takes 3.00 off 20.00, G pays 10.00 of the 17.00 left.
     const expectations = { discounts: new Map([[d.code, 1]]), gifts: new Set([g.code]), giftBalances: new Map([[g.code, 0]]) };
     return { d, g, till, replicaBefore, expectations, log: new Map() as OpLog };
   }
 
   async function unchanged(till: FaultyTill, d: Voucher, g: Voucher, before: unknown) {
-    expect(plain({ d: await till.db.vouchers.get(d.code), g: await till.db.vouchers.get(g.code) })).toEqual(before);
+    expect(plain({ d: await getVoucher(till.db, d.code), g: await getVoucher(till.db, g.code) })).toEqual(before);
   }
 
   describe('1. before the local commit: nothing of the sale is written', () => {
@@ -119,7 +120,7 @@ describe('crash and restart at each point of a sale (real HQ)', () => {
     expect(log.size).toBe(2);
     const again = await crashAndReopen(hq, till);
     expect(await saleTraces(again, 'crash-2')).toMatchObject({ redemptions: 2, outbox: 2, nextSeq: 3 });
-    expect((await again.db.vouchers.get(d.code))?.status).toBe('REDEEMED'); // the local effect survived
+    expect((await getVoucher(again.db, d.code))?.status).toBe('REDEEMED'); // the local effect survived
     expect((await hqOps(hq, [...log.keys()])).size).toBe(0); // HQ has not seen it yet
     expect(await again.syncNow()).toMatchObject({ online: true, pendingOps: 0 });
     await syncToQuiescence([again]);
@@ -225,7 +226,7 @@ describe('crash and restart at each point of a sale (real HQ)', () => {
     const from = again.net.calls.length;
     await again.syncNow();
     expect(new URL(again.net.calls[from]!.url).searchParams.get('checkpoint')).toBe(checkpoint);
-    for (const v of codes) expect((await again.db.vouchers.get(v.code))?.label).toBe('changed');
+    for (const v of codes) expect((await getVoucher(again.db, v.code))?.label).toBe('changed');
     await syncToQuiescence([again]);
     await checkQuiescent(hq, [again], new Map(), { discounts: new Map(), gifts: new Set() });
     await again.close();
