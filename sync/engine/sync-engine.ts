@@ -50,8 +50,9 @@ export function createSyncEngine(o: SyncEngineOptions) {
   const random = o.random ?? Math.random;
   const timers: Timers = o.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
   const locks = o.locks ?? defaultLocks();
-  const batchSize = o.pushBatchSize ?? 200;
-  const pageSize = o.pullPageSize ?? 2000;
+  // The protocol's largest push batch and change page: fewer round trips and transactions.
+  const batchSize = o.pushBatchSize ?? 1000;
+  const pageSize = o.pullPageSize ?? 10_000;
   const periodicMs = o.periodicMs ?? 30_000;
 
   let status: SyncStatus = { online: null, syncing: false, pendingOps: 0, unacknowledgedConflicts: 0, lastSyncAt: null, lastError: null, nextRetryAt: null };
@@ -74,31 +75,54 @@ export function createSyncEngine(o: SyncEngineOptions) {
     set({ pendingOps, unacknowledgedConflicts });
   }
 
-  /** Push until the outbox is empty. */
+  /**
+   * Push until the outbox is empty. The next batch is sent while the previous answer is being
+   * applied (HQ and IndexedDB then work at the same time); answers are applied in order. HQ has
+   * applied a batch once it answered, so the next one continues its seqs without a gap; a crash
+   * before an answer is applied re-sends those ops and HQ replays its stored answers.
+   */
   async function pushAll(): Promise<void> {
-    for (;;) {
-      const ops = await o.db.outbox.orderBy('seq').limit(batchSize).toArray();
-      if (!ops.length) return;
-      const response = await o.client.push(ops);
-      // HQ answers every op of a batch (contract: outcomes are per op). An answer that leaves some
-      // unanswered is broken: applying it would delete nothing and this loop would re-push the same
-      // batch at once, forever, while HQ keeps answering that way. Refuse it whole and back off.
-      const answered = new Set(response.results.map((r) => r.op_id.toLowerCase()));
-      const unanswered = ops.filter((op) => !answered.has(op.op_id.toLowerCase())).length;
-      if (unanswered) throw new SyncError('invalid-schema', `HQ's answer to a push of ${ops.length} ops leaves ${unanswered} of them unanswered`);
-      set({ online: true });
-      await applyPushResults(o.db, ops, response, now());
-      await refreshCounts();
+    let sentUpTo = 0;
+    let applying: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const ops = await o.db.outbox.where('seq').above(sentUpTo).limit(batchSize).toArray();
+        if (!ops.length) break;
+        const response = await o.client.push(ops);
+        // HQ answers every op of a batch (contract: outcomes are per op). An answer that leaves some
+        // unanswered is broken: applying it would delete nothing and this loop would re-push the same
+        // batch at once, forever, while HQ keeps answering that way. Refuse it whole and back off.
+        const answered = new Set(response.results.map((r) => r.op_id.toLowerCase()));
+        const unanswered = ops.filter((op) => !answered.has(op.op_id.toLowerCase())).length;
+        if (unanswered) throw new SyncError('invalid-schema', `HQ's answer to a push of ${ops.length} ops leaves ${unanswered} of them unanswered`);
+        set({ online: true });
+        await applying;
+        applying = applyPushResults(o.db, ops, response, now()).then(refreshCounts);
+        applying.catch(() => {}); // observed by the next turn or below, not "unhandled" meanwhile
+        sentUpTo = ops[ops.length - 1]!.seq;
+      }
+    } finally {
+      // Never leave an apply running (or its error unobserved) when a push fails.
+      await applying.catch(() => {});
     }
+    await applying;
   }
 
   /** Pull pages until has_more is false; each page is applied with its checkpoint. */
   async function pullAll(onProgress?: (p: PullProgress) => void): Promise<PullProgress> {
     const startCp = Number((await o.db.meta.get('checkpoint'))?.value ?? 0);
     const progress: PullProgress = { pages: 0, vouchers: 0, products: 0, customers: 0, checkpoint: String(startCp), fraction: null };
+    let next = o.client.changes(progress.checkpoint, pageSize);
     for (;;) {
-      const page = await o.client.changes(progress.checkpoint, pageSize);
+      const page = await next;
       set({ online: true });
+      // HQ computes the next page while this one is written (the two take about as long in a first
+      // load). A page fetched before this one is applied is still applied correctly: it carries its
+      // own last_seq and is rebased on what is pending when it is applied.
+      if (page.has_more) {
+        next = o.client.changes(page.checkpoint, pageSize);
+        next.catch(() => {}); // awaited on the next turn; if this page fails, that error is the one reported
+      }
       await applyChangesPage(o.db, page, now());
       progress.pages += 1;
       progress.vouchers += page.vouchers.length;

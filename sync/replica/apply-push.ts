@@ -17,17 +17,14 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
     const counts: PushApplied = { accepted: 0, conflicts: 0, rejected: 0 };
     const pulledSeq = Number((await db.meta.get('pulled_last_seq'))?.value ?? 0);
     const latest = new Map<string, NonNullable<PushResponse['results'][number]['voucher']>>();
-    // Collected first and written in bulk: one IndexedDB request per row was most of a drain's time.
-    const redemptionUpdates: { key: string; changes: { status: typeof response.results[number]['outcome']; reason?: string } }[] = [];
+    const outcomes = new Map<string, PushResponse['results'][number]>();
     const conflicts: ConflictRow[] = [];
     const answered: number[] = [];
     for (const result of response.results) {
       const op = byId.get(result.op_id);
       if (!op) continue; // not ours to apply (cannot happen with one sender; ignore rather than guess)
       counts[result.outcome === 'ACCEPTED' ? 'accepted' : result.outcome === 'CONFLICT' ? 'conflicts' : 'rejected'] += 1;
-      if (op.type === 'REDEMPTION') {
-        redemptionUpdates.push({ key: op.op_id, changes: { status: result.outcome, ...(result.reason ? { reason: result.reason } : {}) } });
-      }
+      if (op.type === 'REDEMPTION') outcomes.set(op.op_id, result);
       if (result.outcome !== 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'GIFT_ISSUE')) {
         conflicts.push({
           op_id: op.op_id,
@@ -40,18 +37,32 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
           acknowledged: 0,
         });
       }
+      // Only a refused op leaves the replica wrong: the sale applied its effect locally and HQ did not.
+      // An accepted op's effect is already in the replica; what else HQ's copy differs in (other
+      // tills' changes) comes with the pull that follows every push, so writing it here too only
+      // doubled the voucher writes of a drain.
       // A replayed op's result is the one HQ stored when it first applied the op, voucher included.
       // If a pull has since brought a page that already reflected this op (its last_seq >= op.seq),
       // the replica holds a newer state of that voucher (other tills' changes included) and the old
       // one must not overwrite it: the next pull would not bring the voucher again, as the
       // checkpoint is past its change. Without such a pull the checkpoint is before the op's change,
       // so the pull that follows every push corrects a stale result anyway.
-      if (result.voucher && op.seq > pulledSeq) latest.set(result.voucher.code, result.voucher);
+      if (result.voucher && result.outcome !== 'ACCEPTED' && op.seq > pulledSeq) latest.set(result.voucher.code, result.voucher);
       answered.push(op.seq);
     }
-    if (redemptionUpdates.length) await db.redemptions.bulkUpdate(redemptionUpdates);
+    // Written in bulk: one IndexedDB request per row was most of a drain's time. The batch's
+    // redemption rows are one range of seq, read with one request.
+    if (outcomes.size) {
+      const seqs = sent.map((op) => op.seq);
+      const rows = await db.redemptions.where('seq').between(Math.min(...seqs), Math.max(...seqs), true, true).toArray();
+      const updated = rows.flatMap((row) => {
+        const result = outcomes.get(row.op_id);
+        return result ? [{ ...row, status: result.outcome, ...(result.reason ? { reason: result.reason } : {}) }] : [];
+      });
+      await db.redemptions.bulkPut(updated);
+    }
     if (conflicts.length) await db.conflicts.bulkPut(conflicts);
-    await db.outbox.bulkDelete(answered);
+    await deleteAnswered(db, answered);
     await db.meta.put({ key: 'acked_seq', value: response.last_seq });
     if (latest.size) {
       const pending = await pendingEffects(db, response.last_seq);
@@ -59,4 +70,13 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
     }
     return counts;
   });
+}
+
+/** Answered ops leave the outbox; a batch is the oldest ops, so usually one range delete does it. */
+async function deleteAnswered(db: ReplicaDb, seqs: number[]): Promise<void> {
+  if (!seqs.length) return;
+  const [low, high] = [Math.min(...seqs), Math.max(...seqs)];
+  const range = db.outbox.where('seq').between(low, high, true, true);
+  if ((await range.count()) === seqs.length) await range.delete();
+  else await db.outbox.bulkDelete(seqs);
 }
