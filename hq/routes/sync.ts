@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ChangesQuerySchema, ChangesResponseSchema, ProblemSchema, PushRequestSchema, PushResponseSchema } from '../../sync/protocol';
@@ -46,7 +47,8 @@ export const syncRoutes =
       const res = reply.raw;
       // Hijacked replies skip Fastify's header handling: carry over what hooks set (the CORS headers a
       // browser till needs to read the stream at all).
-      res.writeHead(200, { ...reply.getHeaders(), 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      const carried = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined)) as OutgoingHttpHeaders;
+      res.writeHead(200, { ...carried, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       const send = (checkpoint: number) => res.write(`event: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`);
       res.write('retry: 2000\n\n');
       if (ctx.bus.latest) send(ctx.bus.latest);

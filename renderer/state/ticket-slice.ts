@@ -157,7 +157,8 @@ export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
       } catch (error) {
         if (error instanceof SaleError && error.reason === 'voucher_invalid' && error.details.code && error.details.voucherReason) {
           const code = error.details.code;
-          const voucher = await till.db.vouchers.get(code);
+          const found = await till.lookup(code);
+          const voucher = found.kind === 'voucher' ? found.voucher : undefined;
           const text = reasonText(error.details.voucherReason, code, voucher, displayContext(get()));
           set({ applied: get().applied.filter((a) => a.code !== code), refused: [{ code, voucher, reason: error.details.voucherReason, text }, ...get().refused], paying: false });
           await reevaluate();
