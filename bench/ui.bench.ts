@@ -64,8 +64,8 @@ function stats(xs: number[]) {
 async function armScanTimer(page: Page, selector: string, count: number): Promise<void> {
   await page.evaluate(
     ([sel, n]) => {
-      const w = window as unknown as { __scanDone?: Promise<number> };
-      w.__scanDone = new Promise<number>((resolve) => {
+      const w = window as unknown as { __scanDone?: Promise<[number, number]> };
+      w.__scanDone = new Promise<[number, number]>((resolve) => {
         let start = NaN;
         const onKey = (e: KeyboardEvent) => {
           if (e.key === 'Enter') start = e.timeStamp;
@@ -74,8 +74,9 @@ async function armScanTimer(page: Page, selector: string, count: number): Promis
         const done = () => {
           observer.disconnect();
           window.removeEventListener('keydown', onKey, { capture: true });
+          const inDom = performance.now() - start;
           // After the frame that shows it: rAF runs before paint, the task after it runs after.
-          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
+          requestAnimationFrame(() => setTimeout(() => resolve([inDom, performance.now() - start])));
         };
         const observer = new MutationObserver(() => {
           if (!Number.isNaN(start) && document.querySelectorAll(sel as string).length >= (n as number)) done();
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
     const input = page.getByTestId('entry-input');
     const productMs: number[] = [];
     const voucherMs: number[] = [];
+    const domMs: number[] = [];
     let seed = 42;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed / 2 ** 31);
     for (let i = 0; i < SCANS; i++) {
@@ -141,13 +143,17 @@ async function main(): Promise<void> {
       else await armScanTimer(page, `[data-testid="voucher-chip"][data-code="${code}"]`, 1);
       await input.fill(code);
       await input.press('Enter');
-      const ms = await page.evaluate(() => (window as unknown as { __scanDone: Promise<number> }).__scanDone);
-      if (i >= 20) (isProduct ? productMs : voucherMs).push(ms); // the first few warm up caches and JIT
+      const [dom, ms] = await page.evaluate(() => (window as unknown as { __scanDone: Promise<[number, number]> }).__scanDone);
+      // The first few warm up caches and the JIT.
+      if (i >= 20) {
+        (isProduct ? productMs : voucherMs).push(ms);
+        domMs.push(dom);
+      }
     }
     const all = [...productMs, ...voucherMs];
-    for (const [name, xs] of [['scan → on screen, all', all], ['scan → on screen, product', productMs], ['scan → on screen, voucher', voucherMs]] as const) {
+    for (const [name, xs] of [['scan → on screen, all', all], ['scan → on screen, product', productMs], ['scan → on screen, voucher', voucherMs], ['scan → in the DOM (before the frame), all', domMs]] as const) {
       const s = stats(xs);
-      rows.push([name, `${s.n} scans, replica ${VOUCHERS.toLocaleString()}`, s.p50.toFixed(1), s.p95.toFixed(1), s.max.toFixed(1), name.endsWith('all') ? 'p95 ≤ 30 ms' : '']);
+      rows.push([name, `${s.n} scans, replica ${VOUCHERS.toLocaleString()}`, s.p50.toFixed(1), s.p95.toFixed(1), s.max.toFixed(1), name === 'scan → on screen, all' ? 'p95 ≤ 30 ms' : '']);
     }
 
     // App start with the replica present.
