@@ -52,6 +52,18 @@ describe('voucher store', () => {
     expect((await allVouchers(db)).map((x) => x.code).sort()).toEqual(['C00000', 'C00002']);
   });
 
+  it('reads inside the caller\'s transaction (its own uncommitted writes), and in one of its own outside', async () => {
+    const db = await replica();
+    await putPulledVouchers(db, codes(3).map((c) => v(c)), true);
+    const seen = await db.transaction('rw', [db.vouchers, db.voucherChunks], async () => {
+      await db.vouchers.put(v('C00001', 'in this transaction'));
+      return getVouchers(db, ['C00001', 'C00002', 'NOPE1']);
+    });
+    expect(seen.map((x) => x?.label)).toEqual(['in this transaction', 'first', undefined]);
+    expect((await getVouchers(db, ['C00002', 'C00001'])).map((x) => x?.label)).toEqual(['first', 'in this transaction']);
+    expect(await getVouchers(db, [])).toEqual([]);
+  });
+
   it('writes records, not chunks, once the first load has finished', async () => {
     const db = await replica();
     expect(await chunksAllowed(db)).toBe(true);
