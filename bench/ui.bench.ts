@@ -11,45 +11,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
-import { openDatabase, type Database } from '../hq/db/connect';
 import { buildServer } from '../hq/server';
 import { hashToken } from '../hq/auth';
 import { seedDemo, DEMO_PRODUCTS } from '../hq/seed-demo';
 import { benchCode, seedBenchVouchers } from './seed-vouchers';
+import { benchDatabase } from './bench-database';
 
 const VOUCHERS = Number(process.env.VOUCHERS ?? 1_000_000);
 const SCANS = Number(process.env.SCANS ?? 400);
 const STARTS = Number(process.env.STARTS ?? 10);
 const ADMIN = 'adm_bench_ui_token_0123456789';
-
-async function database(): Promise<{ db: Database; label: string; cleanup: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (url) {
-    const name = `vt_bench_ui_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    const db = await openDatabase({ url: u.toString() });
-    const cleanup = async () => {
-      await db.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-    return { db, label: 'PostgreSQL', cleanup };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'vt-bench-ui-'));
-  const db = await openDatabase({ dataDir: dir });
-  return { db, label: 'PGlite', cleanup: async () => (await db.close(), rmSync(dir, { recursive: true, force: true })) };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -89,7 +62,7 @@ async function armScanTimer(page: Page, selector: string, count: number): Promis
 }
 
 async function main(): Promise<void> {
-  const { db, label, cleanup } = await database();
+  const { db, label, cleanup } = await benchDatabase('vt_bench_ui');
   const userDir = mkdtempSync(path.join(tmpdir(), 'vt-bench-ui-profile-'));
   const rows: string[][] = [];
   try {

@@ -10,7 +10,7 @@ import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type OfflinePolicy, type Stac
 import type { Customer, Product } from './protocol';
 import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
 import type { ConflictRow, Payment, TicketRow } from './replica/rows';
-import { completeSale, issueGiftCard, refundSale } from './replica/local-sale';
+import { completeSale, isRedeemed, issueGiftCard, refundSale } from './replica/local-sale';
 import { getVoucher, getVouchers } from './replica/voucher-store';
 import { createHqClient, type FetchLike } from './engine/hq-client';
 import { createSyncEngine, type PullProgress, type SyncStatus, type Timers } from './engine/sync-engine';
@@ -184,13 +184,13 @@ export async function openTill(options: TillOptions) {
 
     async completeTicket(input: { ticketId?: string; ticket: Ticket; codes: string[]; payments: Payment[] }): Promise<TicketRow> {
       const row = await completeSale(db, input, await context());
-      engine.notifyLocalChange();
+      engine.notifyLocalChange(row.evaluation.results.filter(isRedeemed).length);
       return row;
     },
 
     async refundTicket(ticketId: string) {
       const result = await refundSale(db, ticketId, now());
-      engine.notifyLocalChange();
+      engine.notifyLocalChange(result.rolledBack.length);
       return result;
     },
 
@@ -200,7 +200,7 @@ export async function openTill(options: TillOptions) {
 
     async issueGiftCard(amount: number, currency = settings.currency): Promise<Voucher> {
       const voucher = await issueGiftCard(db, amount, currency, now());
-      engine.notifyLocalChange();
+      engine.notifyLocalChange(1);
       void till.ensureGiftCodes().catch(() => 0);
       return voucher;
     },

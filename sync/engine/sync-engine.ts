@@ -59,6 +59,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
   const listeners = new Set<(s: SyncStatus) => void>();
   let attempt = 0;
   let timer: unknown = null;
+  let countTimer: unknown = null;
   let running = false;
   let streamAbort: AbortController | null = null;
   let inFlight: Promise<SyncStatus> | null = null;
@@ -219,12 +220,22 @@ export function createSyncEngine(o: SyncEngineOptions) {
     syncNow,
     pullAll: (onProgress?: (p: PullProgress) => void) => locks.request(o.lockName, () => pullAll(onProgress)),
     refreshCounts,
-    /** After a local sale: push soon, whatever the schedule. */
-    notifyLocalChange(): void {
+    /**
+     * After a local sale (`addedOps` ops queued): push soon, whatever the schedule. The badge counts
+     * the new ops at once; the exact counts are read once per burst of sales, because a count read
+     * after every sale queues in IndexedDB ahead of the next sale's transaction.
+     */
+    notifyLocalChange(addedOps = 0): void {
       changedSinceCycleStart = true;
-      // Only the badge's counts: a closed database (a crash, another window's upgrade) must not
-      // surface as an unhandled rejection after the sale itself has committed.
-      void refreshCounts().catch(() => {});
+      if (addedOps > 0) set({ pendingOps: status.pendingOps + addedOps });
+      if (countTimer === null) {
+        countTimer = timers.setTimeout(() => {
+          countTimer = null;
+          // Only the badge's counts: a closed database (a crash, another window's upgrade) must not
+          // surface as an unhandled rejection after the sale itself has committed.
+          void refreshCounts().catch(() => {});
+        }, 250);
+      }
       if (running) schedule(0);
     },
     start(): void {
@@ -238,6 +249,8 @@ export function createSyncEngine(o: SyncEngineOptions) {
       o.onlineEvents?.removeEventListener('online', onOnline);
       if (timer !== null) timers.clearTimeout(timer);
       timer = null;
+      if (countTimer !== null) timers.clearTimeout(countTimer);
+      countTimer = null;
       streamAbort?.abort();
       streamAbort = null;
       await inFlight;

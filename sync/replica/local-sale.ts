@@ -14,6 +14,11 @@ import { applyEffect } from './rebase';
 import { SaleError } from './sale-error';
 import { getVoucher, getVouchers } from './voucher-store';
 
+/** A voucher that took something off (or a gift card that paid something) is redeemed: one op each. */
+export function isRedeemed(r: TicketRow['evaluation']['results'][number]): boolean {
+  return r.valid && r.discount_amount + r.gift_amount > 0;
+}
+
 export type SaleInput = { ticketId?: string; ticket: Ticket; codes: string[]; payments: Payment[] };
 
 const uuid = () => globalThis.crypto.randomUUID();
@@ -46,7 +51,7 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
     if (paid < evaluation.amount_due) throw new SaleError('underpaid', `Payments cover ${paid} of ${evaluation.amount_due}.`);
 
     // A voucher that took nothing off (or a gift card that paid nothing) is not redeemed.
-    const used = evaluation.results.flatMap((r, i) => (r.valid && r.discount_amount + r.gift_amount > 0 ? [{ r, voucher: found[i]! }] : []));
+    const used = evaluation.results.flatMap((r, i) => (isRedeemed(r) ? [{ r, voucher: found[i]! }] : []));
     let seq = firstSeq;
     const ops: Op[] = [];
     const rows: RedemptionRow[] = [];

@@ -270,14 +270,18 @@ describe('sync engine', () => {
     const t = manualTimers();
     const engine = createSyncEngine({ db, client, lockName: `l:${db.name}`, stream: false, timers: t.timers });
     engine.notifyLocalChange();
-    expect(t.delays()).toEqual([]); // not started: the caller syncs when it wants
+    expect(t.delays()).toEqual([250]); // not started: no cycle (the caller syncs when it wants), only the badge's count
+    t.fire(250);
     engine.start();
     await engine.syncNow();
     expect(t.delays()).toEqual([30_000]);
     const op = await addOp(db);
-    engine.notifyLocalChange();
-    expect(t.delays()).toEqual([0]); // the periodic timer was replaced by an immediate one
-    t.fire(0);
+    engine.notifyLocalChange(1);
+    expect(engine.status().pendingOps).toBe(1); // the badge counts the new op at once
+    expect(t.delays()).toEqual([250, 0]); // the periodic timer was replaced by an immediate one
+    engine.notifyLocalChange(0);
+    expect(t.delays()).toEqual([250, 0]); // one count refresh for a burst of sales
+    t.fire(250);
     await engine.syncNow();
     expect(calls.push.flat().map((o) => o.op_id)).toEqual([op.op_id]);
     expect(engine.status().pendingOps).toBe(0);
@@ -302,8 +306,8 @@ describe('sync engine', () => {
     engine.start(); // cycle 1: nothing to push, now waiting in the pull
     await flush();
     const op = await addOp(db);
-    engine.notifyLocalChange();
-    t.fire(0); // a real 0 ms timer fires while cycle 1 is still running: it joins cycle 1
+    engine.notifyLocalChange(1);
+    t.fire(250); // real timers fire while cycle 1 is still running: the 0 ms one joins cycle 1
     gate.resolve();
     await engine.syncNow();
     await flush();
