@@ -13,9 +13,17 @@ function formatter(locale: string, currency: string): Intl.NumberFormat {
   return f;
 }
 
+const digits = new Map<string, number>();
+
 /** Digits after the decimal point of a currency (EUR 2, JPY 0, BHD 3), from Intl's ISO 4217 data. */
 export function currencyDigits(currency: string): number {
-  return formatter('en', currency).resolvedOptions().maximumFractionDigits ?? 2;
+  // Cached: resolvedOptions() was the costliest call on the scan-to-screen path (every amount shown).
+  let d = digits.get(currency);
+  if (d === undefined) {
+    d = formatter('en', currency).resolvedOptions().maximumFractionDigits ?? 2;
+    digits.set(currency, d);
+  }
+  return d;
 }
 
 export function formatMoney(minor: number, currency: string, locale: string): string {
