@@ -1,6 +1,6 @@
 // The cashier's main flows in real Chromium against a real HQ (PGlite, demo data).
 import AxeBuilder from '@axe-core/playwright';
-import { EAN, chip, expect, openPairedTill, shot, test, typeAndEnter, wedgeScan } from './fixtures';
+import { chip, EAN, expect, openPairedTill, payByCard, shot, test, typeAndEnter, wedgeScan } from './fixtures';
 
 test('pairing by hand: HQ address and till token, then a real initial load with counts', async ({ page, hq }) => {
   const { token } = await hq.registerTill('Pairing till', 'Europe/Berlin');
@@ -93,9 +93,7 @@ test('a refund gives a single-use voucher back', async ({ page, hq }) => {
   await typeAndEnter(page, EAN.mug);
   await typeAndEnter(page, 'ONCE-0002');
   await expect(await chip(page, 'ONCE-0002')).toHaveAttribute('data-state', 'applied');
-  await page.keyboard.press('End');
-  await page.keyboard.press('Control+Enter');
-  await expect(page.getByTestId('receipt')).toBeVisible();
+  await payByCard(page);
   const ticketId = (await page.getByTestId('receipt-barcode').getAttribute('alt'))!.replace('Ticket barcode ', '');
 
   // Used once: the next ticket refuses it, in words.

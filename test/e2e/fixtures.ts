@@ -112,3 +112,10 @@ export async function importVouchers(hq: HqProcess, vouchers: Record<string, unk
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** End (pay), Ctrl+Enter (card), and the receipt is on screen. */
+export async function payByCard(page: Page): Promise<void> {
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('receipt')).toBeVisible();
+}

@@ -2,14 +2,11 @@
 // offline rules in words, and drains the queue when HQ is back. Two tills that both sold the same
 // single-use voucher offline: one of them shows the conflict after reconnecting.
 import type { Page } from '@playwright/test';
-import { EAN, chip, createVoucher, expect, openPairedTill, shot, test, typeAndEnter } from './fixtures';
+import { chip, createVoucher, EAN, expect, openPairedTill, payByCard, shot, test, typeAndEnter } from './fixtures';
 
-async function sell(page: Page, items: string[], pay: 'cash' | 'card' = 'card'): Promise<void> {
+async function sell(page: Page, items: string[]): Promise<void> {
   for (const item of items) await typeAndEnter(page, item);
-  await page.keyboard.press('End');
-  if (pay === 'card') await page.keyboard.press('Control+Enter');
-  else await page.getByTestId('cash-input').press('Enter');
-  await expect(page.getByTestId('receipt')).toBeVisible();
+  await payByCard(page);
   await page.keyboard.press('F1');
 }
 
@@ -41,9 +38,7 @@ test('HQ stopped mid-shift: sales go on offline, pending grows, and drains when 
   await typeAndEnter(page, 'GIFT-SMALL');
   await expect(await chip(page, 'GIFT-SMALL')).toContainText('While offline, gift cards can pay at most €200.00 of one ticket.');
   await shot(page, 'checkout-offline');
-  await page.keyboard.press('End');
-  await page.keyboard.press('Control+Enter');
-  await expect(page.getByTestId('receipt')).toBeVisible();
+  await payByCard(page);
   await expect(page.getByTestId('pending-count')).toHaveText('2 pending');
 
   await hq.start();
@@ -66,9 +61,7 @@ test('two tills redeem one single-use voucher offline: after reconnecting, one s
     await typeAndEnter(page, EAN.wine);
     await typeAndEnter(page, 'ONCE-0003');
     await expect(await chip(page, 'ONCE-0003')).toHaveAttribute('data-state', 'applied');
-    await page.keyboard.press('End');
-    await page.keyboard.press('Control+Enter');
-    await expect(page.getByTestId('receipt')).toBeVisible();
+    await payByCard(page);
   }
   await hq.start();
   for (const { page } of tills) {

@@ -1,7 +1,7 @@
 // Every refusal a cashier can meet online, as the chip shows it: in words, never as a reason code.
 // (The offline reasons are in offline.spec.ts; `invalid_code_format` cannot come from a scan — the
 // core classifies such input as "not a code" before any voucher is looked up, and says so.)
-import { EAN, chip, createVoucher, expect, importVouchers, openPairedTill, test, typeAndEnter } from './fixtures';
+import { chip, createVoucher, EAN, expect, importVouchers, openPairedTill, payByCard, test, typeAndEnter } from './fixtures';
 
 function berlinTimeIn(hours: number): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now() + hours * 3_600_000);
@@ -58,9 +58,7 @@ test('each refusal reason is shown in words on its chip', async ({ page, hq }) =
   await page.getByRole('button', { name: 'Clear ticket' }).click();
   await typeAndEnter(page, EAN.mug);
   await typeAndEnter(page, 'ONCE-0001');
-  await page.keyboard.press('End');
-  await page.keyboard.press('Control+Enter');
-  await expect(page.getByTestId('receipt')).toBeVisible();
+  await payByCard(page);
   await page.keyboard.press('F1');
   await typeAndEnter(page, EAN.mug);
   await typeAndEnter(page, 'ONCE-0001');
