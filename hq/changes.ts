@@ -15,7 +15,7 @@ import type { ChangesResponse } from '../sync/protocol';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Executor = Db | Tx;
 
-// "vouc". push_redemptions() (migrations 0002–0005) takes the same lock, as the literal 1987016035.
+// "vouc". push_redemptions() (migration 0002) takes the same lock, as the literal 1987016035.
 const CHANGE_LOCK_KEY = 0x766f7563;
 
 export type Touched = { vouchers?: Iterable<string>; products?: Iterable<string>; customers?: Iterable<string> };
