@@ -110,6 +110,11 @@ export async function openTill(options: TillOptions) {
     engine,
     settings,
     status: (): SyncStatus => engine.status(),
+    /**
+     * What validation and a sale use right now (clock, zone, online, offline policy, replica age), so
+     * a screen can evaluate the whole ticket with the core exactly as completeTicket will.
+     */
+    validationContext: context,
     subscribe: (listener: (s: SyncStatus) => void) => engine.subscribe(listener),
 
     /** Whether the replica has been loaded at least once (the till is usable offline from then on). */

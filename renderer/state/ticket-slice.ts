@@ -7,7 +7,6 @@ import type { Payment } from '../../sync/replica/rows';
 import { reasonText } from '../format/reason-text';
 import { formatMoney } from '../format/money-format';
 import { saleErrorText } from '../format/sale-error-text';
-import { evaluationContext } from './evaluation-context';
 import { displayContext, requireTill } from './selectors';
 import { ticketIdIn } from './ticket-id';
 import type { SliceArgs, TicketSlice, TillState } from './types';
@@ -20,7 +19,7 @@ export function currentTicket(s: Pick<TillState, 'lines' | 'customer' | 'setting
   return { currency: s.settings.currency, customer_id: s.customer?.id ?? null, lines: s.lines };
 }
 
-export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
+export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
   // Evaluations are async (the context reads the replica's age offline); only the latest may land.
   let generation = 0;
   // Scans are handled one at a time and in order, and payment waits for them: a cashier who scans
@@ -31,7 +30,7 @@ export function createTicketSlice(...[set, get, deps]: SliceArgs): TicketSlice {
     const mine = ++generation;
     const state = get();
     const till = requireTill(state);
-    const ctx = await evaluationContext(till, deps.now());
+    const ctx = await till.validationContext();
     const evaluation = evaluateTicket(currentTicket(state), state.applied, ctx);
     if (mine === generation) set({ evaluation });
   }
