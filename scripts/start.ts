@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'vite';
+import { launchElectron, type LaunchResult } from '../electron/launch';
 import { hqProcess } from './hq-process';
 
 const DATA = process.env.DEMO_DATA_DIR ?? '.data/demo-hq';
@@ -59,12 +60,10 @@ async function main(): Promise<void> {
   console.log('  Ctrl+C stops HQ and the till server.\n');
 }
 
-async function tryElectron(env: Record<string, string>): Promise<{ ok: true; exited: Promise<number> } | { ok: false; reason: string }> {
+async function tryElectron(env: Record<string, string>): Promise<LaunchResult> {
   if (process.env.TILL_BROWSER === '1') return { ok: false, reason: 'TILL_BROWSER=1 asks for the browser.' };
   try {
-    const launcher = (await import('../electron/launch')) as { launchElectron?: (o: { env?: Record<string, string> }) => Promise<{ ok: true; exited: Promise<number> } | { ok: false; reason: string }> };
-    if (!launcher.launchElectron) return { ok: false, reason: 'the Electron launcher is not built yet.' };
-    return await launcher.launchElectron({ env });
+    return await launchElectron({ env });
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }

@@ -4,6 +4,7 @@ import { ReceiptDocument } from './receipt-document';
 import { useTill } from './store-context';
 import { useCodes } from './use-codes';
 import { usePrint } from './use-print';
+import { inTextField } from './shortcuts';
 
 export function ReceiptScreen() {
   const row = useTill((s) => s.lastReceipt);
@@ -14,14 +15,27 @@ export function ReceiptScreen() {
   const print = usePrint();
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => next.current?.focus(), []);
+  const doc = row && codes && <ReceiptDocument row={row} locale={locale} timeZone={timeZone} barcode={codes.barcode} qr={codes.qr} />;
+  // P prints the receipt on screen (the same document, not a second rendering of it).
+  const printRef = useRef<(() => void) | null>(null);
+  printRef.current = doc ? () => void print('Receipt', doc) : null;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.altKey && !e.metaKey && !inTextField(document.activeElement) && printRef.current) {
+        e.preventDefault();
+        printRef.current();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   if (!row) return <p>No sale yet.</p>;
-  const doc = codes && <ReceiptDocument row={row} locale={locale} timeZone={timeZone} barcode={codes.barcode} qr={codes.qr} />;
   return (
     <div className="receipt-screen">
       <div className="paper">{doc ?? <p>Preparing the receipt…</p>}</div>
       <div className="actions">
         <button type="button" ref={next} className="primary big" onClick={() => go('checkout')}>Next customer (Enter)</button>
-        <button type="button" disabled={!doc} onClick={() => doc && void print('Receipt', doc)} data-testid="print-receipt">Print receipt (P)</button>
+        <button type="button" disabled={!doc} onClick={() => printRef.current?.()} data-testid="print-receipt">Print receipt (P)</button>
       </div>
     </div>
   );

@@ -15,12 +15,12 @@ export const SHORTCUTS: Shortcut[] = [
   { key: 'F10', label: 'Settings', run: (s) => s.go('settings') },
 ];
 
-function inTextField(el: Element | null): boolean {
+export function inTextField(el: Element | null): boolean {
   return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
 }
 
 /** The page-level key handler; returns true when it used the key. */
-export function handleShortcut(e: KeyboardEvent, state: TillState, print: () => void): boolean {
+export function handleShortcut(e: KeyboardEvent, state: TillState): boolean {
   if (state.phase !== 'ready' || e.altKey || e.metaKey || e.defaultPrevented) return false;
   // Card payment works from the sale screen whether or not the payment panel has opened (or has
   // focus) yet: a quick cashier's End, Ctrl+Enter must not lose the second key.
@@ -44,10 +44,6 @@ export function handleShortcut(e: KeyboardEvent, state: TillState, print: () => 
   }
   if (e.key === 'End' && state.screen === 'checkout' && !state.paying) {
     void state.startPayment();
-    return true;
-  }
-  if ((e.key === 'p' || e.key === 'P') && state.screen === 'receipt' && !inTextField(document.activeElement)) {
-    print();
     return true;
   }
   return false;

@@ -1,8 +1,6 @@
-import { useEffect, useRef } from 'react';
-import { receiptQrPayload } from '../print/codes';
+import { useEffect } from 'react';
 import { CheckoutScreen } from './checkout-screen';
 import { GiftCardScreen } from './gift-card-screen';
-import { ReceiptDocument } from './receipt-document';
 import { ReceiptScreen } from './receipt-screen';
 import { RefundScreen } from './refund-screen';
 import { SettingsScreen } from './settings-screen';
@@ -10,9 +8,7 @@ import { SHORTCUTS, handleShortcut } from './shortcuts';
 import { StatusBadge } from './status-badge';
 import { useTill, useTillStore } from './store-context';
 import { SyncPanel } from './sync-panel';
-import { usePrint } from './use-print';
 import { VoucherCheckScreen } from './voucher-check-screen';
-import { code128DataUrl, qrDataUrl } from '../print/codes';
 
 const SCREENS = {
   checkout: CheckoutScreen,
@@ -28,22 +24,9 @@ export function TillLayout() {
   const store = useTillStore();
   const screen = useTill((s) => s.screen);
   const notice = useTill((s) => s.notice);
-  const print = usePrint();
-  // The key handler is installed once; it reads the latest print function through this ref.
-  const printRef = useRef(print);
-  printRef.current = print;
-
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const state = store.getState();
-      const printReceipt = () => {
-        const row = state.lastReceipt;
-        if (!row) return;
-        void qrDataUrl(receiptQrPayload(row, row.ticket.currency)).then((qr) =>
-          printRef.current('Receipt', <ReceiptDocument row={row} locale={state.settings.locale} timeZone={state.settings.timeZone} barcode={code128DataUrl(row.id)} qr={qr} />),
-        );
-      };
-      if (handleShortcut(e, state, printReceipt)) e.preventDefault();
+      if (handleShortcut(e, store.getState())) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
