@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
+import { applyChromiumSwitches } from './chromium-switches';
 import { createCrashPolicy } from './crash-recovery';
 import { buildCsp } from './csp';
 import { IPC } from './ipc-channels';
@@ -24,7 +25,8 @@ import { printWindowOptions, tillWindowOptions } from './window-options';
 const QUIT_DRAIN_MS = 10_000;
 const PRINT_TIMEOUT_MS = 60_000;
 
-// Privileged schemes must be registered before 'ready'.
+// Chromium reads its switches and privileged schemes at start-up: both before 'ready'.
+applyChromiumSwitches(app.commandLine);
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 // The profile (settings, token, IndexedDB replica, single-instance lock) lives at a fixed path, not

@@ -55,6 +55,7 @@ export function createFakeElectron(userData: string) {
     paths: new Map<string, string>([['appData', userData]]),
     setPath: (name: string, p: string) => void app.paths.set(name, p),
     getPath: (name: string) => app.paths.get(name) ?? userData,
+    commandLine: { appendSwitch: vi.fn() },
     requestSingleInstanceLock: vi.fn(() => true),
     whenReady: () => Promise.resolve(),
     isReady: () => true,

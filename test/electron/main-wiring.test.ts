@@ -54,6 +54,11 @@ describe('main wiring', () => {
     expect(fake.app.getPath('userData')).toBe(profile);
   });
 
+  it("turns off Chromium's deferral of page tasks after input before the app is ready", async () => {
+    await start();
+    expect(fake.app.commandLine.appendSwitch).toHaveBeenCalledWith('disable-features', 'DeferRendererTasksAfterInput');
+  });
+
   it('opens one hardened window on app://till with the preload', async () => {
     await start({ kiosk: true });
     expect(fake.windows).toHaveLength(1);
