@@ -8,6 +8,7 @@ import type { Voucher } from '../core/voucher';
 import { validateVoucher, type Validation } from '../core/validate';
 import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type OfflinePolicy, type StackingPolicy, type ValidationContext } from '../core/validation-context';
 import type { Customer, Product } from './protocol';
+import { openCatalog } from './replica/catalog';
 import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
 import type { ConflictRow, Payment, TicketRow } from './replica/rows';
 import { completeSale, isRedeemed, issueGiftCard, refundSale } from './replica/local-sale';
@@ -81,6 +82,7 @@ export async function openTill(options: TillOptions) {
     stream: options.liveUpdates !== false && streamFetch ? { fetch: streamFetch } : false,
   });
   await engine.refreshCounts();
+  const catalog = await openCatalog(db);
 
   async function context(): Promise<ValidationContext> {
     const online = engine.status().online === true;
@@ -135,7 +137,9 @@ export async function openTill(options: TillOptions) {
       switch (scan.kind) {
         case 'product':
         case 'gs1': {
-          const product = scan.gtin14 ? await db.products.where('barcode').equals(scan.gtin14).first() : undefined;
+          // From memory (replica/catalog.ts); IndexedDB only on a miss, for a product pulled a moment
+          // ago that the in-memory copy has not caught up with yet.
+          const product = scan.gtin14 ? (catalog.byBarcode(scan.gtin14) ?? (await db.products.where('barcode').equals(scan.gtin14).first())) : undefined;
           if (product) return { kind: 'product', product };
           // Digits that are also a well-formed code: a voucher or card with that code, if there is one.
           if (scan.voucherCandidate) {
@@ -152,10 +156,11 @@ export async function openTill(options: TillOptions) {
     },
 
     async findProducts(query: string, limit = 20): Promise<Product[]> {
-      const q = query.trim().toLowerCase();
-      if (!q) return [];
-      return db.products.filter((p) => p.active && (p.name.toLowerCase().includes(q) || p.id.toLowerCase() === q || p.barcode?.endsWith(q) === true)).limit(limit).toArray();
+      return catalog.search(query, limit);
     },
+
+    /** A product's name for the screen ("add Croissant to the ticket"), from the in-memory catalog. */
+    productName: (id: string): string | undefined => catalog.byId(id)?.name,
 
     async findCustomers(query: string, limit = 20): Promise<Customer[]> {
       const q = query.trim().toLowerCase();
@@ -236,6 +241,7 @@ export async function openTill(options: TillOptions) {
     start: () => engine.start(),
     async close(): Promise<void> {
       await engine.stop();
+      catalog.close();
       db.close();
     },
   };

@@ -8,13 +8,13 @@ export function requireTill(state: Pick<TillState, 'till'>): Till {
   return state.till;
 }
 
-export function displayContext(state: Pick<TillState, 'settings' | 'productNames' | 'till'>): DisplayContext {
+export function displayContext(state: Pick<TillState, 'settings' | 'till'>): DisplayContext {
   return {
     locale: state.settings.locale,
     currency: state.settings.currency,
     timeZone: state.settings.timeZone,
     offlinePolicy: state.till?.settings.offlinePolicy ?? { maxGiftAmountPerTicket: state.settings.maxOfflineGiftPerTicket, maxReplicaAgeMs: null },
     stacking: state.till?.settings.stacking ?? { maxDiscountVouchers: 5, maxGiftCards: 5 },
-    productName: (id) => state.productNames.get(id),
+    productName: (id) => state.till?.productName(id),
   };
 }

@@ -63,8 +63,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
   }
 
   async function ready(till: Till): Promise<void> {
-    const products = await till.db.products.toArray();
-    set({ phase: 'ready', loadProgress: null, pairingError: null, productNames: new Map(products.map((p) => [p.id, p.name])) });
+    set({ phase: 'ready', loadProgress: null, pairingError: null });
     till.start();
     // For the UI benchmark (bench/ui.bench.ts): app start → ready to scan.
     globalThis.performance?.mark?.('ready-to-scan');
@@ -98,7 +97,6 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     suggestedToken: '',
     loadProgress: null,
     pairingError: null,
-    productNames: new Map(),
 
     async boot() {
       const config = await deps.shell.readConfig().catch(() => null);

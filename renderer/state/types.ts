@@ -36,8 +36,6 @@ export type SessionSlice = {
   suggestedToken: string;
   loadProgress: PullProgress | null;
   pairingError: string | null;
-  /** Every product by id, for names in messages (the catalog is small next to the vouchers). */
-  productNames: ReadonlyMap<string, string>;
   boot(): Promise<void>;
   pair(hqUrl: string, token: string): Promise<void>;
   /** Close and open the till again, e.g. with new settings. */

@@ -9,6 +9,6 @@ export function useMoney(): (minor: number) => string {
 }
 
 export function useDisplayContext() {
-  const { settings, productNames, till } = useTill(useShallow((s) => ({ settings: s.settings, productNames: s.productNames, till: s.till })));
-  return displayContext({ settings, productNames, till });
+  const { settings, till } = useTill(useShallow((s) => ({ settings: s.settings, till: s.till })));
+  return displayContext({ settings, till });
 }

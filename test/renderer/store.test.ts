@@ -2,6 +2,7 @@
 // words, payment, refunds, gift cards, settings — against a real HQ and a real till replica.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTillStore } from '../../renderer/state/store';
+import { displayContext } from '../../renderer/state/selectors';
 import { adminCreate, type LiveHq } from '../sync/till-harness';
 import { fakeShell, memoryStorage, pairedStore, startDemoHq, type StoreUnderTest } from './store-harness';
 
@@ -56,7 +57,7 @@ describe('pairing', () => {
     const { store, shell, storage } = await paired();
     const s = store.getState();
     expect(s.phase).toBe('ready');
-    expect(s.productNames.get('P003')).toBe('Croissant');
+    expect(displayContext(s).productName?.('P003')).toBe('Croissant');
     expect(s.sync.online).toBe(true);
     expect(shell.token).toMatch(/^till_/);
     expect(storage.data.get('voucher-till:hq-url')).toBe(hq.url);

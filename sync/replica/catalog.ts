@@ -1,0 +1,84 @@
+// The product catalog, held in memory. A product scan must not wait on IndexedDB: after a key press
+// Chromium holds every IndexedDB result back until it has drawn a frame (see
+// electron/chromium-switches.ts), which a till in a plain browser cannot turn off, and a product
+// read from memory answers within the key press itself. A catalog is small next to the voucher
+// replica (thousands to tens of thousands of rows), the screen needs every product's name anyway,
+// and it changes rarely. The copy is read again after every committed write to the products table,
+// from this window or another, through Dexie's 'storagemutated' event (what its liveQuery is built on;
+// liveQuery itself only runs where a global indexedDB exists, and the tests give each till its own),
+// so it follows pulls without the sync engine knowing about it.
+import { Dexie } from 'dexie';
+import type { Product } from '../protocol';
+import type { ReplicaDb } from './db';
+
+export type Catalog = {
+  /** The product with this GTIN-14; with several, the one with the lowest id (as the barcode index orders them). */
+  byBarcode(gtin14: string): Product | undefined;
+  byId(id: string): Product | undefined;
+  /** Active products whose name contains the query, or whose id is it, or whose barcode ends with it; in id order. */
+  search(query: string, limit: number): Product[];
+  size(): number;
+  close(): void;
+};
+
+type Index = { products: Product[]; names: string[]; byId: Map<string, Product>; byBarcode: Map<string, Product> };
+
+function indexProducts(products: Product[]): Index {
+  // IndexedDB returns the table in primary-key order, the order the barcode index breaks ties in.
+  const byId = new Map<string, Product>();
+  const byBarcode = new Map<string, Product>();
+  for (const p of products) {
+    byId.set(p.id, p);
+    if (p.barcode !== null && !byBarcode.has(p.barcode)) byBarcode.set(p.barcode, p);
+  }
+  return { products, names: products.map((p) => p.name.toLowerCase()), byId, byBarcode };
+}
+
+/** Resolves once the catalog holds the replica's products; rejects when they cannot be read. */
+export async function openCatalog(db: ReplicaDb): Promise<Catalog> {
+  const changed = `idb://${db.name}/products/`;
+  let index = indexProducts(await db.products.toArray());
+  // One re-read at a time; writes during a re-read ask for one more after it.
+  let reading: Promise<void> | null = null;
+  let again = false;
+  function reread(): void {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = db.products
+      .toArray()
+      .then((products) => void (index = indexProducts(products)))
+      // A failed re-read keeps the last good copy; a product it misses is still found in IndexedDB by
+      // the lookup's fallback (sync/till.ts), and the next write reads again.
+      .catch(() => undefined)
+      .finally(() => {
+        reading = null;
+        if (again) {
+          again = false;
+          reread();
+        }
+      });
+  }
+  const onMutated = (parts: Record<string, unknown>) => {
+    if (Object.keys(parts).some((key) => key.startsWith(changed))) reread();
+  };
+  Dexie.on('storagemutated', onMutated);
+
+  return {
+    byBarcode: (gtin14) => index.byBarcode.get(gtin14),
+    byId: (id) => index.byId.get(id),
+    search(query, limit) {
+      const q = query.trim().toLowerCase();
+      if (!q) return [];
+      const found: Product[] = [];
+      for (let i = 0; i < index.products.length && found.length < limit; i++) {
+        const p = index.products[i]!;
+        if (p.active && (index.names[i]!.includes(q) || p.id.toLowerCase() === q || p.barcode?.endsWith(q) === true)) found.push(p);
+      }
+      return found;
+    },
+    size: () => index.products.length,
+    close: () => Dexie.on('storagemutated').unsubscribe(onMutated),
+  };
+}

@@ -1,0 +1,75 @@
+// The till keeps its product catalog in memory (sync/replica/catalog.ts) so a product scan never waits
+// on IndexedDB; these tests hold it to following HQ and other windows, and to the IndexedDB fallback.
+import { IDBKeyRange } from 'fake-indexeddb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openReplica } from '../../sync/replica/db';
+import { newTill, startLiveHq, type LiveHq } from './till-harness';
+
+const COFFEE = { name: 'Coffee', barcode: '4006381333931', unit_price: 1299, tax_rate: 7, currency: 'EUR' };
+
+describe('in-memory product catalog', () => {
+  let hq: LiveHq;
+  beforeAll(async () => {
+    hq = await startLiveHq();
+    await hq.admin({ method: 'PUT', url: '/v1/products/COFFEE', payload: COFFEE });
+    await hq.admin({ method: 'PUT', url: '/v1/products/TEA', payload: { ...COFFEE, name: 'Green tea', barcode: '5901234123457' } });
+  }, 60_000);
+  afterAll(async () => hq?.close());
+
+  async function loadedTill() {
+    const till = await newTill(hq);
+    await till.initialLoad();
+    return till;
+  }
+
+  it('answers a product scan and a product search without reading IndexedDB', async () => {
+    const till = await loadedTill();
+    const where = vi.spyOn(till.db.products, 'where');
+    const filter = vi.spyOn(till.db.products, 'filter');
+    expect(await till.lookup('4006381333931')).toMatchObject({ kind: 'product', product: { id: 'COFFEE', name: 'Coffee' } });
+    expect(await till.findProducts('tea', 8)).toMatchObject([{ id: 'TEA' }]);
+    expect(await till.findProducts('COFFEE', 8)).toMatchObject([{ id: 'COFFEE' }]);
+    expect(await till.findProducts('3931', 8)).toMatchObject([{ id: 'COFFEE' }]);
+    expect(await till.findProducts('  ', 8)).toEqual([]);
+    expect(till.productName('TEA')).toBe('Green tea');
+    expect(where).not.toHaveBeenCalled();
+    expect(filter).not.toHaveBeenCalled();
+    // An unknown barcode is still looked for in IndexedDB: the copy may trail a pull by a moment.
+    expect(await till.lookup('9780201379624')).toMatchObject({ kind: 'unknown', reason: 'unknown_product' });
+    expect(where).toHaveBeenCalledWith('barcode');
+    await till.close();
+  });
+
+  it('follows HQ: new, changed, deactivated and deleted products after a sync', async () => {
+    const till = await loadedTill();
+    await hq.admin({ method: 'PUT', url: '/v1/products/BUN', payload: { ...COFFEE, name: 'Cinnamon bun', barcode: '9780201379624' } });
+    await hq.admin({ method: 'PUT', url: '/v1/products/COFFEE', payload: { ...COFFEE, name: 'Filter coffee', unit_price: 1399 } });
+    await hq.admin({ method: 'PUT', url: '/v1/products/TEA', payload: { ...COFFEE, name: 'Green tea', barcode: '5901234123457', active: false } });
+    await till.syncNow();
+    await vi.waitFor(() => expect(till.productName('BUN')).toBe('Cinnamon bun'));
+    expect(till.productName('COFFEE')).toBe('Filter coffee');
+    const where = vi.spyOn(till.db.products, 'where');
+    expect(await till.lookup('9780201379624')).toMatchObject({ kind: 'product', product: { id: 'BUN' } });
+    expect(await till.lookup('4006381333931')).toMatchObject({ kind: 'product', product: { unit_price: 1399 } });
+    // An inactive product is still found (the screen says it is not for sale) but not offered by search.
+    expect(await till.lookup('5901234123457')).toMatchObject({ kind: 'product', product: { id: 'TEA', active: false } });
+    expect(await till.findProducts('tea', 8)).toEqual([]);
+    expect(where).not.toHaveBeenCalled();
+
+    const res = await hq.admin({ method: 'DELETE', url: '/v1/products/BUN' });
+    expect(res.statusCode).toBeLessThan(300);
+    await till.syncNow();
+    await vi.waitFor(() => expect(till.productName('BUN')).toBeUndefined());
+    expect(await till.lookup('9780201379624')).toMatchObject({ kind: 'unknown', reason: 'unknown_product' });
+    await till.close();
+  });
+
+  it('follows a write committed by another window on the same replica', async () => {
+    const till = await loadedTill();
+    const other = openReplica(till.db.name, { indexedDB: till.factory, IDBKeyRange });
+    await other.products.put({ id: 'MUG', barcode: '04012345678901', name: 'Mug', unit_price: 900, tax_rate: 19, currency: 'EUR', active: true });
+    await vi.waitFor(() => expect(till.productName('MUG')).toBe('Mug'));
+    other.close();
+    await till.close();
+  });
+});
