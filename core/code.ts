@@ -36,27 +36,35 @@ export type RandomBytes = (buffer: Uint8Array) => Uint8Array;
 const cryptoRandom: RandomBytes = (buffer) => globalThis.crypto.getRandomValues(buffer);
 
 /**
+ * `length` characters drawn uniformly from `alphabet` with a CSPRNG. Rejection sampling (bytes at or
+ * above the largest multiple of the alphabet's size are discarded) avoids the modulo bias of byte % n.
+ */
+export function randomFromAlphabet(alphabet: string, length: number, random: RandomBytes = cryptoRandom): string {
+  const limit = 256 - (256 % alphabet.length);
+  const buffer = new Uint8Array(length * 2);
+  let out = '';
+  while (out.length < length) {
+    random(buffer);
+    for (const byte of buffer) {
+      if (byte >= limit) continue;
+      out += alphabet[byte % alphabet.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/**
  * A new code of `length` (4..8) characters from [A-Z0-9], uniformly at random from a CSPRNG.
- * Rejection sampling (bytes ≥ 252 are discarded) avoids the modulo bias of byte % 36.
- * All-digit codes are rejected too: an 8-digit code with a valid check digit would scan as an EAN-8
+ * All-digit codes are rejected: an 8-digit code with a valid check digit would scan as an EAN-8
  * product, and a code with at least one letter can never be confused with a barcode.
  */
 export function generateCode(length: number = GENERATED_LENGTH.default, random: RandomBytes = cryptoRandom): string {
   if (!Number.isInteger(length) || length < GENERATED_LENGTH.min || length > GENERATED_LENGTH.max) {
     throw new RangeError(`code length must be ${GENERATED_LENGTH.min}..${GENERATED_LENGTH.max}, got ${length}`);
   }
-  const limit = 256 - (256 % CODE_ALPHABET.length);
-  const buffer = new Uint8Array(length * 2);
   for (;;) {
-    let code = '';
-    while (code.length < length) {
-      random(buffer);
-      for (const byte of buffer) {
-        if (byte >= limit) continue;
-        code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
-        if (code.length === length) break;
-      }
-    }
+    const code = randomFromAlphabet(CODE_ALPHABET, length, random);
     if (/[A-Z]/.test(code)) return code;
   }
 }

@@ -15,6 +15,7 @@ import { tillRoutes } from './routes/tills';
 import { syncRoutes } from './routes/sync';
 import { redemptionRoutes } from './routes/redemptions';
 import { catalogRoutes } from './routes/catalog';
+import { pairingRoutes } from './routes/pairing';
 
 export type ServerOptions = {
   database: Database;
@@ -94,5 +95,6 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(syncRoutes(ctx));
   await app.register(redemptionRoutes(ctx));
   await app.register(catalogRoutes(ctx));
+  await app.register(pairingRoutes(ctx, throttle));
   return { app, ctx };
 }

@@ -77,6 +77,9 @@ export const tills = pgTable('tills', {
   name: text('name').notNull(),
   timeZone: text('time_zone').notNull(),
   tokenHash: text('token_hash').notNull().unique(),
+  /** SHA-256 of the till's pending pairing code (core/pairing-code.ts), cleared when it is used. */
+  pairingCodeHash: text('pairing_code_hash').unique(),
+  pairingExpiresAt: ts('pairing_expires_at'),
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });

@@ -5,3 +5,4 @@ export * from './push';
 export * from './changes';
 export * from './validation';
 export * from './admin';
+export * from './pairing';

@@ -1,0 +1,79 @@
+// Pairing codes (core/pairing-code.ts): the back office asks for a short code for a till; whoever sets
+// the till up types it instead of the 48-character token, and the till exchanges it for a new token.
+// The code is the credential for that one exchange, so HQ keeps only its hash, lets it live minutes
+// (15 by default), clears it when used and counts wrong guesses against the address like failed
+// token logins. Redeeming replaces the till's token: a till re-paired on new hardware locks out the
+// device it replaced.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { formatPairingCode, generatePairingCode, normalisePairingCode } from '../../core/pairing-code';
+import { PairingCodeIssuedSchema, PairingRequestSchema, PairingResultSchema, ProblemSchema, TillIdParams } from '../../sync/protocol';
+import type { HqContext } from '../context';
+import { rowsOf } from '../db/connect';
+import { hashToken, newToken, type createAuthThrottle } from '../auth';
+import { HqError } from '../hq-error';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema };
+const MAX_VALID_MINUTES = 7 * 24 * 60;
+const DEFAULT_VALID_MINUTES = 15;
+// The body is optional: a POST without one (Fastify hands the schema null) asks for the default.
+const PairingCodeRequestSchema = z.strictObject({ valid_minutes: z.int().min(1).max(MAX_VALID_MINUTES).optional() }).nullish();
+
+export const pairingRoutes =
+  (ctx: HqContext, throttle: ReturnType<typeof createAuthThrottle>): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+
+    app.post(
+      '/v1/tills/:till_id/pairing-code',
+      { config: { allow: ['admin'] }, schema: { params: TillIdParams, body: PairingCodeRequestSchema, response: { 201: PairingCodeIssuedSchema, ...errors } } },
+      async (request, reply) => {
+        const minutes = request.body?.valid_minutes ?? DEFAULT_VALID_MINUTES;
+        const expiresAt = new Date(Date.now() + minutes * 60_000).toISOString();
+        // A new code replaces the till's previous unused one. Two pending codes hashing alike is a
+        // one-in-10^11 event; it would fail the unique constraint, so draw again.
+        for (let attempt = 0; ; attempt++) {
+          const code = generatePairingCode();
+          try {
+            const rows = rowsOf(
+              await ctx.db.execute(
+                sql`UPDATE tills SET pairing_code_hash = ${hashToken(code)}, pairing_expires_at = ${expiresAt} WHERE id = ${request.params.till_id}::uuid RETURNING id`,
+              ),
+            );
+            if (!rows.length) throw new HqError(404, 'till_not_found', `No till ${request.params.till_id} is registered.`);
+            reply.code(201);
+            return { till_id: request.params.till_id, pairing_code: formatPairingCode(code), expires_at: expiresAt };
+          } catch (error) {
+            if (error instanceof HqError || attempt >= 2 || !String((error as { cause?: unknown }).cause ?? error).includes('pairing_code_hash')) throw error;
+          }
+        }
+      },
+    );
+
+    // No bearer token: the pairing code is the credential.
+    app.post('/v1/pairings', { schema: { security: [], body: PairingRequestSchema, response: { 200: PairingResultSchema, 400: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema } } }, async (request, reply) => {
+      const wait = throttle.blockedFor(request.ip);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new HqError(429, 'too_many_auth_failures', `Too many wrong pairing codes; try again in ${wait} s.`);
+      }
+      const code = normalisePairingCode(request.body.pairing_code);
+      if (!code) {
+        throw new HqError(400, 'invalid_request', 'A pairing code is 8 letters and digits, such as K7QM-3XHD.', [{ path: 'body.pairing_code', message: '8 of A–Z (no I, L, O) and 2–9' }]);
+      }
+      const token = newToken('till');
+      // One statement: of two tills racing with the same code, exactly one gets the token.
+      const rows = rowsOf<{ id: string; name: string; time_zone: string }>(
+        await ctx.db.execute(sql`UPDATE tills SET token_hash = ${hashToken(token)}, pairing_code_hash = NULL, pairing_expires_at = NULL
+          WHERE pairing_code_hash = ${hashToken(code)} AND pairing_expires_at > now() RETURNING id, name, time_zone`),
+      );
+      const till = rows[0];
+      if (!till) {
+        throttle.fail(request.ip);
+        throw new HqError(404, 'pairing_code_invalid', 'This pairing code is unknown, already used or expired. Ask head office for a new one.');
+      }
+      return { till_id: till.id, name: till.name, time_zone: till.time_zone, token };
+    });
+  };
