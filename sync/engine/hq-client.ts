@@ -5,10 +5,12 @@ import {
   ChangesResponseSchema,
   CodeBlockSchema,
   ProblemSchema,
+  PairingResultSchema,
   PushResponseSchema,
   ValidationResponseSchema,
   type ChangesResponse,
   type Op,
+  type PairingResult,
   type PushResponse,
   type ValidationResponse,
 } from '../protocol';
@@ -27,12 +29,13 @@ function parseRetryAfter(value: string | null, now: number): number | undefined 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-export function createHqClient(options: HqClientOptions) {
+/** Requests to HQ with the till's token, or with none (the pairing-code exchange needs none). */
+function createRequester(options: Omit<HqClientOptions, 'token'> & { token?: string }) {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const base = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, timeout = timeoutMs): Promise<z.output<S>> {
+  return async function request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, timeout = timeoutMs): Promise<z.output<S>> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeout);
     let response: Response;
@@ -44,7 +47,7 @@ export function createHqClient(options: HqClientOptions) {
       try {
         response = await doFetch(`${base}${path}`, {
           method,
-          headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: controller.signal,
         });
@@ -93,10 +96,13 @@ export function createHqClient(options: HqClientOptions) {
       throw new SyncError('invalid-schema', `HQ's answer does not match the protocol (${where})`, { status: response.status });
     }
     return parsed.data;
-  }
+  };
+}
 
+export function createHqClient(options: HqClientOptions) {
+  const request = createRequester(options);
   return {
-    baseUrl: base,
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
     token: options.token,
     changes: (checkpoint: string, limit: number): Promise<ChangesResponse> =>
       request('GET', `/v1/sync/changes?checkpoint=${encodeURIComponent(checkpoint)}&limit=${limit}`, ChangesResponseSchema),
@@ -105,6 +111,14 @@ export function createHqClient(options: HqClientOptions) {
       request('POST', '/v1/validations', ValidationResponseSchema, { codes, ticket, time_zone: timeZone }, timeout),
     leaseCodes: (size: number): Promise<string[]> => request('POST', '/v1/code-blocks', CodeBlockSchema, { size }).then((r) => r.codes),
   };
+}
+
+/**
+ * Exchanges a pairing code (core/pairing-code.ts) for the till's token. A code HQ does not know, or
+ * that was used or has expired, is a SyncError('rejected') with code pairing_code_invalid.
+ */
+export function redeemPairingCode(options: Omit<HqClientOptions, 'token'> & { code: string }): Promise<PairingResult> {
+  return createRequester(options)('POST', '/v1/pairings', PairingResultSchema, { pairing_code: options.code });
 }
 
 export type HqClient = ReturnType<typeof createHqClient>;

@@ -20,8 +20,12 @@ export async function applyChangesPage(db: ReplicaDb, page: ChangesResponse, now
     await db.meta.put({ key: 'checkpoint', value: page.checkpoint });
     // The highest of this till's seqs a pulled page already reflected: a push result for an op at or
     // below it (a replay of an answer that was lost) is older than what the replica holds; see apply-push.
-    const pulled = Number((await db.meta.get('pulled_last_seq'))?.value ?? 0);
-    if (page.last_seq > pulled) await db.meta.put({ key: 'pulled_last_seq', value: page.last_seq });
+    const [pulledRow, nextRow] = await Promise.all([db.meta.get('pulled_last_seq'), db.meta.get('next_seq')]);
+    if (page.last_seq > Number(pulledRow?.value ?? 0)) await db.meta.put({ key: 'pulled_last_seq', value: page.last_seq });
+    // HQ has applied this till's ops up to last_seq, so its next op is at least last_seq + 1. A replica
+    // new to a till HQ already knows (paired again on new hardware, or after an unpair) would
+    // otherwise number its ops from 1 again, and HQ refuses every one of them as seq_already_used.
+    if (page.last_seq + 1 > Number(nextRow?.value ?? 1)) await db.meta.put({ key: 'next_seq', value: page.last_seq + 1 });
     if (!page.has_more) await db.meta.put({ key: 'last_pull_at', value: now });
   });
 }
