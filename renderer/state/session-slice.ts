@@ -1,4 +1,6 @@
 // Pairing with HQ, the first load of the replica, and opening the till on later starts.
+import { normalisePairingCode } from '../../core/pairing-code';
+import { redeemPairingCode } from '../../sync/engine/hq-client';
 import { SyncError } from '../../sync/engine/sync-error';
 import type { Till } from '../../sync/till';
 import { toTillSettings } from './settings-schema';
@@ -39,6 +41,9 @@ export function pairingErrorText(error: unknown, hqUrl: string): string {
         return 'This token may not sync a till (is it an admin token?). Use a till token.';
       case 'rate-limited':
         return 'Head office is busy or has locked out this address after failed attempts. Try again in a minute.';
+      case 'rejected':
+        if (error.details.code === 'pairing_code_invalid') return 'Head office does not know this pairing code, or it was used or has expired. Ask head office for a new one.';
+        return `Head office answered with an error: ${error.message}`;
       default:
         return `Head office answered with an error: ${error.message}`;
     }
@@ -111,10 +116,21 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
 
     async pair(rawUrl, rawToken) {
       const hqUrl = normaliseHqUrl(rawUrl);
-      const token = rawToken.trim();
+      let token = rawToken.trim();
       if (!hqUrl) return set({ pairingError: 'The head office address must be a full http:// or https:// address, such as https://hq.example.com.' });
-      if (!token) return set({ pairingError: 'Enter the till token head office issued for this till.' });
+      if (!token) return set({ pairingError: 'Enter the till token or the pairing code head office issued for this till.' });
       set({ pairingError: null, phase: 'loading', loadProgress: null });
+      // A short pairing code (K7QM-3XHD) is exchanged for the till's token first; a token never looks like one.
+      const code = normalisePairingCode(token);
+      if (code) {
+        try {
+          token = (await redeemPairingCode({ baseUrl: hqUrl, code })).token;
+        } catch (error) {
+          return set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
+        }
+        // The code is used up: should the load below fail, the pairing screen offers the token itself.
+        set({ suggestedToken: token });
+      }
       await deps.shell.storeToken(token);
       deps.storage.setItem(HQ_URL_KEY, hqUrl);
       try {

@@ -39,7 +39,7 @@ describe('pairing', () => {
     await store.getState().pair('hq.example', 'till_x');
     expect(store.getState().pairingError).toMatch(/full http:\/\/ or https:\/\/ address/);
     await store.getState().pair('http://hq.example', '  ');
-    expect(store.getState().pairingError).toMatch(/Enter the till token/);
+    expect(store.getState().pairingError).toMatch(/Enter the till token or the pairing code/);
     expect(shell.token).toBeNull();
   });
 
@@ -50,6 +50,24 @@ describe('pairing', () => {
     await store.getState().pair(hq.url, 'till_not-a-real-token');
     expect(store.getState().phase).toBe('pairing');
     expect(store.getState().pairingError).toBe('Head office did not accept this till token. Check it, or ask for a new one.');
+    expect(shell.token).toBeNull();
+  });
+
+  it('pairs with a pairing code typed as people type it, and says in words when a code is used up', async () => {
+    const { store, shell } = await paired();
+    await store.getState().unpair();
+    const { till_id } = await hq.newTill('Code till', 'Europe/Berlin');
+    const { pairing_code } = (await hq.admin({ method: 'POST', url: `/v1/tills/${till_id}/pairing-code` })).json();
+    await store.getState().pair(hq.url, ` ${pairing_code.toLowerCase()} `);
+    expect(store.getState()).toMatchObject({ phase: 'ready', pairingError: null });
+    expect(shell.token).toMatch(/^till_/);
+    // The stored token is the one HQ handed out for the code: HQ knows the till by it.
+    expect((await hq.as(shell.token!, { method: 'GET', url: '/v1/sync/changes?checkpoint=0&limit=1' })).statusCode).toBe(200);
+
+    await store.getState().unpair();
+    await store.getState().pair(hq.url, pairing_code);
+    expect(store.getState().phase).toBe('pairing');
+    expect(store.getState().pairingError).toBe('Head office does not know this pairing code, or it was used or has expired. Ask head office for a new one.');
     expect(shell.token).toBeNull();
   });
 
