@@ -138,8 +138,11 @@ export async function openTill(options: TillOptions) {
         case 'product':
         case 'gs1': {
           // From memory (replica/catalog.ts); IndexedDB only on a miss, for a product pulled a moment
-          // ago that the in-memory copy has not caught up with yet.
-          const product = scan.gtin14 ? (catalog.byBarcode(scan.gtin14) ?? (await db.products.where('barcode').equals(scan.gtin14).first())) : undefined;
+          // ago that the in-memory copy has not caught up with yet. Eight digits can be read two ways
+          // (EAN-8 and UPC-E): both keys are tried, in the scan's order.
+          const keys = [scan.gtin14, scan.kind === 'product' ? scan.alternativeGtin14 : undefined].filter((k): k is string => k !== undefined);
+          let product = keys.map((k) => catalog.byBarcode(k)).find((p) => p !== undefined);
+          for (const key of keys) product ??= await db.products.where('barcode').equals(key).first();
           if (product) return { kind: 'product', product };
           // Digits that are also a well-formed code: a voucher or card with that code, if there is one.
           if (scan.voucherCandidate) {

@@ -6,7 +6,10 @@
 //     `]C0`, `]Q1`…), remembering whether it announced GS1 (`]C1`, `]e0`, `]d2`, `]Q3`, `]J1`).
 //  2. Anything explicitly GS1 (symbology id, GS or a GS substitute, bracketed form) is parsed as GS1
 //     and nothing else: a broken GS1 string is a misread, not a voucher code.
-//  3. All digits of GTIN length (8/12/13/14) is a GTIN. A wrong check digit means a misread barcode,
+//  3. All digits of GTIN length (8/12/13/14) is a GTIN (eight digits: EAN-8 or UPC-E, whichever check
+//     digit verifies — both readings when both do, AIM ]E0 putting UPC-E first; see gtin.ts). 15, 17
+//     or 18 digits may be an EAN-13 or UPC-A with a 2- or 5-digit add-on (14 digits only with AIM ]E3),
+//     the add-on kept apart from the product key. A wrong check digit means a misread barcode,
 //     so the result is `unknown`/`bad_check_digit` — never a voucher — unless the caller opts in
 //     with `badCheckDigit: 'try-voucher'`. When a valid GTIN also fits the voucher code format, the
 //     normalised code is attached as `voucherCandidate` so the caller can fall back to a voucher
@@ -23,7 +26,7 @@
 
 import { DEFAULT_GS_SUBSTITUTES, gs1SymbologyId, hasGs1Marker, parseGs1 } from './gs1';
 import type { Gs1Element } from './gs1';
-import { classifyGtin, isDigits } from './gtin';
+import { classifyGtin, isDigits, splitAddOn } from './gtin';
 import type { GtinFormat } from './gtin';
 import { extractVoucherCandidate, hasUriScheme } from './qr-payload';
 import { isValidCode, normaliseCode } from '../code';
@@ -47,12 +50,23 @@ export type ClassifyOptions = Partial<VoucherCodeRules> & {
 export type UnknownScanReason = 'empty' | 'bad_check_digit' | 'gs1_invalid' | 'url_rejected' | 'unrecognised';
 
 export type ScanResult =
-  | { kind: 'product'; format: GtinFormat; gtin14: string; raw: string; voucherCandidate?: string }
+  | {
+      kind: 'product';
+      format: GtinFormat;
+      gtin14: string;
+      raw: string;
+      voucherCandidate?: string;
+      /** Eight digits valid both as EAN-8 and as UPC-E: the second reading's key (gtin.ts); a lookup tries it second. */
+      alternativeGtin14?: string;
+      /** A 2- or 5-digit add-on scanned after the GTIN (issue number, price); not part of the product key. */
+      addOn?: string;
+    }
   | { kind: 'gs1'; elements: Gs1Element[]; gtin14?: string; raw: string; voucherCandidate?: string }
   | { kind: 'voucher'; code: string; source: 'plain' | 'qr-url'; raw: string }
   | { kind: 'unknown'; reason: UnknownScanReason; detail: string; raw: string };
 
 const GTIN_LENGTHS = [8, 12, 13, 14];
+const ADD_ON_LENGTHS = [14, 15, 17, 18];
 const IDENTIFICATION_KEY_AIS = ['00', '01', '02'];
 // AIM symbology identifier: "]" + symbology letter + modifier character.
 const AIM_ID = /^\][A-Za-z][0-9A-Za-z]/;
@@ -81,12 +95,33 @@ export function classifyScan(raw: string, options?: ClassifyOptions): ScanResult
 
   // 3. GTIN.
   const voucherOf = (text: string) => voucherCode(text, rules);
-  if (isDigits(body) && GTIN_LENGTHS.includes(body.length)) {
-    const gtin = classifyGtin(body);
-    if (gtin.ok) {
-      const voucherCandidate = voucherOf(body);
-      return { kind: 'product', format: gtin.format, gtin14: gtin.gtin14, raw, ...(voucherCandidate === undefined ? {} : { voucherCandidate }) };
+  if (isDigits(body) && (GTIN_LENGTHS.includes(body.length) || ADD_ON_LENGTHS.includes(body.length))) {
+    const symbology = AIM_ID.exec(trimmed)?.[0];
+    const eightDigits = symbology === ']E0' ? 'UPC_E' : 'EAN_8';
+    // A GTIN of the string's own length first: 14 digits are a GTIN-14 before a UPC-A with an add-on.
+    let gtin = GTIN_LENGTHS.includes(body.length) ? classifyGtin(body, eightDigits) : undefined;
+    let addOn: string | undefined;
+    // Fourteen digits are a GTIN-14 (a misread one when its check fails), not a UPC-A with a 2-digit
+    // add-on, unless the scanner's AIM identifier says it read an add-on (]E3).
+    const split = gtin?.ok || (body.length === 14 && symbology !== ']E3') ? null : splitAddOn(body);
+    if (split) {
+      gtin = classifyGtin(split.gtin);
+      addOn = split.addOn;
     }
+    if (gtin?.ok) {
+      const voucherCandidate = voucherOf(body);
+      return {
+        kind: 'product',
+        format: gtin.format,
+        gtin14: gtin.gtin14,
+        raw,
+        ...(gtin.alternativeGtin14 === undefined ? {} : { alternativeGtin14: gtin.alternativeGtin14 }),
+        ...(addOn === undefined ? {} : { addOn }),
+        ...(voucherCandidate === undefined ? {} : { voucherCandidate }),
+      };
+    }
+  }
+  if (isDigits(body) && GTIN_LENGTHS.includes(body.length)) {
     const detail = `${body.length} digits with a wrong check digit: a misread barcode`;
     if (options?.badCheckDigit !== 'try-voucher') return unknown('bad_check_digit', detail);
     const code = voucherOf(body);

@@ -40,6 +40,19 @@ describe('in-memory product catalog', () => {
     await till.close();
   });
 
+  it('finds a product under either reading of eight digits (EAN-8, UPC-E) and past a periodical add-on', async () => {
+    await hq.admin({ method: 'PUT', url: '/v1/products/GUM', payload: { ...COFFEE, name: 'Chewing gum', barcode: '042100005264' } }); // UPC-A of UPC-E 04252614
+    await hq.admin({ method: 'PUT', url: '/v1/products/MINTS', payload: { ...COFFEE, name: 'Mints', barcode: '012345000065' } }); // UPC-A of 01234565, which is also a valid EAN-8
+    await hq.admin({ method: 'PUT', url: '/v1/products/SOAP', payload: { ...COFFEE, name: 'Soap', barcode: '12345670' } }); // an EAN-8 that is also a valid UPC-E
+    const till = await loadedTill();
+    expect(await till.lookup('04252614')).toMatchObject({ kind: 'product', product: { id: 'GUM' } });
+    expect(await till.lookup('01234565')).toMatchObject({ kind: 'product', product: { id: 'MINTS' } });
+    expect(await till.lookup(']E012345670')).toMatchObject({ kind: 'product', product: { id: 'SOAP' } });
+    expect(await till.lookup('12345670')).toMatchObject({ kind: 'product', product: { id: 'SOAP' } });
+    expect(await till.lookup('400638133393112')).toMatchObject({ kind: 'product', product: { id: 'COFFEE' } });
+    await till.close();
+  });
+
   it('follows HQ: new, changed, deactivated and deleted products after a sync', async () => {
     const till = await loadedTill();
     await hq.admin({ method: 'PUT', url: '/v1/products/BUN', payload: { ...COFFEE, name: 'Cinnamon bun', barcode: '9780201379624' } });

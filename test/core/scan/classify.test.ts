@@ -39,6 +39,31 @@ describe('products', () => {
   });
 });
 
+describe('UPC-E and add-ons', () => {
+  it('reads eight digits as UPC-E when only that check verifies, and keeps both readings when both do', () => {
+    expect(classifyScan('04252614', lettersRequiredRules)).toEqual({ kind: 'product', format: 'UPC_E', gtin14: '00042100005264', raw: '04252614' });
+    expect(classifyScan('01234565', lettersRequiredRules)).toEqual({ kind: 'product', format: 'EAN_8', gtin14: '00000001234565', alternativeGtin14: '00012345000065', raw: '01234565' });
+    // The scanner's AIM identifier says which symbology it read: ]E0 is the UPC/EAN-13 family.
+    expect(classifyScan(']E001234565', lettersRequiredRules)).toMatchObject({ format: 'UPC_E', gtin14: '00012345000065', alternativeGtin14: '00000001234565' });
+  });
+
+  it.each<[string, string, string, string]>([
+    ['400638133393112', 'EAN_13', '04006381333931', '12'],
+    ['400638133393154321', 'EAN_13', '04006381333931', '54321'],
+    [']E303600029145205', 'UPC_A', '00036000291452', '05'], // 14 digits: an add-on only when the scanner says so
+    ['03600029145212345', 'UPC_A', '00036000291452', '12345'],
+  ])('%j is a %s %s with add-on %s', (raw, format, gtin14, addOn) => {
+    expect(classifyScan(raw, lettersRequiredRules)).toEqual({ kind: 'product', format, gtin14, addOn, raw });
+  });
+
+  it('a valid GTIN-14 is not split, and other long digit strings are what they were before', () => {
+    expect(classifyScan('10012345678902', lettersRequiredRules)).toEqual({ kind: 'product', format: 'GTIN_14', gtin14: '10012345678902', raw: '10012345678902' });
+    expect(classify('123456789012345')).toEqual({ kind: 'voucher', code: '123456789012345', source: 'plain', raw: '123456789012345' });
+    // A UPC-A plus two digits without the scanner's word for it is a misread GTIN-14.
+    expect(classify('03600029145205')).toMatchObject({ kind: 'unknown', reason: 'bad_check_digit' });
+  });
+});
+
 describe('misreads are never vouchers', () => {
   it.each(['4006381333932', '5901234123450', '036000291453', '96385075', '10012345678903', ']E04006381333932'])('%s', (raw) => {
     // all of these fit the voucher format (digits, 8–14 long)
@@ -178,7 +203,10 @@ describe('properties', () => {
         fc.constantFrom('', '\r\n', '\n', '\t'),
         (body, aim, end) => {
           const digits = body + String(gs1CheckDigit(body));
-          expect(classify(aim + digits + end)).toMatchObject({ kind: 'product', gtin14: digits.padStart(14, '0') });
+          const result = classify(aim + digits + end);
+          expect(result.kind).toBe('product');
+          // Eight digits may also be a UPC-E, which ]E0 reads first: the EAN-8 key is then the alternative.
+          if (result.kind === 'product') expect([result.gtin14, result.alternativeGtin14]).toContain(digits.padStart(14, '0'));
         },
       ),
     );
@@ -192,7 +220,10 @@ describe('properties', () => {
       fc.property(cases, ([body, position, delta]) => {
         const digits = body + String(gs1CheckDigit(body));
         const changed = digits.slice(0, position) + String((Number(digits[position]) + delta) % 10) + digits.slice(position + 1);
-        expect(classify(changed)).toMatchObject({ kind: 'unknown', reason: 'bad_check_digit' });
+        const result = classify(changed);
+        // Eight digits have a second reading, UPC-E, with its own check: a product under another key, never a voucher.
+        if (changed.length === 8 && result.kind === 'product') expect(result).toMatchObject({ format: 'UPC_E' });
+        else expect(result).toMatchObject({ kind: 'unknown', reason: 'bad_check_digit' });
       }),
     );
   });

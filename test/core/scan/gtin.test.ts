@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { classifyGtin, gs1CheckDigit, hasValidCheckDigit, toGtin14 } from '../../../core/scan/gtin';
+import { classifyGtin, expandUpcE, gs1CheckDigit, hasValidCheckDigit, splitAddOn, toGtin14 } from '../../../core/scan/gtin';
 import type { GtinFormat } from '../../../core/scan/gtin';
 
 // An independent oracle: a GS1 number including its check digit has a weighted sum ≡ 0 (mod 10)
@@ -87,7 +87,7 @@ describe('properties', () => {
       fc.property(bodies, (body) => {
         const digits = body + String(gs1CheckDigit(body));
         expect(weightedSumOk(digits)).toBe(true);
-        expect(classifyGtin(digits)).toEqual({ ok: true, format: formats[digits.length], gtin14: digits.padStart(14, '0'), digits });
+        expect(classifyGtin(digits)).toMatchObject({ ok: true, format: formats[digits.length], gtin14: digits.padStart(14, '0'), digits });
       }),
     );
   });
@@ -103,7 +103,10 @@ describe('properties', () => {
         const changed = digits.slice(0, position) + String(wrong) + digits.slice(position + 1);
         expect(changed).not.toBe(digits);
         expect(hasValidCheckDigit(changed)).toBe(false);
-        expect(classifyGtin(changed)).toEqual({ ok: false, reason: 'bad_check_digit' });
+        const result = classifyGtin(changed);
+        // Eight digits have a second reading, UPC-E, with its own check (over the expanded UPC-A).
+        if (changed.length === 8 && result.ok) expect(result).toMatchObject({ format: 'UPC_E', gtin14: expandUpcE(changed)!.padStart(14, '0') });
+        else expect(result).toEqual({ ok: false, reason: 'bad_check_digit' });
       }),
     );
   });
@@ -118,3 +121,41 @@ describe('properties', () => {
     );
   });
 });
+
+describe('UPC-E', () => {
+  it.each([
+    ['04252614', '042100005264'], // sixth digit 0–2: manufacturer digits, then the item's
+    ['01234531', '012300000451'], // 3
+    ['01234565', '012345000065'], // 5–9
+    ['12345670', '123456000070'], // number system 1
+  ])('%s expands to the UPC-A %s', (upcE, upcA) => {
+    expect(expandUpcE(upcE)).toBe(upcA);
+    expect(hasValidCheckDigit(upcA)).toBe(true);
+  });
+
+  it('is refused with a wrong check digit, another number system or another length', () => {
+    expect(expandUpcE('04252615')).toBeNull();
+    expect(expandUpcE('24252614')).toBeNull();
+    expect(expandUpcE('0425261')).toBeNull();
+  });
+
+  it('eight digits are EAN-8 or UPC-E by whichever check verifies; both readings when both do', () => {
+    expect(classifyGtin('04252614')).toEqual({ ok: true, format: 'UPC_E', gtin14: '00042100005264', digits: '04252614' });
+    expect(classifyGtin('96385074')).toEqual({ ok: true, format: 'EAN_8', gtin14: '00000096385074', digits: '96385074' });
+    expect(classifyGtin('01234565')).toEqual({ ok: true, format: 'EAN_8', gtin14: '00000001234565', digits: '01234565', alternativeGtin14: '00012345000065' });
+    expect(classifyGtin('01234565', 'UPC_E')).toEqual({ ok: true, format: 'UPC_E', gtin14: '00012345000065', digits: '01234565', alternativeGtin14: '00000001234565' });
+    expect(classifyGtin('01234542')).toEqual({ ok: false, reason: 'bad_check_digit' });
+  });
+});
+
+describe('add-ons', () => {
+  it('splits a UPC-A or EAN-13 from its 2- or 5-digit add-on', () => {
+    expect(splitAddOn('400638133393112')).toEqual({ gtin: '4006381333931', addOn: '12' });
+    expect(splitAddOn('400638133393154321')).toEqual({ gtin: '4006381333931', addOn: '54321' });
+    expect(splitAddOn('03600029145205')).toEqual({ gtin: '036000291452', addOn: '05' });
+    expect(splitAddOn('03600029145212345')).toEqual({ gtin: '036000291452', addOn: '12345' });
+    expect(splitAddOn('400638133393212')).toBeNull(); // the EAN-13 part's check digit is wrong
+    expect(splitAddOn('4006381333931')).toBeNull();
+  });
+});
+
