@@ -96,7 +96,8 @@ export function classifyScan(raw: string, options?: ClassifyOptions): ScanResult
   // 3. GTIN.
   const voucherOf = (text: string) => voucherCode(text, rules);
   if (isDigits(body) && (GTIN_LENGTHS.includes(body.length) || ADD_ON_LENGTHS.includes(body.length))) {
-    const symbology = AIM_ID.exec(trimmed)?.[0];
+    // Which symbology the scanner read matters only for 8 digits (EAN-8 or UPC-E) and 14 (GTIN-14 or UPC-A + add-on).
+    const symbology = body.length === 8 || body.length === 14 ? AIM_ID.exec(trimmed)?.[0] : undefined;
     const eightDigits = symbology === ']E0' ? 'UPC_E' : 'EAN_8';
     // A GTIN of the string's own length first: 14 digits are a GTIN-14 before a UPC-A with an add-on.
     let gtin = GTIN_LENGTHS.includes(body.length) ? classifyGtin(body, eightDigits) : undefined;
