@@ -15,7 +15,7 @@ import { tillRoutes } from './routes/tills';
 import { syncRoutes } from './routes/sync';
 import { redemptionRoutes } from './routes/redemptions';
 import { catalogRoutes } from './routes/catalog';
-import { pairingRoutes } from './routes/pairing';
+import { pairingRoutes, type PairingLimits } from './routes/pairing';
 
 export type ServerOptions = {
   database: Database;
@@ -24,6 +24,8 @@ export type ServerOptions = {
   logger?: boolean | object;
   bodyLimit?: number;
   authFailureLimit?: number;
+  /** Pairing-code exchanges a minute, per address and overall (hq/routes/pairing.ts). */
+  pairingLimits?: PairingLimits;
   /**
    * Origins allowed to call HQ from a browser (the till UI served from another origin, Electron's
    * app://till). Tokens travel in the Authorization header, never in cookies, so no credentials mode.
@@ -95,6 +97,6 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(syncRoutes(ctx));
   await app.register(redemptionRoutes(ctx));
   await app.register(catalogRoutes(ctx));
-  await app.register(pairingRoutes(ctx, throttle));
+  await app.register(pairingRoutes(ctx, options.pairingLimits));
   return { app, ctx };
 }

@@ -1,9 +1,12 @@
 // Pairing codes (core/pairing-code.ts): the back office asks for a short code for a till; whoever sets
 // the till up types it instead of the 48-character token, and the till exchanges it for a new token.
 // The code is the credential for that one exchange, so HQ keeps only its hash, lets it live minutes
-// (15 by default), clears it when used and counts wrong guesses against the address like failed
-// token logins. Redeeming replaces the till's token: a till re-paired on new hardware locks out the
-// device it replaced.
+// (15 by default, a day at most) and clears it when used. Guessing is bounded by counting every
+// exchange attempt — before the database is asked, so parallel guesses cannot slip past — per address
+// (10 a minute) and for HQ as a whole (100 a minute): at that rate a code has about one chance in 10^7
+// of being guessed in a day. The counters are pairing's own, so a cashier's typos never lock the
+// shop's other tills out of syncing. Redeeming replaces the till's token: a till re-paired on new
+// hardware locks out the device it replaced (see README: sync that device first).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
@@ -12,19 +15,24 @@ import { formatPairingCode, generatePairingCode, normalisePairingCode } from '..
 import { PairingCodeIssuedSchema, PairingRequestSchema, PairingResultSchema, ProblemSchema, TillIdParams } from '../../sync/protocol';
 import type { HqContext } from '../context';
 import { rowsOf } from '../db/connect';
-import { hashToken, newToken, type createAuthThrottle } from '../auth';
+import { createAuthThrottle, hashToken, newToken } from '../auth';
 import { HqError } from '../hq-error';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema };
-const MAX_VALID_MINUTES = 7 * 24 * 60;
+const MAX_VALID_MINUTES = 24 * 60;
+const ALL_ADDRESSES = '*';
 const DEFAULT_VALID_MINUTES = 15;
 // The body is optional: a POST without one (Fastify hands the schema null) asks for the default.
 const PairingCodeRequestSchema = z.strictObject({ valid_minutes: z.int().min(1).max(MAX_VALID_MINUTES).optional() }).nullish();
 
+export type PairingLimits = { perAddress?: number; overall?: number };
+
 export const pairingRoutes =
-  (ctx: HqContext, throttle: ReturnType<typeof createAuthThrottle>): FastifyPluginAsync =>
+  (ctx: HqContext, limits: PairingLimits = {}): FastifyPluginAsync =>
   async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
+    const perAddress = createAuthThrottle({ limit: limits.perAddress ?? 10 });
+    const overall = createAuthThrottle({ limit: limits.overall ?? 100 });
 
     app.post(
       '/v1/tills/:till_id/pairing-code',
@@ -54,11 +62,13 @@ export const pairingRoutes =
 
     // No bearer token: the pairing code is the credential.
     app.post('/v1/pairings', { schema: { security: [], body: PairingRequestSchema, response: { 200: PairingResultSchema, 400: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema } } }, async (request, reply) => {
-      const wait = throttle.blockedFor(request.ip);
+      const wait = Math.max(perAddress.blockedFor(request.ip), overall.blockedFor(ALL_ADDRESSES));
       if (wait > 0) {
         reply.header('retry-after', String(wait));
-        throw new HqError(429, 'too_many_auth_failures', `Too many wrong pairing codes; try again in ${wait} s.`);
+        throw new HqError(429, 'too_many_pairing_attempts', `Too many pairing attempts; try again in ${wait} s.`);
       }
+      perAddress.fail(request.ip);
+      overall.fail(ALL_ADDRESSES);
       const code = normalisePairingCode(request.body.pairing_code);
       if (!code) {
         throw new HqError(400, 'invalid_request', 'A pairing code is 8 letters and digits, such as K7QM-3XHD.', [{ path: 'body.pairing_code', message: '8 of A–Z (no I, L, O) and 2–9' }]);
@@ -71,7 +81,6 @@ export const pairingRoutes =
       );
       const till = rows[0];
       if (!till) {
-        throttle.fail(request.ip);
         throw new HqError(404, 'pairing_code_invalid', 'This pairing code is unknown, already used or expired. Ask head office for a new one.');
       }
       return { till_id: till.id, name: till.name, time_zone: till.time_zone, token };

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../../hq/db/connect';
 import { buildServer } from '../../hq/server';
 import { hashToken } from '../../hq/auth';
 import type { HqContext } from '../../hq/context';
+import type { PairingLimits } from '../../hq/routes/pairing';
 
 export const ADMIN_TOKEN = 'adm_test_token_0123456789';
 
@@ -51,7 +52,7 @@ export type Hq = {
   url?: string;
 };
 
-export async function startHq(backend: Backend, options: { dataDir?: string; url?: string; authFailureLimit?: number } = {}): Promise<Hq> {
+export async function startHq(backend: Backend, options: { dataDir?: string; url?: string; authFailureLimit?: number; pairingLimits?: PairingLimits } = {}): Promise<Hq> {
   let drop: (() => Promise<void>) | undefined;
   let url = options.url;
   if (backend === 'postgres' && !url) {
@@ -60,7 +61,7 @@ export async function startHq(backend: Backend, options: { dataDir?: string; url
     drop = fresh.drop;
   }
   const database = await openDatabase(backend === 'postgres' ? { url: url! } : options.dataDir ? { dataDir: options.dataDir } : {});
-  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000 });
+  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 } });
   await app.ready();
   const as = (token: string, opts: InjectOptions) => app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
   return {

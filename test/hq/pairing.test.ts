@@ -72,13 +72,33 @@ describe.each(BACKENDS)('pairing codes on %s', (backend) => {
 });
 
 describe('pairing code guessing', () => {
-  it('counts wrong codes like failed logins: 429 with Retry-After once the address has used up its tries', async () => {
-    const hq = await startHq('pglite', { authFailureLimit: 3 });
+  const attempt = (hq: Hq, address: string, code = 'AAAA-AAAA') =>
+    hq.app.inject({ method: 'POST', url: '/v1/pairings', payload: { pairing_code: code }, remoteAddress: address });
+
+  it('counts every attempt before asking the database, so parallel guesses cannot slip past the limit', async () => {
+    const hq = await startHq('pglite', { pairingLimits: { perAddress: 3, overall: 1000 } });
     try {
-      for (let i = 0; i < 3; i++) expect((await hq.app.inject({ method: 'POST', url: '/v1/pairings', payload: { pairing_code: 'AAAA-AAAA' } })).statusCode).toBe(404);
-      const blocked = await hq.app.inject({ method: 'POST', url: '/v1/pairings', payload: { pairing_code: 'AAAA-AAAA' } });
-      expect(blocked.statusCode).toBe(429);
-      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      const answers = await Promise.all(Array.from({ length: 20 }, () => attempt(hq, '10.0.0.1')));
+      expect(answers.filter((a) => a.statusCode === 404)).toHaveLength(3);
+      const blocked = answers.filter((a) => a.statusCode === 429);
+      expect(blocked).toHaveLength(17);
+      expect(Number(blocked[0]!.headers['retry-after'])).toBeGreaterThan(0);
+      expect(blocked[0]!.json()).toMatchObject({ code: 'too_many_pairing_attempts' });
+      // Another address may still try, and pairing's counter is its own: the address's tills still sync.
+      expect((await attempt(hq, '10.0.0.2')).statusCode).toBe(404);
+      const till = await hq.newTill();
+      const sync = await hq.app.inject({ method: 'GET', url: '/v1/sync/changes?checkpoint=0&limit=1', headers: { authorization: `Bearer ${till.token}` }, remoteAddress: '10.0.0.1' });
+      expect(sync.statusCode).toBe(200);
+    } finally {
+      await hq.close();
+    }
+  }, 60_000);
+
+  it('caps attempts for HQ as a whole, so many addresses together cannot guess faster', async () => {
+    const hq = await startHq('pglite', { pairingLimits: { perAddress: 1000, overall: 5 } });
+    try {
+      for (let i = 0; i < 5; i++) expect((await attempt(hq, `10.0.1.${i}`)).statusCode).toBe(404);
+      expect((await attempt(hq, '10.0.1.99')).statusCode).toBe(429);
     } finally {
       await hq.close();
     }
