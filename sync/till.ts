@@ -8,7 +8,7 @@ import type { Voucher } from '../core/voucher';
 import { validateVoucher, type Validation } from '../core/validate';
 import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type OfflinePolicy, type StackingPolicy, type ValidationContext } from '../core/validation-context';
 import type { Customer, Product } from './protocol';
-import { openCatalog } from './replica/catalog';
+import { matchesSearch, openCatalog } from './replica/catalog';
 import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
 import type { ConflictRow, Payment, TicketRow } from './replica/rows';
 import { completeSale, isRedeemed, issueGiftCard, refundSale } from './replica/local-sale';
@@ -137,11 +137,12 @@ export async function openTill(options: TillOptions) {
       switch (scan.kind) {
         case 'product':
         case 'gs1': {
-          // From memory (replica/catalog.ts); IndexedDB only on a miss, for a product pulled a moment
-          // ago that the in-memory copy has not caught up with yet. Eight digits can be read two ways
-          // (EAN-8 and UPC-E): both keys are tried, in the scan's order.
+          // From memory (replica/catalog.ts) while the copy is current; from IndexedDB right after a
+          // products write until the copy has caught up, and on a miss (another window's write is
+          // announced a moment after it commits). Eight digits can be read two ways (EAN-8 and UPC-E):
+          // both keys are tried, in the scan's order.
           const keys = [scan.gtin14, scan.kind === 'product' ? scan.alternativeGtin14 : undefined].filter((k): k is string => k !== undefined);
-          let product = keys.map((k) => catalog.byBarcode(k)).find((p) => p !== undefined);
+          let product = catalog.isCurrent() ? keys.map((k) => catalog.byBarcode(k)).find((p) => p !== undefined) : undefined;
           for (const key of keys) product ??= await db.products.where('barcode').equals(key).first();
           if (product) return { kind: 'product', product };
           // Digits that are also a well-formed code: a voucher or card with that code, if there is one.
@@ -159,8 +160,13 @@ export async function openTill(options: TillOptions) {
     },
 
     async findProducts(query: string, limit = 20): Promise<Product[]> {
-      return catalog.search(query, limit);
+      if (catalog.isCurrent()) return catalog.search(query, limit);
+      const q = query.trim().toLowerCase();
+      return q ? db.products.filter((p) => matchesSearch(p, q)).limit(limit).toArray() : [];
     },
+
+    /** The in-memory product catalog (replica/catalog.ts). */
+    catalog,
 
     /** A product's name for the screen ("add Croissant to the ticket"), from the in-memory catalog. */
     productName: (id: string): string | undefined => catalog.byId(id)?.name,
@@ -243,9 +249,12 @@ export async function openTill(options: TillOptions) {
     syncNow: () => engine.syncNow(),
     start: () => engine.start(),
     async close(): Promise<void> {
-      await engine.stop();
-      catalog.close();
-      db.close();
+      try {
+        await engine.stop();
+      } finally {
+        catalog.close();
+        db.close();
+      }
     },
   };
   return till;

@@ -6,12 +6,19 @@
 // and it changes rarely. The copy is read again after every committed write to the products table,
 // from this window or another, through Dexie's 'storagemutated' event (what its liveQuery is built on;
 // liveQuery itself only runs where a global indexedDB exists, and the tests give each till its own),
-// so it follows pulls without the sync engine knowing about it.
+// so it follows pulls without the sync engine knowing about it. From a write's commit until that
+// re-read lands the copy is not current, and a lookup reads IndexedDB instead (never an old price).
 import { Dexie } from 'dexie';
 import type { Product } from '../protocol';
 import type { ReplicaDb } from './db';
 
 export type Catalog = {
+  /**
+   * False from the moment a write to the products table commits until the copy has been read again (or
+   * while a re-read keeps failing): a caller that must not act on an old price or a deleted product
+   * reads IndexedDB meanwhile.
+   */
+  isCurrent(): boolean;
   /** The product with this GTIN-14; with several, the one with the lowest id (as the barcode index orders them). */
   byBarcode(gtin14: string): Product | undefined;
   byId(id: string): Product | undefined;
@@ -20,6 +27,11 @@ export type Catalog = {
   size(): number;
   close(): void;
 };
+
+/** The same test as Catalog.search, for a product read from IndexedDB. */
+export function matchesSearch(p: Product, q: string, lowerName = p.name.toLowerCase()): boolean {
+  return p.active && (lowerName.includes(q) || p.id.toLowerCase() === q || p.barcode?.endsWith(q) === true);
+}
 
 type Index = { products: Product[]; names: string[]; byId: Map<string, Product>; byBarcode: Map<string, Product> };
 
@@ -37,35 +49,52 @@ function indexProducts(products: Product[]): Index {
 /** Resolves once the catalog holds the replica's products; rejects when they cannot be read. */
 export async function openCatalog(db: ReplicaDb): Promise<Catalog> {
   const changed = `idb://${db.name}/products/`;
-  let index = indexProducts(await db.products.toArray());
-  // One re-read at a time; writes during a re-read ask for one more after it.
+  let index = indexProducts([]);
+  let current = false;
+  // One read at a time; a write during a read asks for one more after it, and only the last read of a
+  // burst makes the copy current again.
   let reading: Promise<void> | null = null;
   let again = false;
-  function reread(): void {
+  let failure: unknown;
+  function reread(): Promise<void> {
+    current = false;
     if (reading) {
       again = true;
-      return;
+      return reading;
     }
     reading = db.products
       .toArray()
-      .then((products) => void (index = indexProducts(products)))
-      // A failed re-read keeps the last good copy; a product it misses is still found in IndexedDB by
-      // the lookup's fallback (sync/till.ts), and the next write reads again.
-      .catch(() => undefined)
+      .then(
+        (products) => {
+          index = indexProducts(products);
+          failure = undefined;
+          if (!again) current = true;
+        },
+        // A failed read leaves the copy not current (callers read IndexedDB); the next write reads again.
+        (error: unknown) => void (failure = error),
+      )
       .finally(() => {
         reading = null;
         if (again) {
           again = false;
-          reread();
+          void reread();
         }
       });
+    return reading;
   }
   const onMutated = (parts: Record<string, unknown>) => {
-    if (Object.keys(parts).some((key) => key.startsWith(changed))) reread();
+    if (Object.keys(parts).some((key) => key.startsWith(changed))) void reread();
   };
+  // Listen before the first read, so a write committed during it is not missed.
   Dexie.on('storagemutated', onMutated);
+  await reread();
+  if (failure !== undefined) {
+    Dexie.on('storagemutated').unsubscribe(onMutated);
+    throw failure;
+  }
 
   return {
+    isCurrent: () => current,
     byBarcode: (gtin14) => index.byBarcode.get(gtin14),
     byId: (id) => index.byId.get(id),
     search(query, limit) {
@@ -74,7 +103,7 @@ export async function openCatalog(db: ReplicaDb): Promise<Catalog> {
       const found: Product[] = [];
       for (let i = 0; i < index.products.length && found.length < limit; i++) {
         const p = index.products[i]!;
-        if (p.active && (index.names[i]!.includes(q) || p.id.toLowerCase() === q || p.barcode?.endsWith(q) === true)) found.push(p);
+        if (matchesSearch(p, q, index.names[i])) found.push(p);
       }
       return found;
     },

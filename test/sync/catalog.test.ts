@@ -77,10 +77,26 @@ describe('in-memory product catalog', () => {
     await till.close();
   });
 
-  it('follows a write committed by another window on the same replica', async () => {
+  it('never answers from the old copy once a write has committed: IndexedDB until the copy has caught up', async () => {
+    const till = await loadedTill();
+    expect(till.catalog.isCurrent()).toBe(true);
+    const coffee = (await till.lookup('4006381333931')) as { product: { unit_price: number } };
+    await till.db.products.update('COFFEE', { unit_price: coffee.product.unit_price + 100 });
+    expect(till.catalog.isCurrent()).toBe(false);
+    expect(await till.lookup('4006381333931')).toMatchObject({ product: { unit_price: coffee.product.unit_price + 100 } });
+    await till.db.products.delete('TEA');
+    expect(await till.lookup('5901234123457')).toMatchObject({ kind: 'unknown', reason: 'unknown_product' });
+    expect(await till.findProducts('tea', 8)).toEqual([]);
+    await vi.waitFor(() => expect(till.catalog.isCurrent()).toBe(true));
+    expect(till.catalog.byBarcode('04006381333931')).toMatchObject({ unit_price: coffee.product.unit_price + 100 });
+    await till.close();
+  });
+
+  it('follows a write committed by another connection to the same replica', async () => {
     const till = await loadedTill();
     const other = openReplica(till.db.name, { indexedDB: till.factory, IDBKeyRange });
     await other.products.put({ id: 'MUG', barcode: '04012345678901', name: 'Mug', unit_price: 900, tax_rate: 19, currency: 'EUR', active: true });
+    // In one window here; in a browser the same event reaches other tabs through a BroadcastChannel.
     await vi.waitFor(() => expect(till.productName('MUG')).toBe('Mug'));
     other.close();
     await till.close();
