@@ -119,25 +119,31 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       let token = rawToken.trim();
       if (!hqUrl) return set({ pairingError: 'The head office address must be a full http:// or https:// address, such as https://hq.example.com.' });
       if (!token) return set({ pairingError: 'Enter the till token or the pairing code head office issued for this till.' });
-      set({ pairingError: null, phase: 'loading', loadProgress: null });
-      // A short pairing code (K7QM-3XHD) is exchanged for the till's token first; a token never looks like one.
+      // A short pairing code (K7QM-3XHD) is exchanged for the till's token first. A till token is long
+      // and starts with till_: anything else short is a mistyped code, and must not reach HQ as a token.
       const code = normalisePairingCode(token);
+      if (!code && !token.startsWith('till_') && token.length <= 16) {
+        return set({ pairingError: 'A pairing code is 8 letters and digits, such as K7QM-3XHD (never 0, 1, I, L or O). A till token starts with till_.' });
+      }
+      set({ pairingError: null, phase: 'loading', loadProgress: null });
       if (code) {
         try {
           token = (await redeemPairingCode({ baseUrl: hqUrl, code })).token;
         } catch (error) {
           return set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
         }
-        // The code is used up: should the load below fail, the pairing screen offers the token itself.
+        // The code is used up: should anything below fail, the pairing screen offers the token itself.
         set({ suggestedToken: token });
       }
-      await deps.shell.storeToken(token);
-      deps.storage.setItem(HQ_URL_KEY, hqUrl);
+      const usedUp = code ? ' The pairing code is used up: the token field now holds this till’s token, so press Enter to try again.' : '';
       try {
+        await deps.shell.storeToken(token);
+        deps.storage.setItem(HQ_URL_KEY, hqUrl);
         await open(hqUrl, token, true);
       } catch (error) {
         set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
       }
+      if (get().phase === 'pairing' && get().pairingError) set({ pairingError: `${get().pairingError}${usedUp}` });
     },
 
     async reopenTill() {

@@ -69,6 +69,26 @@ describe('pairing', () => {
     expect(store.getState().phase).toBe('pairing');
     expect(store.getState().pairingError).toBe('Head office does not know this pairing code, or it was used or has expired. Ask head office for a new one.');
     expect(shell.token).toBeNull();
+
+    // A mistyped code is explained, not sent to head office as a token.
+    await store.getState().pair(hq.url, 'K0QM-3XHD');
+    expect(store.getState().pairingError).toBe('A pairing code is 8 letters and digits, such as K7QM-3XHD (never 0, 1, I, L or O). A till token starts with till_.');
+  });
+
+  it('a code exchanged but not saved (the shell cannot store the token) leaves the new token in the field', async () => {
+    const { store, shell } = await paired();
+    await store.getState().unpair();
+    const { till_id } = await hq.newTill('Unlucky till', 'Europe/Berlin');
+    const { pairing_code } = (await hq.admin({ method: 'POST', url: `/v1/tills/${till_id}/pairing-code` })).json();
+    shell.storeToken = async () => {
+      throw new Error('The system keyring is locked.');
+    };
+    await store.getState().pair(hq.url, pairing_code);
+    const s = store.getState();
+    expect(s.phase).toBe('pairing');
+    expect(s.pairingError).toBe('The system keyring is locked. The pairing code is used up: the token field now holds this till’s token, so press Enter to try again.');
+    expect(s.suggestedToken).toMatch(/^till_/);
+    expect((await hq.as(s.suggestedToken, { method: 'GET', url: '/v1/sync/changes?checkpoint=0&limit=1' })).statusCode).toBe(200);
   });
 
   it('once paired, the catalog is loaded, the status is live and a restart skips the load', async () => {
