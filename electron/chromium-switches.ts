@@ -1,9 +1,10 @@
 // Chromium switches the till's window runs with. Set in main.ts before 'ready' (Chromium reads them
 // at start-up) and passed to the browser by bench:ui, so the benchmark measures what the shell ships.
 //
-// DeferRendererTasksAfterInput: after a trusted key or click, Chromium holds back every ordinary task
-// of the page (timers, messages, IndexedDB results) until the next frame has been drawn, so a web
-// page's visual answer to the input comes first. At a till the answer *is* an IndexedDB result: the
+// DeferRendererTasksAfterInput: after a trusted key or click that needs a new frame (the entry field
+// clearing for the next scan is one), Chromium holds back every ordinary task of the page (timers,
+// messages, IndexedDB results) until that frame has been drawn, so a web page's visual answer to the
+// input comes first. At a till the answer *is* an IndexedDB result: the
 // scan's Enter starts a replica read, and with the deferral that read's result waits for a frame that
 // has nothing new to show, then for a second frame to show it — up to one whole frame (16.7 ms at
 // 60 Hz) added to every scan. Measured with bench:ui (bench/RESULTS.md, 1M-voucher replica): a voucher

@@ -57,6 +57,10 @@ describe('main wiring', () => {
   it("turns off Chromium's deferral of page tasks after input before the app is ready", async () => {
     await start();
     expect(fake.app.commandLine.appendSwitch).toHaveBeenCalledWith('disable-features', 'DeferRendererTasksAfterInput');
+    // Chromium reads its switches at start-up: they are set while the module loads, before anything else.
+    const switched = vi.mocked(fake.app.commandLine.appendSwitch).mock.invocationCallOrder[0]!;
+    expect(switched).toBeLessThan(vi.mocked(fake.module.protocol.registerSchemesAsPrivileged).mock.invocationCallOrder[0]!);
+    expect(switched).toBeLessThan(vi.mocked(fake.app.requestSingleInstanceLock).mock.invocationCallOrder[0]!);
   });
 
   it('opens one hardened window on app://till with the preload', async () => {
