@@ -41,10 +41,8 @@ export function pairingErrorText(error: unknown, hqUrl: string): string {
         return 'This token may not sync a till (is it an admin token?). Use a till token.';
       case 'rate-limited':
         return 'Head office is busy or has locked out this address after failed attempts. Try again in a minute.';
-      case 'rejected':
-        if (error.details.code === 'pairing_code_invalid') return 'Head office does not know this pairing code, or it was used or has expired. Ask head office for a new one.';
-        return `Head office answered with an error: ${error.message}`;
       default:
+        if (error.details.code === 'pairing_code_invalid') return 'Head office does not know this pairing code, or it was used or has expired. Ask head office for a new one.';
         return `Head office answered with an error: ${error.message}`;
     }
   }
