@@ -1,5 +1,5 @@
 // The product catalog, held in memory. A product scan must not wait on IndexedDB: after a key press
-// Chromium holds every IndexedDB result back until it has drawn a frame (see
+// that changes the screen Chromium holds every IndexedDB result back until it has drawn a frame (see
 // electron/chromium-switches.ts), which a till in a plain browser cannot turn off, and a product
 // read from memory answers within the key press itself. A catalog is small next to the voucher
 // replica (thousands to tens of thousands of rows), the screen needs every product's name anyway,
@@ -24,7 +24,6 @@ export type Catalog = {
   byId(id: string): Product | undefined;
   /** Active products whose name contains the query, or whose id is it, or whose barcode ends with it; in id order. */
   search(query: string, limit: number): Product[];
-  size(): number;
   close(): void;
 };
 
@@ -107,7 +106,6 @@ export async function openCatalog(db: ReplicaDb): Promise<Catalog> {
       }
       return found;
     },
-    size: () => index.products.length,
     close: () => Dexie.on('storagemutated').unsubscribe(onMutated),
   };
 }
