@@ -1,7 +1,7 @@
 // Bodies and responses of the remaining contract endpoints (tills, lists, imports, redemptions, code blocks).
 import { z } from 'zod';
 import { VoucherCode, VoucherSchema } from '../../core/voucher';
-import { ConflictWinnerSchema, OutcomeSchema } from './push';
+import { OutcomeSchema, RedemptionWinnerSchema } from './push';
 
 export const TillCreateSchema = z.strictObject({ name: z.string().min(1).max(255), time_zone: z.string().optional() });
 export const TillCreatedSchema = z.object({ till_id: z.uuid(), token: z.string() });
@@ -42,7 +42,7 @@ export const RedemptionSchema = z.object({
   reason: z.string().nullable(),
   status: z.enum(['ACTIVE', 'ROLLED_BACK']),
   overdraft: z.boolean(),
-  winner: ConflictWinnerSchema.nullable(),
+  winner: RedemptionWinnerSchema.nullable(),
   occurred_at: z.string(),
   created_at: z.string(),
 });

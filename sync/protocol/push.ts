@@ -50,11 +50,16 @@ export type PushRequest = z.infer<typeof PushRequestSchema>;
 export const OutcomeSchema = z.enum(['ACCEPTED', 'CONFLICT', 'REJECTED']);
 export type Outcome = z.infer<typeof OutcomeSchema>;
 
+/**
+ * For a CONFLICT, the redemption that won — as a till sees it: which till and when, never the winning
+ * op's id (a till may roll back only its own redemptions, and must not learn ids it could try).
+ */
 export const ConflictWinnerSchema = z.object({
-  op_id: z.uuid().nullable(),
   till_id: z.string().nullable(),
   occurred_at: z.string().nullable(),
 });
+/** The back office's view of the winner (GET /v1/redemptions) also names the winning redemption. */
+export const RedemptionWinnerSchema = ConflictWinnerSchema.extend({ op_id: z.uuid().nullable() });
 
 export const PushResultSchema = z.object({
   op_id: z.uuid(),
