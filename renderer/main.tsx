@@ -5,6 +5,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { openTill } from '../sync/till';
+import { openDevicePairing } from '../sync/device-pairing';
+import { createHqClient } from '../sync/engine/hq-client';
 import { getShell } from './shell/browser-shell';
 import { createTillStore } from './state/store';
 import { listenForScans } from './scan/wedge-listener';
@@ -24,11 +26,14 @@ function takePairingHint(): { hqUrl?: string; token?: string } {
 // zod would probe `new Function` for its JIT; the desktop shell's CSP forbids eval, so don't ask.
 z.config({ jitless: true });
 
-const shell = getShell();
+const device = openDevicePairing();
+const shell = getShell(window, device);
 const store = createTillStore({
   shell,
   openTill: (options) => openTill(options),
   storage: localStorage,
+  device,
+  whoAmI: (hqUrl, token) => createHqClient({ baseUrl: hqUrl, token }).whoAmI(),
   now: () => Date.now(),
   pairingHint: takePairingHint(),
 });

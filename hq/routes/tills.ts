@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { generateCode } from '../../core/code';
 import { isTimeZone } from '../../core/local-time';
-import { CodeBlockRequestSchema, CodeBlockSchema, ProblemSchema, TillCreatedSchema, TillCreateSchema } from '../../sync/protocol';
+import { CodeBlockRequestSchema, CodeBlockSchema, ProblemSchema, TillCreatedSchema, TillCreateSchema, TillIdentitySchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
 import { rowsOf } from '../db/connect';
 import { hashToken, newToken } from '../auth';
@@ -25,6 +25,17 @@ export const tillRoutes =
       await ctx.db.execute(sql`INSERT INTO tills (id, name, time_zone, token_hash) VALUES (${tillId}, ${request.body.name}, ${timeZone}, ${hashToken(token)})`);
       reply.code(201);
       return { till_id: tillId, token };
+    });
+
+    // Which till a token belongs to: a till paired with a token (not a pairing code) asks, so that a
+    // device re-paired as the same till opens the same replica and sends what its outbox still holds.
+    app.get('/v1/tills/me', { config: { allow: ['till'] }, schema: { response: { 200: TillIdentitySchema, ...errors } } }, async (request) => {
+      const principal = request.principal;
+      if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till asks who it is.');
+      const rows = rowsOf<{ id: string; name: string; time_zone: string }>(await ctx.db.execute(sql`SELECT id, name, time_zone FROM tills WHERE id = ${principal.tillId}::uuid`));
+      const till = rows[0];
+      if (!till) throw new HqError(401, 'unknown_till', 'This till is not registered.');
+      return { till_id: till.id, name: till.name, time_zone: till.time_zone };
     });
 
     // Codes reserved for this till alone, for gift cards it sells while offline (GIFT_ISSUE ops).

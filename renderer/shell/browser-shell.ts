@@ -1,11 +1,14 @@
 // The shell when the till runs in a plain browser: the same TillShellApi, with what a browser has.
-// The token sits in localStorage (a browser has no OS keyring we can reach); printing opens the
-// browser's print dialog on a hidden frame holding the document.
+// The token sits in IndexedDB beside the pairing, written with strict durability (a browser has no OS
+// keyring we can reach; localStorage reaches the disk seconds after it is written, and a till killed
+// in between came back unpaired). Printing opens the browser's print dialog on a hidden frame.
+import { openDevicePairing, type DevicePairingStore } from '../../sync/device-pairing';
 import type { TillShellApi } from './till-shell-api';
 
-const TOKEN_KEY = 'voucher-till:token';
+/** Where an older version kept the token; read as a fallback and removed once the token moved. */
+const LEGACY_TOKEN_KEY = 'voucher-till:token';
 
-export function createBrowserShell(win: Window = window, version = '0.1.0'): TillShellApi {
+export function createBrowserShell(win: Window = window, version = '0.1.0', device: DevicePairingStore = openDevicePairing()): TillShellApi {
   return {
     kind: 'browser',
     appVersion: async () => version,
@@ -32,15 +35,21 @@ export function createBrowserShell(win: Window = window, version = '0.1.0'): Til
         frame.remove();
       }
     },
-    readToken: async () => win.localStorage.getItem(TOKEN_KEY),
-    storeToken: async (token) => win.localStorage.setItem(TOKEN_KEY, token),
-    clearToken: async () => win.localStorage.removeItem(TOKEN_KEY),
+    readToken: async () => (await device.readSecret('token')) ?? win.localStorage.getItem(LEGACY_TOKEN_KEY),
+    async storeToken(token) {
+      await device.writeSecret('token', token);
+      win.localStorage.removeItem(LEGACY_TOKEN_KEY);
+    },
+    async clearToken() {
+      await device.deleteSecret('token');
+      win.localStorage.removeItem(LEGACY_TOKEN_KEY);
+    },
     readConfig: async () => null,
     onQuitRequested: () => () => undefined,
   };
 }
 
 /** Electron's preload sets window.tillShell; anywhere else the browser shell stands in. */
-export function getShell(win: Window = window): TillShellApi {
-  return win.tillShell ?? createBrowserShell(win);
+export function getShell(win: Window = window, device?: DevicePairingStore): TillShellApi {
+  return win.tillShell ?? createBrowserShell(win, undefined, device);
 }

@@ -3,19 +3,29 @@ import { normalisePairingCode } from '../../core/pairing-code';
 import { redeemPairingCode } from '../../sync/engine/hq-client';
 import { SyncError } from '../../sync/engine/sync-error';
 import type { Till } from '../../sync/till';
+import { choosePairingReplica, IDENTITY_META_KEY, REPLICA_PREFIX, type DevicePairing, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
 import { toTillSettings } from './settings-schema';
 import type { SessionSlice, SliceArgs } from './types';
 
+/** Where an older version kept the HQ address (localStorage); read once at start and moved. */
 export const HQ_URL_KEY = 'voucher-till:hq-url';
 
 /**
- * One replica per HQ and till token: another HQ's vouchers never mix in, and a till paired anew starts
- * its own op sequence (HQ numbers each till's ops from 1). The token is hashed, never stored in a name.
+ * The replica name an older version derived from HQ and a hash of the token. Such a replica is still
+ * this device's when the same token is used again; new replicas are named after their till
+ * (sync/device-pairing.ts), so a new token for the same till finds them.
  */
-export async function replicaNameFor(hqUrl: string, token: string): Promise<string> {
+export async function legacyReplicaName(hqUrl: string, token: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
   const hex = [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `voucher-till:${hqUrl}:${hex}`;
+  return `${REPLICA_PREFIX}${hqUrl}:${hex}`;
+}
+
+/** Why pairing waits: which replicas still hold sales, and what to do about it. */
+export function unsentSalesText(blocking: ReplicaSummary[]): string {
+  const ops = blocking.reduce((n, r) => n + r.pendingOps, 0);
+  const tills = blocking.map((r) => (r.identity ? `“${r.identity.name}”` : 'an earlier pairing')).join(', ');
+  return `This device still holds ${ops} ${ops === 1 ? 'change' : 'changes'} from sales of till ${tills} that head office has not received. Pair it as that till again — with its token or a new pairing code for it — and they are sent; then it can be paired as another till.`;
 }
 
 export function normaliseHqUrl(raw: string): string | null {
@@ -73,12 +83,36 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     void get().refreshGiftCodes();
   }
 
+  /** Replicas with sales HQ has not received, other than the open till's. */
+  async function unsentElsewhere(openDb?: string): Promise<ReplicaSummary[]> {
+    const replicas = await deps.device.replicas().catch(() => []);
+    return replicas.filter((r) => r.pendingOps > 0 && r.dbName !== openDb);
+  }
+
+  /** A pairing from before tills recorded who they are: ask HQ once, while online, and keep the answer. */
+  async function learnIdentity(till: Till, pairing: DevicePairing, token: string): Promise<void> {
+    try {
+      const identity: TillAtHq = { ...(await deps.whoAmI(pairing.hqUrl, token)), hq_url: pairing.hqUrl };
+      await till.db.meta.put({ key: IDENTITY_META_KEY, value: identity });
+      await deps.device.save({ ...pairing, identity });
+    } catch {
+      // Offline or HQ busy: asked again at the next start.
+    }
+  }
+
   /** `verify`: ask HQ even when the replica is loaded (pairing must prove the token works). */
-  async function open(hqUrl: string, token: string, verify: boolean): Promise<void> {
-    const till = await deps.openTill({ hqUrl, token, dbName: await replicaNameFor(hqUrl, token), settings: toTillSettings(get().settings) });
-    set({ till, hqUrl });
+  async function open(pairing: DevicePairing, token: string, verify: boolean): Promise<void> {
+    const { hqUrl } = pairing;
+    const till = await deps.openTill({ hqUrl, token, dbName: pairing.dbName, settings: toTillSettings(get().settings) });
+    set({ till, hqUrl, unsentElsewhere: [] });
     wire(till);
-    if (!verify && (await till.isLoaded())) return ready(till);
+    // The replica says whose it is (durably, before anything is sold), so it is found again after a
+    // re-pairing — also when the last start ended between saving the pairing and this write.
+    if (pairing.identity && (verify || !(await till.db.meta.get(IDENTITY_META_KEY)))) await till.db.meta.put({ key: IDENTITY_META_KEY, value: pairing.identity });
+    if (!verify && (await till.isLoaded())) {
+      if (!pairing.identity) void learnIdentity(till, pairing, token);
+      return ready(till);
+    }
     set({ phase: 'loading', loadProgress: null, pairingError: null });
     try {
       await till.initialLoad((loadProgress) => set({ loadProgress }));
@@ -86,11 +120,25 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       unsubscribe?.();
       await till.close();
       set({ till: null, phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
-      if (error instanceof SyncError && (error.reason === 'unauthorized' || error.reason === 'forbidden')) await deps.shell.clearToken();
+      if (error instanceof SyncError && (error.reason === 'unauthorized' || error.reason === 'forbidden')) {
+        await deps.shell.clearToken();
+        await deps.device.clear();
+      }
+      set({ unsentElsewhere: await unsentElsewhere() });
       return;
     }
     await ready(till);
     get().say('success', 'The till is ready: everything is loaded and it keeps working without head office.');
+  }
+
+  /** The pairing this device had before pairings were kept in IndexedDB (localStorage), moved over once. */
+  async function legacyPairing(token: string | null): Promise<DevicePairing | undefined> {
+    const hqUrl = deps.storage.getItem(HQ_URL_KEY);
+    if (!hqUrl || !token) return undefined;
+    const pairing: DevicePairing = { hqUrl, dbName: await legacyReplicaName(hqUrl, token), identity: null, pairedAt: new Date(deps.now()).toISOString() };
+    await deps.device.save(pairing);
+    deps.storage.removeItem(HQ_URL_KEY);
+    return pairing;
   }
 
   return {
@@ -100,14 +148,15 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     suggestedToken: '',
     loadProgress: null,
     pairingError: null,
+    unsentElsewhere: [],
 
     async boot() {
       const config = await deps.shell.readConfig().catch(() => null);
-      const savedUrl = deps.storage.getItem(HQ_URL_KEY);
       const token = await deps.shell.readToken();
-      const hqUrl = savedUrl ?? config?.hqUrl ?? deps.pairingHint?.hqUrl ?? '';
-      if (savedUrl && token) return open(savedUrl, token, false);
-      set({ phase: 'pairing', hqUrl, suggestedToken: deps.pairingHint?.token ?? '' });
+      const pairing = (await deps.device.current()) ?? (await legacyPairing(token));
+      if (pairing && token) return open(pairing, token, false);
+      const hqUrl = pairing?.hqUrl ?? config?.hqUrl ?? deps.pairingHint?.hqUrl ?? '';
+      set({ phase: 'pairing', hqUrl, suggestedToken: deps.pairingHint?.token ?? '', unsentElsewhere: await unsentElsewhere() });
       // npm start hands over both: a newcomer should not have to copy a token by hand.
       if (deps.pairingHint?.hqUrl && deps.pairingHint.token) return get().pair(deps.pairingHint.hqUrl, deps.pairingHint.token);
     },
@@ -124,20 +173,34 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
         return set({ pairingError: 'A pairing code is 8 letters and digits, such as K7QM-3XHD (never 0, 1, I, L or O). A till token starts with till_.' });
       }
       set({ pairingError: null, phase: 'loading', loadProgress: null });
-      if (code) {
-        try {
-          token = (await redeemPairingCode({ baseUrl: hqUrl, code })).token;
-        } catch (error) {
-          return set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
+      let identity: TillAtHq;
+      try {
+        if (code) {
+          const result = await redeemPairingCode({ baseUrl: hqUrl, code });
+          token = result.token;
+          // The code is used up: should anything below fail, the pairing screen offers the token itself.
+          set({ suggestedToken: token });
+          identity = { till_id: result.till_id, name: result.name, time_zone: result.time_zone, hq_url: hqUrl };
+        } else {
+          identity = { ...(await deps.whoAmI(hqUrl, token)), hq_url: hqUrl };
         }
-        // The code is used up: should anything below fail, the pairing screen offers the token itself.
-        set({ suggestedToken: token });
+      } catch (error) {
+        return set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
       }
       const usedUp = code ? ' The pairing code is used up: the token field now holds this till’s token, so press Enter to try again.' : '';
       try {
-        await deps.shell.storeToken(token);
-        deps.storage.setItem(HQ_URL_KEY, hqUrl);
-        await open(hqUrl, token, true);
+        // This till's own replica (its unsent sales go out with the new token), unless another till's
+        // unsent sales are still on this device: those can only reach HQ through their own till.
+        const choice = choosePairingReplica(await deps.device.replicas(), identity, await legacyReplicaName(hqUrl, token));
+        if (!choice.ok) {
+          set({ phase: 'pairing', pairingError: unsentSalesText(choice.blocking), unsentElsewhere: choice.blocking });
+        } else {
+          // Token and pairing are on disk before the till opens for selling (sync/device-pairing.ts).
+          await deps.shell.storeToken(token);
+          const pairing: DevicePairing = { hqUrl, dbName: choice.dbName, identity, pairedAt: new Date(deps.now()).toISOString() };
+          await deps.device.save(pairing);
+          await open(pairing, token, true);
+        }
       } catch (error) {
         set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
       }
@@ -149,9 +212,10 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       if (!till) return;
       // The engine keeps its settings for its lifetime: reopen on the same replica with the new ones.
       const token = (await deps.shell.readToken()) ?? '';
+      const pairing = (await deps.device.current()) ?? { hqUrl, dbName: till.db.name, identity: null, pairedAt: new Date(deps.now()).toISOString() };
       unsubscribe?.();
       await till.close();
-      await open(hqUrl, token, false);
+      await open(pairing, token, false);
     },
 
     async unpair() {
@@ -166,8 +230,8 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
         await till.db.delete();
       }
       await deps.shell.clearToken();
-      deps.storage.removeItem(HQ_URL_KEY);
-      set({ till: null, phase: 'pairing', suggestedToken: '' });
+      await deps.device.clear();
+      set({ till: null, phase: 'pairing', suggestedToken: '', unsentElsewhere: await unsentElsewhere() });
     },
   };
 }

@@ -11,6 +11,8 @@ import type { Voucher } from '../../core/voucher';
 import type { Validation } from '../../core/validate';
 import type { PullProgress, SyncStatus } from '../../sync/engine/sync-engine';
 import type { ConflictRow, RedemptionRow, TicketRow } from '../../sync/replica/rows';
+import type { DevicePairingStore, ReplicaSummary } from '../../sync/device-pairing';
+import type { TillIdentity } from '../../sync/protocol';
 import type { TillShellApi } from '../shell/till-shell-api';
 import type { UiSettings } from './settings-schema';
 
@@ -23,6 +25,10 @@ export type StoreDeps = {
   shell: TillShellApi;
   openTill: (options: Pick<TillOptions, 'hqUrl' | 'token' | 'dbName' | 'settings'>) => Promise<Till>;
   storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** Which till this device is and which replicas it holds, on disk before the till sells (sync/device-pairing.ts). */
+  device: DevicePairingStore;
+  /** Which till a token belongs to (GET /v1/tills/me); pairing with a token asks, a pairing code's answer says. */
+  whoAmI: (hqUrl: string, token: string) => Promise<TillIdentity>;
   now: () => number;
   /** Pairing values handed over by whoever started the app (npm start puts them in the URL fragment). */
   pairingHint?: { hqUrl?: string; token?: string };
@@ -36,6 +42,8 @@ export type SessionSlice = {
   suggestedToken: string;
   loadProgress: PullProgress | null;
   pairingError: string | null;
+  /** Replicas on this device whose sales HQ has not received and that are not the open till's. */
+  unsentElsewhere: ReplicaSummary[];
   boot(): Promise<void>;
   pair(hqUrl: string, token: string): Promise<void>;
   /** Close and open the till again, e.g. with new settings. */

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { unsentSalesText } from '../state/session-slice';
 import { useTill } from './store-context';
 
 export function PairingScreen() {
@@ -6,6 +7,7 @@ export function PairingScreen() {
   const suggestedToken = useTill((s) => s.suggestedToken);
   const error = useTill((s) => s.pairingError);
   const pair = useTill((s) => s.pair);
+  const unsent = useTill((s) => s.unsentElsewhere);
   const [url, setUrl] = useState(hqUrl || 'http://127.0.0.1:8080');
   const [token, setToken] = useState(suggestedToken);
   const submit = (e: FormEvent) => {
@@ -25,6 +27,11 @@ export function PairingScreen() {
           Till token or pairing code
           <input name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} required />
         </label>
+        {unsent.length > 0 && !error && (
+          <p className="warning" data-testid="unsent-elsewhere">
+            {unsentSalesText(unsent)}
+          </p>
+        )}
         {error && <p role="alert" className="error">{error}</p>}
         <button type="submit" className="primary">Connect and load (Enter)</button>
       </form>

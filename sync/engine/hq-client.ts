@@ -7,11 +7,13 @@ import {
   ProblemSchema,
   PairingResultSchema,
   PushResponseSchema,
+  TillIdentitySchema,
   ValidationResponseSchema,
   type ChangesResponse,
   type Op,
   type PairingResult,
   type PushResponse,
+  type TillIdentity,
   type ValidationResponse,
 } from '../protocol';
 import type { TicketInput } from '../../core/ticket';
@@ -110,6 +112,8 @@ export function createHqClient(options: HqClientOptions) {
     validate: (codes: string[], ticket: TicketInput, timeZone: string, timeout?: number): Promise<ValidationResponse> =>
       request('POST', '/v1/validations', ValidationResponseSchema, { codes, ticket, time_zone: timeZone }, timeout),
     leaseCodes: (size: number): Promise<string[]> => request('POST', '/v1/code-blocks', CodeBlockSchema, { size }).then((r) => r.codes),
+    /** Which till this token belongs to (GET /v1/tills/me). */
+    whoAmI: (): Promise<TillIdentity> => request('GET', '/v1/tills/me', TillIdentitySchema),
   };
 }
 

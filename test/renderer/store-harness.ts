@@ -4,6 +4,8 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { startLiveHq, type LiveHq } from '../sync/till-harness';
 import { seedDemo } from '../../hq/seed-demo';
 import { openTill } from '../../sync/till';
+import { openDevicePairing } from '../../sync/device-pairing';
+import { createHqClient } from '../../sync/engine/hq-client';
 import { createTillStore } from '../../renderer/state/store';
 import type { StoreDeps, TillStore } from '../../renderer/state/types';
 import type { TillShellApi } from '../../renderer/shell/till-shell-api';
@@ -40,22 +42,39 @@ export async function startDemoHq(): Promise<LiveHq> {
   return hq;
 }
 
-export type StoreUnderTest = { store: TillStore; shell: ReturnType<typeof fakeShell>; storage: ReturnType<typeof memoryStorage>; token: string };
+export type StoreUnderTest = { store: TillStore; shell: ReturnType<typeof fakeShell>; storage: ReturnType<typeof memoryStorage>; token: string; indexedDB: IDBFactory };
+
+export const TEST_SETTINGS = { timeZone: 'Europe/Berlin', currency: 'EUR', locale: 'en-GB', maxOfflineGiftPerTicket: 20_000, maxReplicaAgeHours: 24, printer: null };
+
+/**
+ * A store on this device's storage: `indexedDB` is the device's disk (replicas and the pairing), the
+ * shell holds the token, `storage` is localStorage. Creating a second store on the same parts is a
+ * restart of the app; on a fresh `storage` it is a restart after a crash that lost localStorage.
+ */
+export function deviceStore(parts: { indexedDB?: IDBFactory; shell?: TillShellApi; storage?: ReturnType<typeof memoryStorage>; now?: () => number; network?: { online: boolean } } = {}) {
+  const indexedDB = parts.indexedDB ?? new IDBFactory();
+  // The till's connection to HQ: a test takes it down with network.online = false.
+  const network = parts.network ?? { online: true };
+  const tillFetch = (input: string, init?: RequestInit) => (network.online ? fetch(input, init) : Promise.reject(new TypeError('fetch failed: network is down')));
+  const shell: TillShellApi = parts.shell ?? fakeShell();
+  const storage = parts.storage ?? memoryStorage();
+  if (storage.getItem('voucher-till:settings') === null) storage.setItem('voucher-till:settings', JSON.stringify(TEST_SETTINGS));
+  const store = createTillStore({
+    shell,
+    storage,
+    now: parts.now ?? (() => Date.now()),
+    device: openDevicePairing({ indexedDB, IDBKeyRange }),
+    whoAmI: (hqUrl, token) => createHqClient({ baseUrl: hqUrl, token }).whoAmI(),
+    openTill: (o) => openTill({ ...o, liveUpdates: false, fetch: tillFetch, replica: { indexedDB, IDBKeyRange } }),
+  });
+  return { store, shell, storage, indexedDB, network };
+}
 
 /** A store paired with HQ and loaded, as after the pairing screen. */
 export async function pairedStore(hq: LiveHq, options: { now?: () => number } = {}): Promise<StoreUnderTest> {
   const { token } = await hq.newTill('Store test till', 'Europe/Berlin');
-  const shell = fakeShell();
-  const storage = memoryStorage();
-  storage.setItem('voucher-till:settings', JSON.stringify({ timeZone: 'Europe/Berlin', currency: 'EUR', locale: 'en-GB', maxOfflineGiftPerTicket: 20_000, maxReplicaAgeHours: 24, printer: null }));
-  const indexedDB = new IDBFactory();
-  const store = createTillStore({
-    shell,
-    storage,
-    now: options.now ?? (() => Date.now()),
-    openTill: (o) => openTill({ ...o, liveUpdates: false, replica: { indexedDB, IDBKeyRange } }),
-  });
-  await store.getState().boot();
-  await store.getState().pair(hq.url, token);
-  return { store, shell, storage, token };
+  const parts = deviceStore(options.now ? { now: options.now } : {});
+  await parts.store.getState().boot();
+  await parts.store.getState().pair(hq.url, token);
+  return { ...parts, shell: parts.shell as ReturnType<typeof fakeShell>, token };
 }

@@ -1,7 +1,9 @@
 // The cashier UI's store, driven through getState() with no React: pairing, scanning, vouchers in
 // words, payment, refunds, gift cards, settings — against a real HQ and a real till replica.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { createTillStore } from '../../renderer/state/store';
+import { openDevicePairing } from '../../sync/device-pairing';
 import { displayContext } from '../../renderer/state/selectors';
 import { adminCreate, type LiveHq } from '../sync/till-harness';
 import { fakeShell, memoryStorage, pairedStore, startDemoHq, type StoreUnderTest } from './store-harness';
@@ -32,7 +34,10 @@ async function paired(): Promise<StoreUnderTest> {
 describe('pairing', () => {
   it('starts on the pairing screen, explains bad input, and is ready after the initial load', async () => {
     const shell = fakeShell();
-    const store = createTillStore({ shell, storage: memoryStorage(), now: () => Date.now(), openTill: async () => { throw new Error('not reached'); }, pairingHint: { hqUrl: 'http://hq.example' } });
+    const store = createTillStore({
+      shell, storage: memoryStorage(), now: () => Date.now(), device: openDevicePairing({ indexedDB: new IDBFactory(), IDBKeyRange }),
+      whoAmI: async () => { throw new Error('not reached'); }, openTill: async () => { throw new Error('not reached'); }, pairingHint: { hqUrl: 'http://hq.example' },
+    });
     await store.getState().boot();
     expect(store.getState().phase).toBe('pairing');
     expect(store.getState().hqUrl).toBe('http://hq.example');
@@ -92,13 +97,15 @@ describe('pairing', () => {
   });
 
   it('once paired, the catalog is loaded, the status is live and a restart skips the load', async () => {
-    const { store, shell, storage } = await paired();
+    const { store, shell, storage, indexedDB } = await paired();
     const s = store.getState();
     expect(s.phase).toBe('ready');
     expect(displayContext(s).productName?.('P003')).toBe('Croissant');
     expect(s.sync.online).toBe(true);
     expect(shell.token).toMatch(/^till_/);
-    expect(storage.data.get('voucher-till:hq-url')).toBe(hq.url);
+    // The pairing is in IndexedDB (written durably before the till sells), not in localStorage.
+    expect(storage.data.get('voucher-till:hq-url')).toBeUndefined();
+    expect(await openDevicePairing({ indexedDB, IDBKeyRange }).current()).toMatchObject({ hqUrl: hq.url, identity: { name: 'Store test till', hq_url: hq.url } });
   });
 });
 

@@ -1,0 +1,221 @@
+// No sale is ever orphaned (issue 11): the pairing is on disk before the till sells, a restart that lost
+// localStorage still finds it, re-pairing the same device as the same till — with a token or a new
+// pairing code — sends what the old outbox holds, and pairing as another till waits until it is sent.
+// "The device" is one fake-indexeddb factory: a second store on it is the app started again.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDBKeyRange } from 'fake-indexeddb';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../hq/db/connect';
+import { createBrowserShell } from '../../renderer/shell/browser-shell';
+import { openDevicePairing, choosePairingReplica, replicaNameForTill, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
+import { SaleError } from '../../sync/replica/sale-error';
+import type { LiveHq } from '../sync/till-harness';
+import { deviceStore, fakeShell, memoryStorage, startDemoHq } from './store-harness';
+
+const ESPRESSO = '4006381100007';
+
+let hq: LiveHq;
+const stores: ReturnType<typeof deviceStore>[] = [];
+
+beforeAll(async () => {
+  hq = await startDemoHq();
+}, 60_000);
+
+afterAll(async () => {
+  for (const { store } of stores) await store.getState().till?.close();
+  await hq?.close();
+});
+
+function track<T extends ReturnType<typeof deviceStore>>(parts: T): T {
+  stores.push(parts);
+  return parts;
+}
+
+async function pairingCodeFor(tillId: string): Promise<string> {
+  return (await hq.admin({ method: 'POST', url: `/v1/tills/${tillId}/pairing-code` })).json().pairing_code;
+}
+
+/** Sell espresso with a voucher by card while HQ cannot be reached: the redemption stays in the outbox. */
+async function sellOffline(parts: ReturnType<typeof deviceStore>): Promise<void> {
+  parts.network.online = false;
+  const s = parts.store.getState();
+  await s.syncNow().catch(() => undefined); // the engine notices it is offline
+  const before = s.till!.status().pendingOps;
+  await s.scan(ESPRESSO);
+  await s.scan('WELCOME10');
+  expect(parts.store.getState().applied.map((a) => a.code)).toEqual(['WELCOME10']);
+  expect(await s.pay({ method: 'CARD' })).not.toBeNull();
+  expect(await s.till!.db.outbox.count()).toBe(before + 1);
+}
+
+async function redemptionsAtHq(tillId: string): Promise<number> {
+  return Number(rowsOf<{ n: string | number }>(await hq.database.db.execute(sql`SELECT count(*) AS n FROM ops WHERE till_id = ${tillId}::uuid`))[0]!.n);
+}
+
+/** A window for the browser shell: its localStorage is given, the rest is never touched by the token calls. */
+function fakeWindow(storage: ReturnType<typeof memoryStorage>): Window {
+  return { localStorage: storage } as unknown as Window;
+}
+
+describe('the pairing survives a crash right after it', () => {
+  it('the browser shell keeps the token in IndexedDB: a restart that lost localStorage opens the same till, sales and all', async () => {
+    const { till_id, token } = await hq.newTill('Crash till', 'Europe/Berlin');
+    const first = track(deviceStore());
+    const device = openDevicePairing({ indexedDB: first.indexedDB, IDBKeyRange });
+    const shellOf = (storage: ReturnType<typeof memoryStorage>) => createBrowserShell(fakeWindow(storage), 'test', device);
+    const paired = track(deviceStore({ indexedDB: first.indexedDB, shell: shellOf(first.storage), storage: first.storage }));
+    await paired.store.getState().boot();
+    await paired.store.getState().pair(hq.url, token);
+    expect(paired.store.getState().phase).toBe('ready');
+    await sellOffline(paired);
+    const dbName = paired.store.getState().till!.db.name;
+    expect(dbName).toBe(replicaNameForTill(hq.url, till_id));
+    // Killed: nothing is closed, and localStorage (written to disk seconds later in Chromium) is lost.
+    const restarted = track(deviceStore({ indexedDB: first.indexedDB, shell: shellOf(memoryStorage()), storage: memoryStorage() }));
+    await restarted.store.getState().boot();
+    const s = restarted.store.getState();
+    expect(s.phase).toBe('ready');
+    expect(s.till!.db.name).toBe(dbName);
+    expect(s.sync.pendingOps).toBeGreaterThan(0);
+    await s.syncNow();
+    expect(s.till!.status().pendingOps).toBe(0);
+    expect(await redemptionsAtHq(till_id)).toBeGreaterThan(0);
+  });
+
+  it('a till paired by an older version (HQ address in localStorage, token-named replica) is moved over and keeps its replica', async () => {
+    const { token } = await hq.newTill('Old version till', 'Europe/Berlin');
+    const first = track(deviceStore());
+    const storage = memoryStorage();
+    const { legacyReplicaName } = await import('../../renderer/state/session-slice');
+    const legacyName = await legacyReplicaName(hq.url, token);
+    // What the older version left behind: the address in localStorage, the token in the shell, a replica.
+    storage.setItem('voucher-till:hq-url', hq.url);
+    const shell = fakeShell();
+    shell.token = token;
+    const parts = track(deviceStore({ indexedDB: first.indexedDB, shell, storage }));
+    await parts.store.getState().boot();
+    expect(parts.store.getState().till!.db.name).toBe(legacyName);
+    expect(storage.getItem('voucher-till:hq-url')).toBeNull();
+    expect(await openDevicePairing({ indexedDB: first.indexedDB, IDBKeyRange }).current()).toMatchObject({ hqUrl: hq.url, dbName: legacyName });
+  });
+});
+
+describe('re-pairing carries the outbox over, or waits for it', () => {
+  for (const how of ['pairing code', 'token'] as const) {
+    it(`a device that lost its pairing, paired again as the same till with its ${how}, sends the sales it held`, async () => {
+      const { till_id, token } = await hq.newTill(`Re-paired by ${how}`, 'Europe/Berlin');
+      const parts = track(deviceStore());
+      await parts.store.getState().boot();
+      await parts.store.getState().pair(hq.url, token);
+      await sellOffline(parts);
+      await sellOffline(parts);
+      const pending = parts.store.getState().till!.status().pendingOps;
+      expect(pending).toBeGreaterThan(1);
+      await parts.store.getState().till!.close();
+
+      // The token is gone (a wiped keyring, a new user profile): the device is back on the pairing screen.
+      const shell = fakeShell();
+      const again = track(deviceStore({ indexedDB: parts.indexedDB, shell, storage: parts.storage }));
+      await again.store.getState().boot();
+      expect(again.store.getState().phase).toBe('pairing');
+      expect(again.store.getState().unsentElsewhere).toEqual([
+        { dbName: replicaNameForTill(hq.url, till_id), identity: expect.objectContaining({ till_id, hq_url: hq.url }), pendingOps: pending },
+      ]);
+
+      await again.store.getState().pair(hq.url, how === 'token' ? token : await pairingCodeFor(till_id));
+      const s = again.store.getState();
+      expect(s.phase).toBe('ready');
+      expect(s.till!.db.name).toBe(replicaNameForTill(hq.url, till_id));
+      await s.syncNow();
+      expect(s.till!.status().pendingOps).toBe(0);
+      // HQ has every op, numbered on from where the till left off.
+      expect(await redemptionsAtHq(till_id)).toBe(pending);
+      const lastSeq = rowsOf<{ last_seq: string | number }>(await hq.database.db.execute(sql`SELECT last_seq FROM tills WHERE id = ${till_id}::uuid`))[0]!.last_seq;
+      expect(Number(lastSeq)).toBe(pending);
+    });
+  }
+
+  it('pairing as another till while one holds unsent sales is refused in words; nothing is stored', async () => {
+    const a = await hq.newTill('Till with unsent sales', 'Europe/Berlin');
+    const b = await hq.newTill('Another till', 'Europe/Berlin');
+    const parts = track(deviceStore());
+    await parts.store.getState().boot();
+    await parts.store.getState().pair(hq.url, a.token);
+    await sellOffline(parts);
+    await parts.store.getState().till!.close();
+
+    const shell = fakeShell();
+    const again = track(deviceStore({ indexedDB: parts.indexedDB, shell, storage: parts.storage }));
+    await again.store.getState().boot();
+    await again.store.getState().pair(hq.url, b.token);
+    const s = again.store.getState();
+    expect(s.phase).toBe('pairing');
+    expect(s.pairingError).toMatch(/^This device still holds \d+ changes? from sales of till “Till with unsent sales” that head office has not received\. Pair it as that till again/);
+    expect(shell.token).toBeNull();
+    expect(s.till).toBeNull();
+    expect(await openDevicePairing({ indexedDB: parts.indexedDB, IDBKeyRange }).current()).toMatchObject({ identity: { till_id: a.till_id } });
+
+    // Paired as the till that holds them, they go out; after that another till may have this device.
+    await again.store.getState().pair(hq.url, a.token);
+    await again.store.getState().syncNow();
+    expect(again.store.getState().till!.status().pendingOps).toBe(0);
+    await again.store.getState().unpair();
+    await again.store.getState().pair(hq.url, b.token);
+    expect(again.store.getState().phase).toBe('ready');
+    expect(again.store.getState().till!.db.name).toBe(replicaNameForTill(hq.url, b.till_id));
+  });
+
+  it('unpairing with unsent sales stays refused', async () => {
+    const { token } = await hq.newTill('Unpair refused', 'Europe/Berlin');
+    const parts = track(deviceStore());
+    await parts.store.getState().boot();
+    await parts.store.getState().pair(hq.url, token);
+    await sellOffline(parts);
+    await parts.store.getState().unpair();
+    expect(parts.store.getState().phase).toBe('ready');
+    expect(parts.store.getState().notice?.text).toMatch(/are not at head office yet/);
+  });
+});
+
+describe('choosePairingReplica', () => {
+  const till: TillAtHq = { till_id: 'AAAAAAAA-0000-4000-8000-000000000001', name: 'A', time_zone: 'UTC', hq_url: 'https://hq' };
+  const other: TillAtHq = { ...till, till_id: 'bbbbbbbb-0000-4000-8000-000000000002', name: 'B' };
+  const r = (dbName: string, identity: TillAtHq | null, pendingOps: number): ReplicaSummary => ({ dbName, identity, pendingOps });
+
+  it('uses the till’s own replica (ids compared without case), else a new one named after the till', () => {
+    expect(choosePairingReplica([r('x', { ...till, till_id: till.till_id.toLowerCase() }, 3)], till)).toEqual({ ok: true, dbName: 'x' });
+    expect(choosePairingReplica([r('x', other, 0)], till)).toEqual({ ok: true, dbName: replicaNameForTill('https://hq', till.till_id) });
+  });
+  it('the same till at another HQ is another till', () => {
+    expect(choosePairingReplica([r('x', { ...till, hq_url: 'https://other-hq' }, 1)], till)).toMatchObject({ ok: false });
+  });
+  it('an older token-named replica is the till’s own only with the same token', () => {
+    expect(choosePairingReplica([r('legacy', null, 2)], till, 'legacy')).toEqual({ ok: true, dbName: 'legacy' });
+    expect(choosePairingReplica([r('legacy', null, 2)], till, 'another')).toEqual({ ok: false, blocking: [r('legacy', null, 2)] });
+  });
+  it('of two own replicas, the one with unsent ops is used; any other with unsent ops blocks', () => {
+    expect(choosePairingReplica([r('legacy', null, 0), r('x', till, 0)], till, 'legacy')).toMatchObject({ ok: true });
+    expect(choosePairingReplica([r('legacy', null, 4), r('x', till, 0)], till, 'legacy')).toEqual({ ok: true, dbName: 'legacy' });
+    expect(choosePairingReplica([r('x', till, 1), r('y', other, 1)], till)).toEqual({ ok: false, blocking: [r('y', other, 1)] });
+  });
+});
+
+describe('gift cards sold at the till are capped by its policy', () => {
+  it('more than the till allows is refused before anything is written', async () => {
+    const { token } = await hq.newTill('Gift cap till', 'Europe/Berlin');
+    const parts = track(deviceStore());
+    await parts.store.getState().boot();
+    await parts.store.getState().pair(hq.url, token);
+    const till = parts.store.getState().till!;
+    const leases = await till.codeLeaseCount();
+    const outbox = await till.db.outbox.count();
+    await expect(till.issueGiftCard(till.settings.maxGiftCardAmount + 1)).rejects.toMatchObject({ reason: 'gift_amount_too_high' } satisfies Partial<SaleError>);
+    await expect(till.issueGiftCard(2 ** 53 - 1)).rejects.toBeInstanceOf(SaleError);
+    expect(await till.codeLeaseCount()).toBe(leases);
+    expect(await till.db.outbox.count()).toBe(outbox);
+    // Through the store, the cashier reads why, with the limit in the till's money.
+    expect(await parts.store.getState().sellGiftCard(till.settings.maxGiftCardAmount + 1)).toBeNull();
+    expect(parts.store.getState().notice?.text).toBe('A gift card sold at this till may hold at most €500.00. Nothing was sold.');
+    expect(await parts.store.getState().sellGiftCard(till.settings.maxGiftCardAmount)).not.toBeNull();
+  });
+});
