@@ -24,6 +24,8 @@ export type TillSettings = {
   stacking: StackingPolicy;
   /** Keep at least this many unused gift-card codes leased while online. */
   giftCodeReserve: number;
+  /** Most a gift card sold at this till may hold, minor units (online or not: HQ accepts it later). */
+  maxGiftCardAmount: number;
 };
 
 export const DEFAULT_TILL_SETTINGS: TillSettings = {
@@ -32,6 +34,7 @@ export const DEFAULT_TILL_SETTINGS: TillSettings = {
   offlinePolicy: { ...DEFAULT_OFFLINE_POLICY, maxGiftAmountPerTicket: 20_000, maxReplicaAgeMs: 24 * 3_600_000 },
   stacking: DEFAULT_STACKING,
   giftCodeReserve: 20,
+  maxGiftCardAmount: 50_000,
 };
 
 export type TillOptions = {
@@ -218,7 +221,7 @@ export async function openTill(options: TillOptions) {
     },
 
     async issueGiftCard(amount: number, currency = settings.currency): Promise<Voucher> {
-      const voucher = await issueGiftCard(db, amount, currency, now());
+      const voucher = await issueGiftCard(db, amount, currency, now(), settings.maxGiftCardAmount);
       engine.notifyLocalChange(1);
       void till.ensureGiftCodes().catch(() => 0);
       return voucher;

@@ -2,7 +2,8 @@
 // these cases (sync/replica/local-sale.ts commits all or nothing).
 import { SaleError } from '../../sync/replica/sale-error';
 
-export function saleErrorText(error: unknown): string {
+/** `money` words an amount in minor units (the till's currency and locale); plain digits without it. */
+export function saleErrorText(error: unknown, money: (minor: number) => string = String): string {
   if (!(error instanceof SaleError)) return `Something went wrong and nothing was saved: ${error instanceof Error ? error.message : String(error)}`;
   switch (error.reason) {
     case 'voucher_invalid':
@@ -17,5 +18,7 @@ export function saleErrorText(error: unknown): string {
       return 'No gift-card numbers are left at this till. Connect to head office to get more.';
     case 'bad_amount':
       return 'A gift card needs an amount above zero.';
+    case 'gift_amount_too_high':
+      return `A gift card sold at this till may hold at most ${error.details.limit === undefined ? 'the amount in the settings' : money(error.details.limit)}. Nothing was sold.`;
   }
 }

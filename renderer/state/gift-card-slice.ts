@@ -1,5 +1,6 @@
 // Selling a gift card from a code leased to this till: works offline.
 import { saleErrorText } from '../format/sale-error-text';
+import { formatMoney } from '../format/money-format';
 import { requireTill } from './selectors';
 import type { GiftCardSlice, SliceArgs } from './types';
 
@@ -15,7 +16,8 @@ export function createGiftCardSlice(...[set, get]: SliceArgs): GiftCardSlice {
         await get().refreshGiftCodes();
         return card;
       } catch (error) {
-        get().say('error', saleErrorText(error));
+        const { currency, locale } = get().settings;
+        get().say('error', saleErrorText(error, (minor) => formatMoney(minor, currency, locale)));
         return null;
       }
     },

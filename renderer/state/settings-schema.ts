@@ -22,6 +22,8 @@ export const UiSettingsSchema = z.strictObject({
   maxOfflineGiftPerTicket: z.int().min(0).nullable(),
   /** Hours without a pull after which single-use vouchers are refused offline; null = never. */
   maxReplicaAgeHours: z.number().min(0).max(24 * 365).nullable(),
+  /** Most a gift card sold at this till may hold, minor units (optional: settings saved before it existed lack it). */
+  maxGiftCardAmount: z.int().min(1).max(Number.MAX_SAFE_INTEGER).default(DEFAULT_TILL_SETTINGS.maxGiftCardAmount),
   printer: z.string().max(255).nullable(),
 });
 export type UiSettings = z.infer<typeof UiSettingsSchema>;
@@ -32,6 +34,7 @@ export const DEFAULT_UI_SETTINGS: UiSettings = {
   locale: 'en-GB',
   maxOfflineGiftPerTicket: DEFAULT_TILL_SETTINGS.offlinePolicy.maxGiftAmountPerTicket,
   maxReplicaAgeHours: DEFAULT_TILL_SETTINGS.offlinePolicy.maxReplicaAgeMs === null ? null : DEFAULT_TILL_SETTINGS.offlinePolicy.maxReplicaAgeMs / 3_600_000,
+  maxGiftCardAmount: DEFAULT_TILL_SETTINGS.maxGiftCardAmount,
   printer: null,
 };
 
@@ -39,6 +42,7 @@ export function toTillSettings(s: UiSettings): Partial<TillSettings> {
   return {
     timeZone: s.timeZone,
     currency: s.currency,
+    maxGiftCardAmount: s.maxGiftCardAmount,
     offlinePolicy: {
       maxGiftAmountPerTicket: s.maxOfflineGiftPerTicket,
       maxReplicaAgeMs: s.maxReplicaAgeHours === null ? null : Math.round(s.maxReplicaAgeHours * 3_600_000),

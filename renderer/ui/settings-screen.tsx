@@ -19,6 +19,7 @@ export function SettingsScreen() {
     locale: settings.locale,
     maxGift: settings.maxOfflineGiftPerTicket === null ? '' : String(settings.maxOfflineGiftPerTicket / 10 ** currencyDigits(settings.currency)),
     maxAge: settings.maxReplicaAgeHours === null ? '' : String(settings.maxReplicaAgeHours),
+    maxCard: String(settings.maxGiftCardAmount / 10 ** currencyDigits(settings.currency)),
     printer: settings.printer ?? '',
   });
   useEffect(() => {
@@ -32,12 +33,15 @@ export function SettingsScreen() {
     const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, form.currency.toUpperCase());
     if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([`maxOfflineGiftPerTicket: “${form.maxGift}” is not an amount`]);
     const maxAge = form.maxAge.trim() === '' ? null : Number(form.maxAge);
+    const maxCard = parseMoneyInput(form.maxCard, form.currency.toUpperCase());
+    if (maxCard === null) return setErrors([`maxGiftCardAmount: “${form.maxCard}” is not an amount`]);
     const result = await save({
       timeZone: form.timeZone.trim(),
       currency: form.currency.trim().toUpperCase(),
       locale: form.locale.trim(),
       maxOfflineGiftPerTicket: maxGift,
       maxReplicaAgeHours: maxAge,
+      maxGiftCardAmount: maxCard,
       printer: form.printer || null,
     });
     setErrors(result.ok ? [] : result.errors);
@@ -51,6 +55,7 @@ export function SettingsScreen() {
         <label>Currency<input {...field('currency')} maxLength={3} /></label>
         <label>Locale (number and date format)<input {...field('locale')} /></label>
         <label>Most gift-card value per ticket while offline (empty = no limit)<input {...field('maxGift')} inputMode="decimal" /></label>
+        <label>Most a gift card sold at this till may hold<input {...field('maxCard')} inputMode="decimal" /></label>
         <label>Refuse single-use vouchers offline after this many hours without sync (empty = never)<input {...field('maxAge')} inputMode="decimal" /></label>
         <label>
           Printer

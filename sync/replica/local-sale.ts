@@ -98,8 +98,14 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number): 
 }
 
 /** Sell a gift card from a code leased to this till: usable at once, announced to HQ as GIFT_ISSUE. */
-export async function issueGiftCard(db: ReplicaDb, amount: number, currency: string, now: number): Promise<Voucher> {
+/**
+ * Sell a gift card from a leased code. `maxAmount` is the till's policy: a card is money HQ must honour
+ * once the till pushes it, and offline nobody else can check a mistyped amount, so the till refuses
+ * more than its policy allows (HQ also refuses GIFT_ISSUE above its own maximum).
+ */
+export async function issueGiftCard(db: ReplicaDb, amount: number, currency: string, now: number, maxAmount: number): Promise<Voucher> {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new SaleError('bad_amount', 'A gift card needs a positive amount in minor units.');
+  if (amount > maxAmount) throw new SaleError('gift_amount_too_high', `A gift card sold at this till may hold at most ${maxAmount} minor units.`, { limit: maxAmount });
   const at = new Date(now).toISOString();
   return db.transaction('rw', [db.vouchers, db.codeLeases, db.outbox, db.meta], async () => {
     const lease = await db.codeLeases.where('used').equals(0).first();

@@ -1,13 +1,13 @@
 // Why a sale (or refund, or gift-card sale) could not be committed. Nothing was written.
 import type { ValidationReason } from '../../core/reasons';
 
-export type SaleErrorReason = 'voucher_invalid' | 'underpaid' | 'unknown_ticket' | 'already_refunded' | 'no_gift_codes' | 'bad_amount';
+export type SaleErrorReason = 'voucher_invalid' | 'underpaid' | 'unknown_ticket' | 'already_refunded' | 'no_gift_codes' | 'bad_amount' | 'gift_amount_too_high';
 
 export class SaleError extends Error {
   constructor(
     readonly reason: SaleErrorReason,
     message: string,
-    readonly details: { code?: string; voucherReason?: ValidationReason } = {},
+    readonly details: { code?: string; voucherReason?: ValidationReason; limit?: number } = {},
   ) {
     super(message);
     this.name = 'SaleError';
