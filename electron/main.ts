@@ -34,10 +34,20 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHE
 // and side-by-side installs point TILL_USER_DATA_DIR elsewhere.
 app.setPath('userData', process.env.TILL_USER_DATA_DIR ? path.resolve(process.env.TILL_USER_DATA_DIR) : path.join(app.getPath('appData'), 'voucher-till'));
 
+// The token must be on disk before the till sells with it (a till that comes back unpaired cannot send
+// the sales in its outbox): the data is flushed before the rename, and the rename before returning.
 async function writeFileAtomic(file: string, data: Buffer) {
   const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, data, { mode: 0o600 });
+  const handle = await fsp.open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   await fsp.rename(tmp, file);
+  const dir = await fsp.open(path.dirname(file), 'r').catch(() => null); // directories cannot be opened on Windows
+  if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close());
 }
 
 function hardenSession(log: Log) {
