@@ -1,11 +1,18 @@
 // Voucher codes: how a scanned or typed code is normalised, which codes are well-formed, and how
 // new codes are generated. The same functions run at the till and at HQ.
+import { asciiUpperCase } from './text';
 
 export const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const GENERATED_LENGTH = { min: 4, max: 8, default: 8 } as const;
 
 /** Custom or imported codes: 4..32 of [A-Z0-9-] (contract). */
 export const CODE_PATTERN = /^[A-Z0-9-]{4,32}$/;
+/**
+ * What a code may look like before normaliseCode: any case, surrounding blanks and AIM prefixes. It
+ * accepts exactly the strings that normalise to a valid code (a property test holds the two together);
+ * it exists so that code inputs carry their rule as a pattern in HQ's OpenAPI document.
+ */
+export const CODE_INPUT_PATTERN = /^\s*(?:\][A-Za-z][0-9A-Za-z]\s*)*[A-Za-z0-9-]{4,32}\s*$/;
 const GENERATED_PATTERN = /^[A-Z0-9]{4,8}$/;
 
 // AIM symbology identifiers a scanner may put in front of the data: "]" + code letter + modifier
@@ -15,12 +22,14 @@ const AIM_PREFIX = /^\][A-Za-z][0-9A-Za-z]/;
 /**
  * Trim, strip an AIM symbology prefix and upper-case. Idempotent: normalising twice changes nothing.
  * Internal whitespace is kept (and then fails the format check) rather than silently glued together,
- * so "ABCD 1234" is not mistaken for a different code "ABCD1234".
+ * so "ABCD 1234" is not mistaken for a different code "ABCD1234". Only a-z are upper-cased: a
+ * non-ASCII letter stays as it is and fails the format check, where Unicode case mapping would fold
+ * look-alikes into a real code ("ſale" → "SALE", "gıft" → "GIFT").
  */
 export function normaliseCode(raw: string): string {
   let s = raw.trim();
   while (AIM_PREFIX.test(s)) s = s.slice(3).trim();
-  return s.toUpperCase();
+  return asciiUpperCase(s);
 }
 
 export function isValidCode(normalised: string): boolean {

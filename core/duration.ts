@@ -5,6 +5,8 @@
 // across a DST change.
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+/** The shape of a supported duration (for patterns in documents); durationToMs also refuses "P", "PT" and zero. */
+export const DURATION_PATTERN = DURATION;
 
 const cache = new Map<string, number | null>();
 

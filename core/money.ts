@@ -78,10 +78,33 @@ export function percentToBasisPoints(percent: number): number {
   return bp;
 }
 
+/**
+ * a × b / d, rounded half up, exactly: a product of two safe integers may pass 2^53 (an amount of
+ * 10^12 cents times 10,000 basis points), where float arithmetic would round before dividing. BigInt
+ * only when the float path cannot be exact. The result must itself be a safe integer.
+ */
+export function mulDivRoundHalfUp(a: number, b: number, d: number): number {
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(d) || d <= 0) {
+    throw new MoneyError('bad_ratio', `mulDivRoundHalfUp needs integers and a positive denominator, got ${a}×${b}/${d}`);
+  }
+  const product = a * b;
+  if (Number.isSafeInteger(2 * product + d)) return divideRoundHalfUp(product, d);
+  const n = BigInt(a) * BigInt(b);
+  const big = BigInt(d);
+  // floor((2n + d) / 2d), with BigInt division truncating towards zero: correct it for negatives.
+  const num = 2n * n + big;
+  const den = 2n * big;
+  let q = num / den;
+  if (num % den !== 0n && num < 0n) q -= 1n;
+  const result = Number(q);
+  if (!Number.isSafeInteger(result)) throw new MoneyError('not_integer', `${a}×${b}/${d} is not a safe integer of minor units`);
+  return result;
+}
+
 /** `percent` of an amount in minor units, rounded once, half up. */
 export function percentOf(amount: number, percent: number): number {
   assertMinorUnits(amount);
-  return divideRoundHalfUp(amount * percentToBasisPoints(percent), 10_000);
+  return mulDivRoundHalfUp(amount, percentToBasisPoints(percent), 10_000);
 }
 
 /**

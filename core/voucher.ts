@@ -3,36 +3,52 @@
 // validates what it replicates. A voucher is a union on `type`, so a discount voucher without a
 // discount, or a gift card with one, cannot be represented.
 import { z } from 'zod';
-import { CODE_PATTERN, normaliseCode } from './code';
+import { CODE_INPUT_PATTERN, CODE_PATTERN, normaliseCode } from './code';
 import { isCurrency } from './money';
 import { NORMALISED_DATE_SPEC, normaliseDateSpec } from './date-spec';
-import { durationToMs } from './duration';
+import { DURATION_PATTERN, durationToMs } from './duration';
+import { Text, jsonObjectIssues, METADATA_LIMITS } from './text';
 
 export const MinorUnits = z.int().min(0).max(Number.MAX_SAFE_INTEGER).describe('money in minor units (cents)');
-const PositiveMinorUnits = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+export const PositiveMinorUnits = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 
-export const CurrencySchema = z
-  .string()
-  .refine(isCurrency, { message: 'must be an ISO 4217 currency code such as EUR' })
-  .describe('ISO 4217 currency code');
+/**
+ * Counts that end up in an int4 column (a voucher's redemption quantity and redeemed quantity): above
+ * this PostgreSQL refuses the value, so the schema refuses it first.
+ */
+export const MAX_INT4 = 2_147_483_647;
 
-export const VoucherCode = z.string().regex(CODE_PATTERN, 'a code is 4..32 characters of A-Z, 0-9 and -');
-/** Codes typed or imported by people: case-insensitive, surrounding blanks and scanner prefixes ignored. */
-export const VoucherCodeInput = z.string().transform(normaliseCode).pipe(VoucherCode);
+const CURRENCY_MESSAGE = 'must be an ISO 4217 currency code such as EUR';
+export const CurrencySchema = Text.regex(/^[A-Z]{3}$/, CURRENCY_MESSAGE).refine(isCurrency, { message: CURRENCY_MESSAGE }).describe('ISO 4217 currency code');
+/** A currency as people type it: any case of three ASCII letters, upper-cased as ASCII only ("ſek" is not "SEK"). */
+export const CurrencyInput = Text.regex(/^\s*[A-Za-z]{3}\s*$/, CURRENCY_MESSAGE)
+  .transform((c) => c.trim().toUpperCase())
+  .pipe(CurrencySchema);
 
-export const EntityId = z.string().min(1).max(128);
+const CODE_MESSAGE = 'a code is 4..32 characters of A-Z, 0-9 and -';
+export const VoucherCode = Text.regex(CODE_PATTERN, CODE_MESSAGE);
+/**
+ * Codes typed or imported by people: case-insensitive, surrounding blanks and scanner prefixes ignored.
+ * The input pattern comes first so the OpenAPI document states it (and non-ASCII is refused before any
+ * case mapping); it accepts exactly what normalises to a VoucherCode.
+ */
+export const VoucherCodeInput = Text.regex(CODE_INPUT_PATTERN, CODE_MESSAGE).transform(normaliseCode).pipe(VoucherCode);
+
+export const EntityId = Text.min(1).max(128);
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const Label = Text.max(255);
 const DayOfWeek = z.int().min(0).max(6);
 const DaysOfWeek = z.array(DayOfWeek).min(1).max(7).refine((days) => new Set(days).size === days.length, 'days must not repeat');
 
 // ---- discount and gift ---------------------------------------------------------------------------
 
-const PercentOff = z
-  .number()
-  .gt(0)
-  .max(100)
-  .refine((p) => Math.abs(Math.round(p * 100) - p * 100) < 1e-6, 'at most two decimals');
+// Percentages carry at most two decimals: money.ts turns them into integer basis points (and throws
+// on a third decimal, so a tax rate of 7.777 must be refused here rather than fail an evaluation).
+const twoDecimals = (p: number) => Math.abs(Math.round(p * 100) - p * 100) < 1e-6;
+/** A tax rate or other percentage, 0..100 with at most two decimals. */
+export const Percent = z.number().min(0).max(100).refine(twoDecimals, 'at most two decimals');
+const PercentOff = z.number().gt(0).max(100).refine(twoDecimals, 'at most two decimals');
 
 export const DiscountSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('AMOUNT'), amount_off: PositiveMinorUnits }),
@@ -57,10 +73,10 @@ export const ValidityHoursSchema = z.strictObject({
   daily: z
     .array(
       z.strictObject({
-        start_time: z.string().regex(TIME, 'HH:mm'),
+        start_time: Text.regex(TIME, 'HH:mm'),
         // Inclusive of its minute: 18:00–23:59 is open until midnight. An expiration before the start
         // spans midnight and belongs to the day it starts on (Fri 22:00–02:00 is open early Saturday).
-        expiration_time: z.string().regex(TIME, 'HH:mm'),
+        expiration_time: Text.regex(TIME, 'HH:mm'),
         days_of_week: DaysOfWeek,
       }),
     )
@@ -68,29 +84,46 @@ export const ValidityHoursSchema = z.strictObject({
 });
 export type ValidityHours = z.infer<typeof ValidityHoursSchema>;
 
-const DurationString = z.string().refine((v) => durationToMs(v) !== null, 'an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. P7D or PT2H');
+const DURATION_MESSAGE = 'an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. P7D or PT2H';
+const DurationString = Text.max(64).regex(DURATION_PATTERN, DURATION_MESSAGE).refine((v) => durationToMs(v) !== null, DURATION_MESSAGE);
 export const ValidityTimeframeSchema = z
   .strictObject({ interval: DurationString, duration: DurationString })
   .refine((t) => (durationToMs(t.duration) ?? 0) <= (durationToMs(t.interval) ?? 0), { message: 'duration cannot be longer than interval', path: ['duration'] });
 export type ValidityTimeframe = z.infer<typeof ValidityTimeframeSchema>;
 
+const Quantity = z.int().min(1).max(MAX_INT4);
 export const RedemptionSchema = z.strictObject({
-  quantity: z.int().min(1).nullable().describe('null = unlimited; 1 = single use'),
-  redeemed_quantity: z.int().min(0),
+  quantity: Quantity.nullable().describe('null = unlimited; 1 = single use'),
+  redeemed_quantity: z.int().min(0).max(MAX_INT4),
 });
 
-export const MetadataSchema = z.record(z.string().max(100), z.unknown()).describe('free key/values');
+/**
+ * Free key/values, as they are stored and replicated: JSON with string keys. What HQ accepts is
+ * limited by MetadataInput; the stored shape is not re-limited, so a voucher stored before the limits
+ * existed can never stop a till from reading its change feed.
+ */
+export const MetadataSchema = z.record(Text, z.unknown()).describe('free key/values');
+/**
+ * Metadata HQ accepts: well-formed keys and strings, finite numbers, at most 8 levels deep, keys of
+ * at most 100 characters, at most 16 KiB as JSON (core/text.ts jsonObjectIssues).
+ */
+export const MetadataInput = z
+  .record(z.string(), z.unknown())
+  .superRefine((metadata, ctx) => {
+    for (const issue of jsonObjectIssues(metadata)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  })
+  .meta({ propertyNames: { maxLength: METADATA_LIMITS.keyLength }, description: `free key/values: JSON at most ${METADATA_LIMITS.depth} levels deep and ${METADATA_LIMITS.bytes} bytes, keys at most ${METADATA_LIMITS.keyLength} characters` });
 
 // ---- the voucher as stored and sent --------------------------------------------------------------
 
-const DateSpecValue = z.string().regex(NORMALISED_DATE_SPEC, 'a normalised date, local date-time or UTC instant');
+const DateSpecValue = Text.regex(NORMALISED_DATE_SPEC, 'a normalised date, local date-time or UTC instant');
 const Timestamp = z.iso.datetime({ offset: true });
 
 const voucherBase = {
   code: VoucherCode,
-  label: z.string().max(255),
-  campaign: z.string().max(255).nullable(),
-  category: z.string().max(255).nullable(),
+  label: Label,
+  campaign: Label.nullable(),
+  category: Label.nullable(),
   currency: CurrencySchema,
   redemption: RedemptionSchema,
   active: z.boolean(),
@@ -120,7 +153,7 @@ export type VoucherType = Voucher['type'];
 
 // ---- input bodies (create / update / import) -----------------------------------------------------
 
-const DateSpecInput = z.string().transform((value, ctx) => {
+const DateSpecInput = Text.max(64).transform((value, ctx) => {
   const result = normaliseDateSpec(value);
   if (result.ok) return result.value;
   ctx.issues.push({ code: 'custom', message: result.message, input: value });
@@ -133,12 +166,12 @@ const readOnlyFields = { status: readOnly, used_at: readOnly, created_at: readOn
 
 const inputFields = {
   code: VoucherCodeInput.optional(),
-  label: z.string().max(255).optional(),
-  campaign: z.string().max(255).nullish(),
-  category: z.string().max(255).nullish(),
-  currency: z.string().transform((c) => c.trim().toUpperCase()).pipe(CurrencySchema),
+  label: Label.optional(),
+  campaign: Label.nullish(),
+  category: Label.nullish(),
+  currency: CurrencyInput,
   redemption: z
-    .strictObject({ quantity: z.int().min(1).nullable(), redeemed_quantity: readOnly })
+    .strictObject({ quantity: Quantity.nullable(), redeemed_quantity: readOnly })
     .optional(),
   active: z.boolean().optional(),
   start_date: DateSpecInput.nullish(),
@@ -150,7 +183,7 @@ const inputFields = {
   product_id: EntityId.nullish(),
   min_order_amount: MinorUnits.nullish(),
   offline_redeemable: z.boolean().optional(),
-  metadata: MetadataSchema.optional(),
+  metadata: MetadataInput.optional(),
   ...readOnlyFields,
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { add, allocate, divideRoundHalfUp, money, MoneyError, multiply, percentOf, subtract, sum } from '../../core/money';
+import { add, allocate, divideRoundHalfUp, money, MoneyError, mulDivRoundHalfUp, multiply, percentOf, subtract, sum } from '../../core/money';
 
 describe('money', () => {
   it('adds and subtracts in one currency', () => {
@@ -37,6 +37,34 @@ describe('money', () => {
     expect(divideRoundHalfUp(-5, 2)).toBe(-2);
     expect(divideRoundHalfUp(5, 2)).toBe(3);
     expect(() => divideRoundHalfUp(1, 0)).toThrow(MoneyError);
+  });
+
+  it('mulDivRoundHalfUp is exact where a × b passes 2^53 (a percentage or tax of a large amount)', () => {
+    // 2^53 − 1 cents at 12.5 %: the product 9007199254740991 × 1250 is far beyond float precision.
+    expect(percentOf(Number.MAX_SAFE_INTEGER, 12.5)).toBe(1125899906842624); // 1125899906842623.875 → up
+    expect(percentOf(Number.MAX_SAFE_INTEGER, 100)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(mulDivRoundHalfUp(Number.MAX_SAFE_INTEGER, 10_000, 11_900)).toBe(7569075003984026); // net of a 19 % band
+    expect(mulDivRoundHalfUp(-5, 1, 2)).toBe(-2);
+    expect(() => mulDivRoundHalfUp(Number.MAX_SAFE_INTEGER, 3, 2)).toThrow(MoneyError); // the result itself is not safe
+    expect(() => mulDivRoundHalfUp(1, 1, 0)).toThrow(MoneyError);
+  });
+
+  it('property: mulDivRoundHalfUp agrees with exact BigInt arithmetic', () => {
+    const safe = fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
+    fc.assert(
+      fc.property(safe, fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 1, max: 20_000 }), (a, b, d) => {
+        const n = 2n * BigInt(a) * BigInt(b) + BigInt(d);
+        const den = 2n * BigInt(d);
+        let q = n / den;
+        if (n % den !== 0n && n < 0n) q -= 1n;
+        if (q > BigInt(Number.MAX_SAFE_INTEGER) || q < -BigInt(Number.MAX_SAFE_INTEGER)) {
+          expect(() => mulDivRoundHalfUp(a, b, d)).toThrow(MoneyError);
+        } else {
+          expect(mulDivRoundHalfUp(a, b, d)).toBe(Number(q));
+        }
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it.each([

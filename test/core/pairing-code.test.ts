@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { PAIRING_ALPHABET, formatPairingCode, generatePairingCode, normalisePairingCode } from '../../core/pairing-code';
+import { PAIRING_ALPHABET, PAIRING_CODE_INPUT_PATTERN, formatPairingCode, generatePairingCode, normalisePairingCode } from '../../core/pairing-code';
 
 describe('pairing codes', () => {
   it('are 8 characters without look-alikes, and survive formatting and re-typing', () => {
@@ -28,8 +28,24 @@ describe('pairing codes', () => {
     ['K0QM-3XHD', null], // a zero is never in a pairing code
     ['till_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', null], // a till token is not a pairing code
     ['', null],
+    // "ſ" upper-cases to the alphabet's "S", fullwidth letters are not ASCII: never folded into a code.
+    ['K7QM-3XHſ', null],
+    ['ſ7QM-3XHD', null],
+    ['Ｋ7QM-3XHD', null],
+    ['K7QM-3XH\u0000', null],
   ])('normalisePairingCode(%j) = %j', (raw, expected) => {
     expect(normalisePairingCode(raw)).toBe(expected);
+  });
+
+  it('property: the input pattern (the OpenAPI document\'s) accepts exactly what normalises to a code', () => {
+    const piece = fc.constantFrom('K', 'k', '7', '3', 'x', 'H', '-', ' ', '\t', '0', 'O', 'I', 'l', 'ſ', 's', 'S', '\u00A0', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+        const raw = pieces.join('');
+        expect(PAIRING_CODE_INPUT_PATTERN.test(raw)).toBe(normalisePairingCode(raw) !== null);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('is shown as two groups of four', () => {
