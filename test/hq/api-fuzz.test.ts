@@ -1,0 +1,235 @@
+// An API fuzz of HQ, driven by its own OpenAPI document (issue 11). For every operation the document
+// lists, requests are made from a valid example with one part made hostile — NUL, lone surrogates, RTL
+// marks, look-alike Unicode, 10k-character strings, 2^63, 1e400, 10,000-deep JSON, wrong types, unknown
+// fields, wrong content types, every principal — from a seeded PRNG, so a failure names a reproducible
+// request. Every answer must be documented for its operation, never 5xx, and every error problem+json;
+// a refused request must leave HQ's data exactly as it was (a hash of every table, before and after).
+// Counts per status are printed for the issue note.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { ProblemSchema } from '../../sync/protocol';
+import { rowsOf } from '../../hq/db/connect';
+import { prng } from '../support/prng';
+import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from './harness';
+
+type Operation = { responses?: Record<string, unknown>; parameters?: { in: string; name: string }[]; requestBody?: unknown };
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+/** A request before it is sent: JSON values may be raw JSON text (numbers JSON.stringify cannot write). */
+type Shape = { method: string; path: string; params: Record<string, string>; query: Record<string, string>; body?: Json; raw?: string; contentType?: string; token: string | null };
+type Principal = 'admin' | 'till' | 'nobody';
+/** Who a route is for: most requests are made as that principal, so they get past authentication. */
+const TILL_ROUTES = new Set(['GET /v1/tills/me', 'POST /v1/code-blocks', 'GET /v1/sync/changes', 'POST /v1/sync/push', 'POST /v1/validations', 'POST /v1/redemptions/{id}/rollback', 'GET /v1/vouchers/{code}']);
+const NOBODY_ROUTES = new Set(['POST /v1/pairings']);
+
+const REQUESTS_PER_BACKEND = 2_400;
+const SEED = 0x11f022;
+
+const TABLES = ['vouchers', 'tombstones', 'products', 'customers', 'tills', 'ops', 'redemptions', 'gift_ledger', 'code_leases', 'async_actions'];
+
+// Hostile values for JSON fields. Raw entries are written into the JSON text as they are.
+const RAW = (text: string) => ({ raw: text });
+const HOSTILE_JSON: (Json | { raw: string })[] = [
+  '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '\udfff\ud800', '\u202eevil\u202c', '\u200f', 'ſale', 'ﬀ', 'gıft-0050', 'K\u212a', 'A'.repeat(10_000), '', ' ', '<script>', "'; DROP TABLE vouchers; --",
+  2 ** 63, -(2 ** 63), 2 ** 31, -1, 0, 1.5, Number.MAX_SAFE_INTEGER, RAW('9007199254740993'), RAW('1e400'), RAW('-1e400'), RAW('1e-400'), RAW('-0'),
+  null, true, [], {}, ['\u0000'], { '\u0000': 1 }, { __proto__x: 1 }, RAW('{"__proto__":{"polluted":1}}'), RAW(`${'['.repeat(10_000)}${']'.repeat(10_000)}`),
+  RAW(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`),
+];
+// Hostile path and query values, already percent-encoded (a lone surrogate has no UTF-8: its bytes are sent).
+const HOSTILE_URL = ['%00', 'a%00b', '%ED%A0%80', 'x%ED%B0%80', '%E2%80%AEevil', 'S%C5%BFALE', '%EF%AC%80', 'G%C4%B1FT-0050', 'A'.repeat(129), 'A'.repeat(4_000), '..%2F..%2Fadmin', '%FF%FE', '%', '1e400', '9223372036854775808', '-1', '', '%20'];
+
+function examples(ids: { code: string; tillId: string; product: string; customer: string }): Record<string, Omit<Shape, 'token'>> {
+  const voucher = { type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'Fuzz', discount: { type: 'AMOUNT', amount_off: 500 }, redemption: { quantity: 1 }, metadata: { source: 'fuzz' } };
+  const ticket = { currency: 'EUR', customer_id: null, lines: [{ product_id: ids.product, quantity: 1, unit_price: 1000 }] };
+  return {
+    'GET /v1/vouchers': { method: 'GET', path: '/v1/vouchers', params: {}, query: { limit: '25', offset: '0', campaign: 'FUZZ', status: 'ACTIVE', type: 'DISCOUNT_VOUCHER' } },
+    'POST /v1/vouchers': { method: 'POST', path: '/v1/vouchers', params: {}, query: {}, body: voucher },
+    'GET /v1/vouchers/{code}': { method: 'GET', path: '/v1/vouchers/{code}', params: { code: ids.code }, query: {} },
+    'PUT /v1/vouchers/{code}': { method: 'PUT', path: '/v1/vouchers/{code}', params: { code: ids.code }, query: {}, body: { label: 'Changed', metadata: { k: 'v' }, min_order_amount: 100 } },
+    'DELETE /v1/vouchers/{code}': { method: 'DELETE', path: '/v1/vouchers/{code}', params: { code: 'NO-SUCH-CODE' }, query: {} },
+    'POST /v1/vouchers/{code}/cancel': { method: 'POST', path: '/v1/vouchers/{code}/cancel', params: { code: 'NO-SUCH-CODE' }, query: {} },
+    'POST /v1/offers/{offer}/vouchers': { method: 'POST', path: '/v1/offers/{offer}/vouchers', params: { offer: 'FUZZ' }, query: {}, body: { ...voucher, client_user_id: 'u1' } },
+    'POST /v1/vouchers/import': { method: 'POST', path: '/v1/vouchers/import', params: {}, query: {}, body: [voucher] },
+    'GET /v1/async-actions/{id}': { method: 'GET', path: '/v1/async-actions/{id}', params: { id: 'nothing' }, query: {} },
+    'POST /v1/tills': { method: 'POST', path: '/v1/tills', params: {}, query: {}, body: { name: 'Fuzz till', time_zone: 'Europe/Berlin' } },
+    'GET /v1/tills/me': { method: 'GET', path: '/v1/tills/me', params: {}, query: {} },
+    'POST /v1/code-blocks': { method: 'POST', path: '/v1/code-blocks', params: {}, query: {}, body: { size: 1 } },
+    'GET /v1/sync/changes': { method: 'GET', path: '/v1/sync/changes', params: {}, query: { checkpoint: '0', limit: '10' } },
+    'POST /v1/sync/push': {
+      method: 'POST', path: '/v1/sync/push', params: {}, query: {},
+      body: { ops: [{ op_id: '00000000-0000-4000-8000-000000000000', seq: 1, type: 'REDEMPTION', occurred_at: '2026-12-01T10:00:00.000Z', payload: { code: ids.code, ticket_id: 'fuzz-ticket', amount: 100 } }] },
+    },
+    'POST /v1/validations': { method: 'POST', path: '/v1/validations', params: {}, query: {}, body: { codes: [ids.code], ticket } },
+    'POST /v1/redemptions/{id}/rollback': { method: 'POST', path: '/v1/redemptions/{id}/rollback', params: { id: randomUUID() }, query: {} },
+    'GET /v1/redemptions': { method: 'GET', path: '/v1/redemptions', params: {}, query: { code: ids.code, till_id: ids.tillId, outcome: 'ACCEPTED', limit: '10', offset: '0' } },
+    'PUT /v1/products/{id}': { method: 'PUT', path: '/v1/products/{id}', params: { id: ids.product }, query: {}, body: { name: 'Fuzz product', unit_price: 1000, currency: 'EUR', tax_rate: 19, barcode: '4006381100007' } },
+    'DELETE /v1/products/{id}': { method: 'DELETE', path: '/v1/products/{id}', params: { id: 'no-such-product' }, query: {} },
+    'PUT /v1/customers/{id}': { method: 'PUT', path: '/v1/customers/{id}', params: { id: ids.customer }, query: {}, body: { name: 'Fuzz customer', card_code: 'CARD-FUZZ-0001' } },
+    'DELETE /v1/customers/{id}': { method: 'DELETE', path: '/v1/customers/{id}', params: { id: 'no-such-customer' }, query: {} },
+    'POST /v1/tills/{till_id}/pairing-code': { method: 'POST', path: '/v1/tills/{till_id}/pairing-code', params: { till_id: ids.tillId }, query: {}, body: { valid_minutes: 5 } },
+    'POST /v1/pairings': { method: 'POST', path: '/v1/pairings', params: {}, query: {}, body: { pairing_code: 'K7QM-3XHD' } },
+  };
+}
+
+/** Every JSON path to a value in `v` (objects and arrays included), so any of them can be replaced. */
+function paths(v: Json, at: (string | number)[] = []): (string | number)[][] {
+  const here = [at];
+  if (Array.isArray(v)) return [...here, ...v.flatMap((x, i) => paths(x, [...at, i]))];
+  if (v && typeof v === 'object') return [...here, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, k]))];
+  return here;
+}
+
+const isRaw = (value: Json | { raw: string }): value is { raw: string } => typeof value === 'object' && value !== null && !Array.isArray(value) && 'raw' in value;
+const jsonText = (value: Json | { raw: string }): string => (isRaw(value) ? value.raw : JSON.stringify(value));
+
+/** JSON text of `v` with the value at `path` replaced by `value` (raw JSON text allowed). */
+function withValue(v: Json, path: (string | number)[], value: Json | { raw: string }): string {
+  if (path.length === 0) return jsonText(value);
+  const marker = '__FUZZ_VALUE__';
+  const copy = structuredClone(v) as Record<string | number, Json>;
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, Json>;
+  node[path[path.length - 1]!] = marker;
+  return JSON.stringify(copy).replace(`"${marker}"`, () => jsonText(value));
+}
+
+function urlOf(shape: Shape): string {
+  const path = shape.path.replace(/\{(\w+)\}/g, (_, name: string) => shape.params[name] ?? '');
+  const query = Object.entries(shape.query).map(([k, v]) => `${k}=${v}`).join('&');
+  return query ? `${path}?${query}` : path;
+}
+
+async function dataHash(hq: Hq): Promise<string> {
+  const parts = TABLES.map((t) => sql`coalesce((SELECT string_agg(x::text, '|' ORDER BY x::text) FROM ${sql.identifier(t)} x), '')`);
+  const rows = rowsOf<{ h: string }>(await hq.database.db.execute(sql`SELECT md5(${sql.join(parts, sql` || '#' || `)}) AS h`));
+  return rows[0]!.h;
+}
+
+describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => {
+  let hq: Hq;
+  let doc: { paths: Record<string, Record<string, Operation>> };
+  let tillToken: string;
+  let otherTillToken: string;
+  let ids: { code: string; tillId: string; product: string; customer: string };
+
+  beforeAll(async () => {
+    hq = await startHq(backend);
+    doc = (await hq.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const till = await hq.newTill('Fuzz till', 'Europe/Berlin');
+    tillToken = till.token;
+    otherTillToken = (await hq.newTill('Other till', 'Europe/Berlin')).token;
+    const code = 'FUZZ-0001';
+    expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { code, type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'AMOUNT', amount_off: 100 } } })).statusCode).toBe(201);
+    ids = { code, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer' };
+  }, 60_000);
+
+  afterAll(async () => {
+    await hq?.close();
+  });
+
+  it(`${REQUESTS_PER_BACKEND} hostile requests: each answer documented, never 5xx, errors problem+json, refused requests change nothing`, async () => {
+    const random = prng(SEED);
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const bases = examples(ids);
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
+    // Every documented operation has an example here: a new route cannot slip past the fuzz.
+    expect(operations.map((o) => o.key).filter((k) => !bases[k])).toEqual([]);
+
+    const byStatus = new Map<number, number>();
+    const failures: string[] = [];
+    let pushSeq = 1;
+    for (let n = 0; n < REQUESTS_PER_BACKEND; n++) {
+      const { key, op } = pick(operations);
+      const base = bases[key]!;
+      const own: Principal = TILL_ROUTES.has(key) ? (random() < 0.5 || key.includes('sync') || key.includes('code-blocks') || key.includes('/me') ? 'till' : 'admin') : NOBODY_ROUTES.has(key) ? 'nobody' : 'admin';
+      const tokens: Record<Principal, string | null> = { admin: ADMIN_TOKEN, till: tillToken, nobody: null };
+      const token = random() < 0.8 ? tokens[own] : pick([ADMIN_TOKEN, tillToken, otherTillToken, null, 'till_not-a-token']);
+      const shape: Shape = { ...base, params: { ...base.params }, query: { ...base.query }, token };
+      if (key === 'POST /v1/sync/push' && shape.body) {
+        // Keep the till's seq right most of the time, so the op itself reaches the op parser.
+        shape.body = { ops: [{ ...(shape.body as { ops: Record<string, Json>[] }).ops[0]!, op_id: randomUUID(), seq: pushSeq }] };
+      }
+      let describeIt: string;
+      const where = random();
+      const params = Object.keys(shape.params);
+      const queries = Object.keys(shape.query);
+      if (where < 0.2 && params.length) {
+        const name = pick(params);
+        shape.params[name] = pick(HOSTILE_URL);
+        describeIt = `path ${name}=${shape.params[name]!.slice(0, 40)}`;
+      } else if (where < 0.35 && queries.length) {
+        const name = random() < 0.85 ? pick(queries) : 'unknown_param';
+        shape.query[name] = pick(HOSTILE_URL);
+        describeIt = `query ${name}=${shape.query[name]!.slice(0, 40)}`;
+      } else if (shape.body !== undefined && where < 0.9) {
+        const path = pick(paths(shape.body));
+        const value = pick(HOSTILE_JSON);
+        shape.raw = random() < 0.1 && !Array.isArray(shape.body) && typeof shape.body === 'object' ? withValue({ ...(shape.body as Record<string, Json>), unknown_field: 1 }, path, value) : withValue(shape.body, path, value);
+        describeIt = `body ${path.join('.') || '(whole)'} = ${jsonText(value).slice(0, 40)}`;
+      } else if (where < 0.95) {
+        shape.raw = pick(['not json', '{"unterminated":', '\u0000', `"${'\ud800'}"`, '']);
+        shape.contentType = pick(['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1']);
+        describeIt = `raw body ${JSON.stringify(shape.raw)} as ${shape.contentType}`;
+      } else {
+        describeIt = 'the valid example';
+      }
+
+      const mutating = shape.method !== 'GET';
+      const before = mutating ? await dataHash(hq) : '';
+      const request: InjectOptions = {
+        method: shape.method as InjectOptions['method'],
+        url: urlOf(shape),
+        headers: {
+          ...(shape.token ? { authorization: `Bearer ${shape.token}` } : {}),
+          ...(shape.raw !== undefined || shape.body !== undefined ? { 'content-type': shape.contentType ?? 'application/json' } : {}),
+        },
+        ...(shape.raw !== undefined ? { payload: shape.raw } : shape.body !== undefined ? { payload: JSON.stringify(shape.body) } : {}),
+      };
+      let res: LightMyRequestResponse;
+      try {
+        res = await hq.app.inject(request);
+      } catch (error) {
+        failures.push(`#${n} ${key} (${describeIt}): inject threw ${String(error)}`);
+        continue;
+      }
+      byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
+      const what = `#${n} ${key} as ${shape.token === null ? 'nobody' : shape.token === ADMIN_TOKEN ? 'admin' : 'a till'} (${describeIt}) → ${res.statusCode}`;
+      if (res.statusCode >= 500) failures.push(`${what}: ${res.body.slice(0, 200)}`);
+      const documented = Object.keys(op.responses ?? {});
+      if (!documented.includes(String(res.statusCode)) && !documented.includes('default')) failures.push(`${what}: not documented (${documented.join(',')})`);
+      if (res.statusCode >= 400) {
+        if (!String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${what}: content-type ${res.headers['content-type']}`);
+        const problem = ProblemSchema.safeParse(safeJson(res.body));
+        if (!problem.success || problem.data.status !== res.statusCode) failures.push(`${what}: not a problem document: ${res.body.slice(0, 200)}`);
+        if (mutating && (await dataHash(hq)) !== before) failures.push(`${what}: refused, yet HQ's data changed`);
+      }
+      if (key === 'POST /v1/sync/push' && res.statusCode === 200) pushSeq = (res.json() as { last_seq: number }).last_seq + 1;
+      if (key === 'POST /v1/vouchers/import' && res.statusCode === 202) await settleImport(hq, (res.json() as { async_action_id: string }).async_action_id);
+      if (failures.length >= 20) break;
+    }
+    console.log(`[api fuzz ${backend}] ${[...byStatus.values()].reduce((a, b) => a + b, 0)} requests by status: ${[...byStatus.entries()].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(' ')}`);
+    expect(failures).toEqual([]);
+    // The fuzz reached HQ's own checks, not just the front door: some requests were accepted, many refused by schema.
+    expect(byStatus.get(400) ?? 0).toBeGreaterThan(REQUESTS_PER_BACKEND / 10);
+    expect([...byStatus.keys()].some((s) => s >= 200 && s < 300)).toBe(true);
+  }, 600_000);
+});
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wait for an import to finish, so its rows do not land while a later request's data is compared. */
+async function settleImport(hq: Hq, id: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const action = (await hq.admin({ method: 'GET', url: `/v1/async-actions/${id}` })).json() as { status: string };
+    if (action.status !== 'IN_PROGRESS') return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`import ${id} did not finish`);
+}
