@@ -1,6 +1,6 @@
 // Browser-test fixtures: a real HQ child process on PGlite with the demo data (one per test file, on a
 // free port, in a fresh temporary directory), and helpers that pair a page's till with it.
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,15 +43,19 @@ export const EAN = {
   mug: '4006381100090',
 } as const;
 
-/** Register a till at HQ and open the page with the pairing hint npm start uses; wait until ready. */
-export async function openPairedTill(page: Page, hq: HqProcess, name = 'E2E till'): Promise<void> {
-  const { token } = await hq.registerTill(name, 'Europe/Berlin');
-  await page.addInitScript(() => {
-    // Store settings the tests rely on (zone, locale) before the app reads them.
+/** Store the settings the tests rely on (zone, locale) before the app reads them, on every page load. */
+export async function storeTestSettings(target: Page | BrowserContext): Promise<void> {
+  await target.addInitScript(() => {
     if (!localStorage.getItem('voucher-till:settings')) {
       localStorage.setItem('voucher-till:settings', JSON.stringify({ timeZone: 'Europe/Berlin', currency: 'EUR', locale: 'en-GB', maxOfflineGiftPerTicket: 20000, maxReplicaAgeHours: 24, printer: null }));
     }
   });
+}
+
+/** Register a till at HQ and open the page with the pairing hint npm start uses; wait until ready. */
+export async function openPairedTill(page: Page, hq: HqProcess, name = 'E2E till'): Promise<void> {
+  const { token } = await hq.registerTill(name, 'Europe/Berlin');
+  await storeTestSettings(page);
   await page.goto(`/#hq=${encodeURIComponent(hq.url)}&token=${encodeURIComponent(token)}`);
   await expect(page.getByTestId('entry-input')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('online-state')).toHaveText('Online', { timeout: 15_000 });
