@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import { generateCode } from '../core/code';
+import { generateCode, normaliseCode } from '../core/code';
 import { VoucherImportInputSchema, type Voucher } from '../core/voucher';
+import { isWellFormedText, truncateText } from '../core/text';
 import type { AsyncAction } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
 import { voucherAttrs } from './db/rows';
@@ -59,9 +60,13 @@ async function runImport(ctx: HqContext, id: string, rows: unknown[], result: As
   for (let index = 0; index < rows.length; index++) {
     if (index % VALIDATE_SLICE === 0 && index > 0) await yieldToEventLoop();
     const parsed = VoucherImportInputSchema.safeParse(rows[index]);
-    const rawCode = typeof (rows[index] as { code?: unknown })?.code === 'string' ? String((rows[index] as { code: string }).code).trim().toUpperCase() : undefined;
     if (!parsed.success) {
-      errors.push({ index, ...(rawCode ? { code: rawCode.slice(0, 64) } : {}), detail: parsed.error.issues.map((i) => `${i.path.join('.') || '(row)'}: ${i.message}`).join('; ') });
+      // The report is stored as JSON in the database: it may name the row's code only when that is
+      // well-formed text, and zod's messages (which can quote a key the row had) are made well-formed.
+      const sent = (rows[index] as { code?: unknown } | null)?.code;
+      const code = typeof sent === 'string' && isWellFormedText(sent) ? normaliseCode(sent).slice(0, 64) : undefined;
+      const detail = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(row)'}: ${i.message}`).join('; ');
+      errors.push({ index, ...(code ? { code } : {}), detail: truncateText(detail, 2000) });
       continue;
     }
     let code = parsed.data.code;

@@ -4,7 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toGtin14 } from '../../core/scan/gtin';
-import { CurrencySchema, EntityId, MinorUnits } from '../../core/voucher';
+import { CurrencyInput, EntityId, MinorUnits, Percent } from '../../core/voucher';
+import { Text } from '../../core/text';
 import { CustomerSchema, ProblemSchema, ProductSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
 import { deleteCatalogRow, upsertCustomers, upsertProducts } from '../catalog-store';
@@ -14,7 +15,7 @@ const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404
 const IdParams = z.strictObject({ id: EntityId });
 
 /** Any GTIN (EAN-8, UPC-A, EAN-13, GTIN-14) with a valid check digit, stored as its 14-digit form. */
-const BarcodeInput = z.string().transform((value, ctx) => {
+const BarcodeInput = Text.max(64).transform((value, ctx) => {
   const gtin = toGtin14(value.trim());
   if (gtin === null) {
     ctx.issues.push({ code: 'custom', message: 'a GTIN (EAN-8, UPC-A, EAN-13 or GTIN-14) with a valid check digit', input: value });
@@ -25,13 +26,13 @@ const BarcodeInput = z.string().transform((value, ctx) => {
 
 export const ProductInputSchema = z.strictObject({
   barcode: BarcodeInput.nullish(),
-  name: z.string().min(1).max(255),
+  name: Text.min(1).max(255),
   unit_price: MinorUnits,
-  tax_rate: z.number().min(0).max(100).default(0),
-  currency: z.string().transform((c) => c.trim().toUpperCase()).pipe(CurrencySchema),
+  tax_rate: Percent.default(0),
+  currency: CurrencyInput,
   active: z.boolean().default(true),
 });
-export const CustomerInputSchema = z.strictObject({ name: z.string().min(1).max(255), card_code: z.string().max(64).nullish() });
+export const CustomerInputSchema = z.strictObject({ name: Text.min(1).max(255), card_code: Text.max(64).nullish() });
 
 export const catalogRoutes =
   (ctx: HqContext): FastifyPluginAsync =>

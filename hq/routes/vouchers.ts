@@ -3,13 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normaliseCode } from '../../core/code';
 import { VoucherCreateInputSchema, VoucherSchema, VoucherUpdateInputSchema } from '../../core/voucher';
+import { Text } from '../../core/text';
 import { AsyncActionSchema, ProblemSchema, VoucherListQuerySchema, VoucherListSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
 import { HqError } from '../hq-error';
 import { cancelVoucher, createVoucher, deleteVoucher, getVoucher, listVouchers, updateVoucher } from '../voucher-store';
 import { getAsyncAction, startImport } from '../voucher-import';
 
-const CodeParams = z.strictObject({ code: z.string().max(64) });
+// A code in the path is looked up as normalised: one that cannot be a code is simply not found (404).
+const CodeParams = z.strictObject({ code: Text.max(64) });
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 
 export const voucherRoutes =
@@ -56,7 +58,7 @@ export const voucherRoutes =
       {
         config: admin,
         schema: {
-          params: z.strictObject({ offer: z.string().min(1).max(255) }),
+          params: z.strictObject({ offer: Text.min(1).max(255) }),
           body: z.preprocess((body) => {
             // client_user_id is the offer endpoint's own field: lift it out before the strict voucher input sees it.
             if (body && typeof body === 'object' && 'client_user_id' in body) {
@@ -91,7 +93,7 @@ export const voucherRoutes =
       },
     );
 
-    app.get('/v1/async-actions/:id', { config: admin, schema: { params: z.strictObject({ id: z.string().max(64) }), response: { 200: AsyncActionSchema, ...errors } } }, async (request) => {
+    app.get('/v1/async-actions/:id', { config: admin, schema: { params: z.strictObject({ id: Text.max(64) }), response: { 200: AsyncActionSchema, ...errors } } }, async (request) => {
       const action = await getAsyncAction(ctx.db, request.params.id);
       if (!action) throw new HqError(404, 'not_found', `No async action ${request.params.id}.`);
       return action;

@@ -1,15 +1,23 @@
 // Bodies and responses of the remaining contract endpoints (tills, lists, imports, redemptions, code blocks).
 import { z } from 'zod';
 import { VoucherCode, VoucherSchema } from '../../core/voucher';
+import { Text } from '../../core/text';
 import { OutcomeSchema, RedemptionWinnerSchema } from './push';
 
-export const TillCreateSchema = z.strictObject({ name: z.string().min(1).max(255), time_zone: z.string().optional() });
+/**
+ * An IANA time zone name ("Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5") or a UTC
+ * offset ("+05:30"): the shape only. Whether the zone exists is checked where it is used (isTimeZone),
+ * with a message naming the field.
+ */
+export const TimeZoneName = Text.max(64).regex(/^[A-Za-z0-9_+\-/:]+$/, 'an IANA time zone such as Europe/Berlin');
+
+export const TillCreateSchema = z.strictObject({ name: Text.min(1).max(255), time_zone: TimeZoneName.optional() });
 export const TillCreatedSchema = z.object({ till_id: z.uuid(), token: z.string() });
 
 export const VoucherListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(25),
   offset: z.coerce.number().int().min(0).default(0),
-  campaign: z.string().optional(),
+  campaign: Text.max(255).optional(),
   status: z.enum(['ACTIVE', 'REDEEMED', 'CANCELLED']).optional(),
   type: z.enum(['DISCOUNT_VOUCHER', 'GIFT_VOUCHER']).optional(),
 });
@@ -49,8 +57,8 @@ export const RedemptionSchema = z.object({
 export type Redemption = z.infer<typeof RedemptionSchema>;
 
 export const RedemptionListQuerySchema = z.strictObject({
-  code: z.string().optional(),
-  till_id: z.string().optional(),
+  code: Text.max(64).optional(),
+  till_id: Text.max(64).optional(),
   outcome: OutcomeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),

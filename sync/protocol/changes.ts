@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { VoucherCode, VoucherSchema } from '../../core/voucher';
 import { CustomerSchema, ProductSchema } from './catalog';
 
-/** Checkpoints are opaque to the till: it stores the last one and sends it back. */
-export const CheckpointSchema = z.string().regex(/^\d{1,18}$/, 'a checkpoint from a previous response');
+/**
+ * Checkpoints are opaque to the till: it stores the last one and sends it back. At most 15 digits, so
+ * HQ reads one as an exact number (Number.MAX_SAFE_INTEGER has 16).
+ */
+export const CheckpointSchema = z.string().regex(/^\d{1,15}$/, 'a checkpoint from a previous response');
 
 export const ChangesQuerySchema = z.strictObject({
   checkpoint: CheckpointSchema.optional(),

@@ -1,6 +1,8 @@
 // Pairing a till with a short code instead of its token (core/pairing-code.ts): the back office asks
 // HQ for a code for a till, whoever sets the till up types it, and the till exchanges it for a token.
 import { z } from 'zod';
+import { PAIRING_CODE_INPUT_PATTERN } from '../../core/pairing-code';
+import { Text } from '../../core/text';
 
 /** POST /v1/tills/{till_id}/pairing-code (admin) → 201. */
 export const PairingCodeIssuedSchema = z.object({
@@ -11,7 +13,9 @@ export const PairingCodeIssuedSchema = z.object({
 });
 
 /** POST /v1/pairings (no token: the code is the credential). */
-export const PairingRequestSchema = z.strictObject({ pairing_code: z.string().min(1).max(32) });
+export const PairingRequestSchema = z.strictObject({
+  pairing_code: Text.max(32).regex(PAIRING_CODE_INPUT_PATTERN, 'A pairing code is 8 letters and digits, such as K7QM-3XHD: A–Z without I, L, O and 2–9, in any case, dashes and blanks ignored'),
+});
 
 /** The till's new token, shown once; the till's previous token stops working. */
 export const PairingResultSchema = z.object({ till_id: z.uuid(), name: z.string(), time_zone: z.string(), token: z.string() });

@@ -1,6 +1,7 @@
 // POST /v1/sync/push — the till's outbox ops and HQ's per-op outcomes (contract: "Push semantics").
 import { z } from 'zod';
-import { CurrencySchema, MinorUnits, VoucherCodeInput, VoucherSchema } from '../../core/voucher';
+import { CurrencySchema, MinorUnits, PositiveMinorUnits, VoucherCodeInput, VoucherSchema } from '../../core/voucher';
+import { Text } from '../../core/text';
 
 const OpBase = {
   op_id: z.uuid(),
@@ -11,12 +12,12 @@ const OpBase = {
 // Codes are case-insensitive on input (contract): normalised here like everywhere else.
 export const RedemptionPayload = z.strictObject({
   code: VoucherCodeInput,
-  ticket_id: z.string().min(1).max(128),
+  ticket_id: Text.min(1).max(128),
   /** Discount given, or gift amount debited, in minor units. */
   amount: MinorUnits,
 });
 export const RollbackPayload = z.strictObject({ redemption_op_id: z.uuid() });
-export const GiftIssuePayload = z.strictObject({ code: VoucherCodeInput, amount: z.int().min(1), currency: CurrencySchema });
+export const GiftIssuePayload = z.strictObject({ code: VoucherCodeInput, amount: PositiveMinorUnits, currency: CurrencySchema });
 
 export const OpTypes = ['REDEMPTION', 'ROLLBACK', 'GIFT_ISSUE'] as const;
 
@@ -30,6 +31,7 @@ export type Op = z.infer<typeof OpSchema>;
 /**
  * The envelope is checked strictly, but each op only loosely: a malformed op must become a REJECTED
  * result that still advances last_seq (one bad op never blocks a till), not a 400 for the whole batch.
+ * So `type` is any string here — even one with a NUL — and OpSchema judges it (hq/push-steps.ts).
  */
 export const PushRequestSchema = z.strictObject({
   ops: z

@@ -1,12 +1,15 @@
 // POST /v1/validations — HQ runs the same core evaluation the till runs.
 import { z } from 'zod';
 import { TicketSchema } from '../../core/ticket';
+import { Text } from '../../core/text';
+import { TimeZoneName } from './admin';
 
 export const ValidationRequestSchema = z.strictObject({
-  codes: z.array(z.string().max(64)).min(1).max(20),
+  /** As scanned or typed: an ill-formed code is a result with reason invalid_code_format, not a 400. */
+  codes: z.array(Text.max(64)).min(1).max(20),
   ticket: TicketSchema,
   /** Extension: the store's zone for date-only windows; defaults to the till's zone or HQ_TIME_ZONE. */
-  time_zone: z.string().optional(),
+  time_zone: TimeZoneName.optional(),
 });
 
 export const ValidationResultSchema = z.object({
