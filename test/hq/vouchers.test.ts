@@ -1,5 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isWellFormedText } from '../../core/text';
 import { BACKENDS, startHq, type Hq } from './harness';
+
+const NUL = '\u0000';
+const HIGH = '\uD800'; // a high surrogate with no low one after it
+
+async function waitForAction(hq: Hq, id: string) {
+  for (let i = 0; i < 200; i++) {
+    const body = (await hq.admin({ method: 'GET', url: `/v1/async-actions/${id}` })).json();
+    if (body.status !== 'IN_PROGRESS') return body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('import did not finish');
+}
 
 describe.each(BACKENDS)('HQ vouchers on %s', (backend) => {
   let hq: Hq;
@@ -31,5 +44,58 @@ describe.each(BACKENDS)('HQ vouchers on %s', (backend) => {
     expect(again.statusCode).toBe(409);
     expect(again.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(again.json()).toMatchObject({ status: 409, code: 'code_exists', title: 'Conflict' });
+  });
+
+  it('codes and currencies are ASCII before they are upper-cased: look-alikes are refused, not folded into a real code', async () => {
+    const real = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, code: 'SALE-FIFTY-1' } });
+    expect(real.statusCode).toBe(201);
+    const count = async () => (await hq.admin({ method: 'GET', url: '/v1/vouchers?limit=1' })).json().total as number;
+    const before = await count();
+    for (const code of ['ſale-fifty-1', 'sale-fıfty-1', 'sale-ﬁfty-1']) {
+      const created = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, code } });
+      expect(created.statusCode, code).toBe(400);
+      expect(created.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.code']);
+      expect((await hq.admin({ method: 'GET', url: `/v1/vouchers/${encodeURIComponent(code)}` })).statusCode, code).toBe(404);
+    }
+    const currency = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, currency: 'ſek' } });
+    expect(currency.statusCode).toBe(400);
+    expect(currency.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.currency']);
+    expect(await count()).toBe(before);
+    expect((await hq.admin({ method: 'GET', url: '/v1/vouchers/sale-fifty-1' })).json().code).toBe('SALE-FIFTY-1');
+  });
+
+  it('a bulk import reports rows with NUL, lone surrogates, oversized quantities or deep metadata by index, and finishes', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 9; i++) deep = { d: deep };
+    const rows = [
+      { ...percent, code: 'IMPB-0001' },
+      { ...percent, code: `IMPB-${NUL}` }, // the code itself is not storable: reported without it
+      { ...percent, code: 'IMPB-0003', label: `bad ${HIGH}` },
+      { ...percent, code: 'IMPB-0004', metadata: { [`key${NUL}`]: 1 } }, // zod's message quotes the key
+      { ...percent, code: 'IMPB-0005', redemption: { quantity: 2 ** 31 } },
+      { ...percent, code: 'IMPB-0006', metadata: deep },
+      { ...percent, code: 'ſALE-0007' },
+      { ...percent, code: 'IMPB-0008' },
+    ];
+    const started = await hq.admin({ method: 'POST', url: '/v1/vouchers/import', payload: rows });
+    expect(started.statusCode).toBe(202);
+    const action = await waitForAction(hq, started.json().async_action_id);
+    expect(action).toMatchObject({ status: 'DONE', result: { imported: 2, failed: 6 } });
+    const errors: { index: number; code?: string; detail: string }[] = action.result.errors;
+    expect(errors.map((e) => [e.index, e.code])).toEqual([
+      [1, undefined],
+      [2, 'IMPB-0003'],
+      [3, 'IMPB-0004'],
+      [4, 'IMPB-0005'],
+      [5, 'IMPB-0006'],
+      [6, 'ſALE-0007'],
+    ]);
+    for (const e of errors) expect(isWellFormedText(e.detail), e.detail).toBe(true);
+    expect(errors[1]!.detail).toMatch(/^label: must not contain NUL/);
+    expect(errors[3]!.detail).toMatch(/^redemption\.quantity/);
+    expect(errors[4]!.detail).toMatch(/nested deeper than 8 levels/);
+    expect(errors[5]!.detail).toMatch(/^code/);
+    expect((await hq.admin({ method: 'GET', url: '/v1/vouchers/IMPB-0008' })).statusCode).toBe(200);
+    expect((await hq.admin({ method: 'GET', url: '/v1/vouchers/IMPB-0003' })).statusCode).toBe(404);
   });
 });
