@@ -122,6 +122,8 @@ export const redemptions = pgTable(
     occurredAt: ts('occurred_at').notNull(),
     createdAt: ts('created_at').notNull().default(sql`now()`),
     rolledBackAt: ts('rolled_back_at'),
+    /** Who rolled it back (an audit of the back office's power to undo any till's sale): 'admin' or the till's id. */
+    rolledBackBy: text('rolled_back_by'),
   },
   (t) => [index('redemptions_code').on(t.code, t.createdAt), index('redemptions_till').on(t.tillId, t.createdAt)],
 );
