@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { isTimeZone } from '../core/local-time';
 
+/** The largest gift card a till may issue offline unless HQ_MAX_GIFT_ISSUE says otherwise: 1,000.00 (minor units). */
+export const DEFAULT_MAX_GIFT_ISSUE = 100_000;
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -11,6 +14,14 @@ const EnvSchema = z.object({
   HQ_SEED_DEMO: z.enum(['', '0', '1', 'true', 'false']).default(''),
   HQ_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
   HQ_CORS_ORIGINS: z.string().default('*'),
+  // Money: digits only (no 1e5, 0x10 or 12.5 read as something else), in minor units; the digits make it whole.
+  HQ_MAX_GIFT_ISSUE: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of minor units (cents), e.g. 100000 for 1,000.00')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1 (minor units)').max(Number.MAX_SAFE_INTEGER, 'must be at most 9007199254740991 (minor units)'))
+    .default(DEFAULT_MAX_GIFT_ISSUE),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -25,6 +36,8 @@ export type HqConfig = {
   logLevel: string;
   /** '*' or a list of origins allowed to call HQ from a browser. */
   corsOrigins: string[] | '*';
+  /** The largest gift card a till may issue (GIFT_ISSUE), in minor units of the card's currency. */
+  maxGiftIssue: number;
 };
 
 export class ConfigError extends Error {}
@@ -47,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     seedDemo: argv.includes('--seed-demo') || e.HQ_SEED_DEMO === '1' || e.HQ_SEED_DEMO === 'true',
     timeZone: e.HQ_TIME_ZONE,
     logLevel: e.LOG_LEVEL,
+    maxGiftIssue: e.HQ_MAX_GIFT_ISSUE,
     corsOrigins: e.HQ_CORS_ORIGINS.trim() === '*' ? '*' : e.HQ_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
   };
 }

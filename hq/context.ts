@@ -9,6 +9,8 @@ export type HqContext = {
   adminHash: string;
   /** Zone for validations made by the admin (a till's own zone is used for its requests). */
   defaultTimeZone: string;
+  /** The largest gift card a till may issue offline, minor units (HQ_MAX_GIFT_ISSUE). */
+  maxGiftIssue: number;
 };
 
 export type Allow = readonly ('admin' | 'till')[];

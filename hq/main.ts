@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
   await failInterruptedImports(database.db);
   const admin = await resolveAdminToken(database.db, config.adminToken);
-  const { app, ctx } = await buildServer({ database, adminHash: admin.hash, defaultTimeZone: config.timeZone, corsOrigins: config.corsOrigins, logger: { level: config.logLevel } });
+  const { app, ctx } = await buildServer({ database, adminHash: admin.hash, defaultTimeZone: config.timeZone, corsOrigins: config.corsOrigins, maxGiftIssue: config.maxGiftIssue, logger: { level: config.logLevel } });
   if (config.seedDemo) {
     const { checkpoint, vouchersAdded } = await seedDemo(database.db);
     ctx.bus.announce(checkpoint);

@@ -8,7 +8,6 @@
 // are locked up front in one order, so tills cannot deadlock each other; a deadlock or serialisation
 // failure with some other writer is retried as a whole.
 import { sql } from 'drizzle-orm';
-import { normaliseCode } from '../core/code';
 import type { Op, PushRequest, PushResult } from '../sync/protocol';
 import type { Voucher } from '../core/voucher';
 import { VOUCHER_JSON_SQL } from './db/rows';
@@ -70,16 +69,17 @@ async function voucherNow(tx: Executor, code: string): Promise<Voucher | undefin
   return row ? (JSON.parse(row.json) as Voucher) : undefined;
 }
 
-async function applyOther(tx: Executor, tillId: string, op: Exclude<Op, { type: 'REDEMPTION' }>): Promise<Applied> {
+async function applyOther(tx: Executor, tillId: string, op: Exclude<Op, { type: 'REDEMPTION' }>, policy: PushPolicy): Promise<Applied> {
   const base = { op_id: op.op_id, seq: op.seq, type: op.type };
   let result: PushResult;
   let code: string | undefined;
   if (op.type === 'GIFT_ISSUE') {
-    const effect = await applyGiftIssue(tx, op.op_id, tillId, op.occurred_at, op.payload);
+    const effect = await applyGiftIssue(tx, op.op_id, tillId, op.occurred_at, op.payload, policy.maxGiftIssue);
     result = effect.result;
     code = effect.touched;
   } else {
-    const outcome = await rollbackRedemption(tx, op.payload.redemption_op_id);
+    // A till rolls back only its own redemptions (not_own_redemption otherwise, nothing changes).
+    const outcome = await rollbackRedemption(tx, op.payload.redemption_op_id, { kind: 'till', tillId });
     if (!outcome.ok) return { ...base, result: { op_id: op.op_id, outcome: 'REJECTED', reason: outcome.reason } };
     result = { op_id: op.op_id, outcome: 'ACCEPTED' };
     code = outcome.code;
@@ -95,15 +95,17 @@ async function applyOther(tx: Executor, tillId: string, op: Exclude<Op, { type: 
  * burst of them eats the retries and reaches tills as 500s. With one lock order there is no cycle.
  * The order is: redemptions being rolled back, then vouchers — the order POST
  * /v1/redemptions/{id}/rollback (no retry) takes them in, so it cannot deadlock with a push either.
+ *
+ * Only what the parsed steps will apply is locked, from their parsed values: a malformed op never
+ * reaches SQL (a NUL or a lone surrogate in a raw code made PostgreSQL refuse the whole batch), and a
+ * rollback of another till's redemption (refused) locks neither that redemption nor its voucher.
  */
-async function lockVouchers(tx: Executor, ops: RawOp[]): Promise<void> {
+async function lockVouchers(tx: Executor, tillId: string, steps: Step[]): Promise<void> {
   const codes = new Set<string>();
   const rolledBack = new Set<string>();
-  for (const op of ops) {
-    const p = (op.payload ?? {}) as { code?: unknown; redemption_op_id?: unknown };
-    if (op.type === 'REDEMPTION' && typeof p.code === 'string') codes.add(normaliseCode(p.code));
-    // Only well-formed ids: the op itself is validated later, and a bad cast here would fail the batch.
-    if (op.type === 'ROLLBACK' && typeof p.redemption_op_id === 'string' && UUID.test(p.redemption_op_id)) rolledBack.add(p.redemption_op_id.toLowerCase());
+  for (const step of steps) {
+    if (step.kind === 'redemption') codes.add(step.op.payload.code);
+    else if (step.kind === 'other' && step.op.type === 'ROLLBACK') rolledBack.add(step.op.payload.redemption_op_id.toLowerCase());
   }
   if (!codes.size && !rolledBack.size) return;
   // `= ANY(ARRAY(…))` with typed values keeps both lookups on their primary keys; an `OR … IN (…)`
@@ -114,20 +116,24 @@ async function lockVouchers(tx: Executor, ops: RawOp[]): Promise<void> {
     return;
   }
   const ids = JSON.stringify([...rolledBack]);
-  await tx.execute(sql`SELECT id FROM redemptions WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid)) ORDER BY id FOR UPDATE`);
+  await tx.execute(sql`SELECT id FROM redemptions WHERE id = ANY(ARRAY(SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid)) AND till_id = ${tillId}::uuid ORDER BY id FOR UPDATE`);
   await tx.execute(sql`SELECT code FROM vouchers WHERE code = ANY(ARRAY(
       SELECT jsonb_array_elements_text(${codeList}::jsonb)
-      UNION SELECT r.code FROM redemptions r WHERE r.id = ANY(ARRAY(SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid))))
+      UNION SELECT r.code FROM redemptions r WHERE r.id = ANY(ARRAY(SELECT jsonb_array_elements_text(${ids}::jsonb)::uuid)) AND r.till_id = ${tillId}::uuid))
     ORDER BY code FOR UPDATE`);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What HQ's configuration allows a till to do in a push (ServerOptions). */
+export type PushPolicy = {
+  /** The largest gift card a till may issue (GIFT_ISSUE), minor units: HQ_MAX_GIFT_ISSUE. */
+  maxGiftIssue: number;
+};
 
 /**
  * Apply a push; returns the response as JSON text. A batch of REDEMPTION ops (and malformed ones) is
  * one statement (push-redemptions.ts); a batch with a ROLLBACK or GIFT_ISSUE runs here, op by op.
  */
-export async function applyPush(db: Db, tillId: string, request: PushRequest, onChange: (cp: number) => void): Promise<string> {
+export async function applyPush(db: Db, tillId: string, request: PushRequest, onChange: (cp: number) => void, policy: PushPolicy): Promise<string> {
   // A uuid is case-insensitive and the ops table hands op_ids back in lower case: compare them in that
   // form, or a replay sent in upper case misses its stored result and is refused as a reused seq (and
   // two spellings of one op in a batch look like two ops sharing a seq). Results echo the sent spelling.
@@ -142,13 +148,13 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
   for (const op of [...ops].sort((a, b) => a.seq - b.seq)) if (!distinct.has(op.op_id)) distinct.set(op.op_id, op);
   const steps = [...distinct.values()].map(parseOp);
   const { json, checkpoint } = steps.some((s) => s.kind === 'other')
-    ? await applyInTransaction(db, tillId, request, ops)
+    ? await applyInTransaction(db, tillId, request, ops, policy)
     : await withRetry(() => pushRedemptions(db, tillId, request.ops, steps));
   if (checkpoint) onChange(checkpoint);
   return json;
 }
 
-async function applyInTransaction(db: Db, tillId: string, request: PushRequest, ops: RawOp[]): Promise<{ json: string; checkpoint: number }> {
+async function applyInTransaction(db: Db, tillId: string, request: PushRequest, ops: RawOp[], policy: PushPolicy): Promise<{ json: string; checkpoint: number }> {
   const { response, checkpoint } = await withRetry(() =>
     db.transaction(async (tx) => {
       const till = rowsOf<{ last_seq: string | number }>(await tx.execute(sql`SELECT last_seq FROM tills WHERE id = ${tillId}::uuid FOR UPDATE`));
@@ -194,12 +200,13 @@ async function applyInTransaction(db: Db, tillId: string, request: PushRequest, 
           throw new HqError(409, 'seq_gap', `Expected seq ${lastSeq + 1} next but got ${op.seq}; push the missing ops first. Nothing was applied.`);
         }
         lastSeq = op.seq;
-        steps.push(
-          foreign.has(op.op_id) ? { kind: 'done', op_id: op.op_id, seq: op.seq, type: op.type, result: { op_id: op.op_id, outcome: 'REJECTED', reason: 'op_id_reused' }, store: false } : parseOp(op),
-        );
+        const step = parseOp(op);
+        // The type is parseOp's (safe to store), never the raw string: never stored anyway.
+        const type = step.kind === 'done' ? step.type : step.op.type;
+        steps.push(foreign.has(op.op_id) ? { kind: 'done', op_id: op.op_id, seq: op.seq, type, result: { op_id: op.op_id, outcome: 'REJECTED', reason: 'op_id_reused' }, store: false } : step);
       }
 
-      await lockVouchers(tx, fresh);
+      await lockVouchers(tx, tillId, steps);
       // Apply in seq order; consecutive redemptions go to the database as one run (rejected ops in
       // between change nothing, so they do not break a run).
       const applied: Applied[] = [];
@@ -213,7 +220,7 @@ async function applyInTransaction(db: Db, tillId: string, request: PushRequest, 
         else if (step.kind === 'done') applied.push(step);
         else {
           await flush();
-          applied.push(await applyOther(tx, tillId, step.op));
+          applied.push(await applyOther(tx, tillId, step.op, policy));
         }
       }
       await flush();

@@ -12,17 +12,28 @@ import { insertVoucher } from './voucher-store';
 type GiftIssue = z.infer<typeof GiftIssuePayload>;
 type OpEffect = { result: PushResult; touched?: string };
 
-export type RollbackOutcome = { ok: true; code: string; restored: boolean } | { ok: false; reason: 'not_found' | 'already_rolled_back' };
+/**
+ * Who undoes a redemption. A till may roll back only the redemptions it made: one that lost a conflict
+ * could otherwise undo the winner's and spend the single-use voucher itself, or give a gift card back
+ * money spent at another till. The back office may undo any (that is its job), and it is recorded.
+ */
+export type RollbackActor = { kind: 'admin' } | { kind: 'till'; tillId: string };
+
+export type RollbackOutcome = { ok: true; code: string; restored: boolean } | { ok: false; reason: 'not_found' | 'not_own_redemption' | 'already_rolled_back' };
 
 /** Undo a redemption once: an accepted one gives its quantity or balance back; a conflicted one had no effect. */
-export async function rollbackRedemption(tx: Executor, redemptionId: string): Promise<RollbackOutcome> {
+export async function rollbackRedemption(tx: Executor, redemptionId: string, by: RollbackActor): Promise<RollbackOutcome> {
+  const mine = by.kind === 'till' ? sql`till_id IS NOT DISTINCT FROM ${by.tillId}::uuid` : sql`TRUE`;
   const rows = rowsOf<{ code: string; amount: string | number; outcome: string }>(
-    await tx.execute(sql`UPDATE redemptions SET status = 'ROLLED_BACK', rolled_back_at = now() WHERE id = ${redemptionId}::uuid AND status = 'ACTIVE' RETURNING code, amount, outcome`),
+    await tx.execute(sql`UPDATE redemptions SET status = 'ROLLED_BACK', rolled_back_at = now(), rolled_back_by = ${by.kind === 'till' ? by.tillId : 'admin'}
+      WHERE id = ${redemptionId}::uuid AND status = 'ACTIVE' AND ${mine} RETURNING code, amount, outcome`),
   );
   const row = rows[0];
   if (!row) {
-    const exists = rowsOf(await tx.execute(sql`SELECT 1 FROM redemptions WHERE id = ${redemptionId}::uuid`)).length > 0;
-    return { ok: false, reason: exists ? 'already_rolled_back' : 'not_found' };
+    // Another till's redemption is refused whatever its status: a till learns nothing more about it.
+    const found = rowsOf<{ mine: boolean }>(await tx.execute(sql`SELECT ${mine} AS mine FROM redemptions WHERE id = ${redemptionId}::uuid`))[0];
+    if (!found) return { ok: false, reason: 'not_found' };
+    return { ok: false, reason: found.mine ? 'already_rolled_back' : 'not_own_redemption' };
   }
   if (row.outcome !== 'ACCEPTED') return { ok: true, code: row.code, restored: false };
   const amount = Number(row.amount);
@@ -43,8 +54,12 @@ export async function rollbackRedemption(tx: Executor, redemptionId: string): Pr
   return { ok: true, code: row.code, restored: true };
 }
 
-/** A gift card sold at a till from a code HQ leased to that till. */
-export async function applyGiftIssue(tx: Executor, opId: string, tillId: string, occurredAt: string, p: GiftIssue): Promise<OpEffect> {
+/**
+ * A gift card sold at a till from a code HQ leased to that till. A card above `maxAmount` (minor units,
+ * HQ_MAX_GIFT_ISSUE) is refused before the lease is used, so the till can still issue that code.
+ */
+export async function applyGiftIssue(tx: Executor, opId: string, tillId: string, occurredAt: string, p: GiftIssue, maxAmount: number): Promise<OpEffect> {
+  if (p.amount > maxAmount) return { result: { op_id: opId, outcome: 'REJECTED', reason: 'amount_exceeds_maximum' } };
   const leased = rowsOf(
     await tx.execute(sql`UPDATE code_leases SET issued_at = now() WHERE code = ${p.code} AND till_id = ${tillId}::uuid AND issued_at IS NULL RETURNING code`),
   );

@@ -9,6 +9,7 @@ import { authenticate, createAuthThrottle } from './auth';
 import { createChangeBus } from './changes';
 import { errorHandler, sendProblem } from './problem';
 import type { HqContext } from './context';
+import { DEFAULT_MAX_GIFT_ISSUE } from './config';
 import { systemRoutes } from './routes/system';
 import { voucherRoutes } from './routes/vouchers';
 import { tillRoutes } from './routes/tills';
@@ -31,6 +32,8 @@ export type ServerOptions = {
    * app://till). Tokens travel in the Authorization header, never in cookies, so no credentials mode.
    */
   corsOrigins?: string[] | '*';
+  /** The largest gift card a till may issue (GIFT_ISSUE), minor units; default DEFAULT_MAX_GIFT_ISSUE. */
+  maxGiftIssue?: number;
 };
 
 export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; ctx: HqContext }> {
@@ -56,6 +59,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     bus: createChangeBus(),
     adminHash: options.adminHash,
     defaultTimeZone: options.defaultTimeZone ?? 'UTC',
+    maxGiftIssue: options.maxGiftIssue ?? DEFAULT_MAX_GIFT_ISSUE,
   };
 
   await app.register(cors, {

@@ -10,7 +10,7 @@ import type { HqContext } from '../context';
 import { rowsOf } from '../db/connect';
 import { toIso } from '../db/rows';
 import { stampChanges } from '../changes';
-import { rollbackRedemption } from '../redemption-ops';
+import { rollbackRedemption, type RollbackActor } from '../redemption-ops';
 import { getVouchers } from '../voucher-store';
 import { HqError } from '../hq-error';
 
@@ -19,6 +19,7 @@ const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404
 type RedemptionRow = {
   id: string; code: string; till_id: string | null; ticket_id: string | null; amount: string | number; outcome: Redemption['outcome'];
   reason: string | null; status: Redemption['status']; overdraft: boolean; winner: Redemption['winner']; occurred_at: Date | string; created_at: Date | string;
+  rolled_back_at: Date | string | null; rolled_back_by: string | null;
 };
 
 export const redemptionRoutes =
@@ -42,14 +43,20 @@ export const redemptionRoutes =
       '/v1/redemptions/:id/rollback',
       { config: { allow: ['admin', 'till'] }, schema: { params: z.strictObject({ id: z.uuid() }), response: { 200: z.object({ id: z.uuid(), status: z.literal('ROLLED_BACK') }), ...errors } } },
       async (request) => {
+        // The admin may undo any till's redemption; a till only its own (403 not_own_redemption,
+        // whatever the other till's redemption's status, so a till learns only that the id is not its own).
+        const principal = request.principal!;
+        const by: RollbackActor = principal.kind === 'till' ? { kind: 'till', tillId: principal.tillId } : { kind: 'admin' };
         const { outcome, cp } = await ctx.db.transaction(async (tx) => {
-          const outcome = await rollbackRedemption(tx, request.params.id);
+          const outcome = await rollbackRedemption(tx, request.params.id, by);
           return { outcome, cp: outcome.ok ? await stampChanges(tx, { vouchers: [outcome.code] }) : 0 };
         });
         if (!outcome.ok) {
           if (outcome.reason === 'not_found') throw new HqError(404, 'not_found', `No redemption ${request.params.id}.`);
+          if (outcome.reason === 'not_own_redemption') throw new HqError(403, 'not_own_redemption', `Redemption ${request.params.id} was made at another till; a till may roll back only its own.`);
           throw new HqError(409, 'already_rolled_back', `Redemption ${request.params.id} was already rolled back.`);
         }
+        request.log.info({ redemption: request.params.id, code: outcome.code, rolled_back_by: by.kind === 'till' ? by.tillId : 'admin' }, 'redemption rolled back');
         if (cp) ctx.bus.announce(cp);
         return { id: request.params.id, status: 'ROLLED_BACK' as const };
       },
@@ -70,12 +77,12 @@ export const redemptionRoutes =
           sql` AND `,
         );
         const rows = rowsOf<RedemptionRow>(
-          await ctx.db.execute(sql`SELECT id, code, till_id, ticket_id, amount, outcome, reason, status, overdraft, winner, occurred_at, created_at
+          await ctx.db.execute(sql`SELECT id, code, till_id, ticket_id, amount, outcome, reason, status, overdraft, winner, occurred_at, created_at, rolled_back_at, rolled_back_by
             FROM redemptions WHERE ${where} ORDER BY created_at DESC, id LIMIT ${q.limit} OFFSET ${q.offset}`),
         );
         const total = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`SELECT count(*) AS n FROM redemptions WHERE ${where}`));
         return {
-          result: rows.map((r) => ({ ...r, amount: Number(r.amount), occurred_at: toIso(r.occurred_at), created_at: toIso(r.created_at) })),
+          result: rows.map((r) => ({ ...r, amount: Number(r.amount), occurred_at: toIso(r.occurred_at), created_at: toIso(r.created_at), rolled_back_at: r.rolled_back_at === null ? null : toIso(r.rolled_back_at) })),
           total: Number(total[0]?.n ?? 0),
         };
       },

@@ -37,7 +37,7 @@ export const syncRoutes =
         const principal = request.principal;
         if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till pushes ops.');
         // Already JSON text (see applyPush): sent as is.
-        return reply.type('application/json; charset=utf-8').send((await applyPush(ctx.db, principal.tillId, request.body, (cp) => ctx.bus.announce(cp))) as never);
+        return reply.type('application/json; charset=utf-8').send((await applyPush(ctx.db, principal.tillId, request.body, (cp) => ctx.bus.announce(cp), { maxGiftIssue: ctx.maxGiftIssue })) as never);
       },
     );
 

@@ -53,6 +53,9 @@ export const RedemptionSchema = z.object({
   winner: RedemptionWinnerSchema.nullable(),
   occurred_at: z.string(),
   created_at: z.string(),
+  /** When and by whom it was rolled back: 'admin' or the till's id (null before that was recorded). */
+  rolled_back_at: z.string().nullable().optional(),
+  rolled_back_by: z.string().nullable().optional(),
 });
 export type Redemption = z.infer<typeof RedemptionSchema>;
 

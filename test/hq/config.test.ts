@@ -5,19 +5,24 @@ import { hashToken, resolveAdminToken, createAuthThrottle } from '../../hq/auth'
 
 describe('HQ configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({}, [])).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*' });
+    expect(loadConfig({}, [])).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000 });
     expect(loadConfig({ HQ_CORS_ORIGINS: 'app://till, http://127.0.0.1:5173' }, []).corsOrigins).toEqual(['app://till', 'http://127.0.0.1:5173']);
     expect(loadConfig({ HQ_SEED_DEMO: '1' }, []).seedDemo).toBe(true);
     expect(loadConfig({}, ['--seed-demo']).seedDemo).toBe(true);
     expect(loadConfig({ DATABASE_URL: '' }, []).databaseUrl).toBeUndefined();
+    expect(loadConfig({ HQ_MAX_GIFT_ISSUE: '2500' }, []).maxGiftIssue).toBe(2500);
+    expect(loadConfig({ HQ_MAX_GIFT_ISSUE: ' 9007199254740991 ' }, []).maxGiftIssue).toBe(Number.MAX_SAFE_INTEGER);
+    expect(loadConfig({ HQ_MAX_GIFT_ISSUE: '' }, []).maxGiftIssue).toBe(100_000);
   });
 
-  it.each([
+  it.each<[Record<string, string>, string[], RegExp]>([
     [{ PORT: 'eighty' }, [], /PORT/],
     [{ PORT: '70000' }, [], /PORT/],
     [{ HQ_ADMIN_TOKEN: 'short' }, [], /HQ_ADMIN_TOKEN: must be at least 16/],
     [{ DATABASE_URL: 'mysql://x' }, [], /DATABASE_URL: must be a postgres/],
     [{ HQ_TIME_ZONE: 'Europe/Berlinn' }, [], /HQ_TIME_ZONE/],
+    // Money in minor units: whole digits only, never read as something else.
+    ...['0', '-5', '12.50', '1e5', '0x10', 'lots', '9007199254740992'].map((v): [Record<string, string>, string[], RegExp] => [{ HQ_MAX_GIFT_ISSUE: v }, [], /HQ_MAX_GIFT_ISSUE: must be/]),
     [{}, ['--seed'], /unknown argument/],
   ])('refuses %j %j with a clear message', (env, argv, message) => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);

@@ -48,13 +48,17 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       expect(r1.voucher).toMatchObject({ code: v.code, status: 'REDEEMED', redemption: { quantity: 1, redeemed_quantity: 1 }, used_at: '2026-03-01T10:00:00.000Z' });
 
       const second = b.redeem(v.code, 500, { occurred_at: '2026-03-01T10:05:00.000Z' });
-      const r2 = await b.one(second);
-      expect(r2).toMatchObject({
-        op_id: second.op_id,
-        outcome: 'CONFLICT',
-        reason: 'quantity_exceeded',
-        winner: { op_id: first.op_id, till_id: a.till_id, occurred_at: '2026-03-01T10:00:00.000Z' },
-      });
+      const res2 = await b.push([second]);
+      expect(res2.statusCode, res2.body).toBe(200);
+      const r2 = (res2.json() as PushResponse).results[0]!;
+      expect(r2).toMatchObject({ op_id: second.op_id, outcome: 'CONFLICT', reason: 'quantity_exceeded' });
+      // The losing till learns which till won and when — never the winning op's id (it could try to
+      // roll that back): not in the winner, not anywhere in the answer, not on a replay either.
+      expect(r2.winner).toEqual({ till_id: a.till_id, occurred_at: '2026-03-01T10:00:00.000Z' });
+      expect(res2.body).not.toContain(first.op_id);
+      const replay = await b.push([second]);
+      expect(replay.json()).toEqual(res2.json());
+      expect(replay.body).not.toContain(first.op_id);
       expect(r2.voucher).toMatchObject({ status: 'REDEEMED', redemption: { redeemed_quantity: 1 } });
 
       expect(await getVoucher(hq, v.code)).toMatchObject({ status: 'REDEEMED', redemption: { quantity: 1, redeemed_quantity: 1 }, used_at: '2026-03-01T10:00:00.000Z' });
@@ -81,7 +85,8 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       const { results, last_seq } = await t.pushOk(ops);
       expect(last_seq).toBe(2);
       expect(results.map((r) => r.outcome)).toEqual(['ACCEPTED', 'CONFLICT']);
-      expect(results[1]).toMatchObject({ reason: 'quantity_exceeded', winner: { op_id: ops[0]!.op_id, till_id: t.till_id } });
+      expect(results[1]).toMatchObject({ reason: 'quantity_exceeded', winner: { till_id: t.till_id, occurred_at: ops[0]!.occurred_at } });
+      expect(results[1]!.winner).not.toHaveProperty('op_id');
     });
 
     it('a quantity-limited voucher (3) accepts three redemptions, then conflicts', async () => {
@@ -95,7 +100,8 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       const third = b.redeem(v.code, 100);
       const second = await b.pushOk([third, b.redeem(v.code, 100)]);
       expect(second.results[0]).toMatchObject({ outcome: 'ACCEPTED', voucher: { status: 'REDEEMED', redemption: { quantity: 3, redeemed_quantity: 3 } } });
-      expect(second.results[1]).toMatchObject({ outcome: 'CONFLICT', reason: 'quantity_exceeded', winner: { op_id: third.op_id, till_id: b.till_id } });
+      expect(second.results[1]).toMatchObject({ outcome: 'CONFLICT', reason: 'quantity_exceeded', winner: { till_id: b.till_id, occurred_at: third.occurred_at } });
+      expect(JSON.stringify(second.results[1])).not.toContain(third.op_id);
       expect((await getVoucher(hq, v.code))?.redemption).toEqual({ quantity: 3, redeemed_quantity: 3 });
       const list = await redemptionsOf(v.code);
       expect(list.result.filter((r) => r.outcome === 'ACCEPTED')).toHaveLength(3);
@@ -166,6 +172,31 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       expect((await t.pushOk([bad])).results[0]).toEqual(results[0]);
     });
 
+    // Such a code once reached PostgreSQL raw (the vouchers a batch locks were read from the raw
+    // payloads) and failed the whole batch with 500 on every retry: the till never synced again.
+    it.each([
+      ['a NUL', 'AB\u0000CD'],
+      ['a lone surrogate', 'AB\uD800CD'],
+    ])('a code with %s is REJECTED invalid_op, alone or beside a rollback and a gift issue; the ops around it apply', async (_name, poisoned) => {
+      const v = await createVoucher(hq, discountBody({ redemption: { quantity: null } }));
+      const t = await till();
+      const red = t.redeem(v.code, 1);
+      const redemptionsOnly = [red, t.redeem(poisoned, 1), t.redeem(v.code, 1)];
+      const first = await t.pushOk(redemptionsOnly);
+      expect(first.results.map((r) => r.outcome)).toEqual(['ACCEPTED', 'REJECTED', 'ACCEPTED']);
+      expect(first.results[1]!.reason).toMatch(/^invalid_op/);
+
+      const mixed = [t.rollback(red.op_id), t.redeem(poisoned, 1), t.issue(poisoned, 100), t.redeem(v.code, 1)];
+      const second = await t.pushOk(mixed);
+      expect(second.results.map((r) => r.outcome)).toEqual(['ACCEPTED', 'REJECTED', 'REJECTED', 'ACCEPTED']);
+      expect(second.results[1]!.reason).toMatch(/^invalid_op/);
+      expect(second.results[2]!.reason).toMatch(/^invalid_op/);
+      expect(second.last_seq).toBe(7);
+      expect(await lastSeqOf(t.till_id)).toBe(7);
+      expect((await getVoucher(hq, v.code))!.redemption.redeemed_quantity).toBe(2); // 3 accepted, 1 rolled back
+      expect(await t.pushOk(mixed)).toEqual(second); // and the replay answers the same
+    });
+
     it('refuses a malformed envelope as a whole (400) and applies nothing', async () => {
       const v = await createVoucher(hq, discountBody());
       const t = await till();
@@ -233,9 +264,9 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       const list = await redemptionsOf(card.code);
       expect(Object.fromEntries(list.result.map((r) => [r.id, r.overdraft]))).toEqual({ [d1.op_id]: false, [d2.op_id]: false, [d3.op_id]: true });
 
-      // Rolling back the first debit gives its money back (ledger ROLLBACK row).
-      const rb = b.rollback(d1.op_id);
-      expect(await b.one(rb)).toMatchObject({ outcome: 'ACCEPTED', voucher: { gift: { balance: 500 }, status: 'ACTIVE' } });
+      // Rolling back the first debit (by the till that made it) gives its money back (ledger ROLLBACK row).
+      const rb = a.rollback(d1.op_id);
+      expect(await a.one(rb)).toMatchObject({ outcome: 'ACCEPTED', voucher: { gift: { balance: 500 }, status: 'ACTIVE' } });
 
       const ledger = await ledgerOf(card.code);
       expect(ledger).toEqual([
@@ -553,6 +584,21 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       expect(await other.one(other.redeem(code!, 500))).toMatchObject({ outcome: 'ACCEPTED', voucher: { gift: { balance: 2000 } } });
     });
 
+    it('GIFT_ISSUE above HQ’s maximum (default 1,000.00) is REJECTED amount_exceeds_maximum; last_seq advances, the leased code stays usable', async () => {
+      const t = await till();
+      const [code] = await lease(t);
+      const big = t.issue(code!, 100_001);
+      const refused = await t.one(big);
+      expect(refused).toEqual({ op_id: big.op_id, outcome: 'REJECTED', reason: 'amount_exceeds_maximum' });
+      expect(await lastSeqOf(t.till_id)).toBe(1);
+      expect(await getVoucher(hq, code!)).toBeUndefined();
+      expect(await ledgerOf(code!)).toEqual([]);
+      expect(await query(hq, sql`SELECT 1 FROM code_leases WHERE code = ${code} AND issued_at IS NULL`)).toHaveLength(1);
+      expect((await t.pushOk([big])).results[0]).toEqual(refused);
+      // The maximum itself is allowed, with the same code.
+      expect(await t.one(t.issue(code!, 100_000))).toMatchObject({ outcome: 'ACCEPTED', voucher: { code, gift: { amount: 100_000, balance: 100_000 } } });
+    });
+
     it('a code leased to another till, or never leased, is REJECTED code_not_leased', async () => {
       const [a, b] = [await till('A'), await till('B')];
       const [code] = await lease(a);
@@ -594,6 +640,30 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       expect(admin.statusCode).toBe(403);
       expect(admin.json()).toMatchObject({ status: 403, code: 'forbidden' });
     });
+  });
+});
+
+// HQ_MAX_GIFT_ISSUE reaches the push through buildServer's options.
+describe.each(BACKENDS)('HQ push with a configured gift-issue maximum on %s', (backend: Backend) => {
+  let hq: Hq;
+  beforeAll(async () => {
+    hq = await startHq(backend, { maxGiftIssue: 2500 });
+  }, 60_000);
+  afterAll(async () => hq?.close());
+
+  it('a GIFT_ISSUE above it is REJECTED amount_exceeds_maximum, one at it is ACCEPTED, in one batch', async () => {
+    const t = await TestTill.create(hq);
+    const codes = [uniqueCode('L'), uniqueCode('L')];
+    for (const code of codes) await query(hq, sql`INSERT INTO code_leases (code, till_id) VALUES (${code}, ${t.till_id}::uuid)`);
+    const { results, last_seq } = await t.pushOk([t.issue(codes[0]!, 2501), t.issue(codes[1]!, 2500), t.issue(codes[0]!, 1)]);
+    expect(results.map((r) => [r.outcome, r.reason])).toEqual([
+      ['REJECTED', 'amount_exceeds_maximum'],
+      ['ACCEPTED', undefined],
+      ['ACCEPTED', undefined],
+    ]);
+    expect(last_seq).toBe(3);
+    expect((await getVoucher(hq, codes[0]!))!.gift).toEqual({ amount: 1, balance: 1 });
+    expect((await getVoucher(hq, codes[1]!))!.gift).toEqual({ amount: 2500, balance: 2500 });
   });
 });
 
