@@ -22,3 +22,11 @@ export const PairingResultSchema = z.object({ till_id: z.uuid(), name: z.string(
 export type PairingResult = z.infer<typeof PairingResultSchema>;
 
 export const TillIdParams = z.strictObject({ till_id: z.uuid() });
+
+/**
+ * GET /v1/tills/me (till): which till a token belongs to. A till asks when it is paired with a token
+ * (a pairing code's answer already says it), so a device re-paired as the same till finds its replica —
+ * and the sales in its outbox — again.
+ */
+export const TillIdentitySchema = PairingResultSchema.omit({ token: true });
+export type TillIdentity = z.infer<typeof TillIdentitySchema>;
