@@ -36,10 +36,13 @@ export async function resolveAdminToken(db: Db, configured: string | undefined):
   return { hash, generated: token };
 }
 
-export async function authenticate(db: Db, adminHash: string, header: string | undefined): Promise<Principal | null> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) return null;
-  const hash = hashToken(match[1]!);
+/** The token of an `Authorization: Bearer <token>` header, or null when there is none. */
+function bearerToken(header: string | undefined): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null;
+}
+
+/** The principal whose token hashes to `hash`, or null. */
+async function principalOf(db: Db, adminHash: string, hash: string): Promise<Principal | null> {
   if (sameHash(hash, adminHash)) return { kind: 'admin' };
   const rows = rowsOf<{ id: string; time_zone: string; token_hash: string }>(await db.execute(sql`SELECT id, time_zone, token_hash FROM tills WHERE token_hash = ${hash}`));
   const till = rows[0];
@@ -48,28 +51,66 @@ export async function authenticate(db: Db, adminHash: string, header: string | u
 }
 
 /**
- * Slows down token guessing: after `limit` failed authentications from one address within
- * `windowMs`, that address gets 429 until the window has passed. Successful requests are not counted.
+ * Counts failures per key (an address, a token's hash, a pairing code's caller) in a fixed window:
+ * after `limit` failures within `windowMs` of the first, the key is blocked until the window has
+ * passed. Successes are not counted. Memory is bounded: past `maxKeys` keys the oldest window is
+ * forgotten first (a Map iterates in insertion order, and a key is re-inserted when its window restarts).
  */
-export function createAuthThrottle({ limit = 20, windowMs = 60_000, now = () => Date.now() } = {}) {
+export function createAuthThrottle({ limit = 20, windowMs = 60_000, now = () => Date.now(), maxKeys = 10_000 } = {}) {
   const failures = new Map<string, { count: number; since: number }>();
   return {
-    /** Seconds to wait, or 0 when the address may try. */
-    blockedFor(address: string): number {
-      const f = failures.get(address);
+    /** Seconds to wait, or 0 when the key may try. */
+    blockedFor(key: string): number {
+      const f = failures.get(key);
       if (!f) return 0;
       const elapsed = now() - f.since;
       if (elapsed >= windowMs) {
-        failures.delete(address);
+        failures.delete(key);
         return 0;
       }
       return f.count >= limit ? Math.ceil((windowMs - elapsed) / 1000) : 0;
     },
-    fail(address: string): void {
-      const f = failures.get(address);
-      if (!f || now() - f.since >= windowMs) failures.set(address, { count: 1, since: now() });
-      else f.count += 1;
-      if (failures.size > 10_000) failures.clear(); // bounded memory under a spray of addresses
+    fail(key: string): void {
+      const f = failures.get(key);
+      if (f && now() - f.since < windowMs) {
+        f.count += 1;
+        return;
+      }
+      failures.delete(key);
+      failures.set(key, { count: 1, since: now() });
+      if (failures.size > maxKeys) failures.delete(failures.keys().next().value!);
     },
+  };
+}
+
+export type AuthOutcome = { principal: Principal } | { refused: 401 } | { refused: 429; retryAfter: number };
+
+/**
+ * Bearer authentication that slows guessing without locking out the innocent. Failures are counted
+ * per presented token (its hash) and per address, separately:
+ * - a token that failed `limit` times is refused with 429 without asking the database again (a
+ *   misconfigured device retrying an old token costs nothing and hurts nobody else);
+ * - an address with `limit` failures gets 429 for every further bad token (a spray of guesses),
+ *   but its tokens are still checked first and a valid one proceeds: the shop's other tills behind
+ *   the same NAT keep syncing while one device fails.
+ * The second rule means the 429 is load shedding, not secrecy: the defence against guessing is the
+ * tokens' entropy (till tokens are 32 random bytes; HQ_ADMIN_TOKEN should be as strong).
+ * A request without a bearer token is a 401, not a guess, and is not counted.
+ */
+export function createAuthGate(db: Db, adminHash: string, { limit = 20, windowMs = 60_000, now = () => Date.now() } = {}) {
+  const byToken = createAuthThrottle({ limit, windowMs, now });
+  const byAddress = createAuthThrottle({ limit, windowMs, now });
+  return async (address: string, header: string | undefined): Promise<AuthOutcome> => {
+    const token = bearerToken(header);
+    if (!token) return { refused: 401 };
+    const hash = hashToken(token);
+    const tokenWait = byToken.blockedFor(hash);
+    if (tokenWait > 0) return { refused: 429, retryAfter: tokenWait };
+    const principal = await principalOf(db, adminHash, hash);
+    if (principal) return { principal };
+    byToken.fail(hash);
+    const addressWait = byAddress.blockedFor(address);
+    byAddress.fail(address);
+    return addressWait > 0 ? { refused: 429, retryAfter: addressWait } : { refused: 401 };
   };
 }

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import cors from '@fastify/cors';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from './db/connect';
-import { authenticate, createAuthThrottle } from './auth';
+import { createAuthGate } from './auth';
 import { createChangeBus } from './changes';
 import { errorHandler, sendProblem } from './problem';
 import type { HqContext } from './context';
@@ -24,6 +24,7 @@ export type ServerOptions = {
   defaultTimeZone?: string;
   logger?: boolean | object;
   bodyLimit?: number;
+  /** Failed authentications a minute per presented token and per address (hq/auth.ts createAuthGate). */
   authFailureLimit?: number;
   /** Pairing-code exchanges a minute, per address and overall (hq/routes/pairing.ts). */
   pairingLimits?: PairingLimits;
@@ -79,19 +80,19 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     transform: jsonSchemaTransform,
   });
 
-  const throttle = createAuthThrottle({ limit: options.authFailureLimit ?? 20 });
+  const authenticate = createAuthGate(ctx.db, ctx.adminHash, { limit: options.authFailureLimit ?? 20 });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     const allow = request.routeOptions.config.allow;
     if (!allow) return;
-    const wait = throttle.blockedFor(request.ip);
-    if (wait > 0) return sendProblem(reply.header('retry-after', String(wait)), 429, 'too_many_auth_failures', `Too many failed authentications; try again in ${wait} s.`);
-    const principal = await authenticate(ctx.db, ctx.adminHash, request.headers.authorization);
-    if (!principal) {
-      throttle.fail(request.ip);
-      return sendProblem(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'A valid bearer token is required.');
+    const outcome = await authenticate(request.ip, request.headers.authorization);
+    if ('refused' in outcome) {
+      if (outcome.refused === 401) return sendProblem(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'A valid bearer token is required.');
+      const wait = outcome.retryAfter;
+      return sendProblem(reply.header('retry-after', String(wait)), 429, 'too_many_auth_failures', `Too many failed authentications; try again in ${wait} s.`);
     }
-    if (!allow.includes(principal.kind)) return sendProblem(reply, 403, 'forbidden', `This endpoint is not available to a ${principal.kind} token.`);
+    const { principal } = outcome;
+    if (!allow.includes(principal.kind)) return sendProblem(reply, 403, 'forbidden', `This endpoint is not available to ${principal.kind === 'admin' ? 'the admin' : 'a till'} token.`);
     request.principal = principal;
   });
 
