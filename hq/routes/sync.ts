@@ -22,11 +22,14 @@ export const syncRoutes =
 
     app.get(
       '/v1/sync/changes',
-      { config: { allow: ['till', 'admin'] }, schema: { querystring: ChangesQuerySchema, response: { 200: ChangesResponseSchema, ...errors } } },
+      // Till-only, like push and the stream: the feed is a till's replica (with its own last_seq); the
+      // back office reads the admin endpoints.
+      { config: { allow: ['till'] }, schema: { querystring: ChangesQuerySchema, response: { 200: ChangesResponseSchema, ...errors } } },
       async (request, reply) => {
-        const till = request.principal?.kind === 'till' ? request.principal.tillId : null;
+        const principal = request.principal;
+        if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till reads the change feed.');
         // Already JSON text (see readChanges): sent as is.
-        return reply.type('application/json; charset=utf-8').send((await readChanges(ctx.db, Number(request.query.checkpoint ?? 0), request.query.limit, till)) as never);
+        return reply.type('application/json; charset=utf-8').send((await readChanges(ctx.db, Number(request.query.checkpoint ?? 0), request.query.limit, principal.tillId)) as never);
       },
     );
 
@@ -42,7 +45,7 @@ export const syncRoutes =
     );
 
     // Server-Sent Events: a `changes` event with the newest checkpoint whenever replicated data changes.
-    app.get('/v1/sync/stream', { config: { allow: ['till', 'admin'] }, schema: { hide: true } }, (request, reply) => {
+    app.get('/v1/sync/stream', { config: { allow: ['till'] }, schema: { hide: true } }, (request, reply) => {
       reply.hijack();
       const res = reply.raw;
       // Hijacked replies skip Fastify's header handling: carry over what hooks set (the CORS headers a
