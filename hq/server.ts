@@ -7,7 +7,8 @@ import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fa
 import type { Database } from './db/connect';
 import { createAuthGate } from './auth';
 import { createChangeBus } from './changes';
-import { errorHandler, sendProblem } from './problem';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from './problem';
+import { HqError } from './hq-error';
 import type { HqContext } from './context';
 import { DEFAULT_MAX_GIFT_ISSUE } from './config';
 import { systemRoutes } from './routes/system';
@@ -37,22 +38,87 @@ export type ServerOptions = {
   maxGiftIssue?: number;
 };
 
+/** JSON nested deeper than this is refused before parsing (no legitimate body comes close). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `max` — one linear pass, brackets inside
+ * strings ignored. Run before parsing so a hostile body cannot exhaust the stack of the parser, the
+ * prototype-poisoning scan or a schema. Malformed text is left for the parser to refuse.
+ */
+export function jsonDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** `/v1/vouchers/:code` as a pattern for a concrete path (to tell 405 from 404). */
+function routePattern(url: string): RegExp {
+  const literal = url.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${literal.replace(/:[^/]+/g, '[^/]+')}$`);
+}
+
 export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; ctx: HqContext }> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    return503OnClosing: true,
+    // Our own 503 below, as problem+json.
+    return503OnClosing: false,
+    // Path parameters far longer than any schema allows still reach the schema, which answers 400
+    // with the field (the default, 100, gave a bare 414 for ids the OpenAPI allows); beyond this,
+    // frameworkErrorHandler answers 400 too.
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // The admin and till tokens must never reach a log file.
     ...(options.logger ? { logger: { ...(typeof options.logger === 'object' ? options.logger : {}), redact: ['req.headers.authorization'] } } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   // HQ speaks JSON only: anything else is 415, not a string handed to a JSON schema.
   app.removeContentTypeParser('text/plain');
+  // Fastify's JSON parser (with its __proto__/constructor protection), after a depth check.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDeeperThan(body as string, MAX_JSON_DEPTH)) {
+      return done(new HqError(400, 'invalid_json', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`, [{ path: 'body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }]), undefined);
+    }
+    parseJson(request, body as string, done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built from typed code; serialise them as plain JSON (zod response schemas are for
   // the OpenAPI document, not re-validated on every sync page).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+  // 405 (with Allow) for a path HQ serves with other methods, 404 for a path it does not serve.
+  const routes: { pattern: RegExp; method: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.includes('*')) return; // the CORS preflight route matches every path
+    for (const method of [route.method].flat()) routes.push({ pattern: routePattern(route.url), method });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+    if (allowed.length) return sendProblem(reply.header('allow', allowed.join(', ')), 405, 'method_not_allowed', `${path} does not take ${request.method}; it takes ${allowed.join(', ')}.`);
+    return sendProblem(reply, 404, 'route_not_found', `No route ${request.method} ${path}.`);
+  });
+  // While HQ closes, new requests get 503 (a till retries later) instead of work that may be cut off.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (closing) return sendProblem(reply.header('connection', 'close'), 503, 'shutting_down', 'HQ is shutting down; try again shortly.');
+  });
 
   const ctx: HqContext = {
     db: options.database.db,
@@ -69,6 +135,9 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     allowedHeaders: ['authorization', 'content-type', 'accept'],
     exposedHeaders: ['retry-after'],
     maxAge: 600,
+    // A preflight without Origin or Access-Control-Request-Method is no browser's; answer it like
+    // any other rather than with @fastify/cors's text/plain 400.
+    strictPreflight: false,
   });
   await app.register(swagger, {
     openapi: {
