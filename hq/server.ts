@@ -3,7 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import cors from '@fastify/cors';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from './db/connect';
 import { createAuthGate } from './auth';
 import { createChangeBus } from './changes';
@@ -11,7 +11,7 @@ import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } 
 import { HqError } from './hq-error';
 import type { HqContext } from './context';
 import { DEFAULT_MAX_GIFT_ISSUE } from './config';
-import { systemRoutes } from './routes/system';
+import { openApiTransform, systemRoutes } from './routes/system';
 import { voucherRoutes } from './routes/vouchers';
 import { tillRoutes } from './routes/tills';
 import { syncRoutes } from './routes/sync';
@@ -146,7 +146,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
   });
 
   const authenticate = createAuthGate(ctx.db, ctx.adminHash, { limit: options.authFailureLimit ?? 20 });

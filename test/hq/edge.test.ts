@@ -65,6 +65,8 @@ describe.each(BACKENDS)('HQ edge on %s', (backend) => {
   let port: number;
   let doc: { paths: Record<string, Record<string, { security?: unknown[]; parameters?: { in: string; name: string; schema: { maxLength?: number } }[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }> }>> };
   const voucherTotal = async () => (await hq.admin({ method: 'GET', url: '/v1/vouchers?limit=1' })).json().total as number;
+  /** Whether the OpenAPI document declares `status` for the operation. */
+  const documented = (method: string, path: string, status: number) => Boolean(doc.paths[path]?.[method.toLowerCase()]?.responses[String(status)]);
 
   beforeAll(async () => {
     hq = await startHq(backend);
@@ -95,6 +97,7 @@ describe.each(BACKENDS)('HQ edge on %s', (backend) => {
             const res = await inject('A'.repeat(length));
             const body = expectProblem(res, 400);
             expect(body.errors?.[0]?.path, `${method} ${path} ${length}`).toMatch(/^params/);
+            expect(documented(method, path, 400)).toBe(true);
           }
           checked.push(`${method} ${path}`);
         }
@@ -245,6 +248,52 @@ describe.each(BACKENDS)('HQ edge on %s', (backend) => {
       expectProblem(await hq.admin({ method: 'GET', url: '/v1/sync/stream' }), 403, 'forbidden');
       expectProblem(await hq.admin({ method: 'POST', url: '/v1/sync/push', payload: { ops: [] } }), 403, 'forbidden');
       expect((await hq.as(till.token, { method: 'GET', url: '/v1/sync/changes?checkpoint=0&limit=1' })).statusCode).toBe(200);
+    });
+  });
+
+  describe('the OpenAPI document says what HQ answers', () => {
+    type Op = (typeof doc.paths)[string][string];
+    const operations = (): [string, string, Op][] => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]): [string, string, Op] => [method, path, op]));
+
+    it('declares every error as application/problem+json, and each status the edge adds where it applies', () => {
+      const ops = operations();
+      expect(ops.length).toBeGreaterThanOrEqual(20);
+      for (const [method, path, op] of ops) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const statuses = Object.keys(op.responses).map(Number);
+        for (const status of statuses.filter((s) => s >= 400)) {
+          expect(Object.keys(op.responses[status]!.content ?? {}), `${where} ${status}`).toEqual(['application/problem+json']);
+        }
+        const authenticated = op.security === undefined; // the document's default: a bearer token
+        if (authenticated) expect(statuses, where).toEqual(expect.arrayContaining([401, 403, 429]));
+        if (op.requestBody || ['post', 'put', 'delete'].includes(method)) expect(statuses, where).toEqual(expect.arrayContaining([400, 413, 415]));
+        if (op.requestBody || op.parameters?.length) expect(statuses, where).toContain(400);
+        if (op.parameters?.some((p) => p.in === 'path')) expect(statuses, where).toContain(404);
+        if (method === 'delete') {
+          expect(op.responses['204'], where).toBeDefined();
+          expect(op.responses['204']!.content, where).toBeUndefined();
+          expect(statuses.filter((s) => s < 300), where).toEqual([204]);
+        }
+        if (op.responses['429']) expect(Object.keys(op.responses['429'].headers ?? {}), where).toContain('retry-after');
+      }
+      expect(doc.paths['/v1/pairings']!.post!.security).toEqual([]);
+      expect(Object.keys(doc.paths['/v1/pairings']!.post!.responses)).toContain('429');
+    });
+
+    it('declares the statuses the edge answers with, for the operation that answered', async () => {
+      const cases: [string, string, string, () => Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>][] = [
+        ['POST', '/v1/vouchers/{code}/cancel', '415', () => hq.admin({ method: 'POST', url: '/v1/vouchers/X-1/cancel', headers: { 'content-type': 'text/plain' }, payload: 'x' })],
+        ['DELETE', '/v1/vouchers/{code}', '415', () => hq.admin({ method: 'DELETE', url: '/v1/vouchers/X-1', headers: { 'content-type': 'text/xml' }, payload: '<x/>' })],
+        ['POST', '/v1/vouchers', '413', () => hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, label: 'x'.repeat(2 * 1024 * 1024) } })],
+        ['POST', '/v1/vouchers/{code}/cancel', '400', () => hq.admin({ method: 'POST', url: '/v1/vouchers/X-1/cancel', headers: { 'content-type': 'application/json' }, payload: '{"a":' })],
+        ['GET', '/v1/sync/changes', '401', () => hq.app.inject({ method: 'GET', url: '/v1/sync/changes' })],
+        ['GET', '/v1/sync/changes', '403', () => hq.admin({ method: 'GET', url: '/v1/sync/changes' })],
+        ['PUT', '/v1/products/{id}', '403', () => hq.as(till.token, { method: 'PUT', url: '/v1/products/P-1', payload: {} })],
+      ];
+      for (const [method, path, status, send] of cases) {
+        expectProblem(await send(), Number(status));
+        expect(documented(method, path, Number(status)), `${method} ${path} ${status}`).toBe(true);
+      }
     });
   });
 });
