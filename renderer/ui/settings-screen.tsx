@@ -2,6 +2,7 @@
 // zod schema; errors are shown per field.
 import { useEffect, useState, type FormEvent } from 'react';
 import type { PrinterInfo } from '../shell/till-shell-api';
+import { asciiUpperCase } from '../../core/text';
 import { currencyDigits, parseMoneyInput } from '../format/money-format';
 import { useShell } from './shell-context';
 import { useTill } from './store-context';
@@ -30,14 +31,16 @@ export function SettingsScreen() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, form.currency.toUpperCase());
+    // ASCII only: "ſek" must not become SEK (core/text.ts).
+    const currency = asciiUpperCase(form.currency.trim());
+    const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, currency);
     if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([`maxOfflineGiftPerTicket: “${form.maxGift}” is not an amount`]);
     const maxAge = form.maxAge.trim() === '' ? null : Number(form.maxAge);
-    const maxCard = parseMoneyInput(form.maxCard, form.currency.toUpperCase());
+    const maxCard = parseMoneyInput(form.maxCard, currency);
     if (maxCard === null) return setErrors([`maxGiftCardAmount: “${form.maxCard}” is not an amount`]);
     const result = await save({
       timeZone: form.timeZone.trim(),
-      currency: form.currency.trim().toUpperCase(),
+      currency,
       locale: form.locale.trim(),
       maxOfflineGiftPerTicket: maxGift,
       maxReplicaAgeHours: maxAge,
