@@ -52,10 +52,9 @@ describe('jsonDeeperThan', () => {
     expect(jsonDeeperThan(nested(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH)).toBe(true);
   });
 
-  it('is linear: a megabyte of brackets is scanned in well under a second', () => {
-    const started = performance.now();
+  it('scans a megabyte of brackets in one pass and answers by the limit (its speed is measured by the benches)', () => {
     expect(jsonDeeperThan('['.repeat(1_000_000), 2_000_000)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(jsonDeeperThan('['.repeat(1_000_000), 999_999)).toBe(true);
   });
 });
 
