@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { issuePath, issuesText } from '../core/zod-issues';
 import type { Problem } from '../sync/protocol';
 import { HqError, type FieldError } from './hq-error';
 
@@ -23,18 +24,19 @@ export function sendProblem(reply: FastifyReply, status: number, code: string, d
   return reply.code(status).type(PROBLEM_TYPE).send(problem(status, code, detail, errors));
 }
 
+/** Where in its part of the request an issue is: zod's path, or the JSON pointer when there is none. */
 function fieldPath(issue: { instancePath?: string; params?: { issue?: { path?: PropertyKey[] } } }): string {
   const path = issue.params?.issue?.path;
-  if (path && path.length) return path.map(String).join('.');
-  return (issue.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+  if (path && path.length) return issuePath(path);
+  return issuePath((issue.instancePath ?? '').replace(/^\//, '').split('/'));
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof HqError) return sendProblem(reply, error.status, error.code, error.detail, error.errors);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'body';
-    const errors = error.validation.map((v) => ({ path: [where, fieldPath(v as never)].filter(Boolean).join('.'), message: v.message ?? 'invalid' }));
-    return sendProblem(reply, 400, 'invalid_request', `The request ${where} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`.slice(0, 1000), errors);
+    const errors = error.validation.map((v) => ({ path: issuePath([where, fieldPath(v as never)].filter(Boolean)), message: v.message ?? 'invalid' }));
+    return sendProblem(reply, 400, 'invalid_request', `The request ${where} is not valid: ${issuesText(errors)}`.slice(0, 1000), errors);
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { generateCode, normaliseCode } from '../core/code';
 import { VoucherImportInputSchema, type Voucher } from '../core/voucher';
 import { isWellFormedText, truncateText } from '../core/text';
+import { issuesText } from '../core/zod-issues';
 import type { AsyncAction } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
 import { voucherAttrs } from './db/rows';
@@ -65,8 +66,7 @@ async function runImport(ctx: HqContext, id: string, rows: unknown[], result: As
       // well-formed text, and zod's messages (which can quote a key the row had) are made well-formed.
       const sent = (rows[index] as { code?: unknown } | null)?.code;
       const code = typeof sent === 'string' && isWellFormedText(sent) ? normaliseCode(sent).slice(0, 64) : undefined;
-      const detail = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(row)'}: ${i.message}`).join('; ');
-      errors.push({ index, ...(code ? { code } : {}), detail: truncateText(detail, 2000) });
+      errors.push({ index, ...(code ? { code } : {}), detail: truncateText(issuesText(parsed.error.issues, '(row)'), 2000) });
       continue;
     }
     let code = parsed.data.code;
