@@ -1,6 +1,7 @@
 // Store-local wall-clock time. This is the only place core converts between instants and a time zone
 // (through Temporal, which is DST-correct); everything else compares the fields computed here.
 import { Temporal } from 'temporal-polyfill';
+import { Text } from './text';
 
 export type LocalTime = {
   epochMs: number;
@@ -32,6 +33,18 @@ export function isTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+export const TIME_ZONE_MESSAGE = 'must be an IANA time zone such as Europe/Berlin';
+
+/**
+ * A time zone wherever one is taken in (a till's zone, a validation's, HQ_TIME_ZONE): an IANA name
+ * ("Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5") or a UTC offset ("+05:30") that
+ * exists (isTimeZone). The pattern states the shape in the OpenAPI document; only a value of that
+ * shape is looked up.
+ */
+export const TimeZoneName = Text.max(64)
+  .regex(/^[A-Za-z0-9_+\-/:]+$/, { message: TIME_ZONE_MESSAGE, abort: true })
+  .refine(isTimeZone, { message: TIME_ZONE_MESSAGE });
 
 // A zone's UTC offset is constant between two transitions (DST changes, rule changes). Temporal tells
 // us exactly where those transitions are, so one ~15 µs conversion per zone per half-year replaces one

@@ -1,15 +1,9 @@
 // Bodies and responses of the remaining contract endpoints (tills, lists, imports, redemptions, code blocks).
 import { z } from 'zod';
 import { VoucherCode, VoucherSchema } from '../../core/voucher';
+import { TimeZoneName } from '../../core/local-time';
 import { Text } from '../../core/text';
 import { OutcomeSchema, RedemptionWinnerSchema } from './push';
-
-/**
- * An IANA time zone name ("Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5") or a UTC
- * offset ("+05:30"): the shape only. Whether the zone exists is checked where it is used (isTimeZone),
- * with a message naming the field.
- */
-export const TimeZoneName = Text.max(64).regex(/^[A-Za-z0-9_+\-/:]+$/, 'an IANA time zone such as Europe/Berlin');
 
 export const TillCreateSchema = z.strictObject({ name: Text.min(1).max(255), time_zone: TimeZoneName.optional() });
 export const TillCreatedSchema = z.object({ till_id: z.uuid(), token: z.string() });

@@ -1,8 +1,8 @@
 // POST /v1/validations — HQ runs the same core evaluation the till runs.
 import { z } from 'zod';
 import { TicketSchema } from '../../core/ticket';
+import { TimeZoneName } from '../../core/local-time';
 import { Text } from '../../core/text';
-import { TimeZoneName } from './admin';
 
 export const ValidationRequestSchema = z.strictObject({
   /** As scanned or typed: an ill-formed code is a result with reason invalid_code_format, not a 400. */

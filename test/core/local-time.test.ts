@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
-import { isTimeZone, TimeZoneError, toLocalTime } from '../../core/local-time';
+import { isTimeZone, TIME_ZONE_MESSAGE, TimeZoneError, TimeZoneName, toLocalTime } from '../../core/local-time';
 
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/Santiago', 'Pacific/Chatham', 'UTC'];
 
@@ -51,5 +51,16 @@ describe('toLocalTime (cached offsets between transitions)', () => {
     expect(() => toLocalTime(0, 'Mars/Olympus_Mons')).toThrow(TimeZoneError);
     expect(isTimeZone('Europe/Berlin')).toBe(true);
     expect(isTimeZone('Europe/Berlinn')).toBe(false);
+  });
+
+  it('TimeZoneName takes zones that exist and refuses the rest with one message', () => {
+    for (const zone of ['Europe/Berlin', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5', 'UTC', '+05:30']) expect(TimeZoneName.parse(zone)).toBe(zone);
+    for (const zone of ['Mars/Base', 'Europe/Berlinn', 'Europe Berlin', '', 'Europe/Berlin\u0000', 'x'.repeat(65)]) {
+      const parsed = TimeZoneName.safeParse(zone);
+      expect(parsed.success, zone).toBe(false);
+      expect(parsed.error!.issues.map((i) => i.message), zone).toContain(TIME_ZONE_MESSAGE);
+    }
+    // Only a value of the shape is looked up: a malformed one gets the message once, not twice.
+    expect(TimeZoneName.safeParse('Europe Berlin').error!.issues.map((i) => i.message)).toEqual([TIME_ZONE_MESSAGE]);
   });
 });

@@ -164,6 +164,12 @@ describe.each(BACKENDS)('HQ API on %s', (backend) => {
       const local = evaluateTicket({ ...ticket, lines: ticket.lines.map((l) => ({ ...l, name: '' })) }, [{ code: 'VAL-PCT', voucher: pct }], { now: Date.now(), timeZone: 'Europe/Berlin', online: true });
       expect(local.total_discount).toBe(200);
       expect((await hq.admin({ method: 'POST', url: '/v1/validations', payload: { codes: [], ticket } })).statusCode).toBe(400);
+      for (const time_zone of ['Mars/Base', 'Europe/Berlinn']) {
+        const unknownZone = await hq.as(till.token, { method: 'POST', url: '/v1/validations', payload: { codes: ['VAL-PCT'], ticket, time_zone } });
+        expect(unknownZone.statusCode, time_zone).toBe(400);
+        expect(unknownZone.json()).toMatchObject({ code: 'invalid_request', errors: [{ path: 'body.time_zone', message: 'must be an IANA time zone such as Europe/Berlin' }] });
+      }
+      expect((await hq.as(till.token, { method: 'POST', url: '/v1/validations', payload: { codes: ['VAL-PCT'], ticket, time_zone: 'America/New_York' } })).statusCode).toBe(200);
       expect((await hq.admin({ method: 'POST', url: '/v1/validations', payload: { codes: ['X'], ticket: { ...ticket, lines: [{ product_id: 'P', quantity: 1, unit_price: 1.5 }] } } })).statusCode).toBe(400);
     });
   });
@@ -177,7 +183,9 @@ describe.each(BACKENDS)('HQ API on %s', (backend) => {
       const stored = rowsOf<{ token_hash: string }>(await hq.database.db.execute(sql`SELECT token_hash FROM tills WHERE id = ${t.till_id}`));
       expect(stored[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(stored[0]!.token_hash).not.toContain(t.token);
-      expect((await hq.admin({ method: 'POST', url: '/v1/tills', payload: { name: 'X', time_zone: 'Mars/Base' } })).statusCode).toBe(400);
+      const unknownZone = await hq.admin({ method: 'POST', url: '/v1/tills', payload: { name: 'X', time_zone: 'Mars/Base' } });
+      expect(unknownZone.statusCode).toBe(400);
+      expect(unknownZone.json()).toMatchObject({ code: 'invalid_request', errors: [{ path: 'body.time_zone', message: 'must be an IANA time zone such as Europe/Berlin' }] });
       expect((await hq.as(till.token, { method: 'POST', url: '/v1/tills', payload: { name: 'X' } })).statusCode).toBe(403);
     });
 
