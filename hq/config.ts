@@ -1,8 +1,9 @@
 // HQ's configuration from the environment (and one flag), validated up front with clear messages.
 import { z } from 'zod';
-import { isTimeZone } from '../core/local-time';
+import { TimeZoneName } from '../core/local-time';
+import { issuePath } from '../core/zod-issues';
 
-/** The largest gift card a till may issue offline unless HQ_MAX_GIFT_ISSUE says otherwise: 1,000.00 (minor units). */
+/** The largest gift card a till may issue (any GIFT_ISSUE it pushes) unless HQ_MAX_GIFT_ISSUE says otherwise: 1,000.00 (minor units). */
 export const DEFAULT_MAX_GIFT_ISSUE = 100_000;
 
 const EnvSchema = z.object({
@@ -12,7 +13,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   HQ_DATA_DIR: z.string().min(1).default('.data/hq'),
   HQ_SEED_DEMO: z.enum(['', '0', '1', 'true', 'false']).default(''),
-  HQ_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  HQ_TIME_ZONE: TimeZoneName.default('UTC'),
   HQ_CORS_ORIGINS: z.string().default('*'),
   // Money: digits only (no 1e5, 0x10 or 12.5 read as something else), in minor units; the digits make it whole.
   HQ_MAX_GIFT_ISSUE: z
@@ -48,7 +49,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' && k !== 'HQ_SEED_DEMO' ? undefined : v]));
   const parsed = EnvSchema.safeParse(blankToUndefined);
   if (!parsed.success) {
-    throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((i) => `  ${issuePath(i.path)}: ${i.message}`).join('\n')}`);
   }
   const e = parsed.data;
   return {

@@ -9,7 +9,7 @@ export type HqContext = {
   adminHash: string;
   /** Zone for validations made by the admin (a till's own zone is used for its requests). */
   defaultTimeZone: string;
-  /** The largest gift card a till may issue offline, minor units (HQ_MAX_GIFT_ISSUE). */
+  /** The largest gift card a till may issue, minor units (HQ_MAX_GIFT_ISSUE): every GIFT_ISSUE above it is REJECTED, online or offline. */
   maxGiftIssue: number;
 };
 
