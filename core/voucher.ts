@@ -7,7 +7,7 @@ import { CODE_INPUT_PATTERN, CODE_PATTERN, normaliseCode } from './code';
 import { isCurrency } from './money';
 import { NORMALISED_DATE_SPEC, normaliseDateSpec } from './date-spec';
 import { DURATION_PATTERN, durationToMs } from './duration';
-import { Text, jsonObjectIssues, METADATA_LIMITS } from './text';
+import { asciiUpperCase, Text, jsonObjectIssues, METADATA_LIMITS } from './text';
 
 export const MinorUnits = z.int().min(0).max(Number.MAX_SAFE_INTEGER).describe('money in minor units (cents)');
 export const PositiveMinorUnits = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -22,7 +22,7 @@ const CURRENCY_MESSAGE = 'must be an ISO 4217 currency code such as EUR';
 export const CurrencySchema = Text.regex(/^[A-Z]{3}$/, CURRENCY_MESSAGE).refine(isCurrency, { message: CURRENCY_MESSAGE }).describe('ISO 4217 currency code');
 /** A currency as people type it: any case of three ASCII letters, upper-cased as ASCII only ("ſek" is not "SEK"). */
 export const CurrencyInput = Text.regex(/^\s*[A-Za-z]{3}\s*$/, CURRENCY_MESSAGE)
-  .transform((c) => c.trim().toUpperCase())
+  .transform((c) => asciiUpperCase(c.trim()))
   .pipe(CurrencySchema);
 
 const CODE_MESSAGE = 'a code is 4..32 characters of A-Z, 0-9 and -';
