@@ -28,6 +28,12 @@ export type TillAtHq = TillIdentity & { hq_url: string };
 export type DevicePairing = {
   hqUrl: string;
   dbName: string;
+  /**
+   * Which token this pairing was made with (tokenDigest). The token is kept by the shell and the pairing
+   * here, in two writes: a start that finds a token of another pairing (the last pairing was cut short
+   * between them) must not open this replica with it — its ops would go out under another till.
+   */
+  tokenDigest: string;
   /** Unknown only for a pairing made before identities were recorded (filled in when next online). */
   identity: TillAtHq | null;
   pairedAt: string;
@@ -40,6 +46,26 @@ type Row = { key: string; value: unknown };
 /** One replica per HQ and till: the same till paired again on this device finds its replica again. */
 export function replicaNameForTill(hqUrl: string, tillId: string): string {
   return `${REPLICA_PREFIX}${hqUrl}:till:${tillId.toLowerCase()}`;
+}
+
+/** The first 8 bytes of a token's SHA-256, in hex: names a token without keeping it. */
+export async function tokenDigest(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+  return [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The replica name an older version derived from HQ and the token. Such a replica is still this
+ * device's when the same token is used again; newer replicas are named after their till, so a new token
+ * for the same till finds them.
+ */
+export async function legacyReplicaName(hqUrl: string, token: string): Promise<string> {
+  return `${REPLICA_PREFIX}${hqUrl}:${await tokenDigest(token)}`;
+}
+
+/** Replicas holding ops HQ has not received, other than `except` (the open till's). */
+export function withUnsentOps(replicas: ReplicaSummary[], except?: string): ReplicaSummary[] {
+  return replicas.filter((r) => r.pendingOps > 0 && r.dbName !== except);
 }
 
 export function openDevicePairing(deps: ReplicaDeps = {}) {
@@ -110,6 +136,6 @@ export function choosePairingReplica(
   // Of the till's own replicas (one by identity, maybe one older one named by token) the one with unsent ops.
   const mine = replicas.filter(isMine).sort((a, b) => b.pendingOps - a.pendingOps)[0];
   const dbName = mine?.dbName ?? replicaNameForTill(till.hq_url, till.till_id);
-  const blocking = replicas.filter((r) => r.pendingOps > 0 && r.dbName !== dbName);
+  const blocking = withUnsentOps(replicas, dbName);
   return blocking.length ? { ok: false, blocking } : { ok: true, dbName };
 }

@@ -83,6 +83,6 @@ export const pairingRoutes =
       if (!till) {
         throw new HqError(404, 'pairing_code_invalid', 'This pairing code is unknown, already used or expired. Ask head office for a new one.');
       }
-      return { till_id: till.id, name: till.name, time_zone: till.time_zone, token };
+      return { till_id: till.id, name: till.name, time_zone: till.time_zone, token, max_gift_issue: ctx.maxGiftIssue };
     });
   };

@@ -35,7 +35,7 @@ export const tillRoutes =
       const rows = rowsOf<{ id: string; name: string; time_zone: string }>(await ctx.db.execute(sql`SELECT id, name, time_zone FROM tills WHERE id = ${principal.tillId}::uuid`));
       const till = rows[0];
       if (!till) throw new HqError(401, 'unknown_till', 'This till is not registered.');
-      return { till_id: till.id, name: till.name, time_zone: till.time_zone };
+      return { till_id: till.id, name: till.name, time_zone: till.time_zone, max_gift_issue: ctx.maxGiftIssue };
     });
 
     // Codes reserved for this till alone, for gift cards it sells while offline (GIFT_ISSUE ops).

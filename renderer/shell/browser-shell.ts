@@ -35,7 +35,17 @@ export function createBrowserShell(win: Window = window, version = '0.1.0', devi
         frame.remove();
       }
     },
-    readToken: async () => (await device.readSecret('token')) ?? win.localStorage.getItem(LEGACY_TOKEN_KEY),
+    async readToken() {
+      const token = await device.readSecret('token');
+      if (token !== undefined) return token;
+      // Moved from where an older version kept it, durably, the first time it is read.
+      const legacy = win.localStorage.getItem(LEGACY_TOKEN_KEY);
+      if (legacy !== null) {
+        await device.writeSecret('token', legacy);
+        win.localStorage.removeItem(LEGACY_TOKEN_KEY);
+      }
+      return legacy;
+    },
     async storeToken(token) {
       await device.writeSecret('token', token);
       win.localStorage.removeItem(LEGACY_TOKEN_KEY);

@@ -3,29 +3,25 @@ import { normalisePairingCode } from '../../core/pairing-code';
 import { redeemPairingCode } from '../../sync/engine/hq-client';
 import { SyncError } from '../../sync/engine/sync-error';
 import type { Till } from '../../sync/till';
-import { choosePairingReplica, IDENTITY_META_KEY, REPLICA_PREFIX, type DevicePairing, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
+import { choosePairingReplica, IDENTITY_META_KEY, legacyReplicaName, tokenDigest, withUnsentOps, type DevicePairing, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
+import { DEFAULT_TILL_SETTINGS } from '../../sync/till';
 import { toTillSettings } from './settings-schema';
 import type { SessionSlice, SliceArgs } from './types';
 
 /** Where an older version kept the HQ address (localStorage); read once at start and moved. */
 export const HQ_URL_KEY = 'voucher-till:hq-url';
 
-/**
- * The replica name an older version derived from HQ and a hash of the token. Such a replica is still
- * this device's when the same token is used again; new replicas are named after their till
- * (sync/device-pairing.ts), so a new token for the same till finds them.
- */
-export async function legacyReplicaName(hqUrl: string, token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
-  const hex = [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${REPLICA_PREFIX}${hqUrl}:${hex}`;
-}
-
 /** Why pairing waits: which replicas still hold sales, and what to do about it. */
 export function unsentSalesText(blocking: ReplicaSummary[]): string {
   const ops = blocking.reduce((n, r) => n + r.pendingOps, 0);
-  const tills = blocking.map((r) => (r.identity ? `“${r.identity.name}”` : 'an earlier pairing')).join(', ');
-  return `This device still holds ${ops} ${ops === 1 ? 'change' : 'changes'} from sales of till ${tills} that head office has not received. Pair it as that till again — with its token or a new pairing code for it — and they are sent; then it can be paired as another till.`;
+  const known = blocking.filter((r) => r.identity);
+  const what = `This device still holds ${ops} ${ops === 1 ? 'change' : 'changes'} from sales that head office has not received`;
+  if (known.length === blocking.length) {
+    const tills = known.map((r) => `“${r.identity!.name}”`).join(', ');
+    return `${what}, made as till ${tills}. Pair it as that till again — with its token or a new pairing code for it — and they are sent; then it can be paired as another till.`;
+  }
+  // A replica from before pairings recorded their till: only the token it was paired with finds it.
+  return `${what}, made under an earlier pairing that did not record its till. Pair it again with the token it was paired with, and they are sent; then it can be paired as another till.`;
 }
 
 export function normaliseHqUrl(raw: string): string | null {
@@ -78,6 +74,8 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
   async function ready(till: Till): Promise<void> {
     set({ phase: 'ready', loadProgress: null, pairingError: null });
     till.start();
+    // Another pairing's unsent sales on this device: the sync panel says so (they need their own till).
+    void unsentElsewhere(till.db.name).then((list) => set({ unsentElsewhere: list }));
     // For the UI benchmark (bench/ui.bench.ts): app start → ready to scan.
     globalThis.performance?.mark?.('ready-to-scan');
     void get().refreshGiftCodes();
@@ -85,8 +83,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
 
   /** Replicas with sales HQ has not received, other than the open till's. */
   async function unsentElsewhere(openDb?: string): Promise<ReplicaSummary[]> {
-    const replicas = await deps.device.replicas().catch(() => []);
-    return replicas.filter((r) => r.pendingOps > 0 && r.dbName !== openDb);
+    return withUnsentOps(await deps.device.replicas().catch(() => []), openDb);
   }
 
   /** A pairing from before tills recorded who they are: ask HQ once, while online, and keep the answer. */
@@ -103,16 +100,18 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
   /** `verify`: ask HQ even when the replica is loaded (pairing must prove the token works). */
   async function open(pairing: DevicePairing, token: string, verify: boolean): Promise<void> {
     const { hqUrl } = pairing;
-    const till = await deps.openTill({ hqUrl, token, dbName: pairing.dbName, settings: toTillSettings(get().settings) });
+    const settings = toTillSettings(get().settings);
+    // Never sell a card HQ would refuse after the customer paid for it.
+    const hqMax = pairing.identity?.max_gift_issue;
+    if (hqMax !== undefined) settings.maxGiftCardAmount = Math.min(settings.maxGiftCardAmount ?? DEFAULT_TILL_SETTINGS.maxGiftCardAmount, hqMax);
+    const till = await deps.openTill({ hqUrl, token, dbName: pairing.dbName, settings });
     set({ till, hqUrl, unsentElsewhere: [] });
     wire(till);
     // The replica says whose it is (durably, before anything is sold), so it is found again after a
     // re-pairing — also when the last start ended between saving the pairing and this write.
     if (pairing.identity && (verify || !(await till.db.meta.get(IDENTITY_META_KEY)))) await till.db.meta.put({ key: IDENTITY_META_KEY, value: pairing.identity });
-    if (!verify && (await till.isLoaded())) {
-      if (!pairing.identity) void learnIdentity(till, pairing, token);
-      return ready(till);
-    }
+    if (!pairing.identity) void learnIdentity(till, pairing, token);
+    if (!verify && (await till.isLoaded())) return ready(till);
     set({ phase: 'loading', loadProgress: null, pairingError: null });
     try {
       await till.initialLoad((loadProgress) => set({ loadProgress }));
@@ -135,7 +134,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
   async function legacyPairing(token: string | null): Promise<DevicePairing | undefined> {
     const hqUrl = deps.storage.getItem(HQ_URL_KEY);
     if (!hqUrl || !token) return undefined;
-    const pairing: DevicePairing = { hqUrl, dbName: await legacyReplicaName(hqUrl, token), identity: null, pairedAt: new Date(deps.now()).toISOString() };
+    const pairing: DevicePairing = { hqUrl, dbName: await legacyReplicaName(hqUrl, token), tokenDigest: await tokenDigest(token), identity: null, pairedAt: new Date(deps.now()).toISOString() };
     await deps.device.save(pairing);
     deps.storage.removeItem(HQ_URL_KEY);
     return pairing;
@@ -154,9 +153,10 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       const config = await deps.shell.readConfig().catch(() => null);
       const token = await deps.shell.readToken();
       const pairing = (await deps.device.current()) ?? (await legacyPairing(token));
-      if (pairing && token) return open(pairing, token, false);
+      if (pairing && token && pairing.tokenDigest === (await tokenDigest(token))) return open(pairing, token, false);
       const hqUrl = pairing?.hqUrl ?? config?.hqUrl ?? deps.pairingHint?.hqUrl ?? '';
-      set({ phase: 'pairing', hqUrl, suggestedToken: deps.pairingHint?.token ?? '', unsentElsewhere: await unsentElsewhere() });
+      // A token without its pairing (the last pairing was cut short): offered again, Enter finishes it.
+      set({ phase: 'pairing', hqUrl, suggestedToken: deps.pairingHint?.token ?? (pairing && token ? token : ''), unsentElsewhere: await unsentElsewhere() });
       // npm start hands over both: a newcomer should not have to copy a token by hand.
       if (deps.pairingHint?.hqUrl && deps.pairingHint.token) return get().pair(deps.pairingHint.hqUrl, deps.pairingHint.token);
     },
@@ -172,7 +172,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       if (!code && !token.startsWith('till_') && token.length <= 16) {
         return set({ pairingError: 'A pairing code is 8 letters and digits, such as K7QM-3XHD (never 0, 1, I, L or O). A till token starts with till_.' });
       }
-      set({ pairingError: null, phase: 'loading', loadProgress: null });
+      set({ pairingError: null, phase: 'loading', loadProgress: null, hqUrl });
       let identity: TillAtHq;
       try {
         if (code) {
@@ -180,7 +180,8 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
           token = result.token;
           // The code is used up: should anything below fail, the pairing screen offers the token itself.
           set({ suggestedToken: token });
-          identity = { till_id: result.till_id, name: result.name, time_zone: result.time_zone, hq_url: hqUrl };
+          const { token: _token, ...fields } = result;
+          identity = { ...fields, hq_url: hqUrl };
         } else {
           identity = { ...(await deps.whoAmI(hqUrl, token)), hq_url: hqUrl };
         }
@@ -197,7 +198,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
         } else {
           // Token and pairing are on disk before the till opens for selling (sync/device-pairing.ts).
           await deps.shell.storeToken(token);
-          const pairing: DevicePairing = { hqUrl, dbName: choice.dbName, identity, pairedAt: new Date(deps.now()).toISOString() };
+          const pairing: DevicePairing = { hqUrl, dbName: choice.dbName, tokenDigest: await tokenDigest(token), identity, pairedAt: new Date(deps.now()).toISOString() };
           await deps.device.save(pairing);
           await open(pairing, token, true);
         }
@@ -212,7 +213,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       if (!till) return;
       // The engine keeps its settings for its lifetime: reopen on the same replica with the new ones.
       const token = (await deps.shell.readToken()) ?? '';
-      const pairing = (await deps.device.current()) ?? { hqUrl, dbName: till.db.name, identity: null, pairedAt: new Date(deps.now()).toISOString() };
+      const pairing = (await deps.device.current()) ?? { hqUrl, dbName: till.db.name, tokenDigest: await tokenDigest(token), identity: null, pairedAt: new Date(deps.now()).toISOString() };
       unsubscribe?.();
       await till.close();
       await open(pairing, token, false);

@@ -1,6 +1,7 @@
 // Sync panel: connection, what waits to reach head office, the last sync, and every conflict with
 // who won it.
 import { formatInstant } from '../format/date-format';
+import { unsentSalesText } from '../state/session-slice';
 import { useTill } from './store-context';
 import { reasonText } from '../format/reason-text';
 import { useDisplayContext, useMoney } from './use-format';
@@ -12,6 +13,7 @@ export function SyncPanel() {
   const ack = useTill((s) => s.acknowledgeConflict);
   const hqUrl = useTill((s) => s.hqUrl);
   const unpair = useTill((s) => s.unpair);
+  const unsentElsewhere = useTill((s) => s.unsentElsewhere);
   const { timeZone, locale } = useTill((s) => s.settings);
   const money = useMoney();
   const d = useDisplayContext();
@@ -27,6 +29,11 @@ export function SyncPanel() {
         {sync.lastError && (<><dt>Last error</dt><dd>{sync.lastError.message} ({at(sync.lastError.at)})</dd></>)}
         {sync.nextRetryAt && !sync.online && (<><dt>Next try</dt><dd>{at(sync.nextRetryAt)}</dd></>)}
       </dl>
+      {unsentElsewhere.length > 0 && (
+        <p className="warning" data-testid="unsent-elsewhere">
+          {unsentSalesText(unsentElsewhere)}
+        </p>
+      )}
       <div className="actions">
         <button type="button" className="primary" onClick={() => void syncNow()} disabled={sync.syncing} data-testid="sync-now">{sync.syncing ? 'Syncing…' : 'Sync now'}</button>
         <button type="button" onClick={() => void unpair()}>Unpair this till</button>

@@ -18,7 +18,17 @@ export const PairingRequestSchema = z.strictObject({
 });
 
 /** The till's new token, shown once; the till's previous token stops working. */
-export const PairingResultSchema = z.object({ till_id: z.uuid(), name: z.string(), time_zone: z.string(), token: z.string() });
+export const PairingResultSchema = z.object({
+  till_id: z.uuid(),
+  name: z.string(),
+  time_zone: z.string(),
+  token: z.string(),
+  /**
+   * Extension: the most a gift card sold at a till may hold (HQ_MAX_GIFT_ISSUE, minor units). HQ refuses
+   * a GIFT_ISSUE above it, so a till never sells more: the card would be paid for and then refused.
+   */
+  max_gift_issue: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+});
 export type PairingResult = z.infer<typeof PairingResultSchema>;
 
 export const TillIdParams = z.strictObject({ till_id: z.uuid() });

@@ -10,7 +10,8 @@ import { createBrowserShell } from '../../renderer/shell/browser-shell';
 import { openDevicePairing, choosePairingReplica, replicaNameForTill, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
 import { SaleError } from '../../sync/replica/sale-error';
 import type { LiveHq } from '../sync/till-harness';
-import { deviceStore, fakeShell, memoryStorage, startDemoHq } from './store-harness';
+import { unsentSalesText } from '../../renderer/state/session-slice';
+import { deviceStore, fakeShell, memoryStorage, startDemoHq, TEST_SETTINGS } from './store-harness';
 
 const ESPRESSO = '4006381100007';
 
@@ -86,7 +87,7 @@ describe('the pairing survives a crash right after it', () => {
     const { token } = await hq.newTill('Old version till', 'Europe/Berlin');
     const first = track(deviceStore());
     const storage = memoryStorage();
-    const { legacyReplicaName } = await import('../../renderer/state/session-slice');
+    const { legacyReplicaName } = await import('../../sync/device-pairing');
     const legacyName = await legacyReplicaName(hq.url, token);
     // What the older version left behind: the address in localStorage, the token in the shell, a replica.
     storage.setItem('voucher-till:hq-url', hq.url);
@@ -150,7 +151,7 @@ describe('re-pairing carries the outbox over, or waits for it', () => {
     await again.store.getState().pair(hq.url, b.token);
     const s = again.store.getState();
     expect(s.phase).toBe('pairing');
-    expect(s.pairingError).toMatch(/^This device still holds \d+ changes? from sales of till “Till with unsent sales” that head office has not received\. Pair it as that till again/);
+    expect(s.pairingError).toMatch(/^This device still holds \d+ changes? from sales that head office has not received, made as till “Till with unsent sales”\. Pair it as that till again/);
     expect(shell.token).toBeNull();
     expect(s.till).toBeNull();
     expect(await openDevicePairing({ indexedDB: parts.indexedDB, IDBKeyRange }).current()).toMatchObject({ identity: { till_id: a.till_id } });
@@ -217,5 +218,83 @@ describe('gift cards sold at the till are capped by its policy', () => {
     expect(await parts.store.getState().sellGiftCard(till.settings.maxGiftCardAmount + 1)).toBeNull();
     expect(parts.store.getState().notice?.text).toBe('A gift card sold at this till may hold at most €500.00. Nothing was sold.');
     expect(await parts.store.getState().sellGiftCard(till.settings.maxGiftCardAmount)).not.toBeNull();
+  });
+});
+
+describe('a pairing cut short, and replicas of other pairings', () => {
+  it('a start that finds a token of another pairing does not open the replica with it; Enter finishes the pairing', async () => {
+    const a = await hq.newTill('Cut short A', 'Europe/Berlin');
+    const b = await hq.newTill('Cut short B', 'Europe/Berlin');
+    const parts = track(deviceStore());
+    await parts.store.getState().boot();
+    await parts.store.getState().pair(hq.url, a.token);
+    await parts.store.getState().till!.close();
+    // Pairing as B stored B's token and was killed before the pairing itself was written.
+    await parts.shell.storeToken(b.token);
+    const again = track(deviceStore({ indexedDB: parts.indexedDB, shell: parts.shell, storage: parts.storage }));
+    await again.store.getState().boot();
+    expect(again.store.getState()).toMatchObject({ phase: 'pairing', till: null, hqUrl: hq.url, suggestedToken: b.token });
+    await again.store.getState().pair(hq.url, again.store.getState().suggestedToken);
+    expect(again.store.getState().phase).toBe('ready');
+    expect(again.store.getState().till!.db.name).toBe(replicaNameForTill(hq.url, b.till_id));
+  });
+
+  it('the sync panel names another pairing’s unsent sales found on the device at start', async () => {
+    const { token } = await hq.newTill('Paired till', 'Europe/Berlin');
+    const parts = track(deviceStore());
+    // A replica of another till with an op HQ has not received (left by an older version, for instance).
+    const { openReplica } = await import('../../sync/replica/db');
+    const other = openReplica(replicaNameForTill(hq.url, '11111111-1111-4111-8111-111111111111'), { indexedDB: parts.indexedDB, IDBKeyRange });
+    await other.open();
+    await other.meta.put({ key: 'till_identity', value: { till_id: '11111111-1111-4111-8111-111111111111', name: 'Old till', time_zone: 'UTC', hq_url: hq.url } });
+    await other.outbox.add({ op_id: '22222222-2222-4222-8222-222222222222', seq: 1, type: 'GIFT_ISSUE', occurred_at: '2026-12-01T10:00:00.000Z', payload: { code: 'ABCD1234', amount: 100, currency: 'EUR' } });
+    other.close();
+    await parts.store.getState().boot();
+    // The other till's sales block pairing as this one…
+    await parts.store.getState().pair(hq.url, token);
+    expect(parts.store.getState().pairingError).toMatch(/made as till “Old till”/);
+    // …until they are gone (here: the replica is removed by hand); then the panel has nothing to say.
+    await openReplica(replicaNameForTill(hq.url, '11111111-1111-4111-8111-111111111111'), { indexedDB: parts.indexedDB, IDBKeyRange }).delete();
+    await parts.store.getState().pair(hq.url, token);
+    expect(parts.store.getState().phase).toBe('ready');
+    await expect.poll(() => parts.store.getState().unsentElsewhere).toEqual([]);
+  });
+
+  it('a replica of an older version whose till is unknown asks for the token it was paired with', () => {
+    expect(unsentSalesText([{ dbName: 'x', identity: null, pendingOps: 2 }])).toBe(
+      'This device still holds 2 changes from sales that head office has not received, made under an earlier pairing that did not record its till. Pair it again with the token it was paired with, and they are sent; then it can be paired as another till.',
+    );
+  });
+
+  it('the browser shell moves a token an older version kept in localStorage to IndexedDB the first time it reads it', async () => {
+    const indexedDB = new (await import('fake-indexeddb')).IDBFactory();
+    const device = openDevicePairing({ indexedDB, IDBKeyRange });
+    const storage = memoryStorage();
+    storage.setItem('voucher-till:token', 'till_old');
+    const shell = createBrowserShell(fakeWindow(storage), 'test', device);
+    expect(await shell.readToken()).toBe('till_old');
+    expect(storage.getItem('voucher-till:token')).toBeNull();
+    expect(await device.readSecret('token')).toBe('till_old');
+    expect(await shell.readToken()).toBe('till_old');
+  });
+});
+
+describe('HQ’s gift-card maximum caps the till’s', () => {
+  it('a till set above HQ_MAX_GIFT_ISSUE sells no card HQ would refuse', async () => {
+    const { till_id } = await hq.newTill('Above HQ cap', 'Europe/Berlin');
+    const storage = memoryStorage();
+    storage.setItem('voucher-till:settings', JSON.stringify({ ...TEST_SETTINGS, maxGiftCardAmount: 10_000_000 }));
+    const parts = track(deviceStore({ storage }));
+    await parts.store.getState().boot();
+    await parts.store.getState().pair(hq.url, await pairingCodeFor(till_id));
+    expect({ phase: parts.store.getState().phase, error: parts.store.getState().pairingError }).toEqual({ phase: "ready", error: null });
+    expect(parts.store.getState().till!.settings.maxGiftCardAmount).toBe(hq.ctx.maxGiftIssue);
+    await parts.store.getState().till!.close();
+    // Paired again with the token the code gave (GET /v1/tills/me says HQ's maximum too).
+    const token = (parts.shell as ReturnType<typeof fakeShell>).token!;
+    const again = track(deviceStore({ indexedDB: parts.indexedDB, storage }));
+    await again.store.getState().boot();
+    await again.store.getState().pair(hq.url, token);
+    expect(again.store.getState().till!.settings.maxGiftCardAmount).toBe(hq.ctx.maxGiftIssue);
   });
 });
