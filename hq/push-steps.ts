@@ -14,11 +14,11 @@ const REASON_LENGTH = 500;
 
 /**
  * The type a rejected op is stored under: one of the known types, else INVALID. What a till sent as
- * `type` may be anything (a NUL, a lone surrogate, 10 kB): stored as is, the database would refuse it
- * on every retry and the till would never sync again.
+ * `type` may be anything (a NUL, a lone surrogate, 10 kB, a number, null): stored as is, the database
+ * would refuse it on every retry and the till would never sync again.
  */
-function storedType(type: string): string {
-  return (OpTypes as readonly string[]).includes(type) ? type : 'INVALID';
+function storedType(type: unknown): string {
+  return typeof type === 'string' && (OpTypes as readonly string[]).includes(type) ? type : 'INVALID';
 }
 
 /**

@@ -30,8 +30,10 @@ export type Op = z.infer<typeof OpSchema>;
 
 /**
  * The envelope is checked strictly, but each op only loosely: a malformed op must become a REJECTED
- * result that still advances last_seq (one bad op never blocks a till), not a 400 for the whole batch.
- * So `type` is any string here — even one with a NUL — and OpSchema judges it (hq/push-steps.ts).
+ * result that still advances last_seq (one bad op never blocks a till), not a 400 for the whole batch
+ * that the till would send again on every retry. Only op_id and seq are required here — without them
+ * there is no op to answer, nor a place in the till's order. Everything else may be anything (a `type`
+ * of 7 or null, an `occurred_at` of 5): OpSchema judges it (hq/push-steps.ts).
  */
 export const PushRequestSchema = z.strictObject({
   ops: z
@@ -39,8 +41,8 @@ export const PushRequestSchema = z.strictObject({
       z.looseObject({
         op_id: z.uuid(),
         seq: z.int().min(1),
-        type: z.string(),
-        occurred_at: z.string().optional(),
+        type: z.unknown().optional(),
+        occurred_at: z.unknown().optional(),
         payload: z.unknown().optional(),
       }),
     )

@@ -4,25 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { isWellFormedText } from '../../core/text';
 import { MAX_INT4 } from '../../core/voucher';
 import type { PushResponse } from '../../sync/protocol';
 import { BACKENDS, startHq, type Hq } from './harness';
-import { createVoucher, discountBody, getVoucher, iso, query, redemptionOp, TestTill, uniqueCode, type WireOp } from './helpers';
+import { hashToken } from '../../hq/auth';
+import { createVoucher, dataHash, discountBody, expectProblem, getVoucher, iso, lastSeqOf, query, redemptionOp, TestTill, uniqueCode, type WireOp } from './helpers';
 
 const NUL = '\u0000';
 const HIGH = '\uD800'; // a high surrogate with no low one after it
 const LOW = '\uDC00'; // a low surrogate with no high one before it
-
-/** A 400 problem+json with field errors; returns the problem. */
-function expectProblem400(res: LightMyRequestResponse, what: string): { code: string; errors?: { path: string; message: string }[]; detail: string } {
-  expect(res.statusCode, `${what}: ${res.body.slice(0, 300)}`).toBe(400);
-  expect(res.headers['content-type'], what).toMatch(/^application\/problem\+json/);
-  const problem = res.json();
-  expect(problem.status, what).toBe(400);
-  return problem;
-}
 
 describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
   let hq: Hq;
@@ -31,25 +22,11 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
   }, 60_000);
   afterAll(async () => hq?.close());
 
-  const lastSeqOf = async (tillId: string) => Number((await query<{ last_seq: string | number }>(hq, sql`SELECT last_seq FROM tills WHERE id = ${tillId}::uuid`))[0]!.last_seq);
-
-  /** Row counts of every table a request could write, and the newest change stamp. */
-  const state = async () => {
-    const [row] = await query<Record<string, string | number | null>>(
-      hq,
-      sql`SELECT (SELECT count(*) FROM vouchers) AS vouchers, (SELECT count(*) FROM tills) AS tills, (SELECT count(*) FROM products) AS products,
-        (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM redemptions) AS redemptions, (SELECT count(*) FROM ops) AS ops,
-        (SELECT count(*) FROM gift_ledger) AS ledger, (SELECT count(*) FROM tombstones) AS tombstones, (SELECT count(*) FROM async_actions) AS actions,
-        (SELECT coalesce(max(change_seq), 0) FROM vouchers) AS voucher_seq, (SELECT string_agg(pairing_code_hash, ',' ORDER BY id) FROM tills) AS pairing,
-        (SELECT string_agg(token_hash, ',' ORDER BY id) FROM tills) AS tokens`,
-    );
-    return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, v === null ? null : String(v)]));
-  };
-  /** Runs requests that must all be refused, and checks that HQ's data is exactly as before. */
+  /** Runs requests that must all be refused, and checks that HQ's data is exactly as before (every row of every table). */
   const refusedChangeNothing = async (requests: () => Promise<void>) => {
-    const before = await state();
+    const before = await dataHash(hq);
     await requests();
-    expect(await state()).toEqual(before);
+    expect(await dataHash(hq)).toBe(before);
   };
 
   describe('a poisoned op between two good ones is REJECTED, advances last_seq, and never blocks the till', () => {
@@ -71,7 +48,18 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
       ['GIFT_ISSUE of 2^53', (seq) => ({ op_id: randomUUID(), seq, type: 'GIFT_ISSUE', occurred_at: iso(), payload: { code: 'ABCD1234', amount: 2 ** 53, currency: 'EUR' } })],
       ['GIFT_ISSUE with NUL in its currency', (seq) => ({ op_id: randomUUID(), seq, type: 'GIFT_ISSUE', occurred_at: iso(), payload: { code: 'ABCD1234', amount: 100, currency: `EU${NUL}` } })],
       ['NUL in occurred_at', (seq, code) => ({ ...redemptionOp(seq, code, 100), occurred_at: `${iso()}${NUL}` })],
+      // Not strings where the op wants strings: once a 400 for the whole batch, on every retry.
+      ['type 7', (seq, code) => opWith(redemptionOp(seq, code, 100), { type: 7 })],
+      ['type null', (seq, code) => opWith(redemptionOp(seq, code, 100), { type: null })],
+      ['no type', (seq, code) => opWith(redemptionOp(seq, code, 100), { type: undefined })],
+      ['occurred_at null', (seq, code) => opWith(redemptionOp(seq, code, 100), { occurred_at: null })],
+      ['occurred_at 5', (seq, code) => opWith(redemptionOp(seq, code, 100), { occurred_at: 5 })],
     ];
+
+    /** An op as JSON text with some fields replaced by values a WireOp cannot hold (undefined: left out). */
+    function opWith(op: WireOp, fields: Record<string, unknown>): string {
+      return JSON.stringify({ ...op, ...fields });
+    }
 
     /** One op as raw JSON text (for numbers JSON.stringify cannot write). */
     function rawOp(seq: number, payloadJson: string): string {
@@ -95,7 +83,7 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
       const target = await createVoucher(hq, discountBody({ code: uniqueCode('SS') }));
       const t = await TestTill.create(hq, 'Poisoned');
       await t.pushOk([t.redeem(uniqueCode('X'), 1)]); // start from last_seq 1
-      const start = await lastSeqOf(t.till_id);
+      const start = await lastSeqOf(hq, t.till_id);
 
       const good1 = t.redeem(first.code, 100);
       const bad = build(++t.seq, target.code);
@@ -115,7 +103,7 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
       expect(reason.length).toBeLessThanOrEqual(500);
       expect(isWellFormedText(reason)).toBe(true);
       expect(body.last_seq).toBe(start + 3);
-      expect(await lastSeqOf(t.till_id)).toBe(start + 3);
+      expect(await lastSeqOf(hq, t.till_id)).toBe(start + 3);
       // The poisoned op touched nothing; the good ones did what they do.
       expect((await getVoucher(hq, target.code))?.redemption.redeemed_quantity).toBe(0);
       expect((await getVoucher(hq, first.code))?.redemption.redeemed_quantity).toBe(kind === 'with a ROLLBACK' ? 0 : 1);
@@ -128,7 +116,7 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
       const retry = await push(t, batch);
       expect(retry.statusCode, retry.body.slice(0, 500)).toBe(200);
       expect(retry.json()).toEqual(body);
-      expect(await lastSeqOf(t.till_id)).toBe(start + 3);
+      expect(await lastSeqOf(hq, t.till_id)).toBe(start + 3);
       // And the till goes on syncing.
       const next = await createVoucher(hq, discountBody());
       const after = await t.pushOk([t.redeem(next.code, 100)]);
@@ -164,7 +152,7 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
           ['PUT', '/v1/customers/C%00', { name: 'x' }],
           ['DELETE', '/v1/customers/C%00'],
         ] as const) {
-          const problem = expectProblem400(await hq.admin({ method, url, ...(payload ? { payload } : {}) }), `${method} ${url}`);
+          const problem = expectProblem(await hq.admin({ method, url, ...(payload ? { payload } : {}) }), 400, { what: `${method} ${url}` });
           expect(problem.errors?.[0]?.path, url).toMatch(/^params\./);
         }
       });
@@ -173,7 +161,7 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
     it('NUL in query parameters', async () => {
       await refusedChangeNothing(async () => {
         for (const url of ['/v1/vouchers?campaign=WINTER%00', '/v1/redemptions?code=ABCD%00', '/v1/redemptions?till_id=%00']) {
-          const problem = expectProblem400(await hq.admin({ method: 'GET', url }), url);
+          const problem = expectProblem(await hq.admin({ method: 'GET', url }), 400, { what: url });
           expect(problem.errors?.[0]?.path, url).toMatch(/^querystring\./);
         }
       });
@@ -200,7 +188,7 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
           ['PUT', '/v1/customers/C-B1', { name: `${LOW}` }, 'body.name'],
         ];
         for (const [method, url, payload, path] of bodies) {
-          const problem = expectProblem400(await hq.admin({ method: method as 'POST', url, payload: payload as object }), `${method} ${url} ${path}`);
+          const problem = expectProblem(await hq.admin({ method: method as 'POST', url, payload: payload as object }), 400, { what: `${method} ${url} ${path}` });
           // A bad metadata key is named in the path, after the field.
           expect(problem.errors?.some((e) => e.path === path || e.path.startsWith(`${path}.`)), `${method} ${url}: ${JSON.stringify(problem.errors)}`).toBe(true);
         }
@@ -218,7 +206,7 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
           [{ codes: ['ABCD'], ticket: { ...ticket, lines: [{ ...ticket.lines[0], product_id: `P${LOW}` }] } }, 'body.ticket.lines.0.product_id'],
           [{ codes: ['ABCD'], ticket, time_zone: `UTC${NUL}` }, 'body.time_zone'],
         ] as const) {
-          const problem = expectProblem400(await hq.as(t.token, { method: 'POST', url: '/v1/validations', payload }), path);
+          const problem = expectProblem(await hq.as(t.token, { method: 'POST', url: '/v1/validations', payload }), 400, { what: path });
           expect(problem.errors?.map((e) => e.path)).toContain(path);
         }
       });
@@ -228,9 +216,9 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
       const v = await createVoucher(hq, discountBody());
       await refusedChangeNothing(async () => {
         for (const quantity of [MAX_INT4 + 1, 2 ** 53 - 1]) {
-          const created = expectProblem400(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, redemption: { quantity } } }), `create ${quantity}`);
+          const created = expectProblem(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, redemption: { quantity } } }), 400, { what: `create ${quantity}` });
           expect(created.errors?.map((e) => e.path)).toContain('body.redemption.quantity');
-          const updated = expectProblem400(await hq.admin({ method: 'PUT', url: `/v1/vouchers/${v.code}`, payload: { redemption: { quantity } } }), `update ${quantity}`);
+          const updated = expectProblem(await hq.admin({ method: 'PUT', url: `/v1/vouchers/${v.code}`, payload: { redemption: { quantity } } }), 400, { what: `update ${quantity}` });
           expect(updated.errors?.map((e) => e.path)).toContain('body.redemption.quantity');
         }
       });
@@ -244,17 +232,19 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
       const v = await createVoucher(hq, { ...percent, code: uniqueCode('P') });
       const line = (quantity: number, unit_price: number) => ({ product_id: 'P1', quantity, unit_price, tax_rate: 19 });
       await refusedChangeNothing(async () => {
-        const perLine = expectProblem400(
+        const perLine = expectProblem(
           await hq.as(t.token, { method: 'POST', url: '/v1/validations', payload: { codes: [v.code], ticket: { currency: 'EUR', lines: [line(3, 2 ** 52)] } } }),
-          'line',
+          400,
+          { what: 'line' },
         );
         expect(perLine.errors).toEqual([{ path: 'body.ticket.lines.0.unit_price', message: expect.stringMatching(/quantity × unit_price exceeds/) }]);
-        const total = expectProblem400(
+        const total = expectProblem(
           await hq.as(t.token, { method: 'POST', url: '/v1/validations', payload: { codes: [v.code], ticket: { currency: 'EUR', lines: [line(1, Number.MAX_SAFE_INTEGER), line(1, 1)] } } }),
-          'total',
+          400,
+          { what: 'total' },
         );
         expect(total.errors).toEqual([{ path: 'body.ticket.lines', message: expect.stringMatching(/total exceeds/) }]);
-        expectProblem400(await hq.as(t.token, { method: 'POST', url: '/v1/validations', payload: { codes: [v.code], ticket: { currency: 'EUR', lines: [{ ...line(1, 100), tax_rate: 7.777 }] } } }), 'tax');
+        expectProblem(await hq.as(t.token, { method: 'POST', url: '/v1/validations', payload: { codes: [v.code], ticket: { currency: 'EUR', lines: [{ ...line(1, 100), tax_rate: 7.777 }] } } }), 400, { what: 'tax' });
       });
       const ok = await hq.as(t.token, { method: 'POST', url: '/v1/validations', payload: { codes: [v.code], ticket: { currency: 'EUR', lines: [line(1, Number.MAX_SAFE_INTEGER)] } } });
       expect(ok.statusCode, ok.body).toBe(200);
@@ -268,18 +258,18 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
         return value;
       };
       await refusedChangeNothing(async () => {
-        const nine = expectProblem400(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, metadata: nested(9) } }), '9 levels');
+        const nine = expectProblem(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, metadata: nested(9) } }), 400, { what: '9 levels' });
         expect(nine.errors?.[0]).toEqual({ path: `body.metadata${'.d'.repeat(8)}`, message: 'nested deeper than 8 levels' });
         // 4,000 levels used to be accepted and replicated to every till; 6,000 overflowed the stack.
         // Sent as text: light-my-request serialises an object payload recursively.
         for (const depth of [4000, 6000]) {
           const metadata = `${'{"d":'.repeat(depth)}"x"${'}'.repeat(depth)}`;
           const payload = `${JSON.stringify(percent).slice(0, -1)},"metadata":${metadata}}`;
-          expectProblem400(await hq.admin({ method: 'POST', url: '/v1/vouchers', headers: { 'content-type': 'application/json' }, payload }), `${depth} levels`);
+          expectProblem(await hq.admin({ method: 'POST', url: '/v1/vouchers', headers: { 'content-type': 'application/json' }, payload }), 400, { what: `${depth} levels` });
         }
-        const big = expectProblem400(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, metadata: { note: 'x'.repeat(17_000) } } }), 'size');
+        const big = expectProblem(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, metadata: { note: 'x'.repeat(17_000) } } }), 400, { what: 'size' });
         expect(big.errors?.[0]?.message).toMatch(/more than 16384/);
-        const key = expectProblem400(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, metadata: { ['k'.repeat(101)]: 1 } } }), 'key');
+        const key = expectProblem(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, metadata: { ['k'.repeat(101)]: 1 } } }), 400, { what: 'key' });
         expect(key.errors?.[0]?.message).toMatch(/key longer than 100/);
       });
       const eight = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, metadata: nested(8) } });
@@ -289,14 +279,15 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
 
     it('a pairing code with a NUL or a look-alike is refused before it is tried', async () => {
       const t = await TestTill.create(hq, 'Pair me');
-      const issued = await hq.admin({ method: 'POST', url: `/v1/tills/${t.till_id}/pairing-code`, payload: {} });
-      expect(issued.statusCode, issued.body).toBe(201);
-      const code: string = issued.json().pairing_code;
-      // A look-alike of a real, pending code: only possible when the code has an S.
-      const lookAlike = code.includes('S') ? code.replace('S', 'ſ') : `${code.slice(0, 8)}ſ`;
+      // A pending code built to hold S, the one letter of the pairing alphabet with a look-alike that
+      // Unicode upper-cases into it ("ſ" → "S"); HQ's own codes are random and may have none. It is
+      // stored as HQ stores the codes it issues (a hash, an expiry).
+      const code = 'SK7Q-M3XS';
+      await query(hq, sql`UPDATE tills SET pairing_code_hash = ${hashToken(code.replace('-', ''))}, pairing_expires_at = now() + interval '15 minutes' WHERE id = ${t.till_id}::uuid`);
+      const lookAlike = code.replaceAll('S', 'ſ');
       await refusedChangeNothing(async () => {
         for (const pairing_code of [`${code}${NUL}`, `${code.slice(0, 8)}${HIGH}`, lookAlike, code.replace(/[A-Z]/, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))]) {
-          const problem = expectProblem400(await hq.app.inject({ method: 'POST', url: '/v1/pairings', payload: { pairing_code } }), JSON.stringify(pairing_code));
+          const problem = expectProblem(await hq.app.inject({ method: 'POST', url: '/v1/pairings', payload: { pairing_code } }), 400, { what: JSON.stringify(pairing_code) });
           expect(problem.errors?.[0]?.path).toBe('body.pairing_code');
           expect(problem.detail).toContain('8 letters and digits');
         }
@@ -325,7 +316,7 @@ describe.each(BACKENDS)('HQ boundary rule on %s', (backend) => {
       const v = await real();
       await refusedChangeNothing(async () => {
         for (const alike of lookAlikes(v.code)) {
-          const problem = expectProblem400(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: discountBody({ code: alike.replace(/-/g, 'x') }) }), alike);
+          const problem = expectProblem(await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: discountBody({ code: alike.replace(/-/g, 'x') }) }), 400, { what: alike });
           expect(problem.errors?.map((e) => e.path)).toContain('body.code');
           const url = `/v1/vouchers/${encodeURIComponent(alike)}`;
           expect((await hq.admin({ method: 'POST', url: `${url}/cancel` })).statusCode).toBe(404);
