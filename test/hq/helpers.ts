@@ -1,11 +1,12 @@
-// Shared builders for the HQ reconciliation / change-feed tests: unique vouchers, op builders, a till
-// that numbers its own ops, raw SQL reads, and a PostgreSQL database that outlives one HQ (restarts).
+// Shared builders and checks for the HQ tests: unique vouchers, op builders, a till that numbers its own
+// ops, raw SQL reads (last_seq, a card's ledger, a hash of all data), waiting for an import, the shape
+// of a problem+json, and a PostgreSQL database that outlives one HQ (restarts).
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { rowsOf } from '../../hq/db/connect';
-import type { PushResponse, PushResult } from '../../sync/protocol';
+import type { AsyncAction, PushResponse, PushResult } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
 import type { Hq } from './harness';
 
@@ -124,6 +125,57 @@ export async function getVoucher(hq: Hq, code: string): Promise<Voucher | undefi
 /** Rows of a raw query against HQ's own database. */
 export async function query<T = Record<string, unknown>>(hq: Hq, q: SQL): Promise<T[]> {
   return rowsOf<T>(await hq.database.db.execute(q));
+}
+
+/** The till's last_seq as HQ stores it. */
+export async function lastSeqOf(hq: Hq, tillId: string): Promise<number> {
+  const [row] = await query<{ last_seq: string | number }>(hq, sql`SELECT last_seq FROM tills WHERE id = ${tillId}::uuid`);
+  return Number(row!.last_seq);
+}
+
+/** A gift card's ledger, oldest entry first (amounts as numbers on both backends). */
+export async function ledgerOf(hq: Hq, code: string): Promise<{ kind: string; amount: number; redemption_id: string | null }[]> {
+  const rows = await query<{ kind: string; amount: string | number; redemption_id: string | null }>(hq, sql`SELECT kind, amount, redemption_id FROM gift_ledger WHERE code = ${code} ORDER BY id`);
+  return rows.map((r) => ({ kind: r.kind, amount: Number(r.amount), redemption_id: r.redemption_id }));
+}
+
+/**
+ * An md5 of every row of every table of HQ's database: equal before and after a request means the
+ * request changed nothing at all (row counts cannot see a refused PUT that renamed something).
+ */
+export async function dataHash(hq: Hq): Promise<string> {
+  const tables = (await query<{ tablename: string }>(hq, sql`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)).map((t) => t.tablename);
+  expect(tables).toContain('vouchers');
+  const parts = tables.map((t) => sql`coalesce((SELECT string_agg(x::text, '|' ORDER BY x::text) FROM ${sql.identifier(t)} x), '')`);
+  const [row] = await query<{ h: string }>(hq, sql`SELECT md5(${sql.join(parts, sql` || '#' || `)}) AS h`);
+  return row!.h;
+}
+
+/** Polls a voucher import until it is no longer IN_PROGRESS, and returns the finished action. */
+export async function settleImport(hq: Hq, id: string): Promise<AsyncAction> {
+  for (let i = 0; i < 400; i++) {
+    const res = await hq.admin({ method: 'GET', url: `/v1/async-actions/${id}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const action = res.json() as AsyncAction;
+    if (action.status !== 'IN_PROGRESS') return action;
+    await sleep(25);
+  }
+  throw new Error(`import ${id} did not finish within 10 s`);
+}
+
+export type ProblemBody = { type: string; title: string; status: number; detail: string; code: string; errors?: { path: string; message: string }[] };
+
+/**
+ * `res` is a problem+json with this status (and `code`, when given): the type, title and detail every
+ * problem has. `what` names the request in a failure. Returns the problem.
+ */
+export function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, { code, what = '' }: { code?: string; what?: string } = {}): ProblemBody {
+  expect(res.statusCode, `${what} ${res.body.slice(0, 300)}`).toBe(status);
+  expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(res.body) as ProblemBody;
+  expect(body, what).toMatchObject({ status, type: expect.stringContaining('/problems/'), title: expect.any(String), detail: expect.any(String) });
+  if (code) expect(body.code, what).toBe(code);
+  return body;
 }
 
 /** A PostgreSQL database for tests that restart HQ: startHq({url}) leaves it alone, drop() removes it. */
