@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateTicket } from '../../core/evaluate-ticket';
 import { BACKENDS, startHq, type Hq } from './harness';
+import { settleImport } from './helpers';
 
 const percent = { type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'PERCENT', percent_off: 10 } };
-
-async function waitForAction(hq: Hq, id: string) {
-  for (let i = 0; i < 200; i++) {
-    const res = await hq.admin({ method: 'GET', url: `/v1/async-actions/${id}` });
-    const body = res.json();
-    if (body.status !== 'IN_PROGRESS') return body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('import did not finish');
-}
 
 describe.each(BACKENDS)('HQ API on %s', (backend) => {
   let hq: Hq;
@@ -122,10 +113,10 @@ describe.each(BACKENDS)('HQ API on %s', (backend) => {
       ];
       const started = await hq.admin({ method: 'POST', url: '/v1/vouchers/import', payload: rows });
       expect(started.statusCode).toBe(202);
-      const action = await waitForAction(hq, started.json().async_action_id);
+      const action = await settleImport(hq, started.json().async_action_id);
       expect(action).toMatchObject({ type: 'VOUCHERS_IMPORT', status: 'DONE', result: { imported: 3, failed: 4 } });
-      expect(action.result.errors.map((e: { index: number }) => e.index)).toEqual([1, 3, 4, 5]);
-      expect(action.result.errors[0].detail).toMatch(/percent_off/);
+      expect(action.result.errors.map((e) => e.index)).toEqual([1, 3, 4, 5]);
+      expect(action.result.errors[0]!.detail).toMatch(/percent_off/);
       expect(action.result.errors[1]).toMatchObject({ code: 'IMP-0001', detail: expect.stringMatching(/earlier in this import/) });
       expect(action.result.errors[2]).toMatchObject({ code: 'IMP-EXISTS', detail: expect.stringMatching(/already exists/) });
       expect((await hq.admin({ method: 'GET', url: '/v1/vouchers/IMP-GIFT' })).json().gift).toEqual({ amount: 5000, balance: 1250 });

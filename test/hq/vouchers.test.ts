@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWellFormedText } from '../../core/text';
 import { BACKENDS, startHq, type Hq } from './harness';
+import { settleImport } from './helpers';
 
 const NUL = '\u0000';
 const HIGH = '\uD800'; // a high surrogate with no low one after it
-
-async function waitForAction(hq: Hq, id: string) {
-  for (let i = 0; i < 200; i++) {
-    const body = (await hq.admin({ method: 'GET', url: `/v1/async-actions/${id}` })).json();
-    if (body.status !== 'IN_PROGRESS') return body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('import did not finish');
-}
 
 describe.each(BACKENDS)('HQ vouchers on %s', (backend) => {
   let hq: Hq;
@@ -79,9 +71,9 @@ describe.each(BACKENDS)('HQ vouchers on %s', (backend) => {
     ];
     const started = await hq.admin({ method: 'POST', url: '/v1/vouchers/import', payload: rows });
     expect(started.statusCode).toBe(202);
-    const action = await waitForAction(hq, started.json().async_action_id);
+    const action = await settleImport(hq, started.json().async_action_id);
     expect(action).toMatchObject({ status: 'DONE', result: { imported: 2, failed: 6 } });
-    const errors: { index: number; code?: string; detail: string }[] = action.result.errors;
+    const errors = action.result.errors;
     expect(errors.map((e) => [e.index, e.code])).toEqual([
       [1, undefined],
       [2, 'IMPB-0003'],
