@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../hq/config';
 import { openDatabase } from '../../hq/db/connect';
-import { hashToken, resolveAdminToken, createAuthThrottle } from '../../hq/auth';
+import { hashToken, resolveAdminToken } from '../../hq/auth';
 
 describe('HQ configuration', () => {
   it('has the documented defaults', () => {
@@ -44,16 +44,4 @@ describe('admin token', () => {
       await database.close();
     }
   }, 60_000);
-
-  it('throttles per address within a window and forgets after it', () => {
-    let now = 0;
-    const throttle = createAuthThrottle({ limit: 2, windowMs: 1000, now: () => now });
-    throttle.fail('a');
-    expect(throttle.blockedFor('a')).toBe(0);
-    throttle.fail('a');
-    expect(throttle.blockedFor('a')).toBe(1);
-    expect(throttle.blockedFor('b')).toBe(0);
-    now = 1000;
-    expect(throttle.blockedFor('a')).toBe(0);
-  });
 });
