@@ -1,7 +1,7 @@
 // The till's own settings (shown on the Settings screen), validated with zod so a bad value gets a
 // clear message instead of a broken till. Stored in localStorage: they belong to this device.
 import { z } from 'zod';
-import { isTimeZone } from '../../core/local-time';
+import { TimeZoneName } from '../../core/local-time';
 import { isCurrency } from '../../core/money';
 import type { TillSettings } from '../../sync/till';
 import { DEFAULT_TILL_SETTINGS } from '../../sync/till';
@@ -15,7 +15,7 @@ function isLocale(value: string): boolean {
 }
 
 export const UiSettingsSchema = z.strictObject({
-  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+  timeZone: TimeZoneName,
   currency: z.string().refine(isCurrency, 'must be a three-letter ISO 4217 code such as EUR'),
   locale: z.string().refine(isLocale, 'must be a language tag such as de-DE or en-GB'),
   /** Most gift-card value per ticket while offline, minor units; null = no cap. */
