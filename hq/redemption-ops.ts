@@ -36,21 +36,30 @@ export async function rollbackRedemption(tx: Executor, redemptionId: string, by:
     return { ok: false, reason: found.mine ? 'already_rolled_back' : 'not_own_redemption' };
   }
   if (row.outcome !== 'ACCEPTED') return { ok: true, code: row.code, restored: false };
-  const amount = Number(row.amount);
+  // A card never holds more than it was issued for (GiftSchema: balance ≤ amount — a voucher past it is
+  // one no till can read, in every till's change feed). Giving back the debit can pass that when the
+  // back office set the balance in between (PUT): then the card is filled up to its amount and the
+  // ledger's ROLLBACK row says what was given back. Read under the row's lock, computed in bigint: a
+  // balance may be as low as −(2^53−1), and amount − balance is not exact as a JavaScript number.
+  const [card] = rowsOf<{ restored: string | number | null }>(
+    await tx.execute(sql`SELECT CASE WHEN type = 'GIFT_VOUCHER' THEN GREATEST(LEAST(${row.amount}::bigint, gift_amount - gift_balance), 0) END AS restored
+      FROM vouchers WHERE code = ${row.code} FOR UPDATE`),
+  );
+  const restored = card?.restored === null || card?.restored === undefined ? 0 : Number(card.restored);
   await tx.execute(sql`
     WITH upd AS (
       UPDATE vouchers v SET
         redeemed_quantity = CASE WHEN v.type = 'DISCOUNT_VOUCHER' THEN GREATEST(v.redeemed_quantity - 1, 0) ELSE v.redeemed_quantity END,
-        gift_balance = CASE WHEN v.type = 'GIFT_VOUCHER' THEN v.gift_balance + ${amount} ELSE v.gift_balance END,
+        gift_balance = CASE WHEN v.type = 'GIFT_VOUCHER' THEN v.gift_balance + ${restored}::bigint ELSE v.gift_balance END,
         status = CASE
           WHEN v.status = 'CANCELLED' THEN 'CANCELLED'
           WHEN v.type = 'DISCOUNT_VOUCHER' THEN CASE WHEN v.quantity IS NOT NULL AND v.redeemed_quantity - 1 >= v.quantity THEN 'REDEEMED' ELSE 'ACTIVE' END
-          ELSE CASE WHEN v.gift_balance + ${amount} <= 0 THEN 'REDEEMED' ELSE 'ACTIVE' END END,
+          ELSE CASE WHEN v.gift_balance + ${restored}::bigint <= 0 THEN 'REDEEMED' ELSE 'ACTIVE' END END,
         updated_at = now()
       WHERE v.code = ${row.code}
       RETURNING v.code, v.type
     )
-    INSERT INTO gift_ledger (code, kind, amount, redemption_id) SELECT code, 'ROLLBACK', ${amount}::bigint, ${redemptionId}::uuid FROM upd WHERE type = 'GIFT_VOUCHER'`);
+    INSERT INTO gift_ledger (code, kind, amount, redemption_id) SELECT code, 'ROLLBACK', ${restored}::bigint, ${redemptionId}::uuid FROM upd WHERE type = 'GIFT_VOUCHER'`);
   return { ok: true, code: row.code, restored: true };
 }
 

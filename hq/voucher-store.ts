@@ -132,7 +132,9 @@ export async function updateVoucher(db: Db, code: string, patch: VoucherUpdateIn
       throw new HqError(400, 'invalid_body', 'The update would make the voucher invalid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }
     if (gift && current.type === 'GIFT_VOUCHER' && current.gift.balance !== gift.balance) {
-      await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${code}, 'ADJUST', ${gift.balance - current.gift.balance})`);
+      // In bigint, from the locked row: an overdrawn balance may be as low as −(2^53−1), and the
+      // difference to the new one is then past what a JavaScript number holds exactly.
+      await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) SELECT code, 'ADJUST', ${gift.balance}::bigint - gift_balance FROM vouchers WHERE code = ${code}`);
     }
     await writeVoucher(tx, parsed.data);
     return { voucher: parsed.data, cp: await stampChanges(tx, { vouchers: [code] }) };

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushResponse, Redemption } from '../../sync/protocol';
+import { ChangesResponseSchema, PushResponseSchema, type PushResponse, type Redemption } from '../../sync/protocol';
+import type { Voucher } from '../../core/voucher';
 import { BACKENDS, startHq, type Backend, type Hq } from './harness';
 import { createVoucher, discountBody, getVoucher, giftBody, giftIssueOp, iso, ownPostgresDatabase, query, redemptionOp, TestTill, uniqueCode, type WireOp } from './helpers';
 
@@ -294,6 +295,130 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       expect(await t.one(t.redeem(card.code, 100))).toMatchObject({ outcome: 'CONFLICT', reason: 'cancelled' });
       expect(await ledgerOf(card.code)).toEqual([{ kind: 'ISSUE', amount: 1000, redemption_id: null }]);
       expect((await getVoucher(hq, card.code))!.gift).toEqual({ amount: 1000, balance: 1000 });
+    });
+  });
+
+  describe('gift cards: a balance stays within what every till can read (−(2^53−1) … amount)', () => {
+    const MAX = Number.MAX_SAFE_INTEGER;
+
+    /** Push as a till does: the answer must parse with the wire schema, or the till retries it forever. */
+    const pushParsed = async (t: TestTill, ops: WireOp[]) => {
+      const res = await t.push(ops);
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      const parsed = PushResponseSchema.safeParse(res.json());
+      expect(parsed.error?.message, 'the till can read the answer').toBeUndefined();
+      return parsed.data!;
+    };
+    /** A till's whole pull from checkpoint 0: every page must parse, or every till stops pulling. */
+    const pullAll = async (t: TestTill): Promise<Map<string, Voucher>> => {
+      const vouchers = new Map<string, Voucher>();
+      for (let checkpoint = '0'; ; ) {
+        const res = await hq.as(t.token, { method: 'GET', url: `/v1/sync/changes?checkpoint=${checkpoint}&limit=1000` });
+        expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+        const page = ChangesResponseSchema.safeParse(res.json());
+        expect(page.error?.message, `the page from checkpoint ${checkpoint} parses`).toBeUndefined();
+        for (const v of page.data!.vouchers) vouchers.set(v.code, v);
+        if (!page.data!.has_more) return vouchers;
+        checkpoint = page.data!.checkpoint;
+      }
+    };
+
+    it.each([
+      ['one push each', 'separate'],
+      ['in one batch of redemptions (the database function push_redemptions)', 'batch'],
+      ['in one batch beside a GIFT_ISSUE (push.ts, apply_redemptions)', 'mixed'],
+    ] as const)('two debits of 2^53−1 %s: the first is ACCEPTED (overdraft), the second REJECTED amount_out_of_range, nothing changes, every till still pulls', async (_name, mode) => {
+      const card = await createVoucher(hq, giftBody(10_000));
+      const t = await till();
+      const issue = mode === 'mixed' ? t.issue((await t.leaseCodes(1))[0]!, 1_000) : undefined;
+      const d1 = t.redeem(card.code, MAX);
+      const d2 = t.redeem(card.code, MAX);
+      let results: PushResponse['results'];
+      if (mode === 'separate') results = [...(await pushParsed(t, [d1])).results, ...(await pushParsed(t, [d2])).results];
+      else if (mode === 'batch') results = (await pushParsed(t, [d1, d2])).results;
+      else {
+        const all = (await pushParsed(t, [issue!, d1, d2])).results;
+        expect(all[0]).toMatchObject({ outcome: 'ACCEPTED' });
+        results = all.slice(1);
+      }
+      const low = 10_000 - MAX; // −9,007,199,254,730,991: in range
+      expect(results[0]).toMatchObject({ op_id: d1.op_id, outcome: 'ACCEPTED', overdraft: true, voucher: { gift: { amount: 10_000, balance: low }, status: 'REDEEMED' } });
+      expect(results[1]).toMatchObject({ op_id: d2.op_id, outcome: 'REJECTED', reason: 'amount_out_of_range', voucher: { gift: { amount: 10_000, balance: low } } });
+      expect(results[1]!.overdraft).toBeUndefined();
+      expect(await lastSeqOf(t.till_id)).toBe(t.seq);
+      // The refused debit changed nothing: no ledger row, no redemption; the op is stored, and a replay answers the same.
+      expect(await ledgerOf(card.code)).toEqual([
+        { kind: 'ISSUE', amount: 10_000, redemption_id: null },
+        { kind: 'DEBIT', amount: -MAX, redemption_id: d1.op_id },
+      ]);
+      expect((await redemptionsOf(card.code)).result.map((r) => r.id)).toEqual([d1.op_id]);
+      const [stored] = await query<{ type: string; outcome: string }>(hq, sql`SELECT type, outcome FROM ops WHERE op_id = ${d2.op_id}::uuid`);
+      expect(stored).toEqual({ type: 'REDEMPTION', outcome: 'REJECTED' });
+      expect((await pushParsed(t, [d2])).results[0]).toEqual(results[1]);
+
+      // Down to exactly −(2^53−1) is still an overdraft HQ accepts; one unit more is refused.
+      const d3 = t.redeem(card.code, low + MAX);
+      const d4 = t.redeem(card.code, 1);
+      const more = (await pushParsed(t, [d3, d4])).results;
+      expect(more[0]).toMatchObject({ outcome: 'ACCEPTED', overdraft: true, voucher: { gift: { balance: -MAX } } });
+      expect(more[1]).toMatchObject({ outcome: 'REJECTED', reason: 'amount_out_of_range', voucher: { gift: { balance: -MAX } } });
+      expect((await getVoucher(hq, card.code))!.gift).toEqual({ amount: 10_000, balance: -MAX });
+
+      // Every till still pulls the whole feed, this card included.
+      for (const puller of [t, await till('Another')]) expect((await pullAll(puller)).get(card.code)?.gift).toEqual({ amount: 10_000, balance: -MAX });
+      // And the till goes on syncing.
+      expect((await pushParsed(t, [t.redeem(card.code, 0)])).results[0]).toMatchObject({ outcome: 'ACCEPTED' });
+    });
+
+    it('a rollback after the back office set the balance fills the card up to its amount, never past it (push op and HTTP route)', async () => {
+      const t = await till();
+      // Through a push: 1000, debit 600 (400), set to 700 by the back office, roll the debit back.
+      const card = await createVoucher(hq, giftBody(1_000));
+      const debit = t.redeem(card.code, 600);
+      expect(await t.one(debit)).toMatchObject({ outcome: 'ACCEPTED', voucher: { gift: { balance: 400 } } });
+      const put = await hq.admin({ method: 'PUT', url: `/v1/vouchers/${card.code}`, payload: { gift: { amount: 1_000, balance: 700 } } });
+      expect(put.statusCode, put.body).toBe(200);
+      const rolled = (await pushParsed(t, [t.rollback(debit.op_id)])).results[0]!;
+      expect(rolled).toMatchObject({ outcome: 'ACCEPTED', voucher: { gift: { amount: 1_000, balance: 1_000 }, status: 'ACTIVE' } });
+      expect((await ledgerOf(card.code)).map((r) => [r.kind, r.amount])).toEqual([
+        ['ISSUE', 1_000],
+        ['DEBIT', -600],
+        ['ADJUST', 300],
+        ['ROLLBACK', 300],
+      ]);
+
+      // Through the HTTP route, at the largest card: a debit of all of it, the balance set back to
+      // 2^53−2, the admin rolls the debit back — 2^53−1, not 2^54−2.
+      const big = await createVoucher(hq, giftBody(MAX));
+      const all = t.redeem(big.code, MAX);
+      expect(await t.one(all)).toMatchObject({ outcome: 'ACCEPTED', voucher: { gift: { balance: 0 } } });
+      expect((await hq.admin({ method: 'PUT', url: `/v1/vouchers/${big.code}`, payload: { gift: { amount: MAX, balance: MAX - 1 } } })).statusCode).toBe(200);
+      const undo = await hq.admin({ method: 'POST', url: `/v1/redemptions/${all.op_id}/rollback` });
+      expect(undo.statusCode, undo.body).toBe(200);
+      expect((await getVoucher(hq, big.code))!.gift).toEqual({ amount: MAX, balance: MAX });
+      const [sum] = await query<{ s: string }>(hq, sql`SELECT sum(amount)::text AS s FROM gift_ledger WHERE code = ${big.code}`);
+      expect(sum!.s).toBe(String(MAX));
+
+      const feed = await pullAll(t);
+      expect(feed.get(card.code)?.gift).toEqual({ amount: 1_000, balance: 1_000 });
+      expect(feed.get(big.code)?.gift).toEqual({ amount: MAX, balance: MAX });
+    });
+
+    it('the back office setting the balance of a card overdrawn to about −2^53 records the exact difference in the ledger', async () => {
+      const card = await createVoucher(hq, giftBody(10_000));
+      const t = await till();
+      expect(await t.one(t.redeem(card.code, MAX))).toMatchObject({ outcome: 'ACCEPTED', overdraft: true });
+      const put = await hq.admin({ method: 'PUT', url: `/v1/vouchers/${card.code}`, payload: { gift: { amount: MAX, balance: MAX - 1 } } });
+      expect(put.statusCode, put.body).toBe(200);
+      // (2^53−2) − (10,000 − (2^53−1)) = 18,014,398,509,471,981: odd, past 2^54, not a JavaScript number.
+      const rows = await query<{ kind: string; amount: string }>(hq, sql`SELECT kind, amount::text AS amount FROM gift_ledger WHERE code = ${card.code} ORDER BY id`);
+      expect(rows.map((r) => [r.kind, r.amount])).toEqual([
+        ['ISSUE', '10000'],
+        ['DEBIT', String(-MAX)],
+        ['ADJUST', '18014398509471981'],
+      ]);
+      const [sum] = await query<{ s: string }>(hq, sql`SELECT sum(amount)::text AS s FROM gift_ledger WHERE code = ${card.code}`);
+      expect(sum!.s).toBe(String(MAX - 1));
     });
   });
 
