@@ -35,14 +35,14 @@ const HEADERS: Record<number, Record<string, { type: 'string' | 'integer'; descr
  * statuses plus those HQ's edge adds wherever they can happen — 401, 403 and 429 on every route that
  * takes a token (the onRequest hook in server.ts), 400, 413 and 415 wherever a body can be sent, 400
  * wherever path, query or body are validated, 404 wherever the path names something that may not
- * exist — every error as application/problem+json (what sendProblem sends), and a DELETE's 204
- * without a body.
+ * exist, 503 everywhere (any request that arrives while HQ closes: `shutting_down`, server.ts) —
+ * every error as application/problem+json (what sendProblem sends), and a DELETE's 204 without a body.
  */
 export const openApiTransform: SwaggerTransform = (document) => {
   const { schema, route } = document;
   if (!schema || (schema as { hide?: boolean }).hide) return jsonSchemaTransform(document as Parameters<typeof jsonSchemaTransform>[0]);
   const methods: string[] = [route.method].flat();
-  const edge: number[] = [];
+  const edge: number[] = [503];
   if (route.config?.allow) edge.push(401, 403, 429);
   if (methods.some((m) => BODY_METHODS.has(m))) edge.push(400, 413, 415);
   if (schema.params || schema.querystring || schema.body) edge.push(400);

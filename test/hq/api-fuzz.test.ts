@@ -128,6 +128,13 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
     await hq?.close();
   });
 
+  it('every operation declares 503 as problem+json (a request that arrives while HQ closes, on any route)', () => {
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
+    expect(operations.length).toBeGreaterThan(20);
+    const missing = operations.filter(({ op }) => Object.keys((op.responses?.['503'] as { content?: object } | undefined)?.content ?? {}).join() !== 'application/problem+json');
+    expect(missing.map((o) => o.key)).toEqual([]);
+  });
+
   it(`${REQUESTS_PER_BACKEND} hostile requests: each answer documented, never 5xx, errors problem+json, refused requests change nothing`, async () => {
     const random = prng(SEED);
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
