@@ -1,0 +1,523 @@
+// The simulated tills of `npm run bench:fleet` (bench/fleet.bench.ts starts this file as its own
+// process, so the tills never share an event loop or a CPU account with HQ or the orchestrator).
+//
+// Each till speaks the sync protocol over plain HTTP/1.1 on 127.0.0.1, like the real till's engine
+// (sync/engine) but without a replica:
+//   - one SSE stream (GET /v1/sync/stream), reconnected with Last-Event-ID if it ends;
+//   - an initial pull of everything (GET /v1/sync/changes, pages of `pageLimit` following has_more);
+//   - after every `changes` event whose checkpoint is beyond its own (what sync/engine does), a pull from
+//     its checkpoint until has_more is false — one pull in flight per till; events that arrive during a
+//     pull make exactly one more pull after it;
+//   - a REDEMPTION every `pushIntervalMs` (first one at a random offset), pushed with the till's own
+//     contiguous seq; ops that pile up while a push is in flight go in the next push (an outbox).
+// Every pull sends `Accept-Encoding: gzip, br` and, when it asks again for a checkpoint it already has an
+// ETag for, `If-None-Match` — HQ may or may not honour either; the tills handle 200, 304 and any
+// Content-Encoding HQ picks, and count the bytes as they came off the socket (compressed if they were).
+//
+// Pages are not JSON-parsed: parsing 10,000 vouchers × thousands of tills would make this process the
+// bottleneck. A page is scanned as bytes — its checkpoint and has_more from its tail, its vouchers
+// counted by a key every voucher has once, and the labels the orchestrator sets ("<marker><k>") found by
+// search. Till 0 checks the scanner: each of its pages is also parsed with the protocol's zod schema and
+// any disagreement is counted as an error.
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import { ChangesResponseSchema } from '../sync/protocol';
+
+export type FleetTillsConfig = {
+  baseUrl: string;
+  tills: { till_id: string; token: string }[];
+  pageLimit: number;
+  pushIntervalMs: number;
+  /** Codes a redemption is drawn from (unlimited multi-use vouchers: every push is ACCEPTED). */
+  pushCodes: string[];
+  requestTimeoutMs: number;
+  /** Tills start over this many ms (0: all at once). */
+  rampMs: number;
+  /** Vouchers the initial pull must bring (checked per till). */
+  expectedVouchers: number;
+  /** Labels the orchestrator gives changed vouchers: marker + change number. */
+  marker: string;
+};
+
+/** Orchestrator → tills. */
+export type FleetCommand =
+  | { cmd: 'start'; cfg: FleetTillsConfig }
+  | { cmd: 'pushes' }
+  | { cmd: 'window' }
+  | { cmd: 'window-end' }
+  | { cmd: 'stop' };
+
+export type Counters = {
+  bytesIn: number;
+  pulls: number;
+  pages: number;
+  notModified: number;
+  events: number;
+  opsOffered: number;
+  opsAcked: number;
+  outcomes: Record<string, number>;
+  /** ms from an op's creation (its place in the outbox) to HQ's answer for it. */
+  opLatencies: number[];
+  /** ms per push request. */
+  pushLatencies: number[];
+  /** Content-Encoding of 200 pages. */
+  encodings: Record<string, number>;
+  /** HTTP ≥ 400 and network errors, by kind. */
+  errors: Record<string, number>;
+};
+
+export type StartupStatus = {
+  startedAt: number;
+  tills: number;
+  initialDone: number;
+  lastInitialDoneAt: number;
+  sseConnected: number;
+  /** Per till (in order): wire bytes of its initial pull, vouchers it counted, ms it took. */
+  initialBytes: number[];
+  initialVouchers: number[];
+  initialMs: number[];
+  counters: Counters;
+};
+
+/** Tills → orchestrator. */
+export type FleetEvent =
+  | { evt: 'status'; status: StartupStatus }
+  | { evt: 'window'; counters: Counters; outboxBacklog: number }
+  | {
+      evt: 'final'; arrivals: Record<string, (number | null)[]>; checkpoints: number[]; sseConnected: number; counters: Counters; cpuMs: number;
+      /** Over the whole run: ops HQ answered, ACCEPTED among them, ops still unanswered (in flight or in an outbox). */
+      totals: { acked: number; accepted: number; unanswered: number };
+    }
+  | { evt: 'done' }
+  | { evt: 'fatal'; error: string };
+
+/** Wall-clock ms with sub-ms resolution, comparable between processes on one machine. */
+export const wallNow = () => performance.timeOrigin + performance.now();
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const gunzip = promisify(zlib.gunzip);
+const brotli = promisify(zlib.brotliDecompress);
+const inflate = promisify(zlib.inflate);
+
+export function newCounters(): Counters {
+  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, errors: {} };
+}
+const bump = (map: Record<string, number>, key: string, n = 1) => void (map[key] = (map[key] ?? 0) + n);
+
+// ---- page scanning --------------------------------------------------------------------------------
+
+const VOUCHER_KEY = Buffer.from('"redeemed_quantity":');
+
+function countOf(buf: Buffer, needle: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(needle); i >= 0; i = buf.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/** The change numbers of the marker labels in a page. */
+function markersIn(buf: Buffer, marker: Buffer): number[] {
+  const found: number[] = [];
+  for (let i = buf.indexOf(marker); i >= 0; i = buf.indexOf(marker, i + marker.length)) {
+    let k = 0;
+    let j = i + marker.length;
+    for (; j < buf.length && buf[j]! >= 0x30 && buf[j]! <= 0x39; j++) k = k * 10 + (buf[j]! - 0x30);
+    if (j > i + marker.length) found.push(k);
+  }
+  return found;
+}
+
+type Scanned = { checkpoint: number; hasMore: boolean; vouchers: number };
+
+/**
+ * checkpoint and has_more from the page's tail (they follow the arrays). `"checkpoint":"` with its
+ * opening quote does not match inside `"latest_checkpoint":"`; the last match is the top-level one.
+ */
+function scanPage(buf: Buffer): Scanned | null {
+  const tail = buf.subarray(Math.max(0, buf.length - 4096)).toString('utf8');
+  const cps = [...tail.matchAll(/"checkpoint":"(\d+)"/g)];
+  const more = [...tail.matchAll(/"has_more":(true|false)/g)];
+  const cp = cps.at(-1)?.[1];
+  const hm = more.at(-1)?.[1];
+  if (cp === undefined || hm === undefined) return null;
+  return { checkpoint: Number(cp), hasMore: hm === 'true', vouchers: countOf(buf, VOUCHER_KEY) };
+}
+
+// ---- HTTP ----------------------------------------------------------------------------------------
+
+type Reply = { status: number; headers: http.IncomingHttpHeaders; body: Buffer; wire: number; endedAt: number };
+
+/** Bytes read from a socket since the last call for it: a keep-alive socket serves one response at a time. */
+const seenBytes = new WeakMap<Socket, number>();
+function wireBytes(socket: Socket | null): number {
+  if (!socket) return 0;
+  const before = seenBytes.get(socket) ?? 0;
+  seenBytes.set(socket, socket.bytesRead);
+  return socket.bytesRead - before;
+}
+
+export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => void, commands: AsyncIterable<FleetCommand>): Promise<void> {
+  const base = new URL(cfg.baseUrl);
+  const N = cfg.tills.length;
+  // Real tills each have their own connections: no pooling limit here beyond what the OS allows.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: N * 2 + 16, scheduling: 'lifo' });
+  const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const marker = Buffer.from(cfg.marker);
+  let counters = newCounters();
+  let stopping = false;
+  let pushesOn = false;
+  let inFlightPushes = 0;
+  const totals = { acked: 0, accepted: 0, unanswered: 0 };
+  const arrivals = new Map<number, (number | null)[]>();
+  const streams = new Set<http.ClientRequest>();
+
+  const error = (kind: string) => bump(counters.errors, kind);
+  const networkKind = (e: unknown) => {
+    const err = e as NodeJS.ErrnoException;
+    return `network ${err.code ?? err.message}`.slice(0, 80);
+  };
+
+  function request(method: string, path: string, headers: http.OutgoingHttpHeaders, body?: string): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { agent, host: base.hostname, port: base.port, method, path, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), wire: wireBytes(res.socket), endedAt: wallNow() }));
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(cfg.requestTimeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: `timeout ${cfg.requestTimeoutMs} ms` })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async function decode(encoding: string, body: Buffer): Promise<Buffer> {
+    if (encoding === 'gzip') return gunzip(body);
+    if (encoding === 'br') return brotli(body);
+    if (encoding === 'deflate') return inflate(body);
+    return body;
+  }
+
+  function arrived(k: number, till: number, at: number) {
+    let row = arrivals.get(k);
+    if (!row) arrivals.set(k, (row = new Array<number | null>(N).fill(null)));
+    if (row[till] === null) row[till] = at;
+  }
+
+  // ---- one till ----
+
+  type Till = {
+    i: number; id: string; auth: string; checkpoint: number; etag: { checkpoint: number; tag: string } | null;
+    pulling: boolean; again: boolean; initialDone: boolean; initialStartedAt: number; initialBytes: number; initialVouchers: number; initialMs: number;
+    connected: boolean; lastEventId: string | null; retryMs: number;
+    seq: number; outbox: { op: object; createdAt: number }[]; pushing: boolean; timers: NodeJS.Timeout[]; rand: () => number;
+  };
+
+  const status: StartupStatus = { startedAt: 0, tills: N, initialDone: 0, lastInitialDoneAt: 0, sseConnected: 0, initialBytes: [], initialVouchers: [], initialMs: [], counters };
+
+  const tills: Till[] = cfg.tills.map((t, i) => {
+    let a = (i + 1) * 2654435761;
+    return {
+      i, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
+      connected: false, lastEventId: null, retryMs: 2000, seq: 0, outbox: [], pushing: false, timers: [],
+      rand: () => ((a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296),
+    };
+  });
+
+  /** One page; 'more' when HQ says has_more. Throws on an error (the caller retries). */
+  async function pullPage(t: Till): Promise<'more' | 'done'> {
+    const from = t.checkpoint;
+    const headers: http.OutgoingHttpHeaders = { authorization: t.auth, accept: 'application/json', 'accept-encoding': 'gzip, br' };
+    if (t.etag && t.etag.checkpoint === from) headers['if-none-match'] = t.etag.tag;
+    counters.pulls += 1;
+    const res = await request('GET', `/v1/sync/changes?checkpoint=${from}&limit=${cfg.pageLimit}`, headers);
+    counters.bytesIn += res.wire;
+    if (!t.initialDone) t.initialBytes += res.wire;
+    if (res.status === 304) {
+      counters.notModified += 1;
+      return 'done';
+    }
+    if (res.status !== 200) throw Object.assign(new Error(`HTTP ${res.status}`), { http: res.status });
+    const encoding = String(res.headers['content-encoding'] ?? 'identity');
+    bump(counters.encodings, encoding);
+    const body = await decode(encoding, res.body);
+    const page = scanPage(body);
+    if (!page) throw Object.assign(new Error('page without checkpoint/has_more'), { code: 'unreadable page' });
+    if (t.i === 0) crossCheck(body, page);
+    counters.pages += 1;
+    for (const k of markersIn(body, marker)) arrived(k, t.i, res.endedAt);
+    if (!t.initialDone) t.initialVouchers += page.vouchers;
+    if (page.checkpoint < from) error('checkpoint went back');
+    t.checkpoint = Math.max(from, page.checkpoint);
+    const etag = res.headers.etag;
+    t.etag = typeof etag === 'string' ? { checkpoint: from, tag: etag } : null;
+    return page.hasMore ? 'more' : 'done';
+  }
+
+  function crossCheck(body: Buffer, page: Scanned) {
+    const parsed = ChangesResponseSchema.safeParse(JSON.parse(body.toString('utf8')));
+    if (!parsed.success) return error('page does not match ChangesResponseSchema');
+    const p = parsed.data;
+    if (Number(p.checkpoint) !== page.checkpoint || p.has_more !== page.hasMore || p.vouchers.length !== page.vouchers) error('page scanner disagrees with the schema');
+  }
+
+  async function pullUntilDone(t: Till): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      try {
+        if ((await pullPage(t)) === 'done') return;
+        failures = 0;
+      } catch (e) {
+        const status = (e as { http?: number }).http;
+        error(status ? `pull HTTP ${status}` : `pull ${networkKind(e)}`);
+        failures += 1;
+        await sleep(Math.min(10_000, 500 * 2 ** Math.min(failures, 5)) * (0.5 + t.rand()));
+      }
+    }
+  }
+
+  async function runPulls(t: Till): Promise<void> {
+    t.pulling = true;
+    try {
+      do {
+        t.again = false;
+        await pullUntilDone(t);
+        if (!t.initialDone && !stopping) {
+          t.initialDone = true;
+          t.initialMs = wallNow() - t.initialStartedAt;
+          status.initialDone += 1;
+          status.lastInitialDoneAt = wallNow();
+        }
+      } while (t.again && !stopping);
+    } finally {
+      t.pulling = false;
+    }
+  }
+
+  function wantPull(t: Till) {
+    if (t.pulling) t.again = true;
+    else void runPulls(t);
+  }
+
+  function onEvent(t: Till, event: string, data: string) {
+    counters.events += 1;
+    if (event !== 'changes' && event !== 'page') return;
+    let checkpoint: unknown;
+    try {
+      checkpoint = (JSON.parse(data) as { checkpoint?: unknown }).checkpoint;
+    } catch {
+      return error(`unreadable ${event} event`);
+    }
+    // A `page` event carries the changes themselves (contract, "Fleet-scale sync"): the data is here,
+    // but without knowing which checkpoint the page starts from the till still pulls to stay gapless.
+    if (event === 'page') for (const k of markersIn(Buffer.from(data), marker)) arrived(k, t.i, wallNow());
+    if (Number(checkpoint) > t.checkpoint) wantPull(t);
+  }
+
+  function connectStream(t: Till) {
+    if (stopping) return;
+    const headers: http.OutgoingHttpHeaders = { authorization: t.auth, accept: 'text/event-stream', 'accept-encoding': 'identity' };
+    if (t.lastEventId !== null) headers['last-event-id'] = t.lastEventId;
+    const req = http.request({ agent: streamAgent, host: base.hostname, port: base.port, path: '/v1/sync/stream', headers });
+    streams.add(req);
+    let reconnecting = false;
+    const reconnect = (kind: string) => {
+      streams.delete(req);
+      if (reconnecting || stopping) return;
+      reconnecting = true;
+      error(kind);
+      const timer = setTimeout(() => connectStream(t), t.retryMs * (0.5 + t.rand()));
+      t.timers.push(timer);
+    };
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return reconnect(`stream HTTP ${res.statusCode}`);
+      }
+      if (!t.connected) {
+        t.connected = true;
+        status.sseConnected += 1;
+      }
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk: string) => {
+        counters.bytesIn += wireBytes(res.socket);
+        buffer += chunk.includes('\r') ? chunk.replace(/\r\n?/g, '\n') : chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let event = 'message';
+          const data: string[] = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) continue;
+            const colon = line.indexOf(':');
+            const field = colon < 0 ? line : line.slice(0, colon);
+            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+            if (field === 'event') event = value;
+            else if (field === 'data') data.push(value);
+            else if (field === 'id') t.lastEventId = value;
+            else if (field === 'retry' && /^\d+$/.test(value)) t.retryMs = Number(value);
+          }
+          if (data.length) onEvent(t, event, data.join('\n'));
+        }
+      });
+      res.on('end', () => reconnect('stream ended'));
+      res.on('error', (e) => reconnect(`stream ${networkKind(e)}`));
+    });
+    req.on('error', (e) => reconnect(`stream ${networkKind(e)}`));
+    req.end();
+  }
+
+  // ---- pushes ----
+
+  function newOp(t: Till) {
+    t.seq += 1;
+    const code = cfg.pushCodes[Math.floor(t.rand() * cfg.pushCodes.length)]!;
+    t.outbox.push({ op: { op_id: randomUUID(), seq: t.seq, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code, ticket_id: `F${t.i}-${t.seq}`, amount: 250 } }, createdAt: wallNow() });
+    counters.opsOffered += 1;
+    if (!t.pushing) void pushOutbox(t);
+  }
+
+  async function pushOutbox(t: Till): Promise<void> {
+    t.pushing = true;
+    let failures = 0;
+    try {
+      while (t.outbox.length && !stopping) {
+        const batch = t.outbox.slice(0, 1000);
+        const t0 = wallNow();
+        inFlightPushes += 1;
+        try {
+          const res = await request('POST', '/v1/sync/push', { authorization: t.auth, accept: 'application/json', 'accept-encoding': 'gzip, br' }, JSON.stringify({ ops: batch.map((b) => b.op) }));
+          counters.bytesIn += res.wire;
+          if (res.status !== 200) throw Object.assign(new Error(`HTTP ${res.status}`), { http: res.status });
+          const body = await decode(String(res.headers['content-encoding'] ?? 'identity'), res.body);
+          const answer = JSON.parse(body.toString('utf8')) as { results: { op_id: string; outcome: string; reason?: string }[] };
+          counters.pushLatencies.push(res.endedAt - t0);
+          if (answer.results.length !== batch.length || answer.results.some((r, i) => r.op_id !== (batch[i]!.op as { op_id: string }).op_id)) error('push answer does not match the ops sent');
+          for (const [i, r] of answer.results.entries()) {
+            bump(counters.outcomes, r.reason ? `${r.outcome} ${r.reason}` : r.outcome);
+            counters.opLatencies.push(res.endedAt - batch[i]!.createdAt);
+          }
+          counters.opsAcked += batch.length;
+          totals.acked += batch.length;
+          totals.accepted += answer.results.filter((r) => r.outcome === 'ACCEPTED').length;
+          t.outbox.splice(0, batch.length);
+          failures = 0;
+        } catch (e) {
+          const status = (e as { http?: number }).http;
+          error(status ? `push HTTP ${status}` : `push ${networkKind(e)}`);
+          failures += 1;
+          await sleep(Math.min(10_000, 500 * 2 ** Math.min(failures, 5)) * (0.5 + t.rand()));
+        } finally {
+          inFlightPushes -= 1;
+        }
+      }
+    } finally {
+      t.pushing = false;
+    }
+  }
+
+  function startPushes(t: Till) {
+    const first = setTimeout(() => {
+      if (!pushesOn || stopping) return;
+      newOp(t);
+      t.timers.push(setInterval(() => pushesOn && !stopping && newOp(t), cfg.pushIntervalMs));
+    }, t.rand() * cfg.pushIntervalMs);
+    t.timers.push(first);
+  }
+
+  // ---- the run ----
+
+  const statusTimer = setInterval(() => send({ evt: 'status', status: { ...status, counters } }), 1000);
+  function startupStatus(): StartupStatus {
+    return { ...status, counters, initialBytes: tills.map((t) => t.initialBytes), initialVouchers: tills.map((t) => t.initialVouchers), initialMs: tills.map((t) => t.initialMs) };
+  }
+
+  status.startedAt = wallNow();
+  for (const t of tills) {
+    const start = () => {
+      t.initialStartedAt = wallNow();
+      connectStream(t);
+      void runPulls(t);
+    };
+    if (cfg.rampMs > 0) t.timers.push(setTimeout(start, (t.i / N) * cfg.rampMs));
+    else start();
+  }
+  // Tell the orchestrator when every till has its initial pull and its stream (it decides how long to wait).
+  const startupDone = setInterval(() => {
+    if (status.initialDone === N && status.sseConnected === N) {
+      clearInterval(startupDone);
+      clearInterval(statusTimer);
+      send({ evt: 'status', status: startupStatus() });
+    }
+  }, 50);
+
+  for await (const command of commands) {
+    if (command.cmd === 'pushes') {
+      pushesOn = true;
+      for (const t of tills) startPushes(t);
+    } else if (command.cmd === 'window') {
+      counters = newCounters();
+    } else if (command.cmd === 'window-end') {
+      pushesOn = false;
+      send({ evt: 'window', counters, outboxBacklog: tills.reduce((s, t) => s + t.outbox.length, 0) });
+      counters = newCounters();
+    } else if (command.cmd === 'stop') {
+      clearInterval(startupDone);
+      clearInterval(statusTimer);
+      pushesOn = false;
+      // Let pushes in flight get their answers (so what HQ stored can be compared with what was acknowledged).
+      for (let waited = 0; inFlightPushes > 0 && waited < 10_000; waited += 50) await sleep(50);
+      stopping = true;
+      for (const t of tills) for (const timer of t.timers) clearTimeout(timer);
+      for (const req of streams) req.destroy();
+      agent.destroy();
+      streamAgent.destroy();
+      const cpu = process.cpuUsage();
+      send({
+        evt: 'final', arrivals: Object.fromEntries(arrivals), checkpoints: tills.map((t) => t.checkpoint), sseConnected: status.sseConnected, counters,
+        cpuMs: (cpu.user + cpu.system) / 1000, totals: { ...totals, unanswered: tills.reduce((sum, t) => sum + t.outbox.length, 0) },
+      });
+      return;
+    }
+  }
+}
+
+// Child-process entry (started by bench/fleet.bench.ts with HQ_FLEET_CHILD=1 and an IPC channel).
+if (process.env.HQ_FLEET_CHILD === '1' && process.send) {
+  const queue: FleetCommand[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  async function* commands(): AsyncGenerator<FleetCommand> {
+    for (;;) {
+      while (queue.length) yield queue.shift()!;
+      if (ended) return;
+      await new Promise<void>((r) => (wake = r));
+      wake = null;
+    }
+  }
+  const send = (e: FleetEvent) => void (process.connected && process.send!(e));
+  process.on('message', (m: FleetCommand) => {
+    if (m.cmd === 'start') {
+      runTills(m.cfg, send, commands()).then(
+        () => process.send!({ evt: 'done' } satisfies FleetEvent, () => process.exit(0)),
+        (error: unknown) => process.send!({ evt: 'fatal', error: String((error as Error)?.stack ?? error) } satisfies FleetEvent, () => process.exit(1)),
+      );
+      return;
+    }
+    queue.push(m);
+    wake?.();
+  });
+  process.once('disconnect', () => {
+    ended = true;
+    wake?.();
+    process.exit(0);
+  });
+}
