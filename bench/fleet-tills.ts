@@ -57,6 +57,8 @@ export type Counters = {
   pages: number;
   notModified: number;
   events: number;
+  /** Streams HQ ended (it may drop a slow reader) and the till reopened: not errors, but worth knowing. */
+  reconnects: number;
   opsOffered: number;
   opsAcked: number;
   outcomes: Record<string, number>;
@@ -104,7 +106,7 @@ const brotli = promisify(zlib.brotliDecompress);
 const inflate = promisify(zlib.inflate);
 
 export function newCounters(): Counters {
-  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, errors: {} };
+  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, reconnects: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, errors: {} };
 }
 const bump = (map: Record<string, number>, key: string, n = 1) => void (map[key] = (map[key] ?? 0) + n);
 
@@ -185,9 +187,11 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
       const req = http.request(
         { agent, host: base.hostname, port: base.port, method, path, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
         (res) => {
+          // Taken now: a keep-alive socket goes back to the agent (and off the response) when the body ends.
+          const socket = res.socket;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), wire: wireBytes(res.socket), endedAt: wallNow() }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), wire: wireBytes(socket), endedAt: wallNow() }));
           res.on('error', reject);
         },
       );
@@ -327,11 +331,13 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     const req = http.request({ agent: streamAgent, host: base.hostname, port: base.port, path: '/v1/sync/stream', headers });
     streams.add(req);
     let reconnecting = false;
-    const reconnect = (kind: string) => {
+    /** kind: an error to count, or null when HQ simply ended the stream. */
+    const reconnect = (kind: string | null) => {
       streams.delete(req);
       if (reconnecting || stopping) return;
       reconnecting = true;
-      error(kind);
+      if (kind) error(kind);
+      else counters.reconnects += 1;
       const timer = setTimeout(() => connectStream(t), t.retryMs * (0.5 + t.rand()));
       t.timers.push(timer);
     };
@@ -345,9 +351,10 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
         status.sseConnected += 1;
       }
       res.setEncoding('utf8');
+      const socket = res.socket;
       let buffer = '';
       res.on('data', (chunk: string) => {
-        counters.bytesIn += wireBytes(res.socket);
+        counters.bytesIn += wireBytes(socket);
         buffer += chunk.includes('\r') ? chunk.replace(/\r\n?/g, '\n') : chunk;
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -368,7 +375,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
           if (data.length) onEvent(t, event, data.join('\n'));
         }
       });
-      res.on('end', () => reconnect('stream ended'));
+      res.on('end', () => reconnect(null));
       res.on('error', (e) => reconnect(`stream ${networkKind(e)}`));
     });
     req.on('error', (e) => reconnect(`stream ${networkKind(e)}`));

@@ -290,7 +290,7 @@ async function startHq(databaseUrl: string, workers: number): Promise<Hq> {
   }
   const reported = typeof health.workers === 'number' ? health.workers : undefined;
   const workersSeen = reported ?? seen;
-  const workersNote = workersSeen < workers ? ` (HQ_WORKERS=${workers} asked; HQ_WORKERS not supported yet)` : '';
+  const workersNote = workersSeen < workers ? ` (HQ_WORKERS=${workers}: not supported yet)` : '';
   return { base, child, output, workersSeen, workersNote, fileLimit: openFileLimit(child.pid!) };
 }
 
@@ -591,7 +591,7 @@ function configReport(r: Result): string {
       ['push: op created → answered, p50 / p99 / max ms', `**${ms3(c.opLatencies)}**`],
       ['push: request p50 / p99 ms', `${fmt(percentile(sorted(c.pushLatencies), 0.5))} / ${fmt(percentile(sorted(c.pushLatencies), 0.99))}`],
       ['ops/s answered (ACCEPTED) vs offered', `**${fmt(c.opsAcked / (wallMs / 1000), 1)}** (${fmt(accepted / (wallMs / 1000), 1)}) of ${fmt(offered, 1)}; outcomes ${errorText(c.outcomes)}; outbox backlog at window end ${fmt(w.backlog)}`],
-      ['pulls in window (pages, 304s, SSE events)', `${fmt(c.pulls)} (${fmt(c.pages)} pages, ${fmt(c.notModified)} × 304, ${fmt(c.events)} events)`],
+      ['pulls in window (pages, 304s, SSE events, streams reopened after HQ ended them)', `${fmt(c.pulls)} (${fmt(c.pages)} pages, ${fmt(c.notModified)} × 304, ${fmt(c.events)} events, ${fmt(c.reconnects)} reopened)`],
       ['bytes per till in window (wire, in)', `${fmt(c.bytesIn / r.tills / 1024, 1)} KiB`],
       ['HQ CPU (all its processes, % of one core) · peak RSS', `**${pct(w.cpu.hq, wallMs)}** · ${fmt(w.hqRssPeak / 2 ** 20)} MiB`],
       ['PostgreSQL CPU: bench database backends / all postgres processes', `**${pct(w.cpu.pgBench, wallMs)}** / ${pct(w.cpu.pgAll, wallMs)}`],
@@ -621,7 +621,7 @@ function closingTable(results: Result[], skipped: string[]): string {
     table(
       [
         'tills', 'workload', 'HQ workers', 'load avg before', 'initial pull, all tills', 'bytes/till (initial)', 'change → till p50 / p99 / max ms', 'misses', 'push p50 / p99 ms',
-        'ops/s answered / offered', 'HQ CPU · RSS', 'PG CPU (bench db / all)', 'errors',
+        'ops/s answered / offered', 'HQ CPU · RSS', 'PG CPU (bench db / all)', 'till sim CPU', 'other work on machine', 'errors',
       ],
       results.map((r) => {
         const w = r.window;
@@ -638,6 +638,8 @@ function closingTable(results: Result[], skipped: string[]): string {
           w ? `${fmt(w.counters.opsAcked / (wallMs / 1000), 1)} / ${fmt(r.tills / (PUSH_INTERVAL_MS[r.workload] / 1000), 1)}` : '–',
           w ? `${pct(w.cpu.hq, wallMs)} · ${fmt(w.hqRssPeak / 2 ** 20)} MiB` : '–',
           w ? `${pct(w.cpu.pgBench, wallMs)} / ${pct(w.cpu.pgAll, wallMs)}` : '–',
+          w ? pct(w.cpu.tills, wallMs) : '–',
+          w && w.cpu.machineBusy !== null ? pct(w.cpu.machineBusy - w.cpu.hq - w.cpu.pgAll - w.cpu.tills - w.cpu.self, wallMs) : '–',
           fmt(errorCount(r)),
         ];
       }),
@@ -648,7 +650,8 @@ function closingTable(results: Result[], skipped: string[]): string {
     '',
     'initial pull = first till started → last till has its last page (every till pulls at once). bytes = as read off the socket (headers included, compressed if HQ compressed). ' +
       'change → till = PUT sent at HQ → a page containing it arrived at that till (SSE `changes` → pull); misses = till × change not seen within window + drain. ' +
-      'push = a REDEMPTION created → HQ answered it (queueing in the till\'s outbox included). CPU in % of one core over the window; PG "all" counts every postgres process on the machine (other databases too).',
+      'push = a REDEMPTION created → HQ answered it (queueing in the till\'s outbox included). CPU in % of one core over the window; PG "all" counts every postgres process on the machine (other databases too); ' +
+      'other work = the machine\'s busy time minus HQ, every postgres process, the tills and the orchestrator (other people\'s processes on a shared machine).',
   );
   return out.join('\n');
 }
