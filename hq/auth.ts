@@ -4,6 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from './db/connect';
+import { createLimiter, memoryCounters, type CounterStore } from './counters';
 
 export type Principal = { kind: 'admin' } | { kind: 'till'; tillId: string; timeZone: string };
 
@@ -50,38 +51,8 @@ async function principalOf(db: Db, adminHash: string, hash: string): Promise<Pri
   return null;
 }
 
-/**
- * Counts failures per key (an address, a token's hash, a pairing code's caller) in a fixed window:
- * after `limit` failures within `windowMs` of the first, the key is blocked until the window has
- * passed. Successes are not counted. Memory is bounded: past `maxKeys` keys the oldest window is
- * forgotten first (a Map iterates in insertion order, and a key is re-inserted when its window restarts).
- */
-export function createAuthThrottle({ limit = 20, windowMs = 60_000, now = () => Date.now(), maxKeys = 10_000 } = {}) {
-  const failures = new Map<string, { count: number; since: number }>();
-  return {
-    /** Seconds to wait, or 0 when the key may try. */
-    blockedFor(key: string): number {
-      const f = failures.get(key);
-      if (!f) return 0;
-      const elapsed = now() - f.since;
-      if (elapsed >= windowMs) {
-        failures.delete(key);
-        return 0;
-      }
-      return f.count >= limit ? Math.ceil((windowMs - elapsed) / 1000) : 0;
-    },
-    fail(key: string): void {
-      const f = failures.get(key);
-      if (f && now() - f.since < windowMs) {
-        f.count += 1;
-        return;
-      }
-      failures.delete(key);
-      failures.set(key, { count: 1, since: now() });
-      if (failures.size > maxKeys) failures.delete(failures.keys().next().value!);
-    },
-  };
-}
+// The in-memory window counter (used by memoryCounters), kept under its old name.
+export { createAuthThrottle } from './counters';
 
 export type AuthOutcome = { principal: Principal } | { refused: 401 } | { refused: 429; retryAfter: number };
 
@@ -95,22 +66,32 @@ export type AuthOutcome = { principal: Principal } | { refused: 401 } | { refuse
  *   the same NAT keep syncing while one device fails.
  * The second rule means the 429 is load shedding, not secrecy: the defence against guessing is the
  * tokens' entropy (till tokens are 32 random bytes; HQ_ADMIN_TOKEN should be as strong).
- * A request without a bearer token is a 401, not a guess, and is not counted.
+ * A request without a bearer token is a 401, not a guess, and is not counted. The counts live in
+ * `counters` (hq/counters.ts): in PostgreSQL, shared by every HQ process, when HQ runs on it.
  */
-export function createAuthGate(db: Db, adminHash: string, { limit = 20, windowMs = 60_000, now = () => Date.now() } = {}) {
-  const byToken = createAuthThrottle({ limit, windowMs, now });
-  const byAddress = createAuthThrottle({ limit, windowMs, now });
+export function createAuthGate(
+  db: Db,
+  adminHash: string,
+  { limit = 20, windowMs = 60_000, now = () => Date.now(), counters = memoryCounters({ now }) }: { limit?: number; windowMs?: number; now?: () => number; counters?: CounterStore } = {},
+) {
+  const limiter = createLimiter(counters, { windowMs, now });
   return async (address: string, header: string | undefined): Promise<AuthOutcome> => {
     const token = bearerToken(header);
     if (!token) return { refused: 401 };
     const hash = hashToken(token);
-    const tokenWait = byToken.blockedFor(hash);
+    const tokenKey = `auth:token:${hash}`;
+    const tokenWait = limiter.knownWait(tokenKey);
     if (tokenWait > 0) return { refused: 429, retryAfter: tokenWait };
     const principal = await principalOf(db, adminHash, hash);
     if (principal) return { principal };
-    byToken.fail(hash);
-    const addressWait = byAddress.blockedFor(address);
-    byAddress.fail(address);
-    return addressWait > 0 ? { refused: 429, retryAfter: addressWait } : { refused: 401 };
+    // Only a failure is counted (one statement for both keys). A token over its limit here was
+    // failing through other HQ processes: it is refused now, and by this process without a look-up
+    // from now on. An address over its limit gets 429 for this bad token.
+    const waits = await limiter.count([
+      [tokenKey, limit],
+      [`auth:address:${address}`, limit],
+    ]);
+    const wait = Math.max(...waits);
+    return wait > 0 ? { refused: 429, retryAfter: wait } : { refused: 401 };
   };
 }

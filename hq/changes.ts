@@ -5,7 +5,6 @@
 // handed out in commit order: when a reader sees change N it has also seen every change below N. A
 // plain sequence or a wall-clock timestamp would let a transaction that started early but commits late
 // appear below a checkpoint a till has already passed, and that change would never reach the till.
-import { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
 import type { Db } from './db/connect';
 import { rowsOf } from './db/connect';
@@ -125,25 +124,3 @@ export async function readChanges(db: Db, checkpoint: number, limit: number, til
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
 }
-
-/** In-process announcements of new checkpoints (for the SSE stream). One HQ process per database. */
-export function createChangeBus() {
-  const emitter = new EventEmitter();
-  emitter.setMaxListeners(0);
-  let latest = 0;
-  return {
-    announce(checkpoint: number) {
-      if (checkpoint <= latest) return;
-      latest = checkpoint;
-      emitter.emit('changes', checkpoint);
-    },
-    subscribe(listener: (checkpoint: number) => void): () => void {
-      emitter.on('changes', listener);
-      return () => emitter.off('changes', listener);
-    },
-    get latest() {
-      return latest;
-    },
-  };
-}
-export type ChangeBus = ReturnType<typeof createChangeBus>;

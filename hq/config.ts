@@ -23,6 +23,11 @@ const EnvSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1, 'must be at least 1 (minor units)').max(Number.MAX_SAFE_INTEGER, 'must be at most 9007199254740991 (minor units)'))
     .default(DEFAULT_MAX_GIFT_ISSUE),
+  // How many processes serve HTTP (node:cluster workers sharing the port); PostgreSQL only.
+  HQ_WORKERS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(1),
+  // PostgreSQL connections per process (each process also holds one for LISTEN): keep
+  // (HQ_DB_POOL + 1) × workers × machines within the server's max_connections.
+  HQ_DB_POOL: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -39,6 +44,10 @@ export type HqConfig = {
   corsOrigins: string[] | '*';
   /** The largest gift card a till may issue (GIFT_ISSUE), in minor units of the card's currency. */
   maxGiftIssue: number;
+  /** Processes serving HTTP (HQ_WORKERS); more than 1 only on PostgreSQL. */
+  workers: number;
+  /** PostgreSQL pool size per process (HQ_DB_POOL). */
+  dbPoolSize: number;
 };
 
 export class ConfigError extends Error {}
@@ -52,6 +61,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((i) => `  ${issuePath(i.path)}: ${i.message}`).join('\n')}`);
   }
   const e = parsed.data;
+  if (e.HQ_WORKERS > 1 && !e.DATABASE_URL) {
+    throw new ConfigError(`invalid configuration:\n  HQ_WORKERS: ${e.HQ_WORKERS} workers need DATABASE_URL (PGlite is embedded in one process, so HQ on PGlite runs as one worker)`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -62,6 +74,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     timeZone: e.HQ_TIME_ZONE,
     logLevel: e.LOG_LEVEL,
     maxGiftIssue: e.HQ_MAX_GIFT_ISSUE,
+    workers: e.HQ_WORKERS,
+    dbPoolSize: e.HQ_DB_POOL,
     corsOrigins: e.HQ_CORS_ORIGINS.trim() === '*' ? '*' : e.HQ_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
   };
 }

@@ -1,11 +1,14 @@
 import type { Db } from './db/connect';
-import type { ChangeBus } from './changes';
+import type { ChangeBus } from './change-bus';
+import type { CounterStore } from './counters';
 import type { Principal } from './auth';
 
 export type HqContext = {
   db: Db;
   dbKind: 'pglite' | 'postgres';
   bus: ChangeBus;
+  /** Abuse counters (auth failures, pairing attempts): in PostgreSQL, shared by every HQ process; in memory on PGlite. */
+  counters: CounterStore;
   adminHash: string;
   /** Zone for validations made by the admin (a till's own zone is used for its requests). */
   defaultTimeZone: string;

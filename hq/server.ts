@@ -6,7 +6,8 @@ import cors from '@fastify/cors';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from './db/connect';
 import { createAuthGate } from './auth';
-import { createChangeBus } from './changes';
+import { createChangeBus, type ChangeBus } from './change-bus';
+import { memoryCounters, postgresCounters, type CounterStore } from './counters';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from './problem';
 import { HqError } from './hq-error';
 import type { HqContext } from './context';
@@ -36,6 +37,10 @@ export type ServerOptions = {
   corsOrigins?: string[] | '*';
   /** The largest gift card a till may issue (GIFT_ISSUE), minor units; default DEFAULT_MAX_GIFT_ISSUE. */
   maxGiftIssue?: number;
+  /** Announcements of new checkpoints; default in-process (main.ts passes createPgChangeBus on PostgreSQL). The caller closes it. */
+  bus?: ChangeBus;
+  /** Abuse counters; default: in PostgreSQL (shared by HQ processes) on PostgreSQL, in memory on PGlite. */
+  counters?: CounterStore;
 };
 
 /** JSON nested deeper than this is refused before parsing (no legitimate body comes close). */
@@ -123,7 +128,8 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   const ctx: HqContext = {
     db: options.database.db,
     dbKind: options.database.kind,
-    bus: createChangeBus(),
+    bus: options.bus ?? createChangeBus(),
+    counters: options.counters ?? (options.database.kind === 'postgres' ? postgresCounters(options.database.db) : memoryCounters()),
     adminHash: options.adminHash,
     defaultTimeZone: options.defaultTimeZone ?? 'UTC',
     maxGiftIssue: options.maxGiftIssue ?? DEFAULT_MAX_GIFT_ISSUE,
@@ -149,7 +155,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     transform: openApiTransform,
   });
 
-  const authenticate = createAuthGate(ctx.db, ctx.adminHash, { limit: options.authFailureLimit ?? 20 });
+  const authenticate = createAuthGate(ctx.db, ctx.adminHash, { limit: options.authFailureLimit ?? 20, counters: ctx.counters });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     const allow = request.routeOptions.config.allow;

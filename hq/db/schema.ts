@@ -163,3 +163,18 @@ export const asyncActions = pgTable('async_actions', {
   createdAt: ts('created_at').notNull().default(sql`now()`),
   updatedAt: ts('updated_at').notNull().default(sql`now()`),
 });
+
+/**
+ * Abuse counters (hq/counters.ts): failed authentications and pairing attempts per key, in fixed
+ * windows, shared by every HQ process on one PostgreSQL. Rows of ended windows are swept. PGlite (one
+ * process) counts in memory and leaves this table empty. UNLOGGED (migration 0006): no WAL for counters.
+ */
+export const abuseCounters = pgTable(
+  'abuse_counters',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    windowEnds: ts('window_ends').notNull(),
+  },
+  (t) => [index('abuse_counters_window_ends').on(t.windowEnds)],
+);

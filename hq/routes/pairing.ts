@@ -2,11 +2,12 @@
 // the till up types it instead of the 48-character token, and the till exchanges it for a new token.
 // The code is the credential for that one exchange, so HQ keeps only its hash, lets it live minutes
 // (15 by default, a day at most) and clears it when used. Guessing is bounded by counting every
-// exchange attempt — before the database is asked, so parallel guesses cannot slip past — per address
+// exchange attempt — before the code is looked up, so parallel guesses cannot slip past — per address
 // (10 a minute) and for HQ as a whole (100 a minute): at that rate a code has about one chance in 10^7
 // of being guessed in a day. The counters are pairing's own, so a cashier's typos never lock the
-// shop's other tills out of syncing. Redeeming replaces the till's token: a till re-paired on new
-// hardware locks out the device it replaced (see README: sync that device first).
+// shop's other tills out of syncing; they live in ctx.counters (in PostgreSQL, shared by every HQ
+// process, so several processes do not multiply the rate). Redeeming replaces the till's token: a till
+// re-paired on new hardware locks out the device it replaced (see README: sync that device first).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
@@ -15,12 +16,13 @@ import { formatPairingCode, generatePairingCode, normalisePairingCode } from '..
 import { PairingCodeIssuedSchema, PairingRequestSchema, PairingResultSchema, ProblemSchema, TillIdParams } from '../../sync/protocol';
 import type { HqContext } from '../context';
 import { rowsOf } from '../db/connect';
-import { createAuthThrottle, hashToken, newToken } from '../auth';
+import { hashToken, newToken } from '../auth';
+import { createLimiter } from '../counters';
 import { HqError } from '../hq-error';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema };
 const MAX_VALID_MINUTES = 24 * 60;
-const ALL_ADDRESSES = '*';
+const ALL_ADDRESSES = 'pairing:all';
 const DEFAULT_VALID_MINUTES = 15;
 // The body is optional: a POST without one (Fastify hands the schema null) asks for the default.
 const PairingCodeRequestSchema = z.strictObject({ valid_minutes: z.int().min(1).max(MAX_VALID_MINUTES).optional() }).nullish();
@@ -31,8 +33,9 @@ export const pairingRoutes =
   (ctx: HqContext, limits: PairingLimits = {}): FastifyPluginAsync =>
   async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
-    const perAddress = createAuthThrottle({ limit: limits.perAddress ?? 10 });
-    const overall = createAuthThrottle({ limit: limits.overall ?? 100 });
+    const perAddress = limits.perAddress ?? 10;
+    const overall = limits.overall ?? 100;
+    const limiter = createLimiter(ctx.counters);
 
     app.post(
       '/v1/tills/:till_id/pairing-code',
@@ -62,13 +65,22 @@ export const pairingRoutes =
 
     // No bearer token: the pairing code is the credential.
     app.post('/v1/pairings', { schema: { security: [], body: PairingRequestSchema, response: { 200: PairingResultSchema, 400: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema } } }, async (request, reply) => {
-      const wait = Math.max(perAddress.blockedFor(request.ip), overall.blockedFor(ALL_ADDRESSES));
+      const addressKey = `pairing:address:${request.ip}`;
+      // Refused at once when this process knows a limit is reached; otherwise the attempt is counted
+      // (one statement for both keys) and refused if it is over either limit.
+      let wait = Math.max(limiter.knownWait(addressKey), limiter.knownWait(ALL_ADDRESSES));
+      if (!wait) {
+        wait = Math.max(
+          ...(await limiter.count([
+            [addressKey, perAddress],
+            [ALL_ADDRESSES, overall],
+          ])),
+        );
+      }
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         throw new HqError(429, 'too_many_pairing_attempts', `Too many pairing attempts; try again in ${wait} s.`);
       }
-      perAddress.fail(request.ip);
-      overall.fail(ALL_ADDRESSES);
       const code = normalisePairingCode(request.body.pairing_code);
       if (!code) {
         throw new HqError(400, 'invalid_request', 'A pairing code is 8 letters and digits, such as K7QM-3XHD.', [{ path: 'body.pairing_code', message: '8 of A–Z (no I, L, O) and 2–9' }]);

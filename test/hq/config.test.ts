@@ -5,7 +5,7 @@ import { hashToken, resolveAdminToken } from '../../hq/auth';
 
 describe('HQ configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({}, [])).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000 });
+    expect(loadConfig({}, [])).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000, workers: 1, dbPoolSize: 20 });
     expect(loadConfig({ HQ_CORS_ORIGINS: 'app://till, http://127.0.0.1:5173' }, []).corsOrigins).toEqual(['app://till', 'http://127.0.0.1:5173']);
     expect(loadConfig({ HQ_SEED_DEMO: '1' }, []).seedDemo).toBe(true);
     expect(loadConfig({}, ['--seed-demo']).seedDemo).toBe(true);
@@ -13,6 +13,7 @@ describe('HQ configuration', () => {
     expect(loadConfig({ HQ_MAX_GIFT_ISSUE: '2500' }, []).maxGiftIssue).toBe(2500);
     expect(loadConfig({ HQ_MAX_GIFT_ISSUE: ' 9007199254740991 ' }, []).maxGiftIssue).toBe(Number.MAX_SAFE_INTEGER);
     expect(loadConfig({ HQ_MAX_GIFT_ISSUE: '' }, []).maxGiftIssue).toBe(100_000);
+    expect(loadConfig({ HQ_WORKERS: '4', HQ_DB_POOL: '10', DATABASE_URL: 'postgres://h/db' }, [])).toMatchObject({ workers: 4, dbPoolSize: 10 });
   });
 
   it.each<[Record<string, string>, string[], RegExp]>([
@@ -24,6 +25,11 @@ describe('HQ configuration', () => {
     // Money in minor units: whole digits only, never read as something else.
     ...['0', '-5', '12.50', '1e5', '0x10', 'lots', '9007199254740992'].map((v): [Record<string, string>, string[], RegExp] => [{ HQ_MAX_GIFT_ISSUE: v }, [], /HQ_MAX_GIFT_ISSUE: must be/]),
     [{}, ['--seed'], /unknown argument/],
+    // PGlite lives inside one process: several workers need PostgreSQL.
+    [{ HQ_WORKERS: '2' }, [], /HQ_WORKERS: 2 workers need DATABASE_URL/],
+    [{ HQ_WORKERS: '0', DATABASE_URL: 'postgres://h/db' }, [], /HQ_WORKERS: must be at least 1/],
+    [{ HQ_WORKERS: '1.5', DATABASE_URL: 'postgres://h/db' }, [], /HQ_WORKERS: must be a whole number/],
+    [{ HQ_DB_POOL: '0' }, [], /HQ_DB_POOL: must be at least 1/],
   ])('refuses %j %j with a clear message', (env, argv, message) => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);
     expect(() => loadConfig(env, argv)).toThrow(message);
