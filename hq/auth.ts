@@ -6,7 +6,14 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from './db/connect';
 import { createLimiter, memoryCounters, type CounterStore } from './counters';
 
-export type Principal = { kind: 'admin' } | { kind: 'till'; tillId: string; timeZone: string };
+/**
+ * A till's principal carries its row as read by this request's authentication: `lastSeq` and
+ * `rowVersion` (the 64-bit id of the transaction that last wrote the row — the push that set
+ * last_seq). The change feed answers with this last_seq and serves a shared cached page only if the
+ * page's snapshot saw this very row version (hq/change-pages.ts), so they must be read per request,
+ * never cached.
+ */
+export type Principal = { kind: 'admin' } | { kind: 'till'; tillId: string; timeZone: string; lastSeq: number; rowVersion: bigint };
 
 export function newToken(prefix: 'adm' | 'till'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
@@ -42,12 +49,28 @@ function bearerToken(header: string | undefined): string | null {
   return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null;
 }
 
+/**
+ * A 32-bit transaction id (a row's xmin) as the 64-bit id pg_current_snapshot() speaks, given a
+ * 64-bit `horizon` it precedes (the xmax of a snapshot that saw the row): the epoch whose id is below
+ * the horizon. Ids 0–2 are PostgreSQL's reserved ones (2 = frozen: older than any snapshot): 0.
+ */
+export function widenXid(xid: bigint, horizon: bigint): bigint {
+  if (xid < 3n) return 0n;
+  const full = (horizon & ~0xffffffffn) | xid;
+  return full >= horizon ? full - 0x100000000n : full;
+}
+
 /** The principal whose token hashes to `hash`, or null. */
 async function principalOf(db: Db, adminHash: string, hash: string): Promise<Principal | null> {
   if (sameHash(hash, adminHash)) return { kind: 'admin' };
-  const rows = rowsOf<{ id: string; time_zone: string; token_hash: string }>(await db.execute(sql`SELECT id, time_zone, token_hash FROM tills WHERE token_hash = ${hash}`));
+  // xmin is 32 bits; the snapshot's xmax (64 bits) tells which epoch it belongs to (widenXid).
+  const rows = rowsOf<{ id: string; time_zone: string; token_hash: string; last_seq: string | number; xmin: string; horizon: string }>(
+    await db.execute(sql`SELECT id, time_zone, token_hash, last_seq, xmin::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS horizon FROM tills WHERE token_hash = ${hash}`),
+  );
   const till = rows[0];
-  if (till && sameHash(till.token_hash, hash)) return { kind: 'till', tillId: till.id, timeZone: till.time_zone };
+  if (till && sameHash(till.token_hash, hash)) {
+    return { kind: 'till', tillId: till.id, timeZone: till.time_zone, lastSeq: Number(till.last_seq), rowVersion: widenXid(BigInt(till.xmin), BigInt(till.horizon)) };
+  }
   return null;
 }
 

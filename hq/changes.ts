@@ -67,20 +67,32 @@ export async function clearTombstones(tx: Executor, kind: 'voucher' | 'product' 
   await tx.execute(sql`DELETE FROM tombstones WHERE kind = ${kind} AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
 }
 
-type Page = Omit<ChangesResponse, 'vouchers'> & { vouchers: string[] };
+type Page = Omit<ChangesResponse, 'vouchers' | 'last_seq'> & { vouchers: string[] };
 type Item = { seq: number; apply: (page: Page) => void };
 
 /**
- * One page of changes after `checkpoint`, read in a single repeatable-read snapshot (four tables read
- * at different moments could otherwise pass a change that commits in between). Returned as the JSON
- * text of a ChangesResponse: vouchers arrive from the database already as JSON (VOUCHER_JSON_SQL).
+ * A page of the feed as every till shares it: the JSON text of a ChangesResponse up to and including
+ * `"last_seq":` — the one field that is each till's own goes last, so a till's answer is
+ * `json + last_seq + '}'` (hq/change-pages.ts). `snapshot` is the page's repeatable-read snapshot
+ * (pg_current_snapshot(), "xmin:xmax:xip,…"): which transactions the page sees.
  */
-export async function readChanges(db: Db, checkpoint: number, limit: number, tillId: string | null): Promise<string> {
+export type SharedPage = { json: string; checkpoint: number; hasMore: boolean; snapshot: string };
+
+/** Page reads since the process started (tests count them: N tills asking the same → 1 read). */
+export const pageReads = { count: 0 };
+
+/**
+ * One page of changes after `checkpoint`, read in a single repeatable-read snapshot (four tables read
+ * at different moments could otherwise pass a change that commits in between). Vouchers arrive from
+ * the database already as JSON (VOUCHER_JSON_SQL). Nothing in it depends on who asks.
+ */
+export async function readChangePage(db: Db, checkpoint: number, limit: number): Promise<SharedPage> {
+  pageReads.count += 1;
   return db.transaction(
     async (tx) => {
       const after = checkpoint;
       const take = limit + 1;
-      const [vouchers, tombs, products, customers, till] = [
+      const [vouchers, tombs, products, customers] = [
         rowsOf<{ change_seq: string | number; json: string }>(
           await tx.execute(sql`SELECT change_seq, ${sql.raw(VOUCHER_JSON_SQL)} AS json FROM vouchers WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
         ),
@@ -93,9 +105,8 @@ export async function readChanges(db: Db, checkpoint: number, limit: number, til
         rowsOf<{ id: string; name: string; card_code: string | null; change_seq: string | number }>(
           await tx.execute(sql`SELECT id, name, card_code, change_seq FROM customers WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
         ),
-        tillId === null ? [] : rowsOf<{ last_seq: string | number }>(await tx.execute(sql`SELECT last_seq FROM tills WHERE id = ${tillId}`)),
       ];
-      const latest = rowsOf<{ last_value: string | number | null }>(await tx.execute(sql`SELECT last_value FROM change_seq`));
+      const head = rowsOf<{ last_value: string | number | null; snapshot: string }>(await tx.execute(sql`SELECT last_value, pg_current_snapshot()::text AS snapshot FROM change_seq`));
       const items: Item[] = [
         ...vouchers.map((r) => ({ seq: Number(r.change_seq), apply: (p: Page) => void p.vouchers.push(r.json) })),
         ...tombs.map((r) => ({
@@ -111,15 +122,20 @@ export async function readChanges(db: Db, checkpoint: number, limit: number, til
       ].sort((a, b) => a.seq - b.seq);
       const page: Page = {
         vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [],
-        checkpoint: String(checkpoint), has_more: items.length > limit, last_seq: Number(till[0]?.last_seq ?? 0),
-        latest_checkpoint: String(Math.max(checkpoint, Number(latest[0]?.last_value ?? 0))),
+        checkpoint: String(checkpoint), has_more: items.length > limit,
+        latest_checkpoint: String(Math.max(checkpoint, Number(head[0]?.last_value ?? 0))),
       };
       for (const item of items.slice(0, limit)) {
         item.apply(page);
         page.checkpoint = String(item.seq);
       }
       const { vouchers: voucherJson, ...rest } = page;
-      return `{"vouchers":[${voucherJson.join(',')}],${JSON.stringify(rest).slice(1)}`;
+      return {
+        json: `{"vouchers":[${voucherJson.join(',')}],${JSON.stringify(rest).slice(1, -1)},"last_seq":`,
+        checkpoint: Number(page.checkpoint),
+        hasMore: page.has_more,
+        snapshot: head[0]!.snapshot,
+      };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import cors from '@fastify/cors';
+import compress from '@fastify/compress';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from './db/connect';
 import { createAuthGate } from './auth';
@@ -138,13 +139,19 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(cors, {
     origin: options.corsOrigins === undefined || options.corsOrigins === '*' ? '*' : options.corsOrigins,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'accept'],
+    // last-event-id: a till resuming its event stream (GET /v1/sync/stream) says what it knows.
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'last-event-id'],
     exposedHeaders: ['retry-after'],
     maxAge: 600,
     // A preflight without Origin or Access-Control-Request-Method is no browser's; answer it like
     // any other rather than with @fastify/cors's text/plain 400.
     strictPreflight: false,
   });
+  // gzip or br as Accept-Encoding asks, for answers of 1 KiB or more (JSON lists, the OpenAPI
+  // document). The change feed compresses its own pages once per page (hq/change-pages.ts); the event
+  // stream is hijacked, which this never touches. Request bodies stay uncompressed: a compressed
+  // push would be a new way past the body limit's intent, for no till sends one.
+  await app.register(compress, { encodings: ['br', 'gzip'], globalDecompression: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,19 +1,64 @@
-import type { OutgoingHttpHeaders } from 'node:http';
-import type { FastifyPluginAsync } from 'fastify';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import negotiate from '@fastify/accept-negotiator';
 import { ChangesQuerySchema, ChangesResponseSchema, ProblemSchema, PushRequestSchema, PushResponseSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
-import { readChanges } from '../changes';
+import { COMPRESSED, createChangePages } from '../change-pages';
 import { applyPush } from '../push';
 import { HqError } from '../hq-error';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };
-const HEARTBEAT_MS = 15_000;
+/** A comment line at least this often keeps proxies from closing an idle stream (the contract: ≤ 30 s). */
+export const HEARTBEAT_MS = 15_000;
+/**
+ * Bytes a stream may have queued and unsent before HQ ends it. A till that reads too slowly, or is gone
+ * without a FIN, would otherwise grow HQ's memory with every announcement; ended, it reconnects and
+ * pulls from its own checkpoint (nothing is lost: the events only say "there is something new").
+ */
+export const STREAM_MAX_BUFFERED = 64 * 1024;
+
+/** `If-None-Match` against an ETag (weak comparison, as RFC 9110 wants for If-None-Match). */
+function noneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === etag;
+  });
+}
+
+/** Adds to Vary rather than replacing what CORS put there (Origin). */
+function varyOnEncoding(reply: FastifyReply) {
+  const vary = reply.getHeader('vary');
+  reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
+}
+
+/**
+ * A `Last-Event-ID` the stream can use: the checkpoint of the last event the till heard (or the one
+ * it has pulled to — the same kind of number). Anything else is ignored, as if absent.
+ */
+function lastEventId(header: string | string[] | undefined): number | null {
+  return typeof header === 'string' && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : null;
+}
+
+/**
+ * Writes to an event stream and ends the stream (destroys the socket) once more than `maxBuffered`
+ * bytes wait unsent in HQ: the kernel's socket buffers fill first, so this is a reader that has
+ * stopped reading, not a slow network.
+ */
+export function eventWriter(res: ServerResponse, maxBuffered: number, end: () => void): (text: string) => void {
+  return (text) => {
+    if (res.destroyed || res.writableEnded) return;
+    res.write(text);
+    if (res.writableLength > maxBuffered) end();
+  };
+}
 
 export const syncRoutes =
   (ctx: HqContext): FastifyPluginAsync =>
   async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
+    const pages = createChangePages(ctx.db, ctx.bus);
     const streams = new Set<() => void>();
     // preClose: open event streams would otherwise keep the server from closing.
     app.addHook('preClose', async () => {
@@ -23,13 +68,27 @@ export const syncRoutes =
     app.get(
       '/v1/sync/changes',
       // Till-only, like push and the stream: the feed is a till's replica (with its own last_seq); the
-      // back office reads the admin endpoints.
-      { config: { allow: ['till'] }, schema: { querystring: ChangesQuerySchema, response: { 200: ChangesResponseSchema, ...errors } } },
+      // back office reads the admin endpoints. Compressed here, once per page (hq/change-pages.ts),
+      // not by @fastify/compress per answer.
+      { compress: false, config: { allow: ['till'] }, schema: { querystring: ChangesQuerySchema, response: { 200: ChangesResponseSchema, ...errors } } },
       async (request, reply) => {
         const principal = request.principal;
         if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till reads the change feed.');
-        // Already JSON text (see readChanges): sent as is.
-        return reply.type('application/json; charset=utf-8').send((await readChanges(ctx.db, Number(request.query.checkpoint ?? 0), request.query.limit, principal.tillId)) as never);
+        const page = await pages.page(Number(request.query.checkpoint ?? 0), request.query.limit, principal);
+        const accepted = negotiate(request.headers['accept-encoding'] ?? '', [...COMPRESSED]);
+        let encoding = pages.encodingFor(page, accepted);
+        // The browser's HTTP cache revalidates with If-None-Match: 304 without compressing anything.
+        reply.header('cache-control', 'private, no-cache');
+        varyOnEncoding(reply);
+        if (noneMatch(request.headers['if-none-match'], pages.etag(page, principal.lastSeq, encoding))) {
+          return reply.header('etag', pages.etag(page, principal.lastSeq, encoding)).code(304).send(undefined as never);
+        }
+        const answer = await pages.body(page, principal.lastSeq, encoding);
+        encoding = answer.encoding;
+        reply.header('etag', pages.etag(page, principal.lastSeq, encoding));
+        if (encoding !== 'identity') reply.header('content-encoding', encoding);
+        // JSON text already (see readChangePage): sent as is.
+        return reply.type('application/json; charset=utf-8').send(answer.body as never);
       },
     );
 
@@ -44,26 +103,38 @@ export const syncRoutes =
       },
     );
 
-    // Server-Sent Events: a `changes` event with the newest checkpoint whenever replicated data changes.
+    // Server-Sent Events: a `changes` event with the newest checkpoint (also its `id:`) whenever
+    // replicated data changes. A reconnecting till sends Last-Event-ID (the checkpoint it knows): it
+    // hears the current checkpoint at once if that is newer, nothing if not. Without it, the current
+    // checkpoint comes at once (the till compares it with its own).
     app.get('/v1/sync/stream', { config: { allow: ['till'] }, schema: { hide: true } }, (request, reply) => {
       reply.hijack();
       const res = reply.raw;
-      // Hijacked replies skip Fastify's header handling: carry over what hooks set (the CORS headers a
-      // browser till needs to read the stream at all).
+      // Hijacked replies skip Fastify's header handling (and @fastify/compress): carry over what hooks
+      // set (the CORS headers a browser till needs to read the stream at all).
       const carried = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined)) as OutgoingHttpHeaders;
       res.writeHead(200, { ...carried, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      const send = (checkpoint: number) => res.write(`event: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`);
-      res.write('retry: 2000\n\n');
-      if (ctx.bus.latest) send(ctx.bus.latest);
-      const unsubscribe = ctx.bus.subscribe(send);
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      let unsubscribe = () => {};
+      let ended = false;
       const end = () => {
+        if (ended) return;
+        ended = true;
         clearInterval(heartbeat);
         unsubscribe();
         streams.delete(end);
-        res.end();
+        // destroy, not end: a reader that stopped reading would keep what is queued (and the socket) alive.
+        if (res.writableLength > 0) res.destroy();
+        else res.end();
       };
+      const write = eventWriter(res, STREAM_MAX_BUFFERED, end);
+      const send = (checkpoint: number) => write(`id: ${checkpoint}\nevent: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`);
+      const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
       streams.add(end);
       request.raw.on('close', end);
+      write('retry: 2000\n\n');
+      const known = lastEventId(request.headers['last-event-id']);
+      const latest = ctx.bus.latest;
+      if (latest > (known ?? 0)) send(latest);
+      if (!ended) unsubscribe = ctx.bus.subscribe(send);
     });
   };
