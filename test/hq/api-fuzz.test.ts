@@ -4,12 +4,17 @@
 // fields, wrong content types, every principal — from a seeded PRNG, so a failure names a reproducible
 // request. Every answer must be documented for its operation, never 5xx, and every error problem+json;
 // a refused request must leave HQ's data exactly as it was (a hash of every table, before and after).
+// What a till reads must parse as a till parses it: every 200 of a push with PushResponseSchema, every
+// page of the change feed with ChangesResponseSchema — and at the end the fuzz till pulls the whole
+// feed, so a value HQ stored that no till can read (a gift balance past safe integers) fails the run.
+// A push whose op_id and seq are sound is never a 400 for the whole batch, whatever else is in the op:
+// the till would send it again on every retry and never sync again (the op is REJECTED instead).
 // Counts per status are printed for the issue note.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { ProblemSchema } from '../../sync/protocol';
+import { ChangesResponseSchema, ProblemSchema, PushResponseSchema, type PushResponse } from '../../sync/protocol';
 import { rowsOf } from '../../hq/db/connect';
 import { prng } from '../support/prng';
 import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from './harness';
@@ -36,10 +41,15 @@ const HOSTILE_JSON: (Json | { raw: string })[] = [
   null, true, [], {}, ['\u0000'], { '\u0000': 1 }, { __proto__x: 1 }, RAW('{"__proto__":{"polluted":1}}'), RAW(`${'['.repeat(10_000)}${']'.repeat(10_000)}`),
   RAW(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`),
 ];
+// Refused at HQ's front door, before any route reads the body (JSON nested deeper than 64 levels,
+// __proto__ keys): a 400 for a whole push is right for these, a till never sends them.
+const FRONT_DOOR = new Set(HOSTILE_JSON.filter((v) => typeof v === 'object' && v !== null && 'raw' in v && /^(\[\[|\{"a":\{|\{"__proto__")/.test((v as { raw: string }).raw)));
 // Hostile path and query values, already percent-encoded (a lone surrogate has no UTF-8: its bytes are sent).
 const HOSTILE_URL = ['%00', 'a%00b', '%ED%A0%80', 'x%ED%B0%80', '%E2%80%AEevil', 'S%C5%BFALE', '%EF%AC%80', 'G%C4%B1FT-0050', 'A'.repeat(129), 'A'.repeat(4_000), '..%2F..%2Fadmin', '%FF%FE', '%', '1e400', '9223372036854775808', '-1', '', '%20'];
 
-function examples(ids: { code: string; tillId: string; product: string; customer: string }): Record<string, Omit<Shape, 'token'>> {
+type Ids = { code: string; gift: string; tillId: string; product: string; customer: string };
+
+function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
   const voucher = { type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'Fuzz', discount: { type: 'AMOUNT', amount_off: 500 }, redemption: { quantity: 1 }, metadata: { source: 'fuzz' } };
   const ticket = { currency: 'EUR', customer_id: null, lines: [{ product_id: ids.product, quantity: 1, unit_price: 1000 }] };
   return {
@@ -56,10 +66,8 @@ function examples(ids: { code: string; tillId: string; product: string; customer
     'GET /v1/tills/me': { method: 'GET', path: '/v1/tills/me', params: {}, query: {} },
     'POST /v1/code-blocks': { method: 'POST', path: '/v1/code-blocks', params: {}, query: {}, body: { size: 1 } },
     'GET /v1/sync/changes': { method: 'GET', path: '/v1/sync/changes', params: {}, query: { checkpoint: '0', limit: '10' } },
-    'POST /v1/sync/push': {
-      method: 'POST', path: '/v1/sync/push', params: {}, query: {},
-      body: { ops: [{ op_id: '00000000-0000-4000-8000-000000000000', seq: 1, type: 'REDEMPTION', occurred_at: '2026-12-01T10:00:00.000Z', payload: { code: ids.code, ticket_id: 'fuzz-ticket', amount: 100 } }] },
-    },
+    // The ops are pushOps' below, with the till's next seqs.
+    'POST /v1/sync/push': { method: 'POST', path: '/v1/sync/push', params: {}, query: {}, body: { ops: [] } },
     'POST /v1/validations': { method: 'POST', path: '/v1/validations', params: {}, query: {}, body: { codes: [ids.code], ticket } },
     'POST /v1/redemptions/{id}/rollback': { method: 'POST', path: '/v1/redemptions/{id}/rollback', params: { id: randomUUID() }, query: {} },
     'GET /v1/redemptions': { method: 'GET', path: '/v1/redemptions', params: {}, query: { code: ids.code, till_id: ids.tillId, outcome: 'ACCEPTED', limit: '10', offset: '0' } },
@@ -70,6 +78,36 @@ function examples(ids: { code: string; tillId: string; product: string; customer
     'POST /v1/tills/{till_id}/pairing-code': { method: 'POST', path: '/v1/tills/{till_id}/pairing-code', params: { till_id: ids.tillId }, query: {}, body: { valid_minutes: 5 } },
     'POST /v1/pairings': { method: 'POST', path: '/v1/pairings', params: {}, query: {}, body: { pairing_code: 'K7QM-3XHD' } },
   };
+}
+
+/** What the fuzz till's pushes draw on: ids of redemptions to roll back, and leased codes to issue. */
+type PushState = { own: string[]; other: string; leased: string[]; n: number };
+
+/**
+ * The ops of the next push example: one to three, in turn — a discount redemption, a gift debit (at the
+ * schema's maximum half the time: two of those overdraw a card past what a balance may hold), a
+ * ROLLBACK of one of the fuzz till's own accepted redemptions or of another till's (refused: not its
+ * own), a GIFT_ISSUE of a leased code. A batch of redemptions only is the database's push_redemptions();
+ * one with a ROLLBACK or GIFT_ISSUE is push.ts's transaction: both are fuzzed.
+ */
+function pushOps(ids: Ids, state: PushState, firstSeq: number, random: () => number): Record<string, Json>[] {
+  const count = 1 + Math.floor(random() * 3);
+  return Array.from({ length: count }, (_, i): Record<string, Json> => {
+    const base = { op_id: randomUUID(), seq: firstSeq + i, occurred_at: new Date().toISOString() };
+    const turn = state.n++;
+    switch (turn % 4) {
+      case 0:
+        return { ...base, type: 'REDEMPTION', payload: { code: ids.code, ticket_id: 'fuzz-ticket', amount: 100 } };
+      case 1:
+        return { ...base, type: 'REDEMPTION', payload: { code: ids.gift, ticket_id: 'fuzz-gift', amount: random() < 0.5 ? Number.MAX_SAFE_INTEGER : 2_500 } };
+      case 2: {
+        const own = turn % 8 === 2 ? state.own.pop() : undefined;
+        return { ...base, type: 'ROLLBACK', payload: { redemption_op_id: own ?? state.other } };
+      }
+      default:
+        return { ...base, type: 'GIFT_ISSUE', payload: { code: state.leased.shift() ?? 'NOTLEASD', amount: 5_000, currency: 'EUR' } };
+    }
+  });
 }
 
 /** Every JSON path to a value in `v` (objects and arrays included), so any of them can be replaced. */
@@ -111,7 +149,8 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
   let doc: { paths: Record<string, Record<string, Operation>> };
   let tillToken: string;
   let otherTillToken: string;
-  let ids: { code: string; tillId: string; product: string; customer: string };
+  let ids: Ids;
+  let pushState: PushState;
 
   beforeAll(async () => {
     hq = await startHq(backend);
@@ -120,8 +159,17 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
     tillToken = till.token;
     otherTillToken = (await hq.newTill('Other till', 'Europe/Berlin')).token;
     const code = 'FUZZ-0001';
+    const gift = 'FUZZ-GIFT-0001';
     expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { code, type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'AMOUNT', amount_off: 100 } } })).statusCode).toBe(201);
-    ids = { code, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer' };
+    expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { code: gift, type: 'GIFT_VOUCHER', currency: 'EUR', gift: { amount: 10_000 } } })).statusCode).toBe(201);
+    ids = { code, gift, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer' };
+    // Another till's accepted debit of the card, for the fuzz till to try to roll back.
+    const other = { op_id: randomUUID(), seq: 1, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code: gift, ticket_id: 'other-ticket', amount: 1_000 } };
+    const pushed = await hq.as(otherTillToken, { method: 'POST', url: '/v1/sync/push', payload: { ops: [other] } });
+    expect(pushed.json()).toMatchObject({ results: [{ outcome: 'ACCEPTED' }] });
+    const leased = await hq.as(tillToken, { method: 'POST', url: '/v1/code-blocks', payload: { size: 100 } });
+    expect(leased.statusCode, leased.body).toBe(201);
+    pushState = { own: [], other: other.op_id, leased: (leased.json() as { codes: string[] }).codes, n: 0 };
   }, 60_000);
 
   afterAll(async () => {
@@ -144,6 +192,8 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
     expect(operations.map((o) => o.key).filter((k) => !bases[k])).toEqual([]);
 
     const byStatus = new Map<number, number>();
+    const pushOutcomes = new Map<string, number>();
+    const pushReasons = new Map<string, number>();
     const failures: string[] = [];
     let pushSeq = 1;
     for (let n = 0; n < REQUESTS_PER_BACKEND; n++) {
@@ -153,11 +203,13 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
       const tokens: Record<Principal, string | null> = { admin: ADMIN_TOKEN, till: tillToken, nobody: null };
       const token = random() < 0.8 ? tokens[own] : pick([ADMIN_TOKEN, tillToken, otherTillToken, null, 'till_not-a-token']);
       const shape: Shape = { ...base, params: { ...base.params }, query: { ...base.query }, token };
-      if (key === 'POST /v1/sync/push' && shape.body) {
+      if (key === 'POST /v1/sync/push') {
         // Keep the till's seq right most of the time, so the op itself reaches the op parser.
-        shape.body = { ops: [{ ...(shape.body as { ops: Record<string, Json>[] }).ops[0]!, op_id: randomUUID(), seq: pushSeq }] };
+        shape.body = { ops: pushOps(ids, pushState, pushSeq, random) };
       }
       let describeIt: string;
+      /** A push that must reach the op parser: only the op's content (not op_id, seq, the envelope) is hostile. */
+      let opContentOnly = false;
       const where = random();
       const params = Object.keys(shape.params);
       const queries = Object.keys(shape.query);
@@ -172,7 +224,9 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
       } else if (shape.body !== undefined && where < 0.9) {
         const path = pick(paths(shape.body));
         const value = pick(HOSTILE_JSON);
-        shape.raw = random() < 0.1 && !Array.isArray(shape.body) && typeof shape.body === 'object' ? withValue({ ...(shape.body as Record<string, Json>), unknown_field: 1 }, path, value) : withValue(shape.body, path, value);
+        const unknownField = random() < 0.1 && !Array.isArray(shape.body) && typeof shape.body === 'object';
+        shape.raw = unknownField ? withValue({ ...(shape.body as Record<string, Json>), unknown_field: 1 }, path, value) : withValue(shape.body, path, value);
+        opContentOnly = key === 'POST /v1/sync/push' && !unknownField && path.length >= 3 && path[2] !== 'op_id' && path[2] !== 'seq' && !FRONT_DOOR.has(value);
         describeIt = `body ${path.join('.') || '(whole)'} = ${jsonText(value).slice(0, 40)}`;
       } else if (where < 0.95) {
         shape.raw = pick(['not json', '{"unterminated":', '\u0000', `"${'\ud800'}"`, '']);
@@ -211,12 +265,50 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
         if (!problem.success || problem.data.status !== res.statusCode) failures.push(`${what}: not a problem document: ${res.body.slice(0, 200)}`);
         if (mutating && (await dataHash(hq)) !== before) failures.push(`${what}: refused, yet HQ's data changed`);
       }
-      if (key === 'POST /v1/sync/push' && res.statusCode === 200) pushSeq = (res.json() as { last_seq: number }).last_seq + 1;
+      if (opContentOnly && shape.token === tillToken && res.statusCode !== 200) failures.push(`${what}: a bad op must be REJECTED, not refuse the whole push (the till would be stuck)`);
+      if (key === 'POST /v1/sync/push' && res.statusCode === 200) {
+        const parsed = PushResponseSchema.safeParse(safeJson(res.body));
+        if (!parsed.success) failures.push(`${what}: a till cannot read the answer: ${parsed.error.message.slice(0, 300)}`);
+        if (shape.token === tillToken) {
+          const body = res.json() as PushResponse;
+          pushSeq = body.last_seq + 1;
+          const sent = (shape.raw !== undefined ? safeJson(shape.raw) : shape.body) as { ops?: { type?: unknown }[] } | undefined;
+          for (const [i, r] of body.results.entries()) {
+            if (r.outcome === 'ACCEPTED' && sent?.ops?.[i]?.type === 'REDEMPTION') pushState.own.push(r.op_id);
+            pushOutcomes.set(r.outcome, (pushOutcomes.get(r.outcome) ?? 0) + 1);
+            const reason = r.reason?.startsWith('invalid_op') ? 'invalid_op' : r.reason;
+            if (reason) pushReasons.set(reason, (pushReasons.get(reason) ?? 0) + 1);
+          }
+        }
+      }
+      if (key === 'GET /v1/sync/changes' && res.statusCode === 200) {
+        const parsed = ChangesResponseSchema.safeParse(safeJson(res.body));
+        if (!parsed.success) failures.push(`${what}: a till cannot read the page: ${parsed.error.message.slice(0, 300)}`);
+      }
       if (key === 'POST /v1/vouchers/import' && res.statusCode === 202) await settleImport(hq, (res.json() as { async_action_id: string }).async_action_id);
       if (failures.length >= 20) break;
     }
+    // At the end, what a till does: pull the whole change feed from the start; every page must parse.
+    let checkpoint = '0';
+    let pages = 0;
+    for (let more = true; more && failures.length < 20; pages++) {
+      const res = await hq.as(tillToken, { method: 'GET', url: `/v1/sync/changes?checkpoint=${checkpoint}&limit=25` });
+      const parsed = ChangesResponseSchema.safeParse(safeJson(res.body));
+      if (res.statusCode !== 200 || !parsed.success) {
+        failures.push(`the fuzz till's pull from checkpoint ${checkpoint} → ${res.statusCode}: ${parsed.success ? res.body.slice(0, 200) : parsed.error.message.slice(0, 300)}`);
+        break;
+      }
+      checkpoint = parsed.data.checkpoint;
+      more = parsed.data.has_more;
+    }
     console.log(`[api fuzz ${backend}] ${[...byStatus.values()].reduce((a, b) => a + b, 0)} requests by status: ${[...byStatus.entries()].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(' ')}`);
+    console.log(`[api fuzz ${backend}] fuzz till's push ops by outcome: ${[...pushOutcomes.entries()].sort().map(([o, c]) => `${o}×${c}`).join(' ')} (${[...pushReasons.entries()].sort().map(([r, c]) => `${r}×${c}`).join(' ')}); full pull of the change feed: ${pages} pages`);
     expect(failures).toEqual([]);
+    // The pushes reached every outcome and the rules a till must not get past — a debit beyond the
+    // lowest balance, a rollback of another till's redemption — not only the schemas.
+    expect([...pushOutcomes.keys()].sort()).toEqual(['ACCEPTED', 'CONFLICT', 'REJECTED']);
+    expect(pushReasons.get('amount_out_of_range') ?? 0).toBeGreaterThan(0);
+    expect(pushReasons.get('not_own_redemption') ?? 0).toBeGreaterThan(0);
     // The fuzz reached HQ's own checks, not just the front door: some requests were accepted, many refused by schema.
     expect(byStatus.get(400) ?? 0).toBeGreaterThan(REQUESTS_PER_BACKEND / 10);
     expect([...byStatus.keys()].some((s) => s >= 200 && s < 300)).toBe(true);
