@@ -169,7 +169,8 @@ function rssBytes(pid: number): number {
 
 function machineTicks(): { total: number; idle: number } | null {
   try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
     return { total: sum(cpu), idle: (cpu[3] ?? 0) + (cpu[4] ?? 0) };
   } catch {
     return null;
@@ -337,7 +338,7 @@ type Cpu = { hq: number; pgBench: number; pgAll: number; tills: number; self: nu
 type Result = {
   tills: number; workload: Workload; workers: number; workersSeen: string; loadBefore: number[]; loadAfter: number[]; busyBefore: number | null;
   fileLimits: string; stopped?: string;
-  initial?: { seconds: number; done: number; connected: number; perTillP50: number; perTillP99: number; bytesPerTill: number; vouchersOk: number; encodings: string; errors: Record<string, number> };
+  initial?: { seconds: number; wallMs: number; pages: number; cpu: Cpu; done: number; connected: number; perTillP50: number; perTillP99: number; bytesPerTill: number; vouchersOk: number; encodings: string; errors: Record<string, number> };
   window?: {
     seconds: number; changes: { k: number; sentAt: number; status: number; ms: number }[]; latencies: number[]; misses: number; perChangeMax: number[];
     counters: Counters; backlog: number; cpu: Cpu; hqRssPeak: number; tillsRssPeak: number;
@@ -419,7 +420,31 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     if ((openFileLimit(sim.child.pid!) ?? Infinity) < needed || (hq.fileLimit ?? Infinity) < needed) {
       log(`${label} warning: open-file limit (${result.fileLimits}) is below ~${fmt(needed)} that ${fmt(tills)} tills may need`);
     }
+    const hqPids = () => processTree(hq!.child.pid!);
+    const benchBackends = async () => {
+      const c = new pg.Client({ connectionString: pgBase, connectionTimeoutMillis: 5000 });
+      await c.connect();
+      try {
+        return (await c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [dbName])).rows.map((r) => r.pid);
+      } finally {
+        await c.end();
+      }
+    };
+    const snapshot = async () => ({
+      hq: ticksOf(hqPids()), pgAll: ticksOf(postgresPids()), pgBench: ticksOf(await benchBackends()), tills: ticksOf([sim!.child.pid!]), self: process.cpuUsage(), machine: machineTicks(),
+      at: performance.now(),
+    });
+    const cpuBetween = (a: Snapshot, b: Snapshot): Cpu => ({
+      hq: cpuMsBetween(a.hq, b.hq), pgBench: cpuMsBetween(a.pgBench, b.pgBench), pgAll: cpuMsBetween(a.pgAll, b.pgAll), tills: cpuMsBetween(a.tills, b.tills),
+      self: (b.self.user + b.self.system - a.self.user - a.self.system) / 1000,
+      // The busy share of all ticks × cores × wall time: tick counts drift a little against the wall clock.
+      machineBusy: a.machine && b.machine ? (1 - (b.machine.idle - a.machine.idle) / Math.max(1, b.machine.total - a.machine.total)) * os.cpus().length * (b.at - a.at) : null,
+    });
+    type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+
     log(`${label} ${fmt(tills)} tills start: SSE + initial pull (cap ${INITIAL_CAP_MS / 1000} s)…`);
+    const i0 = await snapshot();
+    const i0At = performance.now();
     sim.send({ cmd: 'start', cfg });
 
     // ---- initial pull ----
@@ -439,11 +464,13 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
       }
     }
     const st = lastStatus;
-    const initialMs = st.lastInitialDoneAt - st.startedAt;
+    const i1 = await snapshot();
+    const initialWallMs = performance.now() - i0At;
+    const initialMs = st.initialDone === tills ? st.lastInitialDoneAt - st.startedAt : NaN;
     const perTill = sorted(st.initialMs.filter((x) => x > 0));
     result.initial = {
-      seconds: initialMs / 1000, done: st.initialDone, connected: st.sseConnected, perTillP50: percentile(perTill, 0.5) / 1000, perTillP99: percentile(perTill, 0.99) / 1000,
-      bytesPerTill: st.initialBytes.length ? sum(st.initialBytes) / st.initialBytes.length : NaN,
+      seconds: initialMs / 1000, wallMs: initialWallMs, pages: st.counters.pages, cpu: cpuBetween(i0, i1), done: st.initialDone, connected: st.sseConnected, perTillP50: percentile(perTill, 0.5) / 1000, perTillP99: percentile(perTill, 0.99) / 1000,
+      bytesPerTill: st.initialBytes.length ? sum(st.initialBytes) / st.initialBytes.length : st.counters.bytesIn / tills,
       vouchersOk: st.initialVouchers.filter((v) => v === VOUCHERS).length,
       encodings: Object.entries(st.counters.encodings).map(([k, n]) => `${k} ${fmt(n)}`).join(', ') || '–',
       errors: { ...st.counters.errors },
@@ -461,19 +488,6 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     // ---- pushes, warm-up, measure window ----
     sim.send({ cmd: 'pushes' });
     await sleep(WARMUP_MS);
-    const hqPids = () => processTree(hq!.child.pid!);
-    const benchBackends = async () => {
-      const c = new pg.Client({ connectionString: pgBase, connectionTimeoutMillis: 5000 });
-      await c.connect();
-      try {
-        return (await c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [dbName])).rows.map((r) => r.pid);
-      } finally {
-        await c.end();
-      }
-    };
-    const snapshot = async () => ({
-      hq: ticksOf(hqPids()), pgAll: ticksOf(postgresPids()), pgBench: ticksOf(await benchBackends()), tills: ticksOf([sim!.child.pid!]), self: process.cpuUsage(), machine: machineTicks(),
-    });
     sim.send({ cmd: 'window' });
     const s0 = await snapshot();
     const windowStart = performance.now();
@@ -499,11 +513,7 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     const win = await sim.next('window', 30_000);
     if (win === 'timeout') throw new Error('the tills did not report the window');
     const { counters, outboxBacklog } = win as { counters: Counters; outboxBacklog: number };
-    const selfMs = (s1.self.user + s1.self.system - s0.self.user - s0.self.system) / 1000;
-    const cpu: Cpu = {
-      hq: cpuMsBetween(s0.hq, s1.hq), pgBench: cpuMsBetween(s0.pgBench, s1.pgBench), pgAll: cpuMsBetween(s0.pgAll, s1.pgAll), tills: cpuMsBetween(s0.tills, s1.tills), self: selfMs,
-      machineBusy: s0.machine && s1.machine ? (s1.machine.total - s1.machine.idle - (s0.machine.total - s0.machine.idle)) * TICK_MS : null,
-    };
+    const cpu = cpuBetween(s0, s1);
     log(`${label} window done (${fmt(counters.opsAcked)} ops answered); drain ${DRAIN_MS / 1000} s…`);
     await sleep(DRAIN_MS);
     sim.send({ cmd: 'stop' });
@@ -554,6 +564,9 @@ let cleanupCurrent: (() => Promise<void>) | null = null;
 // ---- report --------------------------------------------------------------------------------------
 
 const pct = (cpuMs: number | null, wallMs: number) => (cpuMs === null ? '–' : `${fmt((cpuMs / wallMs) * 100)} %`);
+/** The machine's busy time not spent by this bench (HQ, every postgres process, the tills, the orchestrator). */
+const otherMs = (c: Cpu) => (c.machineBusy === null ? null : c.machineBusy - c.hq - c.pgAll - c.tills - c.self);
+const cpuText = (c: Cpu, wallMs: number) => `${pct(c.hq, wallMs)} / ${pct(c.pgBench, wallMs)} / ${pct(c.tills, wallMs)} / ${pct(otherMs(c), wallMs)}`;
 const errorCount = (r: Result) => sum(Object.values(r.errorsTotal ?? r.initial?.errors ?? {}));
 const errorText = (e: Record<string, number> | undefined) => (e && Object.keys(e).length ? Object.entries(e).map(([k, n]) => `${k}: ${fmt(n)}`).join(', ') : 'none');
 const loadText = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -567,9 +580,14 @@ function configReport(r: Result): string {
   const i = r.initial;
   if (i) {
     rows.push(
-      [`initial pull of ${fmt(VOUCHERS)} vouchers by all tills (first start → last done)`, `**${i.seconds.toFixed(1)} s** (${fmt(i.done)} of ${fmt(r.tills)} tills done)`],
+      [
+        `initial pull of ${fmt(VOUCHERS)} vouchers by all tills (first start → last done)`,
+        i.done === r.tills ? `**${i.seconds.toFixed(1)} s**` : `**not done**: ${fmt(i.done)} of ${fmt(r.tills)} tills after ${(i.wallMs / 1000).toFixed(0)} s`,
+      ],
       ['initial pull per till p50 / p99', `${i.perTillP50.toFixed(1)} s / ${i.perTillP99.toFixed(1)} s`],
+      ['pages served during the initial pull', `${fmt(i.pages)} (${fmt(i.pages / (i.wallMs / 1000), 1)} pages/s)`],
       ['bytes per till, initial pull (wire)', `${fmt(i.bytesPerTill / 2 ** 20, 2)} MiB (pages: ${i.encodings})`],
+      ['CPU during the initial pull: HQ / PG bench db / tills / other work', cpuText(i.cpu, i.wallMs)],
       ['tills whose initial pull counted every voucher', `${fmt(i.vouchersOk)} of ${fmt(r.tills)}`],
       ['streams connected', `${fmt(i.connected)} of ${fmt(r.tills)}`],
     );
@@ -596,10 +614,7 @@ function configReport(r: Result): string {
       ['HQ CPU (all its processes, % of one core) · peak RSS', `**${pct(w.cpu.hq, wallMs)}** · ${fmt(w.hqRssPeak / 2 ** 20)} MiB`],
       ['PostgreSQL CPU: bench database backends / all postgres processes', `**${pct(w.cpu.pgBench, wallMs)}** / ${pct(w.cpu.pgAll, wallMs)}`],
       ['till simulator CPU · peak RSS; orchestrator CPU', `${pct(w.cpu.tills, wallMs)} · ${fmt(w.tillsRssPeak / 2 ** 20)} MiB; ${pct(w.cpu.self, wallMs)}`],
-      [
-        `machine busy in window (of ${os.cpus().length} cores × 100 %); of it other work`,
-        w.cpu.machineBusy === null ? '–' : `${pct(w.cpu.machineBusy, wallMs)}; ${pct(w.cpu.machineBusy - w.cpu.hq - w.cpu.pgAll - w.cpu.tills - w.cpu.self, wallMs)}`,
-      ],
+      [`machine busy in window (of ${os.cpus().length} cores × 100 %); of it other work`, w.cpu.machineBusy === null ? '–' : `${pct(w.cpu.machineBusy, wallMs)}; ${pct(otherMs(w.cpu), wallMs)}`],
       ['load avg after (1/5/15 min)', loadText(r.loadAfter)],
     );
   }
@@ -630,7 +645,7 @@ function closingTable(results: Result[], skipped: string[]): string {
         const lat = w ? sorted(w.counters.opLatencies) : new Float64Array();
         return [
           fmt(r.tills), r.workload, r.workersSeen || String(r.workers), loadText(r.loadBefore.slice(0, 1)),
-          i ? (r.stopped ? `✗ ${fmt(i.done)}/${fmt(r.tills)} in ${INITIAL_CAP_MS / 1000} s` : `${i.seconds.toFixed(1)} s`) : '–',
+          i ? (i.done < r.tills ? `✗ ${fmt(i.done)}/${fmt(r.tills)} tills in ${(i.wallMs / 1000).toFixed(0)} s` : `${i.seconds.toFixed(1)} s`) : '–',
           i ? `${fmt(i.bytesPerTill / 2 ** 20, 2)} MiB ${i.encodings.split(' ')[0]}` : '–',
           w ? ms3(w.latencies) : r.stopped ? 'stopped' : '–',
           w ? `${fmt(w.misses)} / ${fmt(w.changes.filter((x) => x.status === 200).length * r.tills)}` : '–',
@@ -639,7 +654,7 @@ function closingTable(results: Result[], skipped: string[]): string {
           w ? `${pct(w.cpu.hq, wallMs)} · ${fmt(w.hqRssPeak / 2 ** 20)} MiB` : '–',
           w ? `${pct(w.cpu.pgBench, wallMs)} / ${pct(w.cpu.pgAll, wallMs)}` : '–',
           w ? pct(w.cpu.tills, wallMs) : '–',
-          w && w.cpu.machineBusy !== null ? pct(w.cpu.machineBusy - w.cpu.hq - w.cpu.pgAll - w.cpu.tills - w.cpu.self, wallMs) : '–',
+          w ? pct(otherMs(w.cpu), wallMs) : '–',
           fmt(errorCount(r)),
         ];
       }),
