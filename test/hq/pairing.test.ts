@@ -71,12 +71,13 @@ describe.each(BACKENDS)('pairing codes on %s', (backend) => {
   });
 });
 
-describe('pairing code guessing', () => {
+// On PostgreSQL the counters are shared by every HQ process (shared-counters.test.ts has two of them).
+describe.each(BACKENDS)('pairing code guessing on %s', (backend) => {
   const attempt = (hq: Hq, address: string, code = 'AAAA-AAAA') =>
     hq.app.inject({ method: 'POST', url: '/v1/pairings', payload: { pairing_code: code }, remoteAddress: address });
 
-  it('counts every attempt before asking the database, so parallel guesses cannot slip past the limit', async () => {
-    const hq = await startHq('pglite', { pairingLimits: { perAddress: 3, overall: 1000 } });
+  it('counts every attempt before looking the code up, so parallel guesses cannot slip past the limit', async () => {
+    const hq = await startHq(backend, { pairingLimits: { perAddress: 3, overall: 1000 } });
     try {
       const answers = await Promise.all(Array.from({ length: 20 }, () => attempt(hq, '10.0.0.1')));
       expect(answers.filter((a) => a.statusCode === 404)).toHaveLength(3);
@@ -95,7 +96,7 @@ describe('pairing code guessing', () => {
   }, 60_000);
 
   it('caps attempts for HQ as a whole, so many addresses together cannot guess faster', async () => {
-    const hq = await startHq('pglite', { pairingLimits: { perAddress: 1000, overall: 5 } });
+    const hq = await startHq(backend, { pairingLimits: { perAddress: 1000, overall: 5 } });
     try {
       for (let i = 0; i < 5; i++) expect((await attempt(hq, `10.0.1.${i}`)).statusCode).toBe(404);
       expect((await attempt(hq, '10.0.1.99')).statusCode).toBe(429);
