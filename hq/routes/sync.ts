@@ -127,14 +127,20 @@ export const syncRoutes =
         else res.end();
       };
       const write = eventWriter(res, STREAM_MAX_BUFFERED, end);
-      const send = (checkpoint: number) => write(`id: ${checkpoint}\nevent: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`);
+      // The newest checkpoint this stream's till knows of (from Last-Event-ID, then what it was sent):
+      // never sent again — an announcement still in the bus's window when the stream opened would
+      // otherwise repeat the checkpoint the stream began with.
+      let known = lastEventId(request.headers['last-event-id']) ?? 0;
+      const send = (checkpoint: number) => {
+        if (checkpoint <= known) return;
+        known = checkpoint;
+        write(`id: ${checkpoint}\nevent: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`);
+      };
       const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
       streams.add(end);
       request.raw.on('close', end);
       write('retry: 2000\n\n');
-      const known = lastEventId(request.headers['last-event-id']);
-      const latest = ctx.bus.latest;
-      if (latest > (known ?? 0)) send(latest);
+      send(ctx.bus.latest);
       if (!ended) unsubscribe = ctx.bus.subscribe(send);
     });
   };

@@ -1,9 +1,19 @@
 // GET /v1/sync/stream as a fetch stream (EventSource cannot send an Authorization header).
 // Calls onCheckpoint for every `changes` event until the stream ends or the signal aborts.
+// `lastEventId` (sent as Last-Event-ID; HQ's event ids are checkpoints) is the checkpoint the till
+// already knows: HQ then sends one at once only if it has a newer one.
 import type { FetchLike } from './hq-client';
 
-export async function readChangeStream(fetchFn: FetchLike, baseUrl: string, token: string, signal: AbortSignal, onCheckpoint: (checkpoint: string) => void): Promise<void> {
-  const response = await fetchFn(`${baseUrl}/v1/sync/stream`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal });
+export async function readChangeStream(
+  fetchFn: FetchLike,
+  baseUrl: string,
+  token: string,
+  signal: AbortSignal,
+  onCheckpoint: (checkpoint: string) => void,
+  lastEventId?: string,
+): Promise<void> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) };
+  const response = await fetchFn(`${baseUrl}/v1/sync/stream`, { headers, signal });
   if (!response.ok || !response.body) throw new Error(`event stream refused: HTTP ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

@@ -188,10 +188,11 @@ export function createSyncEngine(o: SyncEngineOptions) {
 
   function connectStream() {
     if (!o.stream || !running || streamAbort) return;
+    const { fetch: streamFetch } = o.stream;
     const controller = new AbortController();
     streamAbort = controller;
     let debounce: unknown = null;
-    readChangeStream(o.stream.fetch, o.client.baseUrl, o.client.token, controller.signal, (checkpoint) => {
+    const onCheckpoint = (checkpoint: string) => {
       void o.db.meta.get('checkpoint').then((row) => {
         if (Number(checkpoint) <= Number(row?.value ?? 0) || debounce !== null) return;
         debounce = timers.setTimeout(() => {
@@ -199,7 +200,11 @@ export function createSyncEngine(o: SyncEngineOptions) {
           void syncNow();
         }, 200);
       });
-    })
+    };
+    // Last-Event-ID: the checkpoint this replica has pulled to (HQ's event ids are checkpoints).
+    o.db.meta
+      .get('checkpoint')
+      .then((row) => readChangeStream(streamFetch, o.client.baseUrl, o.client.token, controller.signal, onCheckpoint, row ? String(row.value) : undefined))
       .catch(() => {})
       .finally(() => {
         if (streamAbort === controller) streamAbort = null; // reconnected after the next successful cycle
