@@ -282,12 +282,12 @@ async function startHq(databaseUrl: string, workers: number): Promise<Hq> {
   }
   // Workers HQ really runs: a `workers` field of /healthz if HQ reports one, else the processes of its
   // tree (a primary and its workers, or one process that serves by itself).
-  let seen = 1;
-  for (let i = 0; i < (workers > 1 ? 25 : 1); i++) {
+  // A primary that forks workers says so once all of them serve; give them up to 30 s to start.
+  let seen: number;
+  for (const until = performance.now() + (workers > 1 ? 30_000 : 0); ; await sleep(250)) {
     const nodes = processTree(child.pid!).filter((pid) => procStat(pid)?.comm === 'node').length;
     seen = nodes > 1 ? nodes - 1 : 1;
-    if (seen >= workers) break;
-    await sleep(200);
+    if ((seen >= workers && output.some((l) => l.includes('listening'))) || performance.now() >= until) break;
   }
   const reported = typeof health.workers === 'number' ? health.workers : undefined;
   const workersSeen = reported ?? seen;
