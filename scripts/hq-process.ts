@@ -35,6 +35,8 @@ export type HqProcess = {
   kill(): Promise<void>;
   /** Everything the child wrote to stdout and stderr so far. */
   output(): string;
+  /** How the last child ended (after stop() or kill()), or null. */
+  exit(): { code: number | null; signal: NodeJS.Signals | null } | null;
   registerTill(name: string, timeZone?: string): Promise<{ till_id: string; token: string }>;
   admin(path: string, init?: RequestInit): Promise<Response>;
 };
@@ -60,15 +62,19 @@ export function hqProcess(options: HqProcessOptions): HqProcess {
   const adminToken = options.adminToken ?? `adm-${randomBytes(18).toString('hex')}`;
   let child: ChildProcess | null = null;
   let log = '';
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
   const end = async (signal: NodeJS.Signals) => {
     const c = child;
     child = null;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve());
-      c.kill(signal);
-    });
+    if (!c) return;
+    if (c.exitCode === null && c.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill(signal);
+      });
+    }
+    exited = { code: c.exitCode, signal: c.signalCode };
   };
 
   const admin = (path: string, init: RequestInit = {}) =>
@@ -81,6 +87,7 @@ export function hqProcess(options: HqProcessOptions): HqProcess {
     async start() {
       if (child) return;
       log = '';
+      exited = null;
       child = spawn(process.execPath, ['--import', 'tsx', 'hq/main.ts'], {
         cwd: ROOT,
         env: {
@@ -106,6 +113,7 @@ export function hqProcess(options: HqProcessOptions): HqProcess {
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
     output: () => log,
+    exit: () => exited,
     async registerTill(name, timeZone = options.timeZone ?? 'UTC') {
       const res = await admin('/v1/tills', { method: 'POST', body: JSON.stringify({ name, time_zone: timeZone }) });
       if (res.status !== 201) throw new Error(`POST /v1/tills: ${res.status} ${await res.text()}`);

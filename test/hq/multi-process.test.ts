@@ -100,8 +100,12 @@ function listen(baseUrl: string, token: string) {
   const abort = new AbortController();
   const heard: number[] = [];
   const done = readChangeStream((input, init) => fetch(input, init), baseUrl, token, abort.signal, (cp) => heard.push(Number(cp))).catch(() => {});
+  let ended = false;
+  void done.then(() => (ended = true));
   return {
     heard,
+    /** Whether the stream has ended (HQ closed it, or close() was called). */
+    ended: () => ended,
     hears: (checkpoint: number) => until(`the stream announces ${checkpoint}`, () => heard.some((cp) => cp >= checkpoint)),
     close: async () => {
       abort.abort();
@@ -311,6 +315,39 @@ describe.skipIf(!url)('two HQ processes on one PostgreSQL', () => {
     } finally {
       await till.close();
       await proxy.close();
+    }
+  }, 90_000);
+});
+
+describe.skipIf(!url)('HQ_WORKERS: one primary, several workers on one port', () => {
+  it('prepares once, starts every worker with its own LISTEN connection, and SIGTERM closes the streams and stops them all', async () => {
+    const own = await ownPostgresDatabase();
+    const hq = hqProcess({ port: await freePort(), databaseUrl: own.url, workers: 2, env: { HQ_DB_POOL: '3' } });
+    const client = new pg.Client({ connectionString: own.url });
+    const listeners = async () =>
+      Number((await client.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'voucher-till hq listen' AND datname = current_database()`)).rows[0].n);
+    try {
+      await hq.start();
+      await client.connect();
+      await until('both workers serve', () => hq.output().includes('— 2 workers'));
+      expect(await listeners()).toBe(2);
+      const till = await hq.registerTill('Worker till');
+      const created = await hq.admin('/v1/vouchers', { method: 'POST', body: JSON.stringify({ type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'AMOUNT', amount_off: 100 } }) });
+      expect(created.status).toBe(201);
+      const { rows } = await client.query('SELECT max(change_seq) AS cp FROM vouchers');
+      const stream = listen(hq.url, till.token);
+      await stream.hears(Number(rows[0].cp));
+
+      await hq.stop(); // SIGTERM to the primary
+      expect(hq.exit()).toEqual({ code: 0, signal: null });
+      expect(hq.output()).toContain('SIGTERM: stopping 2 workers');
+      await until('the stream has ended', () => stream.ended());
+      await until("the workers' connections are gone", async () => (await listeners()) === 0);
+      await stream.close();
+    } finally {
+      await hq.stop();
+      await client.end().catch(() => {});
+      await own.drop();
     }
   }, 90_000);
 });
