@@ -94,6 +94,7 @@ export type FleetEvent =
       /** Over the whole run: ops HQ answered, ACCEPTED among them, ops still unanswered (in flight or in an outbox). */
       totals: { acked: number; accepted: number; unanswered: number };
     }
+  | { evt: 'ready' }
   | { evt: 'done' }
   | { evt: 'fatal'; error: string };
 
@@ -527,4 +528,6 @@ if (process.env.HQ_FLEET_CHILD === '1' && process.send) {
     wake?.();
     process.exit(0);
   });
+  // Loaded (tsx has compiled this file and the protocol): the orchestrator starts measuring after this.
+  send({ evt: 'ready' });
 }

@@ -4,7 +4,8 @@
 //   1. a fresh PostgreSQL database (dropped afterwards);
 //   2. HQ as its own process (`node --import tsx hq/main.ts`, DATABASE_URL, HQ_WORKERS passed through),
 //      with the file limit raised as far as the OS lets (`ulimit -n`, which Node cannot raise itself);
-//   3. 10,000 vouchers imported through POST /v1/vouchers/import, N tills registered (POST /v1/tills);
+//   3. 10,000 vouchers (random codes, varied fields: see fleetVouchers) imported through POST /v1/vouchers/import,
+//      N tills registered (POST /v1/tills);
 //   4. the tills (bench/fleet-tills.ts) in their own process: each opens its SSE stream and pulls
 //      everything (pages of 1,000) — "initial pull" is the time from the first till's start to the last
 //      till's last page; a size whose tills cannot all connect and pull within HQ_FLEET_INITIAL_CAP_S is
@@ -39,7 +40,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../hq/db/connect';
 import { benchDatabase } from './bench-database';
-import { importRows, layout, multiCode, multiQuantity, singleCode } from './hq-workload';
+import { prng } from './hq-workload';
 import { wallNow, type Counters, type FleetCommand, type FleetEvent, type FleetTillsConfig, type StartupStatus } from './fleet-tills';
 
 const env = process.env;
@@ -111,6 +112,48 @@ async function admin(base: string, method: string, url: string, body?: unknown):
     // keep the text
   }
   return { status: res.status, json, ms: performance.now() - started };
+}
+
+// ---- the data set ---------------------------------------------------------------------------------
+
+/**
+ * The vouchers HQ starts with, as the back office would import them: 80 % single-use discount vouchers,
+ * 10 % multi-use of unlimited quantity (what the tills redeem: always ACCEPTED), 10 % gift cards. Codes
+ * are random and labels, campaigns, amounts and dates vary, so a compressed page is about as large as a
+ * real chain's would be (sequential codes and identical rows compress far better than real data).
+ * Seeded: the same set on every run.
+ */
+function fleetVouchers(count: number): { rows: unknown[]; single: string[]; multi: string[] } {
+  const rand = prng(20261212);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const seen = new Set<string>();
+  const code = () => {
+    for (;;) {
+      const c = `FL${Array.from({ length: 10 }, () => ALPHABET[Math.floor(rand() * ALPHABET.length)]).join('')}`;
+      if (!seen.has(c)) return (seen.add(c), c);
+    }
+  };
+  const labels = ['5 € off', '10 € off your next visit', 'Spring sale', 'Welcome back', 'Birthday treat', 'Staff discount', 'Loyalty reward', 'Newsletter thank-you', 'Apology voucher', 'Bundle deal'];
+  const campaigns = ['SPRING-26', 'SUMMER-26', 'LOYALTY', 'WELCOME', 'NEWSLETTER', 'STORE-OPENING', null];
+  const date = () => `202${7 + Math.floor(rand() * 2)}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`;
+  const rows: unknown[] = [];
+  const single: string[] = [];
+  const multi: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = code();
+    const common = { code: c, label: pick(labels), campaign: pick(campaigns), currency: 'EUR', expiration_date: date() };
+    if (i % 10 < 8) {
+      single.push(c);
+      rows.push({ ...common, type: 'DISCOUNT_VOUCHER', discount: { type: 'AMOUNT', amount_off: 100 + 50 * Math.floor(rand() * 40) }, redemption: { quantity: 1 }, ...(rand() < 0.3 ? { min_order_amount: 1000 * Math.ceil(rand() * 10) } : {}) });
+    } else if (i % 10 === 8) {
+      multi.push(c);
+      rows.push({ ...common, type: 'DISCOUNT_VOUCHER', discount: { type: 'PERCENT', percent_off: 5 + Math.floor(rand() * 26), amount_limit: 2000 }, redemption: { quantity: null } });
+    } else {
+      rows.push({ ...common, type: 'GIFT_VOUCHER', gift: { amount: 1000 * (1 + Math.floor(rand() * 20)) } });
+    }
+  }
+  return { rows, single, multi };
 }
 
 // ---- /proc ---------------------------------------------------------------------------------------
@@ -379,8 +422,8 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     hq = await startHq(dbUrl.toString(), workers);
     result.workersSeen = `${hq.workersSeen}${hq.workersNote}`;
     log(`${label} HQ on ${hq.base} (database ${dbName}), workers ${result.workersSeen}; importing ${fmt(VOUCHERS)} vouchers…`);
-    const l = layout(VOUCHERS);
-    const imp = await admin(hq.base, 'POST', '/v1/vouchers/import', importRows(l));
+    const data = fleetVouchers(VOUCHERS);
+    const imp = await admin(hq.base, 'POST', '/v1/vouchers/import', data.rows);
     if (imp.status !== 202) throw new Error(`import: HTTP ${imp.status} ${JSON.stringify(imp.json).slice(0, 300)}`);
     const actionId = (imp.json as { async_action_id: string }).async_action_id;
     for (;;) {
@@ -408,13 +451,13 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     );
 
     // Multi-use vouchers of unlimited quantity: every redemption of them is ACCEPTED.
-    const pushCodes = Array.from({ length: l.multi }, (_, i) => i).filter((i) => multiQuantity(i) === null).map(multiCode);
+    const pushCodes = data.multi;
     const cfg: FleetTillsConfig = {
       baseUrl: hq.base, tills: registered, pageLimit: PAGE, pushIntervalMs: PUSH_INTERVAL_MS[workload], pushCodes, requestTimeoutMs: TIMEOUT_MS,
       rampMs: RAMP_MS, expectedVouchers: VOUCHERS, marker: MARKER,
     };
     sim = startTills();
-    await sleep(300);
+    if ((await sim.next('ready', 60_000)) === 'timeout') throw new Error('the tills process did not start within 60 s');
     result.fileLimits = `HQ ${fmt(hq.fileLimit ?? NaN)}, tills ${fmt(openFileLimit(sim.child.pid!) ?? NaN)}`;
     const needed = tills * 3 + 200;
     if ((openFileLimit(sim.child.pid!) ?? Infinity) < needed || (hq.fileLimit ?? Infinity) < needed) {
@@ -501,7 +544,7 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     for (let k = 1; performance.now() + CHANGE_EVERY_MS <= windowStart + WINDOW_MS; k++) {
       await sleep(Math.max(0, windowStart + k * CHANGE_EVERY_MS - performance.now()));
       const sentAt = wallNow();
-      const res = await admin(hq.base, 'PUT', `/v1/vouchers/${singleCode(k)}`, { label: `${MARKER}${k}` });
+      const res = await admin(hq.base, 'PUT', `/v1/vouchers/${data.single[k % data.single.length]}`, { label: `${MARKER}${k}` });
       changes.push({ k, sentAt, status: res.status, ms: res.ms });
       if (res.status !== 200) log(`${label} change ${k}: HTTP ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
     }
