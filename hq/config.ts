@@ -28,6 +28,10 @@ const EnvSchema = z.object({
   // PostgreSQL connections per process (each process also holds one for LISTEN): keep
   // (HQ_DB_POOL + 1) × workers × machines within the server's max_connections.
   HQ_DB_POOL: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(20),
+  // Behind a load balancer: whose X-Forwarded-For to believe, so per-address counters see the tills'
+  // addresses rather than the balancer's. 'true' (any: only when HQ is reachable through it alone) or
+  // the balancers' addresses and CIDRs, comma-separated. Unset: the TCP peer's address.
+  HQ_TRUST_PROXY: z.string().trim().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +52,8 @@ export type HqConfig = {
   workers: number;
   /** PostgreSQL pool size per process (HQ_DB_POOL). */
   dbPoolSize: number;
+  /** Fastify's trustProxy (HQ_TRUST_PROXY): true, a list of addresses/CIDRs, or undefined (off). */
+  trustProxy: true | string[] | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -76,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     maxGiftIssue: e.HQ_MAX_GIFT_ISSUE,
     workers: e.HQ_WORKERS,
     dbPoolSize: e.HQ_DB_POOL,
+    trustProxy: !e.HQ_TRUST_PROXY || e.HQ_TRUST_PROXY === 'false' ? undefined : e.HQ_TRUST_PROXY === 'true' ? true : e.HQ_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean),
     corsOrigins: e.HQ_CORS_ORIGINS.trim() === '*' ? '*' : e.HQ_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
   };
 }

@@ -42,6 +42,8 @@ export type ServerOptions = {
   bus?: ChangeBus;
   /** Abuse counters; default: in PostgreSQL (shared by HQ processes) on PostgreSQL, in memory on PGlite. */
   counters?: CounterStore;
+  /** Behind a load balancer: whose X-Forwarded-For gives request.ip (the address the counters count). */
+  trustProxy?: true | string[];
 };
 
 /** JSON nested deeper than this is refused before parsing (no legitimate body comes close). */
@@ -78,6 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     // Our own 503 below, as problem+json.
     return503OnClosing: false,
     // Path parameters far longer than any schema allows still reach the schema, which answers 400

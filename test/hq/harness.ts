@@ -52,7 +52,7 @@ export type Hq = {
   url?: string;
 };
 
-export async function startHq(backend: Backend, options: { dataDir?: string; url?: string; authFailureLimit?: number; pairingLimits?: PairingLimits; maxGiftIssue?: number } = {}): Promise<Hq> {
+export async function startHq(backend: Backend, options: { dataDir?: string; url?: string; authFailureLimit?: number; pairingLimits?: PairingLimits; maxGiftIssue?: number; trustProxy?: true | string[] } = {}): Promise<Hq> {
   let drop: (() => Promise<void>) | undefined;
   let url = options.url;
   if (backend === 'postgres' && !url) {
@@ -61,7 +61,7 @@ export async function startHq(backend: Backend, options: { dataDir?: string; url
     drop = fresh.drop;
   }
   const database = await openDatabase(backend === 'postgres' ? { url: url! } : options.dataDir ? { dataDir: options.dataDir } : {});
-  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 }, ...(options.maxGiftIssue !== undefined ? { maxGiftIssue: options.maxGiftIssue } : {}) });
+  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 }, ...(options.maxGiftIssue !== undefined ? { maxGiftIssue: options.maxGiftIssue } : {}), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) });
   await app.ready();
   const as = (token: string, opts: InjectOptions) => app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
   return {

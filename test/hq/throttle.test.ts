@@ -130,3 +130,26 @@ describe.each(BACKENDS)('auth throttling on %s', (backend) => {
     expect(await gate(SHOP, header(bad('w3')))).toEqual({ refused: 401 });
   });
 });
+
+describe.each(BACKENDS)('behind a load balancer on %s', (backend) => {
+  let hq: Hq;
+  const BALANCER = '10.9.9.9';
+  const LIMIT = 3;
+  beforeAll(async () => {
+    hq = await startHq(backend, { authFailureLimit: LIMIT, trustProxy: [BALANCER] });
+  }, 60_000);
+  afterAll(async () => hq?.close());
+  const get = (token: string, from: string, forwardedFor?: string) =>
+    hq.app.inject({ method: 'GET', url: '/v1/tills/me', remoteAddress: from, headers: { authorization: `Bearer ${token}`, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) } });
+  const bad = (i: number | string) => `till_lb_${i}_${'x'.repeat(40)}`;
+
+  it("counts the till's address the trusted balancer forwards, not the balancer's (HQ_TRUST_PROXY)", async () => {
+    for (let i = 0; i < LIMIT; i++) expect((await get(bad(`a${i}`), BALANCER, '192.0.2.1')).statusCode).toBe(401);
+    expect((await get(bad('a-over'), BALANCER, '192.0.2.1')).statusCode).toBe(429);
+    // Another shop behind the same balancer is counted on its own.
+    expect((await get(bad('b0'), BALANCER, '192.0.2.2')).statusCode).toBe(401);
+    // A peer that is not the balancer cannot choose its address by a header.
+    for (let i = 0; i < LIMIT; i++) expect((await get(bad(`c${i}`), '203.0.113.7', `198.51.100.${i}`)).statusCode).toBe(401);
+    expect((await get(bad('c-over'), '203.0.113.7', '198.51.100.99')).statusCode).toBe(429);
+  });
+});
