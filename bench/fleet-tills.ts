@@ -30,6 +30,10 @@ import { ChangesResponseSchema } from '../sync/protocol';
 export type FleetTillsConfig = {
   baseUrl: string;
   tills: { till_id: string; token: string }[];
+  /** Index of this process's first till in the whole fleet (the tills may be split over processes). */
+  firstIndex: number;
+  /** Vouchers are counted in the initial pull of every countEvery-th till of the fleet (counting costs as much as decompressing). */
+  countEvery: number;
   pageLimit: number;
   pushIntervalMs: number;
   /** Codes a redemption is drawn from (unlimited multi-use vouchers: every push is ACCEPTED). */
@@ -78,7 +82,7 @@ export type StartupStatus = {
   initialDone: number;
   lastInitialDoneAt: number;
   sseConnected: number;
-  /** Per till (in order): wire bytes of its initial pull, vouchers it counted, ms it took. */
+  /** Per till (in order): wire bytes of its initial pull, vouchers it counted (−1: not counted), ms it took. */
   initialBytes: number[];
   initialVouchers: number[];
   initialMs: number[];
@@ -133,7 +137,7 @@ function markersIn(buf: Buffer, marker: Buffer): number[] {
   return found;
 }
 
-type Scanned = { checkpoint: number; hasMore: boolean; vouchers: number };
+type Scanned = { checkpoint: number; hasMore: boolean };
 
 /**
  * checkpoint and has_more from the page's tail (they follow the arrays). `"checkpoint":"` with its
@@ -146,7 +150,7 @@ function scanPage(buf: Buffer): Scanned | null {
   const cp = cps.at(-1)?.[1];
   const hm = more.at(-1)?.[1];
   if (cp === undefined || hm === undefined) return null;
-  return { checkpoint: Number(cp), hasMore: hm === 'true', vouchers: countOf(buf, VOUCHER_KEY) };
+  return { checkpoint: Number(cp), hasMore: hm === 'true' };
 }
 
 // ---- HTTP ----------------------------------------------------------------------------------------
@@ -218,7 +222,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   // ---- one till ----
 
   type Till = {
-    i: number; id: string; auth: string; checkpoint: number; etag: { checkpoint: number; tag: string } | null;
+    i: number; fleetIndex: number; counts: boolean; id: string; auth: string; checkpoint: number; etag: { checkpoint: number; tag: string } | null;
     pulling: boolean; again: boolean; initialDone: boolean; initialStartedAt: number; initialBytes: number; initialVouchers: number; initialMs: number;
     connected: boolean; lastEventId: string | null; retryMs: number;
     seq: number; outbox: { op: object; createdAt: number }[]; pushing: boolean; timers: NodeJS.Timeout[]; rand: () => number;
@@ -227,9 +231,9 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   const status: StartupStatus = { startedAt: 0, tills: N, initialDone: 0, lastInitialDoneAt: 0, sseConnected: 0, initialBytes: [], initialVouchers: [], initialMs: [], counters };
 
   const tills: Till[] = cfg.tills.map((t, i) => {
-    let a = (i + 1) * 2654435761;
+    let a = (cfg.firstIndex + i + 1) * 2654435761;
     return {
-      i, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
+      i, fleetIndex: cfg.firstIndex + i, counts: (cfg.firstIndex + i) % cfg.countEvery === 0, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
       connected: false, lastEventId: null, retryMs: 2000, seq: 0, outbox: [], pushing: false, timers: [],
       rand: () => ((a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296),
     };
@@ -254,10 +258,10 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     const body = await decode(encoding, res.body);
     const page = scanPage(body);
     if (!page) throw Object.assign(new Error('page without checkpoint/has_more'), { code: 'unreadable page' });
-    if (t.i === 0) crossCheck(body, page);
+    if (t.fleetIndex === 0) crossCheck(body, page);
     counters.pages += 1;
     for (const k of markersIn(body, marker)) arrived(k, t.i, res.endedAt);
-    if (!t.initialDone) t.initialVouchers += page.vouchers;
+    if (!t.initialDone && t.counts) t.initialVouchers += countOf(body, VOUCHER_KEY);
     if (page.checkpoint < from) error('checkpoint went back');
     t.checkpoint = Math.max(from, page.checkpoint);
     const etag = res.headers.etag;
@@ -269,7 +273,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     const parsed = ChangesResponseSchema.safeParse(JSON.parse(body.toString('utf8')));
     if (!parsed.success) return error('page does not match ChangesResponseSchema');
     const p = parsed.data;
-    if (Number(p.checkpoint) !== page.checkpoint || p.has_more !== page.hasMore || p.vouchers.length !== page.vouchers) error('page scanner disagrees with the schema');
+    if (Number(p.checkpoint) !== page.checkpoint || p.has_more !== page.hasMore || p.vouchers.length !== countOf(body, VOUCHER_KEY)) error('page scanner disagrees with the schema');
   }
 
   async function pullUntilDone(t: Till): Promise<void> {
@@ -388,7 +392,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   function newOp(t: Till) {
     t.seq += 1;
     const code = cfg.pushCodes[Math.floor(t.rand() * cfg.pushCodes.length)]!;
-    t.outbox.push({ op: { op_id: randomUUID(), seq: t.seq, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code, ticket_id: `F${t.i}-${t.seq}`, amount: 250 } }, createdAt: wallNow() });
+    t.outbox.push({ op: { op_id: randomUUID(), seq: t.seq, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code, ticket_id: `F${t.fleetIndex}-${t.seq}`, amount: 250 } }, createdAt: wallNow() });
     counters.opsOffered += 1;
     if (!t.pushing) void pushOutbox(t);
   }
@@ -445,7 +449,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
 
   const statusTimer = setInterval(() => send({ evt: 'status', status: { ...status, counters } }), 1000);
   function startupStatus(): StartupStatus {
-    return { ...status, counters, initialBytes: tills.map((t) => t.initialBytes), initialVouchers: tills.map((t) => t.initialVouchers), initialMs: tills.map((t) => t.initialMs) };
+    return { ...status, counters, initialBytes: tills.map((t) => t.initialBytes), initialVouchers: tills.map((t) => (t.counts ? t.initialVouchers : -1)), initialMs: tills.map((t) => t.initialMs) };
   }
 
   status.startedAt = wallNow();

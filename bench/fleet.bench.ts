@@ -25,7 +25,8 @@
 // Knobs (env): HQ_FLEET_TILLS=100,1000,2000,5000  HQ_FLEET_WORKLOADS=realistic,stress  HQ_FLEET_WORKERS=1,2
 // HQ_FLEET_WARMUP_S=10  HQ_FLEET_WINDOW_S=60  HQ_FLEET_DRAIN_S=10  HQ_FLEET_CHANGE_EVERY_S=5
 // HQ_FLEET_INITIAL_CAP_S=300  HQ_FLEET_RAMP_S=0 (tills start over this long)  HQ_FLEET_VOUCHERS=10000
-// HQ_FLEET_PAGE=1000  HQ_FLEET_TIMEOUT_S=120 (per request)  HQ_FLEET_OUT=<file for the closing table>.
+// HQ_FLEET_PAGE=1000  HQ_FLEET_TIMEOUT_S=120 (per request)  HQ_FLEET_TILL_PROCS=0 (processes the tills are split
+// over; 0 = one per 500 tills, at most one per core)  HQ_FLEET_OUT=<file for the closing table>.
 // Benchmarks print numbers; they do not assert on time. On a shared machine run it under
 // `flock /tmp/bench.lock` like the other benches.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -41,7 +42,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../hq/db/connect';
 import { benchDatabase } from './bench-database';
 import { prng } from './hq-workload';
-import { wallNow, type Counters, type FleetCommand, type FleetEvent, type FleetTillsConfig, type StartupStatus } from './fleet-tills';
+import { newCounters, wallNow, type Counters, type FleetCommand, type FleetEvent, type FleetTillsConfig, type StartupStatus } from './fleet-tills';
 
 const env = process.env;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +64,8 @@ const RAMP_MS = int('HQ_FLEET_RAMP_S', 0) * 1000;
 const VOUCHERS = int('HQ_FLEET_VOUCHERS', 10_000);
 const PAGE = int('HQ_FLEET_PAGE', 1000);
 const TIMEOUT_MS = int('HQ_FLEET_TIMEOUT_S', 120) * 1000;
+/** Processes the tills are split over; 0 = one per 500 tills, at most one per core. */
+const TILL_PROCS = int('HQ_FLEET_TILL_PROCS', 0);
 const PUSH_INTERVAL_MS: Record<Workload, number> = { realistic: 30_000, stress: 2_000 };
 const ADMIN_TOKEN = `adm_fleet_${randomBytes(16).toString('hex')}`;
 const MARKER = 'fleetchange-';
@@ -338,29 +341,24 @@ async function startHq(databaseUrl: string, workers: number): Promise<Hq> {
   return { base, child, output, workersSeen, workersNote, fileLimit: openFileLimit(child.pid!) };
 }
 
-type TillsProcess = { child: ChildProcess; send: (c: FleetCommand) => void; next: (evt: FleetEvent['evt'], ms: number, onOther?: (e: FleetEvent) => void) => Promise<FleetEvent | 'timeout'> };
+type TillsProcess = { child: ChildProcess; status: StartupStatus | null; send: (c: FleetCommand) => void; next: (evt: FleetEvent['evt'], ms: number) => Promise<FleetEvent | 'timeout'> };
 
 function startTills(): TillsProcess {
   const child = spawnWithFileLimit([process.execPath, '--import', 'tsx', 'bench/fleet-tills.ts'], { ...env, HQ_FLEET_CHILD: '1' }, ['ignore', 'inherit', 'inherit', 'ipc']);
   const inbox: FleetEvent[] = [];
   let wake: (() => void) | null = null;
-  child.on('message', (m: FleetEvent) => {
-    inbox.push(m);
-    wake?.();
-  });
-  child.on('exit', () => wake?.());
-  return {
+  const proc: TillsProcess = {
     child,
+    status: null,
     send: (c) => void (child.connected && child.send(c)),
-    /** The next event of a kind (earlier others go to onOther), or 'timeout'. A fatal error or an exit throws. */
-    async next(evt, ms, onOther) {
+    /** The next event of a kind (others are dropped), or 'timeout'. A fatal error or an exit throws. */
+    async next(evt, ms) {
       const deadline = performance.now() + ms;
       for (;;) {
         while (inbox.length) {
           const e = inbox.shift()!;
           if (e.evt === 'fatal') throw new Error(`tills process failed: ${e.error}`);
           if (e.evt === evt) return e;
-          onOther?.(e);
         }
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`tills process exited (${child.exitCode ?? child.signalCode})`);
         const left = deadline - performance.now();
@@ -373,6 +371,44 @@ function startTills(): TillsProcess {
       }
     },
   };
+  child.on('message', (m: FleetEvent) => {
+    // Start-up progress is a state, not a queue: keep the newest.
+    if (m.evt === 'status') proc.status = m.status;
+    else inbox.push(m);
+    wake?.();
+  });
+  child.on('exit', () => wake?.());
+  return proc;
+}
+
+function mergeCounters(all: Counters[]): Counters {
+  const out = newCounters();
+  for (const c of all) {
+    for (const key of ['bytesIn', 'pulls', 'pages', 'notModified', 'events', 'reconnects', 'opsOffered', 'opsAcked'] as const) out[key] += c[key];
+    for (const key of ['outcomes', 'encodings', 'errors'] as const) for (const [k, n] of Object.entries(c[key])) out[key][k] = (out[key][k] ?? 0) + n;
+    for (const x of c.opLatencies) out.opLatencies.push(x);
+    for (const x of c.pushLatencies) out.pushLatencies.push(x);
+  }
+  return out;
+}
+
+/** The fleet's start-up as one: until every process has reported, null. */
+function mergeStatus(procs: TillsProcess[]): StartupStatus | null {
+  const all = procs.map((p) => p.status);
+  if (all.some((x) => x === null)) return null;
+  const st = all as StartupStatus[];
+  return {
+    startedAt: Math.min(...st.map((x) => x.startedAt)), tills: sum(st.map((x) => x.tills)), initialDone: sum(st.map((x) => x.initialDone)),
+    lastInitialDoneAt: Math.max(...st.map((x) => x.lastInitialDoneAt)), sseConnected: sum(st.map((x) => x.sseConnected)),
+    initialBytes: st.flatMap((x) => x.initialBytes), initialVouchers: st.flatMap((x) => x.initialVouchers), initialMs: st.flatMap((x) => x.initialMs),
+    counters: mergeCounters(st.map((x) => x.counters)),
+  };
+}
+
+/** Every process's answer of one kind, or 'timeout'. */
+async function collect<E extends FleetEvent['evt']>(procs: TillsProcess[], evt: E, ms: number): Promise<Extract<FleetEvent, { evt: E }>[] | 'timeout'> {
+  const answers = await Promise.all(procs.map((p) => p.next(evt, ms)));
+  return answers.some((a) => a === 'timeout') ? 'timeout' : (answers as Extract<FleetEvent, { evt: E }>[]);
 }
 
 // ---- one configuration ---------------------------------------------------------------------------
@@ -380,8 +416,8 @@ function startTills(): TillsProcess {
 type Cpu = { hq: number; pgBench: number; pgAll: number; tills: number; self: number; machineBusy: number | null };
 type Result = {
   tills: number; workload: Workload; workers: number; workersSeen: string; loadBefore: number[]; loadAfter: number[]; busyBefore: number | null;
-  fileLimits: string; stopped?: string;
-  initial?: { seconds: number; wallMs: number; pages: number; cpu: Cpu; done: number; connected: number; perTillP50: number; perTillP99: number; bytesPerTill: number; vouchersOk: number; encodings: string; errors: Record<string, number> };
+  fileLimits: string; tillProcs?: number; countEvery?: number; stopped?: string;
+  initial?: { seconds: number; wallMs: number; pages: number; cpu: Cpu; done: number; connected: number; perTillP50: number; perTillP99: number; bytesPerTill: number; vouchersOk: number; vouchersCounted: number; encodings: string; errors: Record<string, number> };
   window?: {
     seconds: number; changes: { k: number; sentAt: number; status: number; ms: number }[]; latencies: number[]; misses: number; perChangeMax: number[];
     counters: Counters; backlog: number; cpu: Cpu; hqRssPeak: number; tillsRssPeak: number;
@@ -401,14 +437,12 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
   const dbName = rowsOf<{ name: string }>(await database.db.db.execute(sql`SELECT current_database() AS name`))[0]!.name;
   dbUrl.pathname = `/${dbName}`;
   let hq: Hq | undefined;
-  let sim: TillsProcess | undefined;
+  let sims: TillsProcess[] = [];
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
     (cleaned ??= (async () => {
-      if (sim) {
-        sim.send({ cmd: 'stop' });
-        if (!(await exited(sim.child, 15_000))) await stopProcess(sim.child, 'tills');
-      }
+      for (const sim of sims) sim.send({ cmd: 'stop' });
+      for (const sim of sims) if (!(await exited(sim.child, 15_000))) await stopProcess(sim.child, 'tills');
       if (hq) {
         if (hq.child.exitCode !== null) log(`${label} HQ had exited (${hq.child.exitCode}); its last output:\n${hq.output.slice(-10).join('\n')}`);
         await stopProcess(hq.child, 'HQ');
@@ -452,15 +486,22 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
 
     // Multi-use vouchers of unlimited quantity: every redemption of them is ACCEPTED.
     const pushCodes = data.multi;
-    const cfg: FleetTillsConfig = {
-      baseUrl: hq.base, tills: registered, pageLimit: PAGE, pushIntervalMs: PUSH_INTERVAL_MS[workload], pushCodes, requestTimeoutMs: TIMEOUT_MS,
-      rampMs: RAMP_MS, expectedVouchers: VOUCHERS, marker: MARKER,
-    };
-    sim = startTills();
-    if ((await sim.next('ready', 60_000)) === 'timeout') throw new Error('the tills process did not start within 60 s');
-    result.fileLimits = `HQ ${fmt(hq.fileLimit ?? NaN)}, tills ${fmt(openFileLimit(sim.child.pid!) ?? NaN)}`;
-    const needed = tills * 3 + 200;
-    if ((openFileLimit(sim.child.pid!) ?? Infinity) < needed || (hq.fileLimit ?? Infinity) < needed) {
+    // The tills split over processes (one core's work each; see TILL_PROCS), in fleet order.
+    const procs = TILL_PROCS || Math.min(os.cpus().length, Math.ceil(tills / 500));
+    const per = Math.ceil(tills / procs);
+    const countEvery = Math.max(1, Math.floor(tills / 100));
+    const cfgs: FleetTillsConfig[] = Array.from({ length: procs }, (_, p) => ({
+      baseUrl: hq!.base, tills: registered.slice(p * per, (p + 1) * per), firstIndex: p * per, countEvery, pageLimit: PAGE, pushIntervalMs: PUSH_INTERVAL_MS[workload], pushCodes,
+      requestTimeoutMs: TIMEOUT_MS, rampMs: RAMP_MS, expectedVouchers: VOUCHERS, marker: MARKER,
+    })).filter((c) => c.tills.length > 0);
+    sims = cfgs.map(() => startTills());
+    if ((await collect(sims, 'ready', 60_000)) === 'timeout') throw new Error('the tills processes did not start within 60 s');
+    result.tillProcs = sims.length;
+    result.countEvery = countEvery;
+    const simLimit = Math.min(...sims.map((p) => openFileLimit(p.child.pid!) ?? Infinity));
+    result.fileLimits = `HQ ${fmt(hq.fileLimit ?? NaN)}, tills ${fmt(simLimit)}`;
+    const needed = per * 3 + 200;
+    if (simLimit < needed || (hq.fileLimit ?? Infinity) < tills * 2 + 200) {
       log(`${label} warning: open-file limit (${result.fileLimits}) is below ~${fmt(needed)} that ${fmt(tills)} tills may need`);
     }
     const hqPids = () => processTree(hq!.child.pid!);
@@ -474,7 +515,7 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
       }
     };
     const snapshot = async () => ({
-      hq: ticksOf(hqPids()), pgAll: ticksOf(postgresPids()), pgBench: ticksOf(await benchBackends()), tills: ticksOf([sim!.child.pid!]), self: process.cpuUsage(), machine: machineTicks(),
+      hq: ticksOf(hqPids()), pgAll: ticksOf(postgresPids()), pgBench: ticksOf(await benchBackends()), tills: ticksOf(sims.map((p) => p.child.pid!)), self: process.cpuUsage(), machine: machineTicks(),
       at: performance.now(),
     });
     const cpuBetween = (a: Snapshot, b: Snapshot): Cpu => ({
@@ -488,25 +529,23 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     log(`${label} ${fmt(tills)} tills start: SSE + initial pull (cap ${INITIAL_CAP_MS / 1000} s)…`);
     const i0 = await snapshot();
     const i0At = performance.now();
-    sim.send({ cmd: 'start', cfg });
+    sims.forEach((p, i) => p.send({ cmd: 'start', cfg: cfgs[i]! }));
 
     // ---- initial pull ----
-    let lastStatus: StartupStatus | undefined;
-    let lastLog = 0;
-    const startup = await sim.next('status', 5_000);
-    if (startup === 'timeout') throw new Error('the tills process did not start');
-    lastStatus = (startup as { status: StartupStatus }).status;
+    let lastLog = performance.now();
     const capAt = performance.now() + INITIAL_CAP_MS;
-    while (lastStatus.initialDone < tills || lastStatus.sseConnected < tills) {
-      const e = await sim.next('status', Math.max(0, capAt - performance.now()));
-      if (e === 'timeout') break;
-      lastStatus = (e as { status: StartupStatus }).status;
-      if (performance.now() - lastLog > 10_000) {
+    let st = mergeStatus(sims);
+    while (!st || st.initialDone < tills || st.sseConnected < tills || st.initialBytes.length < tills) {
+      if (performance.now() > capAt) break;
+      for (const p of sims) if (p.child.exitCode !== null) throw new Error(`a tills process exited (${p.child.exitCode})`);
+      await sleep(50);
+      st = mergeStatus(sims);
+      if (st && performance.now() - lastLog > 10_000) {
         lastLog = performance.now();
-        log(`${label} initial pull: ${fmt(lastStatus.initialDone)} of ${fmt(tills)} done, ${fmt(lastStatus.sseConnected)} streams connected`);
+        log(`${label} initial pull: ${fmt(st.initialDone)} of ${fmt(tills)} done, ${fmt(st.sseConnected)} streams connected`);
       }
     }
-    const st = lastStatus;
+    if (!st) throw new Error('the tills processes never reported');
     const i1 = await snapshot();
     const initialWallMs = performance.now() - i0At;
     const initialMs = st.initialDone === tills ? st.lastInitialDoneAt - st.startedAt : NaN;
@@ -514,31 +553,32 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     result.initial = {
       seconds: initialMs / 1000, wallMs: initialWallMs, pages: st.counters.pages, cpu: cpuBetween(i0, i1), done: st.initialDone, connected: st.sseConnected, perTillP50: percentile(perTill, 0.5) / 1000, perTillP99: percentile(perTill, 0.99) / 1000,
       bytesPerTill: st.initialBytes.length ? sum(st.initialBytes) / st.initialBytes.length : st.counters.bytesIn / tills,
-      vouchersOk: st.initialVouchers.filter((v) => v === VOUCHERS).length,
+      vouchersOk: st.initialVouchers.filter((v) => v === VOUCHERS).length, vouchersCounted: st.initialVouchers.filter((v) => v >= 0).length,
       encodings: Object.entries(st.counters.encodings).map(([k, n]) => `${k} ${fmt(n)}`).join(', ') || '–',
       errors: { ...st.counters.errors },
     };
     if (st.initialDone < tills || st.sseConnected < tills) {
       result.stopped = `after ${INITIAL_CAP_MS / 1000} s only ${fmt(st.initialDone)} of ${fmt(tills)} tills had finished the initial pull and ${fmt(st.sseConnected)} had a stream`;
       log(`${label} stopped: ${result.stopped}`);
-      sim.send({ cmd: 'stop' });
-      const fin = await sim.next('final', 30_000).catch(() => 'timeout' as const);
-      if (fin !== 'timeout') result.errorsTotal = (fin as { counters: Counters }).counters.errors;
+      for (const p of sims) p.send({ cmd: 'stop' });
+      const fin = await collect(sims, 'final', 30_000).catch(() => 'timeout' as const);
+      if (fin !== 'timeout') result.errorsTotal = mergeCounters(fin.map((f) => f.counters)).errors;
       return result;
     }
     log(`${label} initial pull done in ${(initialMs / 1000).toFixed(1)} s (${fmt(result.initial.bytesPerTill / 2 ** 20, 2)} MiB per till, ${result.initial.encodings}); pushes on, warm-up ${WARMUP_MS / 1000} s…`);
 
     // ---- pushes, warm-up, measure window ----
-    sim.send({ cmd: 'pushes' });
+    const broadcast = (c: FleetCommand) => sims.forEach((p) => p.send(c));
+    broadcast({ cmd: 'pushes' });
     await sleep(WARMUP_MS);
-    sim.send({ cmd: 'window' });
+    broadcast({ cmd: 'window' });
     const s0 = await snapshot();
     const windowStart = performance.now();
     let hqRssPeak = 0;
     let tillsRssPeak = 0;
     const rssTimer = setInterval(() => {
       hqRssPeak = Math.max(hqRssPeak, sum(hqPids().map(rssBytes)));
-      tillsRssPeak = Math.max(tillsRssPeak, rssBytes(sim!.child.pid!));
+      tillsRssPeak = Math.max(tillsRssPeak, sum(sims.map((p) => rssBytes(p.child.pid!))));
     }, 1000);
     const changes: { k: number; sentAt: number; status: number; ms: number }[] = [];
     for (let k = 1; performance.now() + CHANGE_EVERY_MS <= windowStart + WINDOW_MS; k++) {
@@ -552,26 +592,32 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     const windowMs = performance.now() - windowStart;
     const s1 = await snapshot();
     clearInterval(rssTimer);
-    sim.send({ cmd: 'window-end' });
-    const win = await sim.next('window', 30_000);
+    broadcast({ cmd: 'window-end' });
+    const win = await collect(sims, 'window', 30_000);
     if (win === 'timeout') throw new Error('the tills did not report the window');
-    const { counters, outboxBacklog } = win as { counters: Counters; outboxBacklog: number };
+    const counters = mergeCounters(win.map((w) => w.counters));
+    const outboxBacklog = sum(win.map((w) => w.outboxBacklog));
     const cpu = cpuBetween(s0, s1);
     log(`${label} window done (${fmt(counters.opsAcked)} ops answered); drain ${DRAIN_MS / 1000} s…`);
     await sleep(DRAIN_MS);
-    sim.send({ cmd: 'stop' });
-    const fin = await sim.next('final', 60_000);
-    if (fin === 'timeout') throw new Error('the tills did not stop');
-    const final = fin as Extract<FleetEvent, { evt: 'final' }>;
+    broadcast({ cmd: 'stop' });
+    const fins = await collect(sims, 'final', 60_000);
+    if (fins === 'timeout') throw new Error('the tills did not stop');
+    // The fleet in order: process p's tills follow process p − 1's.
+    const arrivalsOf = (k: number) => fins.flatMap((f, p) => f.arrivals[String(k)] ?? new Array<null>(cfgs[p]!.tills.length).fill(null));
+    const final = {
+      checkpoints: fins.flatMap((f) => f.checkpoints),
+      totals: { acked: sum(fins.map((f) => f.totals.acked)), accepted: sum(fins.map((f) => f.totals.accepted)), unanswered: sum(fins.map((f) => f.totals.unanswered)) },
+    };
     result.loadAfter = os.loadavg();
-    result.errorsTotal = final.counters.errors;
+    result.errorsTotal = mergeCounters(fins.map((f) => f.counters)).errors;
 
     // One change reaches all tills: per change × till, from the PUT being sent to the page with it.
     const latencies: number[] = [];
     const perChangeMax: number[] = [];
     let misses = 0;
     for (const c of changes.filter((x) => x.status === 200)) {
-      const row = final.arrivals[String(c.k)] ?? new Array<null>(tills).fill(null);
+      const row = arrivalsOf(c.k);
       let max = 0;
       for (const at of row) {
         if (at === null) misses += 1;
@@ -617,7 +663,7 @@ const loadText = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 function configReport(r: Result): string {
   const rows: [string, string][] = [
     ['HQ workers', r.workersSeen],
-    ['open-file limit', r.fileLimits],
+    ['open-file limit; till processes', `${r.fileLimits}; ${r.tillProcs ?? '–'}`],
     ['machine before (load avg 1/5/15 min; busy over 1 s)', `${loadText(r.loadBefore)}; ${r.busyBefore === null ? '–' : `${fmt(r.busyBefore)} %`}`],
   ];
   const i = r.initial;
@@ -631,7 +677,10 @@ function configReport(r: Result): string {
       ['pages served during the initial pull', `${fmt(i.pages)} (${fmt(i.pages / (i.wallMs / 1000), 1)} pages/s)`],
       ['bytes per till, initial pull (wire)', `${fmt(i.bytesPerTill / 2 ** 20, 2)} MiB (pages: ${i.encodings})`],
       ['CPU during the initial pull: HQ / PG bench db / tills / other work', cpuText(i.cpu, i.wallMs)],
-      ['tills whose initial pull counted every voucher', `${fmt(i.vouchersOk)} of ${fmt(r.tills)}`],
+      [
+        `tills whose initial pull brought every voucher (counted for ${(r.countEvery ?? 1) === 1 ? 'every till' : `one till in ${fmt(r.countEvery ?? 1)}`})`,
+        `${fmt(i.vouchersOk)} of ${fmt(i.vouchersCounted)}`,
+      ],
       ['streams connected', `${fmt(i.connected)} of ${fmt(r.tills)}`],
     );
   }
