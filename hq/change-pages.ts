@@ -28,8 +28,12 @@
 //    commit and the announce, or a NOTIFY still on its way from another process) is not "after" in
 //    this sense: no till has been told of it, and the announcement then wakes them. A change never
 //    announced (a write made with psql, a process that died between commit and NOTIFY) is caught by
-//    age: a tail page is served for at most TAIL_MAX_AGE_MS after its read began, so a till's periodic
-//    pull still sees it.
+//    age: a tail page is served as read for at most TAIL_MAX_AGE_MS after its read (or its last
+//    check) began; then it is checked against the highest committed change number (readHead, four
+//    index look-ups, one at a time per page): none above P means nothing committed since that the
+//    page lacks, and it is good for another TAIL_MAX_AGE_MS; otherwise it is read again. A till's
+//    periodic pull thereby sees an unannounced change within TAIL_MAX_AGE_MS, and a large tail page
+//    (a first pull of the whole catalogue) is not read again every second while tills fetch it.
 // 3. A page with has_more = true stays valid whatever happens later: by 1., everything after S comes
 //    after P, and the till goes on pulling from P — which is exactly what it does with a freshly read
 //    page while writes go on. Pages of different ages chain correctly for the same reason (a page from
@@ -64,7 +68,7 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import type { Db } from './db/connect';
-import { readChangePage } from './changes';
+import { readChangePage, readHead } from './changes';
 
 export type Encoding = 'identity' | 'gzip' | 'br';
 export const COMPRESSED: readonly Exclude<Encoding, 'identity'>[] = ['br', 'gzip'];
@@ -99,8 +103,10 @@ export type CachedPage = {
   readonly checkpoint: number;
   readonly hasMore: boolean;
   readonly snapshot: Snapshot;
-  /** When its read began (ms). */
-  readonly readAt: number;
+  /** When its read, or the last check that nothing has committed above it, began (ms). */
+  readAt: number;
+  /** The check of a tail page past TAIL_MAX_AGE_MS in flight: whether it is still the tail. */
+  check?: Promise<boolean>;
   /** The JSON up to and including `"last_seq":`. */
   readonly shared: Buffer;
   /** Names the shared bytes in ETags. */
@@ -166,9 +172,30 @@ export function createChangePages(db: Db, bus: { readonly latest: number }, opti
 
   type Arrival = { announced: number; at: number; firstFreshId: number };
 
-  /** Rules 2 and 4 of the header, for a page read before the request arrived. */
-  const servable = (page: CachedPage, till: TillRow, arrival: Arrival) =>
-    snapshotSees(page.snapshot, till.rowVersion) && (page.hasMore || (arrival.announced <= page.checkpoint && arrival.at - page.readAt <= tailMaxAgeMs));
+  /** Rules 2 and 4 of the header, for a page read before the request arrived ('aged': check it first). */
+  const servable = (page: CachedPage, till: TillRow, arrival: Arrival): boolean | 'aged' => {
+    if (!snapshotSees(page.snapshot, till.rowVersion)) return false;
+    if (page.hasMore) return true;
+    if (arrival.announced > page.checkpoint) return false;
+    return arrival.at - page.readAt <= tailMaxAgeMs || 'aged';
+  };
+
+  /** Whether an aged tail page is still the tail: nothing committed above it (one check at a time per page). */
+  function stillTail(page: CachedPage): Promise<boolean> {
+    if (!page.check) {
+      const startedAt = now();
+      page.check = readHead(db)
+        .then((head) => {
+          if (head > page.checkpoint) return false;
+          page.readAt = Math.max(page.readAt, startedAt);
+          return true;
+        })
+        .finally(() => {
+          page.check = undefined;
+        });
+    }
+    return page.check;
+  }
 
   function evict() {
     for (const [key, page] of pages) {
@@ -216,15 +243,18 @@ export function createChangePages(db: Db, bus: { readonly latest: number }, opti
       const key = `${checkpoint}/${limit}`;
       const arrival: Arrival = { announced: bus.latest, at: now(), firstFreshId: lastReadId + 1 };
       const cached = pages.get(key);
-      if (cached && servable(cached, till, arrival)) {
-        pages.delete(key); // most recently used
-        pages.set(key, cached);
-        return cached;
+      const verdict = cached && servable(cached, till, arrival);
+      if (cached && verdict) {
+        if (verdict === true || (await stillTail(cached))) {
+          pages.delete(key); // most recently used
+          pages.set(key, cached);
+          return cached;
+        }
       }
       const flight = flights.get(key);
       if (flight) {
         const page = await flight.page;
-        if (flight.id >= arrival.firstFreshId || servable(page, till, arrival)) return page;
+        if (flight.id >= arrival.firstFreshId || servable(page, till, arrival) === true) return page;
         const newer = flights.get(key);
         if (newer && newer.id >= arrival.firstFreshId) return newer.page;
       }

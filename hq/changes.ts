@@ -78,6 +78,20 @@ type Item = { seq: number; apply: (page: Page) => void };
  */
 export type SharedPage = { json: string; checkpoint: number; hasMore: boolean; snapshot: string };
 
+/**
+ * The highest committed change number: four index look-ups. Numbers are handed out in commit order,
+ * so no change above it has committed yet (numbers drawn by transactions still running, or rolled
+ * back, are not in any table). The sequence's last_value would count those too.
+ */
+export async function readHead(db: Db): Promise<number> {
+  const rows = rowsOf<{ head: string | number | null }>(
+    await db.execute(sql`SELECT greatest(
+      coalesce((SELECT max(change_seq) FROM vouchers), 0), coalesce((SELECT max(change_seq) FROM tombstones), 0),
+      coalesce((SELECT max(change_seq) FROM products), 0), coalesce((SELECT max(change_seq) FROM customers), 0)) AS head`),
+  );
+  return Number(rows[0]?.head ?? 0);
+}
+
 /** Page reads since the process started (tests count them: N tills asking the same → 1 read). */
 export const pageReads = { count: 0 };
 
