@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import negotiate from '@fastify/accept-negotiator';
 import { ChangesQuerySchema, ChangesResponseSchema, ProblemSchema, PushRequestSchema, PushResponseSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
@@ -70,7 +71,11 @@ export const syncRoutes =
       // Till-only, like push and the stream: the feed is a till's replica (with its own last_seq); the
       // back office reads the admin endpoints. Compressed here, once per page (hq/change-pages.ts),
       // not by @fastify/compress per answer.
-      { compress: false, config: { allow: ['till'] }, schema: { querystring: ChangesQuerySchema, response: { 200: ChangesResponseSchema, ...errors } } },
+      {
+        compress: false,
+        config: { allow: ['till'] },
+        schema: { querystring: ChangesQuerySchema, response: { 200: ChangesResponseSchema, 304: z.null().describe('Not Modified: If-None-Match names the bytes HQ would send (no body)'), ...errors } },
+      },
       async (request, reply) => {
         const principal = request.principal;
         if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till reads the change feed.');
