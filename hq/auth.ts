@@ -52,7 +52,9 @@ function bearerToken(header: string | undefined): string | null {
 /**
  * A 32-bit transaction id (a row's xmin) as the 64-bit id pg_current_snapshot() speaks, given a
  * 64-bit `horizon` it precedes (the xmax of a snapshot that saw the row): the epoch whose id is below
- * the horizon. Ids 0–2 are PostgreSQL's reserved ones (2 = frozen: older than any snapshot): 0.
+ * the horizon. Ids 0–2 are PostgreSQL's reserved ones (2 = frozen: older than any snapshot): 0. A row
+ * last written more than 2^32 transactions ago (frozen since) may come out newer than it is: that only
+ * makes the change feed read a page again for that till, never serve one that lacks its push.
  */
 export function widenXid(xid: bigint, horizon: bigint): bigint {
   if (xid < 3n) return 0n;

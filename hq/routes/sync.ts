@@ -144,6 +144,7 @@ export const syncRoutes =
       const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
       streams.add(end);
       request.raw.on('close', end);
+      res.on('close', end);
       write('retry: 2000\n\n');
       send(ctx.bus.latest);
       if (!ended) unsubscribe = ctx.bus.subscribe(send);
