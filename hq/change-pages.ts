@@ -52,12 +52,18 @@
 //    authentication, which came after) — the answer is byte for byte what reading page and last_seq
 //    together in that snapshot would give. Otherwise it reads again (a read that starts after the
 //    request arrived sees the row by construction). A till pushes and pulls one after the other (one
-//    sender), so in practice this only refuses pages read before the till's latest push.
+//    sender), so in practice this only refuses pages read before the till's latest push. (A till's
+//    online rollback, POST /v1/redemptions/…/rollback, leaves its row alone: a has_more page read
+//    before it may bring the card still redeemed until the page that follows — less money shown,
+//    never more, and within the same pull.)
 // 5. Coalescing: a request joins a read already in flight for its page. A read that began after the
 //    request arrived is fresh for it by construction; one that began earlier is checked by 2. and 4.
 //    when it ends, like a cached page, and the request reads again if it fails them.
 // `latest_checkpoint` in a cached page is that of its snapshot: it may be behind. It only drives the
 // till's progress bar, never what it applies.
+// Everything above rests on 1. Numbering changes without the global lock (issue 12, part 3) must keep
+// it — e.g. by publishing numbers only below the oldest running transaction, with readHead returning
+// that published horizon.
 //
 // Memory is bounded: least recently used pages go first once the pages and their compressed forms
 // exceed `maxBytes`. Compressed forms are made once per page, off the event loop (zlib's thread pool):
@@ -75,7 +81,7 @@ export const COMPRESSED: readonly Exclude<Encoding, 'identity'>[] = ['br', 'gzip
 
 /** The cache's size: pages and their compressed forms. */
 export const FEED_CACHE_BYTES = 32 * 1024 * 1024;
-/** A tail page is served for at most this long after its read began (changes nobody announced). */
+/** A tail page is served as read for at most this long, then checked against readHead (changes nobody announced). */
 export const TAIL_MAX_AGE_MS = 1_000;
 /** Smaller pages are sent uncompressed (as @fastify/compress does for other answers). */
 export const COMPRESS_MIN_BYTES = 1024;
