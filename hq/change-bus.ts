@@ -7,6 +7,7 @@
 // balancer): createPgChangeBus carries announcements between them with LISTEN/NOTIFY. PGlite is one
 // process by construction, so there the bus stays in process (createChangeBus).
 import pg from 'pg';
+import { HEAD_SQL } from './changes';
 
 /** At most one announcement per subscriber per this many milliseconds (the newest checkpoint, trailing). */
 export const ANNOUNCE_WINDOW_MS = 50;
@@ -90,9 +91,6 @@ export function createChangeBus({ windowMs = ANNOUNCE_WINDOW_MS } = {}): ChangeB
  * look-ups). Not `last_value` of the sequence: that may be a number drawn by a transaction that has
  * not committed yet (or rolled back), and announcing it would send every till to pull for nothing.
  */
-const HEAD_SQL = `SELECT greatest(
-  coalesce((SELECT max(change_seq) FROM vouchers), 0), coalesce((SELECT max(change_seq) FROM tombstones), 0),
-  coalesce((SELECT max(change_seq) FROM products), 0), coalesce((SELECT max(change_seq) FROM customers), 0)) AS head`;
 
 export type PgChangeBusOptions = {
   url: string;

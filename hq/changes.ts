@@ -84,13 +84,14 @@ export type SharedPage = { json: string; checkpoint: number; hasMore: boolean; s
  * back, are not in any table). The sequence's last_value would count those too.
  */
 export async function readHead(db: Db): Promise<number> {
-  const rows = rowsOf<{ head: string | number | null }>(
-    await db.execute(sql`SELECT greatest(
-      coalesce((SELECT max(change_seq) FROM vouchers), 0), coalesce((SELECT max(change_seq) FROM tombstones), 0),
-      coalesce((SELECT max(change_seq) FROM products), 0), coalesce((SELECT max(change_seq) FROM customers), 0)) AS head`),
-  );
+  const rows = rowsOf<{ head: string | number | null }>(await db.execute(sql.raw(HEAD_SQL)));
   return Number(rows[0]?.head ?? 0);
 }
+
+/** readHead's query as text, for a plain pg client (the change bus reads the head after reconnecting). */
+export const HEAD_SQL = `SELECT greatest(
+  coalesce((SELECT max(change_seq) FROM vouchers), 0), coalesce((SELECT max(change_seq) FROM tombstones), 0),
+  coalesce((SELECT max(change_seq) FROM products), 0), coalesce((SELECT max(change_seq) FROM customers), 0)) AS head`;
 
 /** Page reads since the process started (tests count them: N tills asking the same → 1 read). */
 export const pageReads = { count: 0 };

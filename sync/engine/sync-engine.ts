@@ -207,7 +207,13 @@ export function createSyncEngine(o: SyncEngineOptions) {
       .then((row) => readChangeStream(streamFetch, o.client.baseUrl, o.client.token, controller.signal, onCheckpoint, row ? String(row.value) : undefined))
       .catch(() => {})
       .finally(() => {
-        if (streamAbort === controller) streamAbort = null; // reconnected after the next successful cycle
+        if (streamAbort !== controller) return;
+        streamAbort = null; // reconnected after the next successful cycle
+        // HQ ended the stream (a restart, another process taking over, a slow reader dropped): a cycle
+        // soon — spread over 1–3 s so a fleet does not come back at once — pulls what was missed and
+        // reconnects, instead of waiting for the next periodic one.
+        const soon = 1_000 + random() * 2_000;
+        if (!controller.signal.aborted && (status.nextRetryAt === null || status.nextRetryAt > now() + soon)) schedule(soon);
       });
   }
 

@@ -398,4 +398,25 @@ describe('sync engine', () => {
     await stopping;
     expect(t.delays()).toEqual([]); // a stopped engine schedules nothing
   });
+  it('a stream HQ ends is followed by a cycle within 1–3 s (it pulls what was missed and reconnects), not the next periodic one', async () => {
+    const db = await replica();
+    const { client, calls } = stubClient();
+    const t = manualTimers();
+    let streams = 0;
+    // HQ answers the stream and ends it at once (a restart, a process taken out of a pool).
+    const streamFetch = async () => {
+      streams += 1;
+      return new Response(new ReadableStream({ start: (c) => c.close() }), { status: 200, headers: { 'content-type': 'text/event-stream' } });
+    };
+    const engine = createSyncEngine({ db, client, lockName: `l:${db.name}`, stream: { fetch: streamFetch }, timers: t.timers, random: () => 0.5, periodicMs: 30_000 });
+    engine.start();
+    await engine.syncNow();
+    await expect.poll(() => t.delays().includes(2_000)).toBe(true);
+    const pulls = calls.changes;
+    t.fire(2_000);
+    await expect.poll(() => calls.changes).toBe(pulls + 1);
+    await expect.poll(() => streams).toBeGreaterThan(1);
+    await engine.stop();
+    expect(t.delays()).toEqual([]);
+  });
 });
