@@ -94,8 +94,11 @@ export type FleetEvent =
   | { evt: 'window'; counters: Counters; outboxBacklog: number }
   | {
       evt: 'final'; arrivals: Record<string, (number | null)[]>; checkpoints: number[]; sseConnected: number; counters: Counters; cpuMs: number;
-      /** Over the whole run: ops HQ answered, ACCEPTED among them, ops still unanswered (in flight or in an outbox). */
-      totals: { acked: number; accepted: number; unanswered: number };
+      /**
+       * Over the whole run: ops HQ answered, ACCEPTED among them, ops never answered (in an outbox or in
+       * flight at the stop) and, of those, ops in a push still in flight (HQ may have stored them).
+       */
+      totals: { acked: number; accepted: number; unanswered: number; inFlight: number };
     }
   | { evt: 'ready' }
   | { evt: 'done' }
@@ -179,7 +182,8 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   let stopping = false;
   let pushesOn = false;
   let inFlightPushes = 0;
-  const totals = { acked: 0, accepted: 0, unanswered: 0 };
+  let inFlightOps = 0;
+  const totals = { acked: 0, accepted: 0 };
   const arrivals = new Map<number, (number | null)[]>();
   const streams = new Set<http.ClientRequest>();
 
@@ -409,6 +413,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
         const batch = t.outbox.slice(0, 1000);
         const t0 = wallNow();
         inFlightPushes += 1;
+        inFlightOps += batch.length;
         try {
           const res = await request('POST', '/v1/sync/push', { authorization: t.auth, accept: 'application/json', 'accept-encoding': 'gzip, br' }, JSON.stringify({ ops: batch.map((b) => b.op) }));
           counters.bytesIn += res.wire;
@@ -433,6 +438,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
           await sleep(Math.min(10_000, 500 * 2 ** Math.min(failures, 5)) * (0.5 + t.rand()));
         } finally {
           inFlightPushes -= 1;
+          inFlightOps -= batch.length;
         }
       }
     } finally {
@@ -499,7 +505,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
       const cpu = process.cpuUsage();
       send({
         evt: 'final', arrivals: Object.fromEntries(arrivals), checkpoints: tills.map((t) => t.checkpoint), sseConnected: status.sseConnected, counters,
-        cpuMs: (cpu.user + cpu.system) / 1000, totals: { ...totals, unanswered: tills.reduce((sum, t) => sum + t.outbox.length, 0) },
+        cpuMs: (cpu.user + cpu.system) / 1000, totals: { ...totals, unanswered: tills.reduce((sum, t) => sum + t.outbox.length, 0), inFlight: inFlightOps },
       });
       return;
     }
