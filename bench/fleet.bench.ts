@@ -304,6 +304,7 @@ async function startHq(databaseUrl: string, workers: number): Promise<Hq> {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) output.push(line.slice(0, 300));
     if (output.length > 200) output.splice(0, output.length - 200);
   };
+  child.on('error', (e) => keep(Buffer.from(`spawn error: ${e.message}`)));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const base = `http://127.0.0.1:${port}`;
@@ -350,7 +351,8 @@ function startTills(): TillsProcess {
   const proc: TillsProcess = {
     child,
     status: null,
-    send: (c) => void (child.connected && child.send(c)),
+    // With a callback, a send to a process that has just exited (EPIPE) is reported there, not thrown.
+    send: (c) => void (child.connected && child.send(c, () => {})),
     /** The next event of a kind (others are dropped), or 'timeout'. A fatal error or an exit throws. */
     async next(evt, ms) {
       const deadline = performance.now() + ms;
@@ -378,6 +380,7 @@ function startTills(): TillsProcess {
     wake?.();
   });
   child.on('exit', () => wake?.());
+  child.on('error', (e) => log(`tills process: ${e.message}`));
   return proc;
 }
 
@@ -789,11 +792,15 @@ async function main(): Promise<void> {
   } finally {
     await probe.end().catch(() => {});
   }
-  // Ctrl-C reaches HQ and the tills too (one process group); drop the database before leaving.
-  process.once('SIGINT', () => {
-    log('interrupted: stopping HQ and the tills, dropping the bench database…');
-    void (cleanupCurrent?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  });
+  // Ctrl-C reaches HQ and the tills too (one process group); drop the database before leaving. So
+  // does a crash of the bench itself: HQ would be left running and the database behind.
+  const bail = (why: string, code: number) => {
+    log(why);
+    void (cleanupCurrent?.() ?? Promise.resolve()).finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => bail('interrupted: stopping HQ and the tills, dropping the bench database…', 130));
+  process.once('uncaughtException', (e) => bail(`bench failed: ${String(e?.stack ?? e)}; stopping HQ and the tills, dropping the bench database…`, 1));
+  process.once('unhandledRejection', (e) => bail(`bench failed: ${String((e as Error)?.stack ?? e)}; stopping HQ and the tills, dropping the bench database…`, 1));
 
   const results: Result[] = [];
   const skipped: string[] = [];
