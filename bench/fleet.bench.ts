@@ -193,16 +193,60 @@ function processTree(root: number): number[] {
 
 const postgresPids = () => allPids().filter((pid) => procStat(pid)?.comm === 'postgres');
 
-function ticksOf(pids: number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of pids) {
-    const t = procStat(pid)?.ticks;
-    if (t !== undefined) out.set(pid, t);
-  }
-  return out;
+/** PostgreSQL backends serving one database (their process title names it). */
+function backendsOf(dbName: string): number[] {
+  return postgresPids().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${dbName} `);
+    } catch {
+      return false;
+    }
+  });
 }
-/** CPU ms spent between two snapshots (a process that appeared in between counts from its start). */
-const cpuMsBetween = (a: Map<number, number>, b: Map<number, number>) => sum([...b].map(([pid, t]) => t - (a.get(pid) ?? 0))) * TICK_MS;
+
+type CpuGroups = { hq: () => number[]; pgBench: () => number[]; pgAll: () => number[]; tills: () => number[] };
+
+/**
+ * CPU of groups of processes over a phase. Sampled every 500 ms, so a process that exits during the
+ * phase (a pool connection closed after 10 s idle, a worker) still counts up to its last sample; a
+ * process that appears during it counts from its start.
+ */
+function cpuMeter(groups: CpuGroups) {
+  const names = Object.keys(groups) as (keyof CpuGroups)[];
+  const base = new Map<keyof CpuGroups, Map<number, number>>();
+  const last = new Map<keyof CpuGroups, Map<number, number>>();
+  const sample = (into: Map<keyof CpuGroups, Map<number, number>>) => {
+    for (const g of names) {
+      const m = into.get(g) ?? new Map<number, number>();
+      into.set(g, m);
+      for (const pid of groups[g]()) {
+        const t = procStat(pid)?.ticks;
+        if (t !== undefined) m.set(pid, t);
+      }
+    }
+  };
+  sample(base);
+  sample(last);
+  const self0 = process.cpuUsage();
+  const machine0 = machineTicks();
+  const at0 = performance.now();
+  const timer = setInterval(() => sample(last), 500);
+  timer.unref();
+  return {
+    stop(): Cpu {
+      clearInterval(timer);
+      sample(last);
+      const ms = (g: keyof CpuGroups) => sum([...last.get(g)!].map(([pid, t]) => t - (base.get(g)!.get(pid) ?? 0))) * TICK_MS;
+      const self = process.cpuUsage(self0);
+      const machine1 = machineTicks();
+      return {
+        hq: ms('hq'), pgBench: ms('pgBench'), pgAll: ms('pgAll'), tills: ms('tills'), self: (self.user + self.system) / 1000,
+        // The busy share of all ticks × cores × wall time: tick counts drift a little against the wall clock.
+        machineBusy: machine0 && machine1 ? (1 - (machine1.idle - machine0.idle) / Math.max(1, machine1.total - machine0.total)) * os.cpus().length * (performance.now() - at0) : null,
+      };
+    },
+  };
+}
 
 function rssBytes(pid: number): number {
   try {
@@ -508,29 +552,10 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
       log(`${label} warning: open-file limit (${result.fileLimits}) is below ~${fmt(needed)} that ${fmt(tills)} tills may need`);
     }
     const hqPids = () => processTree(hq!.child.pid!);
-    const benchBackends = async () => {
-      const c = new pg.Client({ connectionString: pgBase, connectionTimeoutMillis: 5000 });
-      await c.connect();
-      try {
-        return (await c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [dbName])).rows.map((r) => r.pid);
-      } finally {
-        await c.end();
-      }
-    };
-    const snapshot = async () => ({
-      hq: ticksOf(hqPids()), pgAll: ticksOf(postgresPids()), pgBench: ticksOf(await benchBackends()), tills: ticksOf(sims.map((p) => p.child.pid!)), self: process.cpuUsage(), machine: machineTicks(),
-      at: performance.now(),
-    });
-    const cpuBetween = (a: Snapshot, b: Snapshot): Cpu => ({
-      hq: cpuMsBetween(a.hq, b.hq), pgBench: cpuMsBetween(a.pgBench, b.pgBench), pgAll: cpuMsBetween(a.pgAll, b.pgAll), tills: cpuMsBetween(a.tills, b.tills),
-      self: (b.self.user + b.self.system - a.self.user - a.self.system) / 1000,
-      // The busy share of all ticks × cores × wall time: tick counts drift a little against the wall clock.
-      machineBusy: a.machine && b.machine ? (1 - (b.machine.idle - a.machine.idle) / Math.max(1, b.machine.total - a.machine.total)) * os.cpus().length * (b.at - a.at) : null,
-    });
-    type Snapshot = Awaited<ReturnType<typeof snapshot>>;
+    const groups: CpuGroups = { hq: hqPids, pgBench: () => backendsOf(dbName), pgAll: postgresPids, tills: () => sims.map((p) => p.child.pid!) };
 
     log(`${label} ${fmt(tills)} tills start: SSE + initial pull (cap ${INITIAL_CAP_MS / 1000} s)…`);
-    const i0 = await snapshot();
+    const initialCpu = cpuMeter(groups);
     const i0At = performance.now();
     sims.forEach((p, i) => p.send({ cmd: 'start', cfg: cfgs[i]! }));
 
@@ -549,12 +574,12 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
       }
     }
     if (!st) throw new Error('the tills processes never reported');
-    const i1 = await snapshot();
+    const i1 = initialCpu.stop();
     const initialWallMs = performance.now() - i0At;
     const initialMs = st.initialDone === tills ? st.lastInitialDoneAt - st.startedAt : NaN;
     const perTill = sorted(st.initialMs.filter((x) => x > 0));
     result.initial = {
-      seconds: initialMs / 1000, wallMs: initialWallMs, pages: st.counters.pages, cpu: cpuBetween(i0, i1), done: st.initialDone, connected: st.sseConnected, perTillP50: percentile(perTill, 0.5) / 1000, perTillP99: percentile(perTill, 0.99) / 1000,
+      seconds: initialMs / 1000, wallMs: initialWallMs, pages: st.counters.pages, cpu: i1, done: st.initialDone, connected: st.sseConnected, perTillP50: percentile(perTill, 0.5) / 1000, perTillP99: percentile(perTill, 0.99) / 1000,
       bytesPerTill: st.initialBytes.length ? sum(st.initialBytes) / st.initialBytes.length : st.counters.bytesIn / tills,
       vouchersOk: st.initialVouchers.filter((v) => v === VOUCHERS).length, vouchersCounted: st.initialVouchers.filter((v) => v >= 0).length,
       encodings: Object.entries(st.counters.encodings).map(([k, n]) => `${k} ${fmt(n)}`).join(', ') || '–',
@@ -575,7 +600,7 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     broadcast({ cmd: 'pushes' });
     await sleep(WARMUP_MS);
     broadcast({ cmd: 'window' });
-    const s0 = await snapshot();
+    const windowCpu = cpuMeter(groups);
     const windowStart = performance.now();
     let hqRssPeak = 0;
     let tillsRssPeak = 0;
@@ -593,14 +618,13 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     }
     await sleep(Math.max(0, windowStart + WINDOW_MS - performance.now()));
     const windowMs = performance.now() - windowStart;
-    const s1 = await snapshot();
+    const cpu = windowCpu.stop();
     clearInterval(rssTimer);
     broadcast({ cmd: 'window-end' });
     const win = await collect(sims, 'window', 30_000);
     if (win === 'timeout') throw new Error('the tills did not report the window');
     const counters = mergeCounters(win.map((w) => w.counters));
     const outboxBacklog = sum(win.map((w) => w.outboxBacklog));
-    const cpu = cpuBetween(s0, s1);
     log(`${label} window done (${fmt(counters.opsAcked)} ops answered); drain ${DRAIN_MS / 1000} s…`);
     await sleep(DRAIN_MS);
     broadcast({ cmd: 'stop' });
