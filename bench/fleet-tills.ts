@@ -40,8 +40,6 @@ export type FleetTillsConfig = {
   requestTimeoutMs: number;
   /** Tills start over this many ms (0: all at once). */
   rampMs: number;
-  /** Vouchers the initial pull must bring (checked per till). */
-  expectedVouchers: number;
   /** Labels the orchestrator gives changed vouchers: marker + change number. */
   marker: string;
 };

@@ -539,7 +539,7 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     const countEvery = Math.max(1, Math.floor(tills / 100));
     const cfgs: FleetTillsConfig[] = Array.from({ length: procs }, (_, p) => ({
       baseUrl: hq!.base, tills: registered.slice(p * per, (p + 1) * per), firstIndex: p * per, countEvery, pageLimit: PAGE, pushIntervalMs: PUSH_INTERVAL_MS[workload], pushCodes,
-      requestTimeoutMs: TIMEOUT_MS, rampMs: RAMP_MS, expectedVouchers: VOUCHERS, marker: MARKER,
+      requestTimeoutMs: TIMEOUT_MS, rampMs: RAMP_MS, marker: MARKER,
     })).filter((c) => c.tills.length > 0);
     sims = cfgs.map(() => startTills());
     if ((await collect(sims, 'ready', 60_000)) === 'timeout') throw new Error('the tills processes did not start within 60 s');
