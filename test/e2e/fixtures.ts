@@ -2,21 +2,11 @@
 // free port, in a fresh temporary directory), and helpers that pair a page's till with it.
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hqProcess, type HqProcess } from '../../scripts/hq-process';
+import { freePort } from '../support/free-port';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const test = base.extend<object, { hq: HqProcess }>({
   hq: [

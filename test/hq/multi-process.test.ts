@@ -17,6 +17,7 @@ import { openTill } from '../../sync/till';
 import { getVoucher } from '../../sync/replica/voucher-store';
 import { TicketSchema } from '../../core/ticket';
 import { ownPostgresDatabase } from './helpers';
+import { freePort } from '../support/free-port';
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) console.warn('[multi-process tests] TEST_DATABASE_URL is not set: the PostgreSQL parts are skipped (several HQ processes need PostgreSQL; PGlite is one process).');
@@ -30,16 +31,6 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A TCP load balancer in front of HQ processes: each connection goes to the first upstream that
