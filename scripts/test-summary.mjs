@@ -14,7 +14,7 @@ if (existsSync(vitest)) {
   totals.failed += r.numFailedTests ?? 0;
   totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   for (const file of r.testResults ?? []) {
-    for (const t of file.assertionResults ?? []) if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skips.push(`${t.fullName}: (vitest skip, see the test)`);
+    for (const t of file.assertionResults ?? []) if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skips.push(`${t.fullName} (vitest: the reason is in the name)`);
   }
 }
 
