@@ -14,7 +14,12 @@ if (existsSync(vitest)) {
   totals.failed += r.numFailedTests ?? 0;
   totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   for (const file of r.testResults ?? []) {
-    for (const t of file.assertionResults ?? []) if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skips.push(`${t.fullName} (vitest: the reason is in the name)`);
+    for (const t of file.assertionResults ?? []) {
+      if (t.status !== 'pending' && t.status !== 'skipped' && t.status !== 'todo') continue;
+      // vitest's skipIf carries no reason: a skipped test ends its name with it, in parentheses.
+      const named = /^(.*) \(([^()]*)\)$/.exec(t.fullName);
+      skips.push(named ? `${named[1]}: ${named[2]}` : `${t.fullName}: no reason given in its name`);
+    }
   }
 }
 
