@@ -104,6 +104,8 @@ export type TillRow = { lastSeq: number; rowVersion: bigint };
 
 export type CachedPage = {
   readonly key: string;
+  /** The checkpoint the page starts after (what was asked for). */
+  readonly since: number;
   /** Reads are numbered in the order they began. */
   readonly id: number;
   readonly checkpoint: number;
@@ -119,8 +121,26 @@ export type CachedPage = {
   readonly tag: string;
   readonly crc: number;
   readonly encoded: Partial<Record<Exclude<Encoding, 'identity'>, Promise<Buffer | null>>>;
+  /** The page as an SSE `page` event (made once, for the stream's fan-out). */
+  event?: Buffer;
   bytes: number;
 };
+
+const LAST_SEQ_KEY = ',"last_seq":';
+
+/**
+ * The SSE `page` event of a page (StreamPageSchema): `since` first, the shared JSON without the
+ * `last_seq` it ends with, and the page's checkpoint as the event's id. JSON text holds no newline,
+ * so the data is one line.
+ */
+export function streamPageEvent(page: CachedPage): Buffer {
+  if (!page.event) {
+    const json = page.shared.toString('utf8');
+    if (!json.endsWith(LAST_SEQ_KEY)) throw new Error('a shared page ends with "last_seq":');
+    page.event = Buffer.from(`id: ${page.checkpoint}\nevent: page\ndata: {"since":"${page.since}",${json.slice(1, -LAST_SEQ_KEY.length)}}\n\n`);
+  }
+  return page.event;
+}
 
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 
@@ -178,9 +198,12 @@ export function createChangePages(db: Db, bus: { readonly latest: number }, opti
 
   type Arrival = { announced: number; at: number; firstFreshId: number };
 
-  /** Rules 2 and 4 of the header, for a page read before the request arrived ('aged': check it first). */
-  const servable = (page: CachedPage, till: TillRow, arrival: Arrival): boolean | 'aged' => {
-    if (!snapshotSees(page.snapshot, till.rowVersion)) return false;
+  /**
+   * Rules 2 and 4 of the header, for a page read before the request arrived ('aged': check it first).
+   * Without a till (the stream's pages, which carry no last_seq) rule 4 has nothing to check.
+   */
+  const servable = (page: CachedPage, till: TillRow | null, arrival: Arrival): boolean | 'aged' => {
+    if (till && !snapshotSees(page.snapshot, till.rowVersion)) return false;
     if (page.hasMore) return true;
     if (arrival.announced > page.checkpoint) return false;
     return arrival.at - page.readAt <= tailMaxAgeMs || 'aged';
@@ -232,7 +255,7 @@ export function createChangePages(db: Db, bus: { readonly latest: number }, opti
       .then((p): CachedPage => {
         const shared = Buffer.from(p.json);
         const tag = createHash('sha256').update(shared).digest('base64url').slice(0, 22);
-        const page: CachedPage = { key, id, checkpoint: p.checkpoint, hasMore: p.hasMore, snapshot: parseSnapshot(p.snapshot), readAt, shared, tag, crc: zlib.crc32(shared), encoded: {}, bytes: shared.length };
+        const page: CachedPage = { key, since: checkpoint, id, checkpoint: p.checkpoint, hasMore: p.hasMore, snapshot: parseSnapshot(p.snapshot), readAt, shared, tag, crc: zlib.crc32(shared), encoded: {}, bytes: shared.length };
         keep(page);
         return page;
       })
@@ -244,8 +267,11 @@ export function createChangePages(db: Db, bus: { readonly latest: number }, opti
   }
 
   return {
-    /** The page after `checkpoint` for this till: cached, shared with a read in flight, or read now. */
-    async page(checkpoint: number, limit: number, till: TillRow): Promise<CachedPage> {
+    /**
+     * The page after `checkpoint` for this till (null: for the stream, with no last_seq): cached,
+     * shared with a read in flight, or read now.
+     */
+    async page(checkpoint: number, limit: number, till: TillRow | null): Promise<CachedPage> {
       const key = `${checkpoint}/${limit}`;
       const arrival: Arrival = { announced: bus.latest, at: now(), firstFreshId: lastReadId + 1 };
       const cached = pages.get(key);

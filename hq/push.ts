@@ -12,7 +12,7 @@ import type { Op, PushRequest, PushResult } from '../sync/protocol';
 import type { Voucher } from '../core/voucher';
 import { VOUCHER_JSON_SQL } from './db/rows';
 import { rowsOf, type Db } from './db/connect';
-import { stampChanges, type Executor } from './changes';
+import { readHead, stampChanges, type Executor } from './changes';
 import { HqError } from './hq-error';
 import { applyGiftIssue, rollbackRedemption } from './redemption-ops';
 import { parseOp, type RawOp, type Step } from './push-steps';
@@ -151,7 +151,12 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
     ? await applyInTransaction(db, tillId, request, ops, policy)
     : await withRetry(() => pushRedemptions(db, tillId, request.ops, steps));
   if (checkpoint) onChange(checkpoint);
-  return json;
+  // The response's `checkpoint`: one the feed reaches only with every effect of these ops. A push that
+  // drew numbers has it in them (numbers are handed out in commit order, so its highest is above every
+  // earlier commit, a replayed op's included); one that drew none (replays, refusals) takes the
+  // committed head, which is at or above any replayed op's change.
+  const floor = checkpoint || (await readHead(db));
+  return `${json.slice(0, -1)},"checkpoint":"${floor}"}`;
 }
 
 async function applyInTransaction(db: Db, tillId: string, request: PushRequest, ops: RawOp[], policy: PushPolicy): Promise<{ json: string; checkpoint: number }> {

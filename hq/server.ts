@@ -17,6 +17,7 @@ import { openApiTransform, systemRoutes } from './routes/system';
 import { voucherRoutes } from './routes/vouchers';
 import { tillRoutes } from './routes/tills';
 import { syncRoutes } from './routes/sync';
+import type { StreamHubOptions } from './change-stream';
 import { redemptionRoutes } from './routes/redemptions';
 import { catalogRoutes } from './routes/catalog';
 import { pairingRoutes, type PairingLimits } from './routes/pairing';
@@ -44,6 +45,8 @@ export type ServerOptions = {
   counters?: CounterStore;
   /** Behind a load balancer: whose X-Forwarded-For gives request.ip (the address the counters count). */
   trustProxy?: true | string[];
+  /** The change stream's limits (hq/change-stream.ts); the defaults suit production. */
+  stream?: StreamHubOptions;
 };
 
 /** JSON nested deeper than this is refused before parsing (no legitimate body comes close). */
@@ -184,7 +187,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(systemRoutes(ctx));
   await app.register(voucherRoutes(ctx));
   await app.register(tillRoutes(ctx));
-  await app.register(syncRoutes(ctx));
+  await app.register(syncRoutes(ctx, options.stream));
   await app.register(redemptionRoutes(ctx));
   await app.register(catalogRoutes(ctx));
   await app.register(pairingRoutes(ctx, options.pairingLimits));

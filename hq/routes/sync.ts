@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,19 +6,11 @@ import negotiate from '@fastify/accept-negotiator';
 import { ChangesQuerySchema, ChangesResponseSchema, ProblemSchema, PushRequestSchema, PushResponseSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
 import { COMPRESSED, createChangePages } from '../change-pages';
+import { createStreamHub, type StreamHubOptions } from '../change-stream';
 import { applyPush } from '../push';
 import { HqError } from '../hq-error';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };
-/** A comment line at least this often keeps proxies from closing an idle stream (the contract: ≤ 30 s). */
-export const HEARTBEAT_MS = 15_000;
-/**
- * Bytes a stream may have queued and unsent before HQ ends it. A till that reads too slowly, or is gone
- * without a FIN, would otherwise grow HQ's memory with every announcement; ended, it reconnects and
- * pulls from its own checkpoint (nothing is lost: the events only say "there is something new").
- */
-export const STREAM_MAX_BUFFERED = 64 * 1024;
-
 /** `If-None-Match` against an ETag (weak comparison, as RFC 9110 wants for If-None-Match). */
 function noneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -42,29 +34,14 @@ function lastEventId(header: string | string[] | undefined): number | null {
   return typeof header === 'string' && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : null;
 }
 
-/**
- * Writes to an event stream and ends the stream (destroys the socket) once more than `maxBuffered`
- * bytes wait unsent in HQ: the kernel's socket buffers fill first, so this is a reader that has
- * stopped reading, not a slow network.
- */
-export function eventWriter(res: ServerResponse, maxBuffered: number, end: () => void): (text: string) => void {
-  return (text) => {
-    if (res.destroyed || res.writableEnded) return;
-    res.write(text);
-    if (res.writableLength > maxBuffered) end();
-  };
-}
-
 export const syncRoutes =
-  (ctx: HqContext): FastifyPluginAsync =>
+  (ctx: HqContext, streamOptions: StreamHubOptions = {}): FastifyPluginAsync =>
   async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const pages = createChangePages(ctx.db, ctx.bus);
-    const streams = new Set<() => void>();
+    const hub = createStreamHub(pages, ctx.bus, { log: app.log, ...streamOptions });
     // preClose: open event streams would otherwise keep the server from closing.
-    app.addHook('preClose', async () => {
-      for (const end of streams) end();
-    });
+    app.addHook('preClose', async () => hub.close());
 
     app.get(
       '/v1/sync/changes',
@@ -110,10 +87,10 @@ export const syncRoutes =
       },
     );
 
-    // Server-Sent Events: a `changes` event with the newest checkpoint (also its `id:`) whenever
-    // replicated data changes. A reconnecting till sends Last-Event-ID (the checkpoint it knows): it
-    // hears the current checkpoint at once if that is newer, nothing if not. Without it, the current
-    // checkpoint comes at once (the till compares it with its own).
+    // Server-Sent Events (hq/change-stream.ts): `page` events carrying the changes, or a `changes`
+    // event with the newest checkpoint (also its `id:`). A reconnecting till sends Last-Event-ID (the
+    // checkpoint it knows): it hears the current checkpoint at once if that is newer, nothing if not.
+    // Without it, the current checkpoint comes at once (the till compares it with its own).
     app.get('/v1/sync/stream', { config: { allow: ['till'] }, schema: { hide: true } }, (request, reply) => {
       reply.hijack();
       const res = reply.raw;
@@ -121,34 +98,7 @@ export const syncRoutes =
       // set (the CORS headers a browser till needs to read the stream at all).
       const carried = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined)) as OutgoingHttpHeaders;
       res.writeHead(200, { ...carried, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      let unsubscribe = () => {};
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        clearInterval(heartbeat);
-        unsubscribe();
-        streams.delete(end);
-        // destroy, not end: a reader that stopped reading would keep what is queued (and the socket) alive.
-        if (res.writableLength > 0) res.destroy();
-        else res.end();
-      };
-      const write = eventWriter(res, STREAM_MAX_BUFFERED, end);
-      // The newest checkpoint this stream's till knows of (from Last-Event-ID, then what it was sent):
-      // never sent again — an announcement still in the bus's window when the stream opened would
-      // otherwise repeat the checkpoint the stream began with.
-      let known = lastEventId(request.headers['last-event-id']) ?? 0;
-      const send = (checkpoint: number) => {
-        if (checkpoint <= known) return;
-        known = checkpoint;
-        write(`id: ${checkpoint}\nevent: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`);
-      };
-      const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
-      streams.add(end);
+      const end = hub.open(res, lastEventId(request.headers['last-event-id']));
       request.raw.on('close', end);
-      res.on('close', end);
-      write('retry: 2000\n\n');
-      send(ctx.bus.latest);
-      if (!ended) unsubscribe = ctx.bus.subscribe(send);
     });
   };

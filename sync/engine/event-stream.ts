@@ -1,15 +1,44 @@
 // GET /v1/sync/stream as a fetch stream (EventSource cannot send an Authorization header).
-// Calls onCheckpoint for every `changes` event until the stream ends or the signal aborts.
+// Calls onEvent for every `changes` and `page` event until the stream ends or the signal aborts.
 // `lastEventId` (sent as Last-Event-ID; HQ's event ids are checkpoints) is the checkpoint the till
 // already knows: HQ then sends one at once only if it has a newer one.
+import { StreamPageSchema, type StreamPage } from '../protocol';
 import type { FetchLike } from './hq-client';
+
+/**
+ * What the stream says: the feed has reached `checkpoint` (pull to get it), or here is a page of it
+ * (StreamPage: apply it if it fits, else pull). Every event carries the checkpoint it brings the till to.
+ */
+export type StreamEvent = { type: 'changes'; checkpoint: string } | { type: 'page'; checkpoint: string; page: StreamPage };
+
+/** One event's data, or null if it is not one the till understands (ignored: a pull brings the data anyway). */
+export function parseStreamEvent(event: string | undefined, data: string): StreamEvent | null {
+  try {
+    if (event === 'changes') {
+      const checkpoint = (JSON.parse(data) as { checkpoint?: unknown }).checkpoint;
+      return typeof checkpoint === 'string' ? { type: 'changes', checkpoint } : null;
+    }
+    if (event === 'page') {
+      const parsed = StreamPageSchema.safeParse(JSON.parse(data));
+      // A page the till cannot read still says how far the feed has come: pull, as for `changes`.
+      if (!parsed.success) {
+        const checkpoint = (JSON.parse(data) as { checkpoint?: unknown }).checkpoint;
+        return typeof checkpoint === 'string' && /^\d{1,15}$/.test(checkpoint) ? { type: 'changes', checkpoint } : null;
+      }
+      return { type: 'page', checkpoint: parsed.data.checkpoint, page: parsed.data };
+    }
+  } catch {
+    // malformed JSON: ignored
+  }
+  return null;
+}
 
 export async function readChangeStream(
   fetchFn: FetchLike,
   baseUrl: string,
   token: string,
   signal: AbortSignal,
-  onCheckpoint: (checkpoint: string) => void,
+  onEvent: (event: StreamEvent) => void,
   lastEventId?: string,
 ): Promise<void> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) };
@@ -28,14 +57,8 @@ export async function readChangeStream(
       const lines = block.split('\n');
       const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
       const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-      if (event === 'changes' && data) {
-        try {
-          const checkpoint = (JSON.parse(data) as { checkpoint?: unknown }).checkpoint;
-          if (typeof checkpoint === 'string') onCheckpoint(checkpoint);
-        } catch {
-          // a malformed event is ignored; the next pull brings the data anyway
-        }
-      }
+      const parsed = data ? parseStreamEvent(event, data) : null;
+      if (parsed) onEvent(parsed);
     }
   }
 }

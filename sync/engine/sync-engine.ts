@@ -2,15 +2,17 @@
 // hint that makes us retry at once). A cycle pushes the outbox oldest-first in batches, then pulls
 // the change feed until has_more is false. Failures back off exponentially with jitter; a
 // Retry-After from HQ is honoured; the browser's `online` event and a local sale retry at once; an
-// SSE `changes` event triggers a pull within a second.
+// SSE `changes` event triggers a pull within a second, and a `page` event is applied as it comes when
+// it can stand in for a pull (sync/replica/apply-pull.ts, applyStreamPage), else pulled for.
 import type { ReplicaDb } from '../replica/db';
 import { applyPushResults } from '../replica/apply-push';
-import { applyChangesPage } from '../replica/apply-pull';
+import { applyChangesPage, applyStreamPage } from '../replica/apply-pull';
+import type { StreamPage } from '../protocol';
 import type { HqClient, FetchLike } from './hq-client';
 import { SyncError } from './sync-error';
 import { nextDelayMs } from './backoff';
 import { defaultLocks, type LockManagerLike } from './sender-lock';
-import { readChangeStream } from './event-stream';
+import { readChangeStream, type StreamEvent } from './event-stream';
 
 export type SyncStatus = {
   /** null until the first request to HQ has finished. */
@@ -192,7 +194,8 @@ export function createSyncEngine(o: SyncEngineOptions) {
     const controller = new AbortController();
     streamAbort = controller;
     let debounce: unknown = null;
-    const onCheckpoint = (checkpoint: string) => {
+    /** A pull soon (a burst of announcements is one pull), unless the replica already has `checkpoint`. */
+    const pullFor = (checkpoint: string) => {
       void o.db.meta.get('checkpoint').then((row) => {
         if (Number(checkpoint) <= Number(row?.value ?? 0) || debounce !== null) return;
         debounce = timers.setTimeout(() => {
@@ -201,10 +204,34 @@ export function createSyncEngine(o: SyncEngineOptions) {
         }, 200);
       });
     };
+    // Pages are applied one at a time under the sender lock (applyStreamPage says why); one that
+    // arrives meanwhile replaces a waiting one — it starts where that one ends, so it fits only if
+    // that one would have, and otherwise the pull covers both.
+    let waitingPage: StreamPage | null = null;
+    let applyingPages = false;
+    const applyPages = async () => {
+      applyingPages = true;
+      try {
+        while (waitingPage && !controller.signal.aborted) {
+          const page = waitingPage;
+          waitingPage = null;
+          const applied = await locks.request(o.lockName, () => applyStreamPage(o.db, page, now())).catch(() => false);
+          if (applied) set({ online: true, lastSyncAt: now() });
+          else pullFor(page.checkpoint);
+        }
+      } finally {
+        applyingPages = false;
+      }
+    };
+    const onEvent = (event: StreamEvent) => {
+      if (event.type === 'changes') return pullFor(event.checkpoint);
+      waitingPage = event.page;
+      if (!applyingPages) void applyPages();
+    };
     // Last-Event-ID: the checkpoint this replica has pulled to (HQ's event ids are checkpoints).
     o.db.meta
       .get('checkpoint')
-      .then((row) => readChangeStream(streamFetch, o.client.baseUrl, o.client.token, controller.signal, onCheckpoint, row ? String(row.value) : undefined))
+      .then((row) => readChangeStream(streamFetch, o.client.baseUrl, o.client.token, controller.signal, onEvent, row ? String(row.value) : undefined))
       .catch(() => {})
       .finally(() => {
         if (streamAbort !== controller) return;

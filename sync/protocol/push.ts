@@ -1,5 +1,6 @@
 // POST /v1/sync/push — the till's outbox ops and HQ's per-op outcomes (contract: "Push semantics").
 import { z } from 'zod';
+import { CheckpointSchema } from './changes';
 import { CurrencySchema, MinorUnits, PositiveMinorUnits, VoucherCodeInput, VoucherSchema } from '../../core/voucher';
 import { Text } from '../../core/text';
 
@@ -78,5 +79,14 @@ export const PushResultSchema = z.object({
 });
 export type PushResult = z.infer<typeof PushResultSchema>;
 
-export const PushResponseSchema = z.object({ last_seq: z.int().min(0), results: z.array(PushResultSchema) });
+export const PushResponseSchema = z.object({
+  last_seq: z.int().min(0),
+  results: z.array(PushResultSchema),
+  /**
+   * Extension: a checkpoint of the change feed that includes every effect of this push's ops (replays
+   * too). A till may take a stream `page` at or beyond it as its own data without pulling
+   * (sync/replica/apply-pull.ts, applyStreamPage).
+   */
+  checkpoint: CheckpointSchema.optional(),
+});
 export type PushResponse = z.infer<typeof PushResponseSchema>;

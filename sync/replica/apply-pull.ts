@@ -1,7 +1,7 @@
 // Apply one page of HQ's change feed in one transaction together with its checkpoint, so a crash
 // between pages resumes exactly where it stopped. HQ's voucher state is rebased on this till's ops
 // that HQ had not applied when it computed the page (seq > page.last_seq).
-import type { ChangesResponse } from '../protocol';
+import type { ChangesResponse, StreamPage } from '../protocol';
 import type { ReplicaDb } from './db';
 import { pendingEffects } from './pending';
 import { rebase } from './rebase';
@@ -27,5 +27,44 @@ export async function applyChangesPage(db: ReplicaDb, page: ChangesResponse, now
     // otherwise number its ops from 1 again, and HQ refuses every one of them as seq_already_used.
     if (page.last_seq + 1 > Number(nextRow?.value ?? 1)) await db.meta.put({ key: 'next_seq', value: page.last_seq + 1 });
     if (!page.has_more) await db.meta.put({ key: 'last_pull_at', value: now });
+    // See applyStreamPage: a tail page of a pull is read after this till's last push (HQ's page cache,
+    // rule 4), so from here on the replica's checkpoint is past every change this till's pushes made.
+    await db.meta.put({ key: CAUGHT_UP, value: !page.has_more });
+  });
+}
+
+/**
+ * Whether the replica's checkpoint is past every change of this till's answered pushes: set by a pull
+ * that reached the feed's tail, cleared by every push answer (apply-push.ts), both in the transaction
+ * that writes them.
+ */
+export const CAUGHT_UP = 'caught_up';
+
+/**
+ * Applies a page HQ sent on its stream (event `page`, StreamPageSchema) if it can stand in for a pull;
+ * false if not (the caller pulls instead). Call it under the till's sender lock, so no push or pull of
+ * this till runs meanwhile, in any window.
+ *
+ * A stream page is the same for every till, so it has no `last_seq` — nothing says which of this
+ * till's ops it reflects. It is applied only when that question has a safe answer:
+ * - no op in the outbox: none is in flight or was sent with its answer lost (HQ may have applied such
+ *   an op, and rebasing on it would count it twice), so nothing needs rebasing;
+ * - CAUGHT_UP: the last pull reached the tail after the last answered push, so the replica's
+ *   checkpoint is past every change this till's pushes made; the page's data, which holds every change
+ *   up to its own checkpoint, is then no older than what this till wrote;
+ * - its range fits: since ≤ checkpoint < its checkpoint (no gap; changes up to ours come again as
+ *   they are — a change number names one state of a row — and a page that ends at or before our
+ *   checkpoint brings nothing).
+ * Its last_seq is then the replica's own pulled_last_seq, which changes nothing.
+ */
+export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<boolean> {
+  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
+    const [checkpointRow, caughtUp, pulledRow, pending] = await Promise.all([db.meta.get('checkpoint'), db.meta.get(CAUGHT_UP), db.meta.get('pulled_last_seq'), db.outbox.count()]);
+    const checkpoint = Number(checkpointRow?.value ?? 0);
+    if (pending > 0 || caughtUp?.value !== true || page.has_more) return false;
+    if (!(Number(page.since) <= checkpoint && checkpoint < Number(page.checkpoint))) return false;
+    const { since: _since, ...changes } = page;
+    await applyChangesPage(db, { ...changes, last_seq: Number(pulledRow?.value ?? 0) }, now);
+    return true;
   });
 }

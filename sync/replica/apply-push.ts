@@ -6,6 +6,7 @@ import type { Op, PushResponse } from '../protocol';
 import type { ReplicaDb } from './db';
 import { pendingEffects } from './pending';
 import { rebase } from './rebase';
+import { CAUGHT_UP } from './apply-pull';
 import type { ConflictRow } from './rows';
 
 export type PushApplied = { accepted: number; conflicts: number; rejected: number };
@@ -64,6 +65,8 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
     if (conflicts.length) await db.conflicts.bulkPut(conflicts);
     await deleteAnswered(db, answered);
     await db.meta.put({ key: 'acked_seq', value: response.last_seq });
+    // Changes this push made at HQ lie beyond the replica's checkpoint until a pull reaches the tail.
+    if (answered.length) await db.meta.put({ key: CAUGHT_UP, value: false });
     if (latest.size) {
       const pending = await pendingEffects(db, response.last_seq);
       await db.vouchers.bulkPut([...latest.values()].map((voucher) => rebase(voucher, pending.get(voucher.code) ?? [])));

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { rowsOf } from '../../hq/db/connect';
-import type { AsyncAction, PushResponse, PushResult } from '../../sync/protocol';
+import { ChangesResponseSchema, type AsyncAction, type ChangesResponse, type PushResponse, type PushResult } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
 import type { Hq } from './harness';
 
@@ -82,6 +82,13 @@ export class TestTill {
   /** Push a single op and return its result. */
   async one(op: WireOp): Promise<PushResult> {
     return (await this.pushOk([op])).results[0]!;
+  }
+
+  /** One page of the change feed after `checkpoint`, as this till reads it. */
+  async pull(checkpoint: number, limit = 1000): Promise<ChangesResponse> {
+    const res = await this.hq.as(this.token, { method: 'GET', url: `/v1/sync/changes?checkpoint=${checkpoint}&limit=${limit}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return ChangesResponseSchema.parse(res.json());
   }
 
   async leaseCodes(size: number): Promise<string[]> {

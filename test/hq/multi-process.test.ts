@@ -90,7 +90,7 @@ async function failoverProxy(ports: number[]) {
 function listen(baseUrl: string, token: string) {
   const abort = new AbortController();
   const heard: number[] = [];
-  const done = readChangeStream((input, init) => fetch(input, init), baseUrl, token, abort.signal, (cp) => heard.push(Number(cp))).catch(() => {});
+  const done = readChangeStream((input, init) => fetch(input, init), baseUrl, token, abort.signal, (e) => heard.push(Number(e.checkpoint))).catch(() => {});
   let ended = false;
   void done.then(() => (ended = true));
   return {

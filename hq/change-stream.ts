@@ -1,0 +1,186 @@
+// GET /v1/sync/stream's fan-out for one HQ process: what each connected till hears when data changes.
+//
+// A change must cost HQ O(1) database work whatever the number of tills. A bare announcement ("the
+// feed is at N") made every till ask for the page after its checkpoint — thousands of authenticated
+// requests per change, served from the page cache but each still a request. So the stream carries
+// the page itself (event `page`, StreamPageSchema): the bus wakes this hub once per window
+// (hq/change-bus.ts), the hub groups the streams by the checkpoint each was last sent, reads the page
+// after that checkpoint once (the page cache, hq/change-pages.ts, rules 1–3 — rule 4 is the till's
+// business here: sync/replica/apply-pull.ts, applyStreamPage) and writes the same bytes to every stream of the
+// group. In the steady state every stream of a process sits at the checkpoint of the last fan-out,
+// so one change is one page read and one buffer written N times.
+//
+// What a till was sent (`known`) is what it will have once it acts on it: a page event's checkpoint,
+// or the checkpoint of a `changes` announcement (it pulls to at least that). A till may end up further
+// on (its own pull passed it): a page starting at or before its checkpoint still applies (the till
+// checks since ≤ its checkpoint < page's checkpoint), so it stays on the page path.
+//
+// Announcements instead of pages, and the till pulls as before:
+// - streams at checkpoint 0 (an empty replica: its first page is the whole catalogue);
+// - groups beyond the STREAM_PAGE_GROUPS largest (each group is one page read);
+// - a page that is not the tail (has_more: an import), is larger than STREAM_PAGE_MAX_BYTES, or could
+//   not be read (the database is down: the tills' pulls then fail and back off on their own).
+// A stream whose reader stops reading is ended once STREAM_MAX_BUFFERED bytes wait unsent
+// (eventWriter): it reconnects and pulls from its own checkpoint, nothing is lost.
+import type { ServerResponse } from 'node:http';
+import type { ChangeBus } from './change-bus';
+import { streamPageEvent, type ChangePages } from './change-pages';
+
+/** A comment line at least this often keeps proxies from closing an idle stream (the contract: ≤ 30 s). */
+export const HEARTBEAT_MS = 15_000;
+/**
+ * Bytes a stream may have queued and unsent before HQ ends it. A till that reads too slowly, or is gone
+ * without a FIN, would otherwise grow HQ's memory with every event; ended, it reconnects and pulls from
+ * its own checkpoint.
+ */
+export const STREAM_MAX_BUFFERED = 64 * 1024;
+/** Items per stream page: a larger backlog is announced and pulled. */
+export const STREAM_PAGE_LIMIT = 1000;
+/** A stream page larger than this is announced instead (a fan-out writes it to every stream). */
+export const STREAM_PAGE_MAX_BYTES = 16 * 1024;
+/** Page reads per fan-out at most: the largest groups of streams get pages, the rest announcements. */
+export const STREAM_PAGE_GROUPS = 3;
+
+/**
+ * Writes to an event stream and ends the stream (destroys the socket) once more than `maxBuffered`
+ * bytes wait unsent in HQ: the kernel's socket buffers fill first, so this is a reader that has
+ * stopped reading, not a slow network.
+ */
+export function eventWriter(res: ServerResponse, maxBuffered: number, end: () => void): (bytes: string | Buffer) => void {
+  return (bytes) => {
+    if (res.destroyed || res.writableEnded) return;
+    res.write(bytes);
+    if (res.writableLength > maxBuffered) end();
+  };
+}
+
+/** The `changes` announcement of a checkpoint (its id is the checkpoint too). */
+export function changesEvent(checkpoint: number): string {
+  return `id: ${checkpoint}\nevent: changes\ndata: ${JSON.stringify({ checkpoint: String(checkpoint) })}\n\n`;
+}
+
+type Stream = { known: number; write: (bytes: string | Buffer) => void };
+
+export type StreamHubOptions = {
+  pageLimit?: number;
+  maxPageBytes?: number;
+  maxGroups?: number;
+  heartbeatMs?: number;
+  maxBuffered?: number;
+  log?: { warn(obj: object, msg: string): void };
+};
+
+export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest' | 'subscribe'>, options: StreamHubOptions = {}) {
+  const pageLimit = options.pageLimit ?? STREAM_PAGE_LIMIT;
+  const maxPageBytes = options.maxPageBytes ?? STREAM_PAGE_MAX_BYTES;
+  const maxGroups = options.maxGroups ?? STREAM_PAGE_GROUPS;
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  const maxBuffered = options.maxBuffered ?? STREAM_MAX_BUFFERED;
+  const streams = new Map<Stream, () => void>();
+  const stats = { fanouts: 0, pageEvents: 0, changesEvents: 0, pageReads: 0 };
+  /** One fan-out at a time; a checkpoint heard meanwhile waits for it (only the newest). */
+  let running: Promise<void> | null = null;
+  let queued = 0;
+
+  async function fanOut(checkpoint: number): Promise<void> {
+    stats.fanouts += 1;
+    const groups = new Map<number, Stream[]>();
+    for (const stream of streams.keys()) {
+      if (stream.known >= checkpoint) continue;
+      const group = groups.get(stream.known);
+      if (group) group.push(stream);
+      else groups.set(stream.known, [stream]);
+    }
+    if (!groups.size) return;
+    const withPages = [...groups.entries()]
+      .filter(([since]) => since > 0)
+      .sort((a, b) => b[1].length - a[1].length)
+      .slice(0, maxGroups)
+      .map(([since]) => since);
+    const read = await Promise.all(
+      withPages.map(async (since) => {
+        stats.pageReads += 1;
+        try {
+          const page = await pages.page(since, pageLimit, null);
+          return !page.hasMore && page.checkpoint >= checkpoint && page.shared.length <= maxPageBytes ? ([since, page] as const) : null;
+        } catch (error) {
+          options.log?.warn({ err: error, since }, 'change stream: page read failed; announcing instead');
+          return null;
+        }
+      }),
+    );
+    const pageFor = new Map(read.flatMap((entry) => (entry ? [entry] : [])));
+    const announcement = changesEvent(checkpoint);
+    for (const [since, group] of groups) {
+      const page = pageFor.get(since);
+      const bytes = page ? streamPageEvent(page) : announcement;
+      const known = page ? page.checkpoint : checkpoint;
+      for (const stream of group) {
+        if (!streams.has(stream)) continue; // closed while the page was read
+        stream.known = known;
+        stream.write(bytes);
+      }
+      if (page) stats.pageEvents += group.length;
+      else stats.changesEvents += group.length;
+    }
+  }
+
+  function schedule(checkpoint: number) {
+    if (running) {
+      queued = Math.max(queued, checkpoint);
+      return;
+    }
+    running = fanOut(checkpoint)
+      .catch((error: unknown) => options.log?.warn({ err: error }, 'change stream: fan-out failed'))
+      .finally(() => {
+        running = null;
+        const next = queued;
+        queued = 0;
+        if (next) schedule(Math.max(next, bus.latest));
+      });
+  }
+
+  const unsubscribe = bus.subscribe(schedule);
+
+  return {
+    /**
+     * Serves one stream on `res` (headers already written). `lastEventId`: the checkpoint the till
+     * knows (Last-Event-ID), or null. Returns the function that ends it (also called when it closes).
+     */
+    open(res: ServerResponse, lastEventId: number | null): () => void {
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        clearInterval(heartbeat);
+        streams.delete(stream);
+        // destroy, not end: a reader that stopped reading would keep what is queued (and the socket) alive.
+        if (res.writableLength > 0) res.destroy();
+        else res.end();
+      };
+      const stream: Stream = { known: lastEventId ?? 0, write: eventWriter(res, maxBuffered, end) };
+      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), heartbeatMs);
+      res.on('close', end);
+      stream.write('retry: 2000\n\n');
+      // The current checkpoint at once if the till does not know it (never one it already has).
+      const latest = bus.latest;
+      if (latest > stream.known) {
+        stream.known = latest;
+        stream.write(changesEvent(latest));
+      }
+      if (!ended) streams.set(stream, end);
+      return end;
+    },
+    /** Ends every stream (HQ closing). */
+    close(): void {
+      unsubscribe();
+      for (const end of [...streams.values()]) end();
+    },
+    get connected(): number {
+      return streams.size;
+    },
+    stats,
+  };
+}
+
+export type StreamHub = ReturnType<typeof createStreamHub>;
