@@ -1,0 +1,289 @@
+// The till's side of the change stream's `page` events (sync/replica/apply-pull.ts, applyStreamPage): a
+// page the same for every till, without last_seq, stands in for a pull only when nothing needs rebasing
+// (no op in the outbox), it reaches the push floor (the checkpoint HQ named in its last push answers:
+// the feed holds this till's own changes only from there; lifted by a tail pull) and its range fits
+// (since ≤ checkpoint < its checkpoint). Otherwise it is refused without touching the replica and the
+// engine pulls (sync/engine/sync-engine.ts).
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { openReplica, type ReplicaDb } from '../../sync/replica/db';
+import { applyChangesPage, applyStreamPage, PUSH_FLOOR } from '../../sync/replica/apply-pull';
+import { applyPushResults } from '../../sync/replica/apply-push';
+import { getVoucher } from '../../sync/replica/voucher-store';
+import type { Timers } from '../../sync/engine/sync-engine';
+import type { FetchLike } from '../../sync/engine/hq-client';
+import type { ChangesResponse, Op, StreamPage } from '../../sync/protocol';
+import { giftVoucher } from '../core/fixtures';
+import { adminCreate, newTill, startLiveHq, type LiveHq } from './till-harness';
+
+const NOW = 1_700_000_000_000;
+const EMPTY = { vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [], has_more: false };
+const card = (code: string, balance: number) => giftVoucher(5_000, balance, { code });
+const streamPage = (since: number, checkpoint: number, extra: Partial<StreamPage> = {}): StreamPage => ({ ...EMPTY, since: String(since), checkpoint: String(checkpoint), ...extra });
+const pulledPage = (checkpoint: number, lastSeq: number, extra: Partial<ChangesResponse> = {}): ChangesResponse => ({ ...EMPTY, checkpoint: String(checkpoint), last_seq: lastSeq, ...extra });
+
+let dbs: ReplicaDb[] = [];
+let n = 0;
+afterEach(() => {
+  for (const db of dbs) db.close();
+  dbs = [];
+});
+
+async function emptyReplica(): Promise<ReplicaDb> {
+  const db = openReplica(`stream-page-${++n}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+  await db.open();
+  dbs.push(db);
+  return db;
+}
+
+/** A replica that pulled to the tail at checkpoint 10, with this till's ops up to seq 3 reflected and the gift card GC-A at 4,000. */
+async function pulledReplica(): Promise<ReplicaDb> {
+  const db = await emptyReplica();
+  await applyChangesPage(db, pulledPage(10, 3, { vouchers: [card('GC-A', 4_000)] }), NOW);
+  return db;
+}
+
+/** Every row of every table: equal before and after means the call wrote nothing. */
+async function everything(db: ReplicaDb): Promise<Record<string, unknown[]>> {
+  return Object.fromEntries(await Promise.all(db.tables.map(async (t) => [t.name, await t.toArray()] as const)));
+}
+
+const meta = async (db: ReplicaDb, key: string) => (await db.meta.get(key))?.value;
+
+/** A redemption of 500 from GC-A, queued by a sale at this till. */
+function redemption(seq = 4): Op {
+  return { op_id: randomUUID(), seq, type: 'REDEMPTION', occurred_at: new Date(NOW).toISOString(), payload: { code: 'GC-A', ticket_id: `t-${seq}`, amount: 500 } };
+}
+
+/** The op queued, pushed and accepted; HQ's answer names `checkpoint` (undefined: an HQ that names none). */
+async function pushed(db: ReplicaDb, checkpoint: number | undefined, seq = 4) {
+  const op = redemption(seq);
+  await db.outbox.add(op);
+  await applyPushResults(db, [op], { last_seq: seq, results: [{ op_id: op.op_id, outcome: 'ACCEPTED' }], ...(checkpoint === undefined ? {} : { checkpoint: String(checkpoint) }) }, NOW);
+  expect(await db.outbox.count()).toBe(0);
+}
+
+/** The page is refused and the replica is exactly as before. */
+async function expectRefused(db: ReplicaDb, page: StreamPage) {
+  const before = await everything(db);
+  expect(await applyStreamPage(db, page, NOW + 1)).toBe(false);
+  expect(await everything(db)).toEqual(before);
+}
+
+describe('applyStreamPage', () => {
+  it('applies a page when the outbox is empty and since ≤ checkpoint < page.checkpoint: data and checkpoint, pulled_last_seq unchanged', async () => {
+    const db = await pulledReplica();
+    const page = streamPage(10, 12, { vouchers: [card('GC-A', 3_000), card('GC-B', 5_000)], products: [{ id: 'P1', barcode: null, name: 'Tea', unit_price: 250, tax_rate: 7, currency: 'EUR', active: true }] });
+    expect(await applyStreamPage(db, page, NOW + 1)).toBe(true);
+    expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_000);
+    expect((await getVoucher(db, 'GC-B'))?.gift?.balance).toBe(5_000);
+    expect(await db.products.get('P1')).toMatchObject({ name: 'Tea' });
+    expect(await meta(db, 'checkpoint')).toBe('12');
+    expect(await meta(db, 'last_pull_at')).toBe(NOW + 1);
+    // A stream page says nothing about this till's ops: what the replica knows of them stays.
+    expect(await meta(db, 'pulled_last_seq')).toBe(3);
+    expect(await meta(db, 'next_seq')).toBe(4);
+    // The next page follows on from it.
+    expect(await applyStreamPage(db, streamPage(12, 13, { deleted: ['GC-B'] }), NOW + 2)).toBe(true);
+    expect(await getVoucher(db, 'GC-B')).toBeUndefined();
+    expect(await meta(db, 'checkpoint')).toBe('13');
+  });
+
+  it('applies a page that starts before the checkpoint (since < checkpoint): the changes up to it come again as they are', async () => {
+    const db = await pulledReplica();
+    expect(await applyStreamPage(db, streamPage(7, 12, { vouchers: [card('GC-A', 4_000), card('GC-C', 100)] }), NOW + 1)).toBe(true);
+    expect(await meta(db, 'checkpoint')).toBe('12');
+    expect((await getVoucher(db, 'GC-C'))?.gift?.balance).toBe(100);
+  });
+
+  it('refuses a page while an op is in the outbox (in flight, or sent with its answer lost: nothing says whether the page reflects it)', async () => {
+    const db = await pulledReplica();
+    await db.outbox.add(redemption());
+    await expectRefused(db, streamPage(10, 12, { vouchers: [card('GC-A', 4_000)] }));
+  });
+
+  it('after a push answer, refuses a page below the checkpoint HQ named (it may lack the push) and applies one that reaches it, without a pull', async () => {
+    const db = await pulledReplica();
+    await pushed(db, 15);
+    expect(await meta(db, PUSH_FLOOR)).toBe(15);
+    // Read before the push reached HQ: GC-A at 4,000 would undo this till's redemption.
+    await expectRefused(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }));
+    expect(await applyStreamPage(db, streamPage(10, 15, { vouchers: [card('GC-A', 3_500)] }), NOW + 1)).toBe(true);
+    expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
+    expect(await meta(db, 'checkpoint')).toBe('15');
+  });
+
+  it('the push floor only rises: a later answer naming a lower checkpoint does not lower it', async () => {
+    const db = await pulledReplica();
+    await pushed(db, 15, 4);
+    await pushed(db, 12, 5);
+    expect(await meta(db, PUSH_FLOOR)).toBe(15);
+    await expectRefused(db, streamPage(10, 14));
+  });
+
+  it('after an answer that names no checkpoint, refuses pages until a pull reaches the tail (a pull with has_more is not enough), then applies again', async () => {
+    const db = await pulledReplica();
+    await pushed(db, undefined);
+    await expectRefused(db, streamPage(10, 1_000_000));
+    await applyChangesPage(db, pulledPage(11, 4, { has_more: true }), NOW);
+    await expectRefused(db, streamPage(11, 1_000_000));
+    await applyChangesPage(db, pulledPage(12, 4, { vouchers: [card('GC-A', 3_500)] }), NOW);
+    expect(await meta(db, PUSH_FLOOR)).toBeUndefined();
+    expect(await applyStreamPage(db, streamPage(12, 13, { vouchers: [card('GC-D', 700)] }), NOW + 1)).toBe(true);
+    expect(await meta(db, 'checkpoint')).toBe('13');
+    expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
+  });
+
+  it('refuses a page that starts after the checkpoint (since > checkpoint: the changes in between would be skipped)', async () => {
+    const db = await pulledReplica();
+    await expectRefused(db, streamPage(11, 12, { vouchers: [card('GC-B', 5_000)] }));
+  });
+
+  it('refuses a stale page (page.checkpoint ≤ checkpoint: it brings nothing newer, and may bring older states)', async () => {
+    const db = await pulledReplica();
+    await expectRefused(db, streamPage(10, 10));
+    await expectRefused(db, streamPage(8, 9, { vouchers: [card('GC-A', 5_000)] }));
+  });
+
+  it('refuses a page with has_more (a stream page is always the tail)', async () => {
+    await expectRefused(await pulledReplica(), streamPage(10, 12, { has_more: true }));
+  });
+});
+
+/** Timers that run only when the test fires them (from test/sync/engine.test.ts). */
+function manualTimers() {
+  let id = 0;
+  const pending = new Map<number, { fn: () => void; ms: number }>();
+  const timers: Timers = {
+    setTimeout: (fn, ms) => {
+      pending.set(++id, { fn, ms });
+      return id;
+    },
+    clearTimeout: (handle) => void pending.delete(handle as number),
+  };
+  return {
+    timers,
+    delays: () => [...pending.values()].map((t) => t.ms),
+    /** Runs (and removes) the pending timers of exactly this delay. */
+    fire(ms: number) {
+      for (const [key, t] of [...pending]) {
+        if (t.ms !== ms) continue;
+        pending.delete(key);
+        t.fn();
+      }
+    },
+  };
+}
+
+/** The engine's debounce before a pull an event asked for (sync-engine.ts, pullFor). */
+const PULL_DEBOUNCE_MS = 200;
+
+const discount = () => ({ type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'AMOUNT', amount_off: 100 } });
+
+describe('a till on a real HQ (PGlite, loopback HTTP) and its change stream', () => {
+  let hq: LiveHq;
+  beforeAll(async () => {
+    hq = await startLiveHq();
+    // A replica at checkpoint 0 is announced to, never sent a page (its first page would be the whole
+    // catalogue): the tills here start from a feed that has something.
+    await adminCreate(hq, discount());
+  }, 60_000);
+  afterAll(async () => hq?.close());
+
+  /**
+   * A till whose requests are counted and whose stream is recorded as it arrives, on timers the test
+   * fires (nothing runs on its own but what the stream sets off), connected and up to date.
+   */
+  async function connectedTill() {
+    const requests: string[] = [];
+    let streamText = '';
+    const fetchFn: FetchLike = async (input, init) => {
+      const url = new URL(input);
+      requests.push(`${init?.method ?? 'GET'} ${url.pathname}`);
+      const res = await fetch(input, init);
+      if (url.pathname !== '/v1/sync/stream' || !res.body) return res;
+      const [engine, recorder] = res.body.tee();
+      void (async () => {
+        const reader = recorder.pipeThrough(new TextDecoderStream()).getReader();
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) streamText += chunk.value;
+      })().catch(() => {}); // ends with the stream (the till closed, or HQ ended it)
+      return new Response(engine, { status: res.status, headers: res.headers });
+    };
+    const t = manualTimers();
+    const till = await newTill(hq, { fetch: fetchFn, timers: t.timers, liveUpdates: true });
+    await till.initialLoad();
+    till.start();
+    await till.syncNow(); // the cycle start() began: push, pull to the tail (CAUGHT_UP), then the stream
+    // HQ writes `retry:` as it registers the stream: once it is read, changes reach this till.
+    await expect.poll(() => streamText.includes('retry:'), { timeout: 10_000 }).toBe(true);
+    return {
+      till,
+      timers: t,
+      pulls: () => requests.filter((r) => r === 'GET /v1/sync/changes').length,
+      /** The stream's events, as `event` and `data`. */
+      events: () =>
+        streamText
+          .split('\n\n')
+          .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: /^data: (.*)$/m.exec(block)?.[1] ?? '' }))
+          .filter((e) => e.event),
+    };
+  }
+
+  it('an up-to-date till gets a change through a page event, without a GET /v1/sync/changes', async () => {
+    const w = await connectedTill();
+    try {
+      const pulls = w.pulls();
+      const made = (await adminCreate(hq, discount())) as { code: string };
+      await expect.poll(async () => (await getVoucher(w.till.db, made.code))?.code, { timeout: 10_000 }).toBe(made.code);
+      expect(w.events().filter((e) => e.data.includes(made.code)).map((e) => e.event)).toEqual(['page']);
+      expect(w.pulls()).toBe(pulls);
+      expect(w.timers.delays()).not.toContain(PULL_DEBOUNCE_MS); // and no pull is on its way
+      expect(w.till.status()).toMatchObject({ online: true });
+    } finally {
+      await w.till.close();
+    }
+  });
+
+  it('a till with an unsent op refuses the page and pulls instead (after pushing the op)', async () => {
+    const w = await connectedTill();
+    try {
+      // A sale's op, queued: its push waits for a timer this test does not fire.
+      await w.till.issueGiftCard(1_000);
+      expect(await w.till.db.outbox.count()).toBe(1);
+      const pulls = w.pulls();
+      const made = (await adminCreate(hq, discount())) as { code: string };
+      await expect.poll(() => w.events().some((e) => e.event === 'page' && e.data.includes(made.code)), { timeout: 10_000 }).toBe(true);
+      // Refused: the engine asks for a pull (the debounce timer) and the replica lacks the voucher.
+      await expect.poll(() => w.timers.delays().includes(PULL_DEBOUNCE_MS), { timeout: 10_000 }).toBe(true);
+      expect(await getVoucher(w.till.db, made.code)).toBeUndefined();
+      expect(w.pulls()).toBe(pulls);
+      w.timers.fire(PULL_DEBOUNCE_MS);
+      await w.till.syncNow(); // joins the cycle the timer began
+      expect(w.pulls()).toBeGreaterThan(pulls);
+      expect(await w.till.db.outbox.count()).toBe(0);
+      expect((await getVoucher(w.till.db, made.code))?.code).toBe(made.code);
+    } finally {
+      await w.till.close();
+    }
+  });
+
+  it("a sale's cycle only pushes: its change comes back as a page at or past the checkpoint the push answer named, without a pull", async () => {
+    const w = await connectedTill();
+    try {
+      const pulls = w.pulls();
+      const card = await w.till.issueGiftCard(1_500);
+      w.timers.fire(0); // the cycle the sale asked for
+      await expect.poll(() => w.till.db.outbox.count(), { timeout: 10_000 }).toBe(0);
+      const floor = Number(await meta(w.till.db, PUSH_FLOOR));
+      expect(floor).toBeGreaterThan(0);
+      await expect.poll(async () => Number(await meta(w.till.db, 'checkpoint')), { timeout: 10_000 }).toBeGreaterThanOrEqual(floor);
+      expect(w.events().filter((e) => e.data.includes(card.code)).map((e) => e.event)).toEqual(['page']);
+      expect(w.pulls()).toBe(pulls);
+      expect(w.timers.delays()).not.toContain(PULL_DEBOUNCE_MS);
+      expect((await getVoucher(w.till.db, card.code))?.gift?.balance).toBe(1_500);
+    } finally {
+      await w.till.close();
+    }
+  });
+});
