@@ -5,11 +5,17 @@
 // (sync/engine) but without a replica:
 //   - one SSE stream (GET /v1/sync/stream), reconnected with Last-Event-ID if it ends;
 //   - an initial pull of everything (GET /v1/sync/changes, pages of `pageLimit` following has_more);
-//   - after every `changes` event whose checkpoint is beyond its own (what sync/engine does), a pull from
-//     its checkpoint until has_more is false — one pull in flight per till; events that arrive during a
-//     pull make exactly one more pull after it;
+//   - a `page` event is applied as it comes when the real till would (sync/replica/apply-pull.ts,
+//     applyStreamPage: nothing in the outbox, the page at or beyond the checkpoint its last push answers
+//     named, and since ≤ its checkpoint < the page's); one that comes while a pull or push is in flight
+//     waits for it (the real till's sender lock), the newest replacing an older one; a page the till
+//     already has is dropped; otherwise, and after every `changes` event whose checkpoint is beyond its
+//     own, a pull from its checkpoint until has_more is false — one pull in flight per till; events that
+//     arrive during a pull make exactly one more pull after it;
 //   - a REDEMPTION every `pushIntervalMs` (first one at a random offset), pushed with the till's own
-//     contiguous seq; ops that pile up while a push is in flight go in the next push (an outbox).
+//     contiguous seq; ops that pile up while a push is in flight go in the next push (an outbox). No pull
+//     follows a push while the stream is open (the real till's cycle does the same: its own changes come
+//     back on the stream).
 // Every pull sends `Accept-Encoding: gzip, br` and, when it asks again for a checkpoint it already has an
 // ETag for, `If-None-Match` — HQ may or may not honour either; the tills handle 200, 304 and any
 // Content-Encoding HQ picks, and count the bytes as they came off the socket (compressed if they were).
@@ -24,7 +30,7 @@ import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { ChangesResponseSchema } from '../sync/protocol';
+import { ChangesResponseSchema, StreamPageSchema } from '../sync/protocol';
 
 export type FleetTillsConfig = {
   baseUrl: string;
@@ -58,6 +64,9 @@ export type Counters = {
   pages: number;
   notModified: number;
   events: number;
+  /** `page` events applied as they came, and those that could not be (the till pulled instead). */
+  streamPages: number;
+  streamPagesRefused: number;
   /** Streams HQ ended (it may drop a slow reader) and the till reopened: not errors, but worth knowing. */
   reconnects: number;
   opsOffered: number;
@@ -114,7 +123,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const INFLATE = { chunkSize: 1 << 20 };
 
 export function newCounters(): Counters {
-  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, reconnects: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, errors: {} };
+  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, streamPages: 0, streamPagesRefused: 0, reconnects: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, errors: {} };
 }
 const bump = (map: Record<string, number>, key: string, n = 1) => void (map[key] = (map[key] ?? 0) + n);
 
@@ -141,6 +150,8 @@ function markersIn(buf: Buffer, marker: Buffer): number[] {
 }
 
 type Scanned = { checkpoint: number; hasMore: boolean };
+/** A stream page as a till saw it. */
+type StreamPageSeen = Scanned & { since: number; buf: Buffer };
 
 /**
  * checkpoint and has_more from the page's tail (they follow the arrays). `"checkpoint":"` with its
@@ -227,7 +238,11 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
 
   type Till = {
     i: number; fleetIndex: number; counts: boolean; id: string; auth: string; checkpoint: number; etag: { checkpoint: number; tag: string } | null;
-    pulling: boolean; again: boolean; initialDone: boolean; initialStartedAt: number; initialBytes: number; initialVouchers: number; initialMs: number;
+    pulling: boolean; again: boolean; initialDone: boolean;
+    /** Stream pages below this checkpoint may predate its answered pushes (0: none since its last full pull). */
+    floor: number; pushAnswers: number; streamOpen: boolean;
+    /** A page that came while a pull or push was in flight. */
+    waiting: StreamPageSeen | null; initialStartedAt: number; initialBytes: number; initialVouchers: number; initialMs: number;
     connected: boolean; lastEventId: string | null; retryMs: number;
     seq: number; outbox: { op: object; createdAt: number }[]; pushing: boolean; timers: NodeJS.Timeout[]; rand: () => number;
   };
@@ -237,7 +252,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   const tills: Till[] = cfg.tills.map((t, i) => {
     let a = (cfg.firstIndex + i + 1) * 2654435761;
     return {
-      i, fleetIndex: cfg.firstIndex + i, counts: (cfg.firstIndex + i) % cfg.countEvery === 0, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
+      i, fleetIndex: cfg.firstIndex + i, counts: (cfg.firstIndex + i) % cfg.countEvery === 0, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, floor: Number.MAX_SAFE_INTEGER, pushAnswers: 0, streamOpen: false, waiting: null, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
       connected: false, lastEventId: null, retryMs: 2000, seq: 0, outbox: [], pushing: false, timers: [],
       rand: () => ((a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296),
     };
@@ -275,6 +290,13 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     return page.hasMore ? 'more' : 'done';
   }
 
+  function crossCheckStreamPage(data: string, page: Scanned, since: number) {
+    const parsed = StreamPageSchema.safeParse(JSON.parse(data));
+    if (!parsed.success) return error('page event does not match StreamPageSchema');
+    const p = parsed.data;
+    if (Number(p.checkpoint) !== page.checkpoint || Number(p.since) !== since || p.has_more !== page.hasMore) error('page event scanner disagrees with the schema');
+  }
+
   function crossCheck(body: Buffer, page: Scanned) {
     const parsed = ChangesResponseSchema.safeParse(JSON.parse(body.toString('utf8')));
     if (!parsed.success) return error('page does not match ChangesResponseSchema');
@@ -302,7 +324,10 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     try {
       do {
         t.again = false;
+        const answersBefore = t.pushAnswers;
         await pullUntilDone(t);
+        // At the tail, and no push answered meanwhile: the checkpoint is past every change of its pushes.
+        if (!stopping && t.pushAnswers === answersBefore) t.floor = 0;
         if (!t.initialDone && !stopping) {
           t.initialDone = true;
           t.initialMs = wallNow() - t.initialStartedAt;
@@ -313,6 +338,31 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     } finally {
       t.pulling = false;
     }
+    settled(t);
+  }
+
+  /** A pull or push ended: a page that waited for it is looked at now. */
+  function settled(t: Till) {
+    if (t.pulling || t.pushing || !t.waiting || stopping) return;
+    const page = t.waiting;
+    t.waiting = null;
+    takePage(t, page);
+  }
+
+  function takePage(t: Till, page: StreamPageSeen) {
+    if (page.checkpoint <= t.checkpoint) return; // it has all of it (a pull went further)
+    if (t.pulling || t.pushing) {
+      t.waiting = page;
+      return;
+    }
+    if (page.since <= t.checkpoint && page.checkpoint >= t.floor && !page.hasMore && !t.outbox.length) {
+      counters.streamPages += 1;
+      for (const k of markersIn(page.buf, marker)) arrived(k, t.i, wallNow());
+      t.checkpoint = page.checkpoint;
+      return;
+    }
+    counters.streamPagesRefused += 1;
+    wantPull(t);
   }
 
   function wantPull(t: Till) {
@@ -322,16 +372,22 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
 
   function onEvent(t: Till, event: string, data: string) {
     counters.events += 1;
-    if (event !== 'changes' && event !== 'page') return;
+    if (event === 'page') {
+      // The changes themselves (contract, "Fleet-scale sync"): scanned like a pulled page.
+      const buf = Buffer.from(data);
+      const since = /^\{"since":"(\d+)"/.exec(data)?.[1];
+      const page = scanPage(buf);
+      if (since === undefined || !page) return error('unreadable page event');
+      if (t.fleetIndex === 0) crossCheckStreamPage(data, page, Number(since));
+      return takePage(t, { since: Number(since), checkpoint: page.checkpoint, hasMore: page.hasMore, buf });
+    }
+    if (event !== 'changes') return;
     let checkpoint: unknown;
     try {
       checkpoint = (JSON.parse(data) as { checkpoint?: unknown }).checkpoint;
     } catch {
       return error(`unreadable ${event} event`);
     }
-    // A `page` event carries the changes themselves (contract, "Fleet-scale sync"): the data is here,
-    // but without knowing which checkpoint the page starts from the till still pulls to stay gapless.
-    if (event === 'page') for (const k of markersIn(Buffer.from(data), marker)) arrived(k, t.i, wallNow());
     if (Number(checkpoint) > t.checkpoint) wantPull(t);
   }
 
@@ -345,6 +401,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     /** kind: an error to count, or null when HQ simply ended the stream. */
     const reconnect = (kind: string | null) => {
       streams.delete(req);
+      t.streamOpen = false;
       if (reconnecting || stopping) return;
       reconnecting = true;
       if (kind) error(kind);
@@ -361,6 +418,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
         t.connected = true;
         status.sseConnected += 1;
       }
+      t.streamOpen = true;
       res.setEncoding('utf8');
       const socket = res.socket;
       let buffer = '';
@@ -417,7 +475,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
           counters.bytesIn += res.wire;
           if (res.status !== 200) throw Object.assign(new Error(`HTTP ${res.status}`), { http: res.status });
           const body = decode(String(res.headers['content-encoding'] ?? 'identity'), res.body);
-          const answer = JSON.parse(body.toString('utf8')) as { results: { op_id: string; outcome: string; reason?: string }[] };
+          const answer = JSON.parse(body.toString('utf8')) as { results: { op_id: string; outcome: string; reason?: string }[]; checkpoint?: string };
           counters.pushLatencies.push(res.endedAt - t0);
           if (answer.results.length !== batch.length || answer.results.some((r, i) => r.op_id !== (batch[i]!.op as { op_id: string }).op_id)) error('push answer does not match the ops sent');
           for (const [i, r] of answer.results.entries()) {
@@ -425,6 +483,9 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
             counters.opLatencies.push(res.endedAt - batch[i]!.createdAt);
           }
           counters.opsAcked += batch.length;
+          t.pushAnswers += 1;
+          // Without a checkpoint in the answer nothing says which page has these ops: pull first.
+          t.floor = Math.max(t.floor, answer.checkpoint === undefined ? Number.MAX_SAFE_INTEGER : Number(answer.checkpoint));
           totals.acked += batch.length;
           totals.accepted += answer.results.filter((r) => r.outcome === 'ACCEPTED').length;
           t.outbox.splice(0, batch.length);
@@ -442,6 +503,9 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     } finally {
       t.pushing = false;
     }
+    // Without a stream the real till's cycle pulls after pushing; with one, its changes come on it.
+    if (!stopping && !t.streamOpen) wantPull(t);
+    settled(t);
   }
 
   function startPushes(t: Till) {

@@ -431,7 +431,7 @@ function startTills(): TillsProcess {
 function mergeCounters(all: Counters[]): Counters {
   const out = newCounters();
   for (const c of all) {
-    for (const key of ['bytesIn', 'pulls', 'pages', 'notModified', 'events', 'reconnects', 'opsOffered', 'opsAcked'] as const) out[key] += c[key];
+    for (const key of ['bytesIn', 'pulls', 'pages', 'notModified', 'events', 'streamPages', 'streamPagesRefused', 'reconnects', 'opsOffered', 'opsAcked'] as const) out[key] += c[key];
     for (const key of ['outcomes', 'encodings', 'errors'] as const) for (const [k, n] of Object.entries(c[key])) out[key][k] = (out[key][k] ?? 0) + n;
     for (const x of c.opLatencies) out.opLatencies.push(x);
     for (const x of c.pushLatencies) out.pushLatencies.push(x);
@@ -733,6 +733,7 @@ function configReport(r: Result): string {
       ['push: request p50 / p99 ms', `${fmt(percentile(sorted(c.pushLatencies), 0.5))} / ${fmt(percentile(sorted(c.pushLatencies), 0.99))}`],
       ['ops/s answered (ACCEPTED) vs offered', `**${fmt(c.opsAcked / (wallMs / 1000), 1)}** (${fmt(accepted / (wallMs / 1000), 1)}) of ${fmt(offered, 1)}; outcomes ${errorText(c.outcomes)}; outbox backlog at window end ${fmt(w.backlog)}`],
       ['pulls in window (pages, 304s, SSE events, streams reopened after HQ ended them)', `${fmt(c.pulls)} (${fmt(c.pages)} pages, ${fmt(c.notModified)} × 304, ${fmt(c.events)} events, ${fmt(c.reconnects)} reopened)`],
+      ['SSE `page` events applied as they came / not applicable (the till pulled instead)', `${fmt(c.streamPages)} / ${fmt(c.streamPagesRefused)}`],
       ['bytes per till in window (wire, in)', `${fmt(c.bytesIn / r.tills / 1024, 1)} KiB`],
       ['HQ CPU (all its processes, % of one core) · peak RSS', `**${pct(w.cpu.hq, wallMs)}** · ${fmt(w.hqRssPeak / 2 ** 20)} MiB`],
       ['PostgreSQL CPU: bench database backends / all postgres processes', `**${pct(w.cpu.pgBench, wallMs)}** / ${pct(w.cpu.pgAll, wallMs)}`],
@@ -791,7 +792,7 @@ function closingTable(results: Result[], skipped: string[]): string {
   out.push(
     '',
     'initial pull = first till started → last till has its last page (every till pulls at once). bytes = as read off the socket (headers included, compressed if HQ compressed). ' +
-      'change → till = PUT sent at HQ → a page containing it arrived at that till (SSE `changes` → pull); misses = till × change not seen within window + drain. ' +
+      'change → till = PUT sent at HQ → a page containing it reached that till (an SSE `page` event it applied, or a pull); misses = till × change not seen within window + drain. ' +
       'push = a REDEMPTION created → HQ answered it (queueing in the till\'s outbox included). CPU in % of one core over the window; PG "all" counts every postgres process on the machine (other databases too); ' +
       'other work = the machine\'s busy time minus HQ, every postgres process, the tills and the orchestrator (other people\'s processes on a shared machine).',
   );

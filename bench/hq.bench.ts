@@ -17,6 +17,10 @@
 // HQ_BENCH_CAP_S=60 (per backend: no new batch starts after this) HQ_BENCH_TIMEOUT_S=120 (per request)
 // HQ_BENCH_HOT_SHARE=0.02 HQ_BENCH_POPULAR=0 (op mix, bench/hq-workload.ts) HQ_BENCH_BACKENDS=postgres,pglite
 // HQ_BENCH_POOL=<PostgreSQL pool size; default HQ's own> HQ_BENCH_OUT=<file to also write the markdown to>.
+// HQ_BENCH_CHANGE_LOCK=off — an experiment, PostgreSQL only (issue 12, part 3: is the change-feed lock
+// the limit?): the bench database gets a no-op public.pg_advisory_xact_lock(bigint) ahead of
+// pg_catalog's in its search_path, so writers draw change numbers without serialising. Redemptions stay
+// correct (row locks); the feed's commit order does not — never do this to a real HQ.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +57,7 @@ const HOT_SHARE = share('HQ_BENCH_HOT_SHARE', 0.02);
 const POPULAR = share('HQ_BENCH_POPULAR', 0);
 const BACKENDS = (env.HQ_BENCH_BACKENDS ?? 'postgres,pglite').split(',').map((s) => s.trim()) as Backend[];
 const FETCH_TIMEOUT_MS = int('HQ_BENCH_TIMEOUT_S', 120) * 1000;
+const CHANGE_LOCK_OFF = env.HQ_BENCH_CHANGE_LOCK === 'off';
 const IMPORT_TIMEOUT_MS = 240_000;
 const WATCHDOG_MS = 9 * 60_000;
 const ADMIN_TOKEN = `adm_bench_${randomBytes(16).toString('hex')}`;
@@ -168,6 +173,17 @@ async function freshPostgres(baseUrl: string): Promise<{ url: string; name: stri
   }
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
+  if (CHANGE_LOCK_OFF) {
+    // Before HQ connects: its pool's sessions take the database's search_path when they open.
+    const c = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
+    await c.connect();
+    try {
+      await c.query(`CREATE FUNCTION public.pg_advisory_xact_lock(bigint) RETURNS void LANGUAGE sql AS 'SELECT NULL::void'`);
+      await c.query(`ALTER DATABASE ${name} SET search_path = public, pg_catalog`);
+    } finally {
+      await c.end();
+    }
+  }
   return {
     url: url.toString(),
     name,
@@ -370,7 +386,7 @@ async function runBackend(backend: Backend, importBody: string, pgBase?: string)
     close = () => (closing ??= app.close());
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    log(`[${backend}] HQ on ${base}${dbName ? ` (database ${dbName})` : ''}; importing ${fmt(VOUCHERS)} vouchers…`);
+    log(`[${backend}] HQ on ${base}${dbName ? ` (database ${dbName})` : ''}${backend === 'postgres' && CHANGE_LOCK_OFF ? ' — change-feed lock OFF (experiment)' : ''}; importing ${fmt(VOUCHERS)} vouchers…`);
 
     const imp = await importVouchers(base, importBody, VOUCHERS);
     log(`[${backend}] import ${imp.status}: ${fmt(imp.imported)} in ${imp.seconds.toFixed(1)} s; registering ${TILLS} tills…`);
@@ -479,7 +495,7 @@ function report(results: BackendResult[], skipped: { backend: Backend; why: stri
     out.push('No backend was measured.');
     return out.join('\n');
   }
-  out.push(`## HQ push — ${TILLS} tills × ${BATCHES} batches × ${BATCH_SIZE} redemptions over HTTP (${machine})`, '');
+  out.push(`## HQ push — ${TILLS} tills × ${BATCHES} batches × ${BATCH_SIZE} redemptions over HTTP (${machine})${CHANGE_LOCK_OFF ? '; PostgreSQL with the change-feed lock OFF (HQ_BENCH_CHANGE_LOCK=off, an experiment)' : ''}`, '');
   out.push(
     table(
       ['backend', 'tills', 'batches', 'ops sent', 'wall s', 'redemptions/s', 'p50 batch ms', 'p99 batch ms', 'accepted', 'conflicts', 'rejected', 'correct'],

@@ -40,10 +40,13 @@ export async function readChangeStream(
   signal: AbortSignal,
   onEvent: (event: StreamEvent) => void,
   lastEventId?: string,
+  /** HQ has answered: the stream is open (it ends when this promise settles). */
+  onOpen?: () => void,
 ): Promise<void> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) };
   const response = await fetchFn(`${baseUrl}/v1/sync/stream`, { headers, signal });
   if (!response.ok || !response.body) throw new Error(`event stream refused: HTTP ${response.status}`);
+  onOpen?.();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

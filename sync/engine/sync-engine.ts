@@ -65,6 +65,12 @@ export function createSyncEngine(o: SyncEngineOptions) {
   let running = false;
   let streamAbort: AbortController | null = null;
   let inFlight: Promise<SyncStatus> | null = null;
+  /** The next cycle must pull (see runCycle); the first one does. */
+  let pullWanted = true;
+  /** The cycle in flight has decided not to pull. */
+  let skippingPull = false;
+  /** HQ has answered the event stream and it has not ended since. */
+  let streamOpen = false;
   /** A local change arrived since the current cycle began: it may have missed that cycle's push. */
   let changedSinceCycleStart = false;
 
@@ -139,13 +145,15 @@ export function createSyncEngine(o: SyncEngineOptions) {
     }
   }
 
-  function schedule(ms: number) {
+  /** A cycle in `ms`; `pull`: it must pull even with the stream open (the periodic safety net). */
+  function schedule(ms: number, pull = false) {
     if (!running) return;
     if (timer !== null) timers.clearTimeout(timer);
     set({ nextRetryAt: now() + ms });
     timer = timers.setTimeout(() => {
       timer = null;
-      void syncNow();
+      if (pull) pullWanted = true;
+      void runCycle();
     }, ms);
   }
 
@@ -154,11 +162,28 @@ export function createSyncEngine(o: SyncEngineOptions) {
     const hqUnreachable = e.reason === 'network' || e.reason === 'timeout' || e.reason === 'server';
     set({ online: hqUnreachable ? false : status.online ?? true, lastError: { reason: e.reason, message: e.message, at: now() } });
     attempt += 1;
+    pullWanted = true;
     schedule(nextDelayMs(attempt - 1, random, e.details.retryAfterMs));
   }
 
-  /** One full cycle (push, then pull), under the till's sender lock. Never throws. */
+  /**
+   * A cycle that pulls: the one in flight unless it has already decided not to pull — then one more
+   * after it. Never throws.
+   */
   function syncNow(onProgress?: (p: PullProgress) => void): Promise<SyncStatus> {
+    pullWanted = true;
+    if (!inFlight || !skippingPull) return runCycle(onProgress);
+    return inFlight.then(() => runCycle(onProgress));
+  }
+
+  /**
+   * One cycle under the till's sender lock: push the outbox, then pull — unless the stream is open and
+   * nothing asked for a pull. A cycle started by a sale only pushes then: the sale's changes come back
+   * on the stream as a page (its push answer names the checkpoint that holds them, see
+   * applyStreamPage), like every other till's, so a fleet's sales do not each cost HQ a pull.
+   * Announcements, refused pages, failures, the periodic timer and syncNow() ask for a pull.
+   */
+  function runCycle(onProgress?: (p: PullProgress) => void): Promise<SyncStatus> {
     if (inFlight) return inFlight;
     inFlight = locks
       .request(o.lockName, async () => {
@@ -166,13 +191,17 @@ export function createSyncEngine(o: SyncEngineOptions) {
         changedSinceCycleStart = false;
         try {
           await pushAll();
-          await pullAll(onProgress);
+          if (pullWanted || !streamOpen) {
+            pullWanted = false;
+            await pullAll(onProgress);
+          } else skippingPull = true;
           attempt = 0;
           set({ online: true, lastSyncAt: now(), lastError: null });
           // A sale made while this cycle ran asked for a cycle at once, but that request joined this
-          // cycle (syncNow shares the one in flight) and may have come after the outbox was read:
-          // without this its ops would wait for the periodic sync (30 s).
-          schedule(changedSinceCycleStart ? 0 : periodicMs);
+          // cycle (it shares the one in flight) and may have come after the outbox was read: without
+          // this its ops would wait for the periodic sync (30 s). Likewise a pull asked for too late.
+          if (changedSinceCycleStart || pullWanted) schedule(0);
+          else schedule(periodicMs, true);
           connectStream();
         } catch (error) {
           onFailure(error);
@@ -183,6 +212,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
         return status;
       })
       .finally(() => {
+        skippingPull = false;
         inFlight = null;
       });
     return inFlight;
@@ -231,11 +261,17 @@ export function createSyncEngine(o: SyncEngineOptions) {
     // Last-Event-ID: the checkpoint this replica has pulled to (HQ's event ids are checkpoints).
     o.db.meta
       .get('checkpoint')
-      .then((row) => readChangeStream(streamFetch, o.client.baseUrl, o.client.token, controller.signal, onEvent, row ? String(row.value) : undefined))
+      .then((row) =>
+        readChangeStream(streamFetch, o.client.baseUrl, o.client.token, controller.signal, onEvent, row ? String(row.value) : undefined, () => {
+          if (streamAbort === controller) streamOpen = true;
+        }),
+      )
       .catch(() => {})
       .finally(() => {
         if (streamAbort !== controller) return;
         streamAbort = null; // reconnected after the next successful cycle
+        streamOpen = false;
+        pullWanted = true; // what it would have brought
         // HQ ended the stream (a restart, another process taking over, a slow reader dropped): a cycle
         // soon — spread over 1–3 s so a fleet does not come back at once — pulls what was missed and
         // reconnects, instead of waiting for the next periodic one.
@@ -291,6 +327,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
       countTimer = null;
       streamAbort?.abort();
       streamAbort = null;
+      streamOpen = false;
       await inFlight;
     },
   };

@@ -7,38 +7,48 @@ import { pendingEffects } from './pending';
 import { rebase } from './rebase';
 import { chunksAllowed, deleteVouchers, putPulledVouchers } from './voucher-store';
 
+/** A page from a pull: written, and at the tail the push floor is lifted (see applyStreamPage). */
 export async function applyChangesPage(db: ReplicaDb, page: ChangesResponse, now: number): Promise<void> {
   await db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
-    const pending = await pendingEffects(db, page.last_seq);
-    const vouchers = pending.size ? page.vouchers.map((v) => rebase(v, pending.get(v.code) ?? [])) : page.vouchers;
-    await putPulledVouchers(db, vouchers, await chunksAllowed(db));
-    if (page.deleted.length) await deleteVouchers(db, page.deleted);
-    if (page.products.length) await db.products.bulkPut(page.products);
-    if (page.deleted_products.length) await db.products.bulkDelete(page.deleted_products);
-    if (page.customers.length) await db.customers.bulkPut(page.customers);
-    if (page.deleted_customers.length) await db.customers.bulkDelete(page.deleted_customers);
-    await db.meta.put({ key: 'checkpoint', value: page.checkpoint });
-    // The highest of this till's seqs a pulled page already reflected: a push result for an op at or
-    // below it (a replay of an answer that was lost) is older than what the replica holds; see apply-push.
-    const [pulledRow, nextRow] = await Promise.all([db.meta.get('pulled_last_seq'), db.meta.get('next_seq')]);
-    if (page.last_seq > Number(pulledRow?.value ?? 0)) await db.meta.put({ key: 'pulled_last_seq', value: page.last_seq });
-    // HQ has applied this till's ops up to last_seq, so its next op is at least last_seq + 1. A replica
-    // new to a till HQ already knows (paired again on new hardware, or after an unpair) would
-    // otherwise number its ops from 1 again, and HQ refuses every one of them as seq_already_used.
-    if (page.last_seq + 1 > Number(nextRow?.value ?? 1)) await db.meta.put({ key: 'next_seq', value: page.last_seq + 1 });
-    if (!page.has_more) await db.meta.put({ key: 'last_pull_at', value: now });
-    // See applyStreamPage: a tail page of a pull is read after this till's last push (HQ's page cache,
-    // rule 4), so from here on the replica's checkpoint is past every change this till's pushes made.
-    await db.meta.put({ key: CAUGHT_UP, value: !page.has_more });
+    await writePage(db, page, now);
+    // A tail page of a pull is read after this till's last push (HQ's page cache, rule 4), so the
+    // replica's checkpoint is now past every change this till's answered pushes made.
+    if (!page.has_more) await db.meta.delete(PUSH_FLOOR);
   });
 }
 
+async function writePage(db: ReplicaDb, page: ChangesResponse, now: number): Promise<void> {
+  const pending = await pendingEffects(db, page.last_seq);
+  const vouchers = pending.size ? page.vouchers.map((v) => rebase(v, pending.get(v.code) ?? [])) : page.vouchers;
+  await putPulledVouchers(db, vouchers, await chunksAllowed(db));
+  if (page.deleted.length) await deleteVouchers(db, page.deleted);
+  if (page.products.length) await db.products.bulkPut(page.products);
+  if (page.deleted_products.length) await db.products.bulkDelete(page.deleted_products);
+  if (page.customers.length) await db.customers.bulkPut(page.customers);
+  if (page.deleted_customers.length) await db.customers.bulkDelete(page.deleted_customers);
+  await db.meta.put({ key: 'checkpoint', value: page.checkpoint });
+  // The highest of this till's seqs a pulled page already reflected: a push result for an op at or
+  // below it (a replay of an answer that was lost) is older than what the replica holds; see apply-push.
+  const [pulledRow, nextRow] = await Promise.all([db.meta.get('pulled_last_seq'), db.meta.get('next_seq')]);
+  if (page.last_seq > Number(pulledRow?.value ?? 0)) await db.meta.put({ key: 'pulled_last_seq', value: page.last_seq });
+  // HQ has applied this till's ops up to last_seq, so its next op is at least last_seq + 1. A replica
+  // new to a till HQ already knows (paired again on new hardware, or after an unpair) would
+  // otherwise number its ops from 1 again, and HQ refuses every one of them as seq_already_used.
+  if (page.last_seq + 1 > Number(nextRow?.value ?? 1)) await db.meta.put({ key: 'next_seq', value: page.last_seq + 1 });
+  if (!page.has_more) await db.meta.put({ key: 'last_pull_at', value: now });
+}
+
 /**
- * Whether the replica's checkpoint is past every change of this till's answered pushes: set by a pull
- * that reached the feed's tail, cleared by every push answer (apply-push.ts), both in the transaction
- * that writes them.
+ * The push floor: a checkpoint the change feed reaches only with every effect of this till's answered
+ * pushes. Raised by every push answer (apply-push.ts: the answer's `checkpoint`; without one, past any
+ * checkpoint), lifted by a pull that reaches the tail — each in the transaction that writes the rest.
  */
-export const CAUGHT_UP = 'caught_up';
+export const PUSH_FLOOR = 'push_floor';
+
+/** The push floor as stored (absent: 0, nothing to wait for). */
+export async function pushFloor(db: ReplicaDb): Promise<number> {
+  return Number((await db.meta.get(PUSH_FLOOR))?.value ?? 0);
+}
 
 /**
  * Applies a page HQ sent on its stream (event `page`, StreamPageSchema) if it can stand in for a pull;
@@ -49,22 +59,28 @@ export const CAUGHT_UP = 'caught_up';
  * till's ops it reflects. It is applied only when that question has a safe answer:
  * - no op in the outbox: none is in flight or was sent with its answer lost (HQ may have applied such
  *   an op, and rebasing on it would count it twice), so nothing needs rebasing;
- * - CAUGHT_UP: the last pull reached the tail after the last answered push, so the replica's
- *   checkpoint is past every change this till's pushes made; the page's data, which holds every change
- *   up to its own checkpoint, is then no older than what this till wrote;
+ * - the page reaches the push floor: its data holds every change up to its checkpoint (numbers are
+ *   handed out in commit order), so every effect of every op HQ has answered — it is no older than
+ *   what this till wrote;
+ * - a pull has reached the tail before (last_pull_at): a replica's first data is pulled;
  * - its range fits: since ≤ checkpoint < its checkpoint (no gap; changes up to ours come again as
  *   they are — a change number names one state of a row — and a page that ends at or before our
  *   checkpoint brings nothing).
- * Its last_seq is then the replica's own pulled_last_seq, which changes nothing.
+ * Its last_seq is then the replica's own pulled_last_seq, which changes nothing. The floor is what
+ * spares a till the pull after each push: its own changes come back on the stream like everyone's.
  */
 export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<boolean> {
   return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
-    const [checkpointRow, caughtUp, pulledRow, pending] = await Promise.all([db.meta.get('checkpoint'), db.meta.get(CAUGHT_UP), db.meta.get('pulled_last_seq'), db.outbox.count()]);
+    const [checkpointRow, floor, pulledRow, pulledAt, pending] = await Promise.all([
+      db.meta.get('checkpoint'), pushFloor(db), db.meta.get('pulled_last_seq'), db.meta.get('last_pull_at'), db.outbox.count(),
+    ]);
     const checkpoint = Number(checkpointRow?.value ?? 0);
-    if (pending > 0 || caughtUp?.value !== true || page.has_more) return false;
+    // A replica that never finished a pull has not learnt this till's last_seq from HQ yet (next_seq
+    // depends on it when a till is paired again): its first data comes by a pull.
+    if (pending > 0 || page.has_more || Number(page.checkpoint) < floor || pulledAt === undefined) return false;
     if (!(Number(page.since) <= checkpoint && checkpoint < Number(page.checkpoint))) return false;
     const { since: _since, ...changes } = page;
-    await applyChangesPage(db, { ...changes, last_seq: Number(pulledRow?.value ?? 0) }, now);
+    await writePage(db, { ...changes, last_seq: Number(pulledRow?.value ?? 0) }, now);
     return true;
   });
 }

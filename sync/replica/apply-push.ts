@@ -6,7 +6,7 @@ import type { Op, PushResponse } from '../protocol';
 import type { ReplicaDb } from './db';
 import { pendingEffects } from './pending';
 import { rebase } from './rebase';
-import { CAUGHT_UP } from './apply-pull';
+import { PUSH_FLOOR, pushFloor } from './apply-pull';
 import type { ConflictRow } from './rows';
 
 export type PushApplied = { accepted: number; conflicts: number; rejected: number };
@@ -65,8 +65,11 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
     if (conflicts.length) await db.conflicts.bulkPut(conflicts);
     await deleteAnswered(db, answered);
     await db.meta.put({ key: 'acked_seq', value: response.last_seq });
-    // Changes this push made at HQ lie beyond the replica's checkpoint until a pull reaches the tail.
-    if (answered.length) await db.meta.put({ key: CAUGHT_UP, value: false });
+    // A stream page is this till's own data only from the checkpoint HQ names (apply-pull.ts).
+    if (answered.length) {
+      const floor = response.checkpoint === undefined ? Number.MAX_SAFE_INTEGER : Number(response.checkpoint);
+      if (floor > (await pushFloor(db))) await db.meta.put({ key: PUSH_FLOOR, value: floor });
+    }
     if (latest.size) {
       const pending = await pendingEffects(db, response.last_seq);
       await db.vouchers.bulkPut([...latest.values()].map((voucher) => rebase(voucher, pending.get(voucher.code) ?? [])));
