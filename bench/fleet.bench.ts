@@ -612,7 +612,13 @@ async function runConfig(pgBase: string, tills: number, workload: Workload, work
     for (let k = 1; performance.now() + CHANGE_EVERY_MS <= windowStart + WINDOW_MS; k++) {
       await sleep(Math.max(0, windowStart + k * CHANGE_EVERY_MS - performance.now()));
       const sentAt = wallNow();
-      const res = await admin(hq.base, 'PUT', `/v1/vouchers/${data.single[k % data.single.length]}`, { label: `${MARKER}${k}` });
+      const sentAtPerf = performance.now();
+      // A PUT that fails on the network counts as a change not made (status 0), its cause in the log,
+      // rather than ending the configuration: the tills' numbers are still worth having.
+      const res = await admin(hq.base, 'PUT', `/v1/vouchers/${data.single[k % data.single.length]}`, { label: `${MARKER}${k}` }).catch((error: unknown) => {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        return { status: 0, json: `${(error as Error).message}: ${cause?.code ?? ''} ${cause?.message ?? ''}`, ms: performance.now() - sentAtPerf };
+      });
       changes.push({ k, sentAt, status: res.status, ms: res.ms });
       if (res.status !== 200) log(`${label} change ${k}: HTTP ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
     }

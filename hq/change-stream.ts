@@ -8,7 +8,9 @@
 // after that checkpoint once (the page cache, hq/change-pages.ts, rules 1–3 — rule 4 is the till's
 // business here: sync/replica/apply-pull.ts, applyStreamPage) and writes the same bytes to every stream of the
 // group. In the steady state every stream of a process sits at the checkpoint of the last fan-out,
-// so one change is one page read and one buffer written N times.
+// so one change is one page read and one buffer written N times. Writing is what grows with the
+// fleet, so fan-outs are spaced to keep it under STREAM_WRITE_SHARE of HQ's time: thousands of tills
+// get fewer, larger pages rather than a saturated HQ.
 //
 // What a till was sent (`known`) is what it will have once it acts on it: a page event's checkpoint,
 // or the checkpoint of a `changes` announcement (it pulls to at least that). A till may end up further
@@ -33,13 +35,21 @@ export const HEARTBEAT_MS = 15_000;
  * without a FIN, would otherwise grow HQ's memory with every event; ended, it reconnects and pulls from
  * its own checkpoint.
  */
-export const STREAM_MAX_BUFFERED = 64 * 1024;
+export const STREAM_MAX_BUFFERED = 128 * 1024;
 /** Items per stream page: a larger backlog is announced and pulled. */
 export const STREAM_PAGE_LIMIT = 1000;
 /** A stream page larger than this is announced instead (a fan-out writes it to every stream). */
-export const STREAM_PAGE_MAX_BYTES = 16 * 1024;
+export const STREAM_PAGE_MAX_BYTES = 32 * 1024;
 /** Page reads per fan-out at most: the largest groups of streams get pages, the rest announcements. */
 export const STREAM_PAGE_GROUPS = 3;
+/**
+ * The share of HQ's time fan-outs may take writing. A fan-out writes to every stream (~10 µs each): at
+ * 5,000 streams and one fan-out per 50 ms that is the whole core. So after a fan-out whose writing took
+ * w ms, the next begins no sooner than w × (1 / STREAM_WRITE_SHARE − 1) ms later — a large fleet hears
+ * changes in fewer, larger pages (250 ms apart at 5,000 streams on this machine), a small one every
+ * bus window (50 ms).
+ */
+export const STREAM_WRITE_SHARE = 0.25;
 
 /**
  * Writes to an event stream and ends the stream (destroys the socket) once more than `maxBuffered`
@@ -67,6 +77,8 @@ export type StreamHubOptions = {
   maxGroups?: number;
   heartbeatMs?: number;
   maxBuffered?: number;
+  writeShare?: number;
+  now?: () => number;
   log?: { warn(obj: object, msg: string): void };
 };
 
@@ -76,11 +88,16 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
   const maxGroups = options.maxGroups ?? STREAM_PAGE_GROUPS;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const maxBuffered = options.maxBuffered ?? STREAM_MAX_BUFFERED;
+  const writeShare = options.writeShare ?? STREAM_WRITE_SHARE;
+  const now = options.now ?? (() => performance.now());
   const streams = new Map<Stream, () => void>();
-  const stats = { fanouts: 0, pageEvents: 0, changesEvents: 0, pageReads: 0 };
-  /** One fan-out at a time; a checkpoint heard meanwhile waits for it (only the newest). */
+  const stats = { fanouts: 0, pageEvents: 0, changesEvents: 0, pageReads: 0, writeMs: 0 };
+  /** One fan-out at a time; a checkpoint heard meanwhile waits for it and its pause (only the newest). */
   let running: Promise<void> | null = null;
+  let pause: ReturnType<typeof setTimeout> | null = null;
   let queued = 0;
+  /** ms the last fan-out spent writing. */
+  let lastWriteMs = 0;
 
   async function fanOut(checkpoint: number): Promise<void> {
     stats.fanouts += 1;
@@ -111,6 +128,7 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
     );
     const pageFor = new Map(read.flatMap((entry) => (entry ? [entry] : [])));
     const announcement = changesEvent(checkpoint);
+    const writing = now();
     for (const [since, group] of groups) {
       const page = pageFor.get(since);
       const bytes = page ? streamPageEvent(page) : announcement;
@@ -123,20 +141,29 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
       if (page) stats.pageEvents += group.length;
       else stats.changesEvents += group.length;
     }
+    lastWriteMs = now() - writing;
+    stats.writeMs += lastWriteMs;
   }
 
   function schedule(checkpoint: number) {
-    if (running) {
+    if (running || pause) {
       queued = Math.max(queued, checkpoint);
       return;
     }
+    lastWriteMs = 0;
     running = fanOut(checkpoint)
       .catch((error: unknown) => options.log?.warn({ err: error }, 'change stream: fan-out failed'))
       .finally(() => {
         running = null;
-        const next = queued;
-        queued = 0;
-        if (next) schedule(Math.max(next, bus.latest));
+        const rest = lastWriteMs * (1 / writeShare - 1);
+        const next = () => {
+          pause = null;
+          const checkpoint = queued;
+          queued = 0;
+          if (checkpoint) schedule(Math.max(checkpoint, bus.latest));
+        };
+        if (rest >= 1) (pause = setTimeout(next, rest)).unref();
+        else next();
       });
   }
 
@@ -174,6 +201,9 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
     /** Ends every stream (HQ closing). */
     close(): void {
       unsubscribe();
+      if (pause) clearTimeout(pause);
+      pause = null;
+      queued = 0;
       for (const end of [...streams.values()]) end();
     },
     get connected(): number {

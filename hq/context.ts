@@ -1,4 +1,4 @@
-import type { Db } from './db/connect';
+import type { Database, Db } from './db/connect';
 import type { ChangeBus } from './change-bus';
 import type { CounterStore } from './counters';
 import type { Principal } from './auth';
@@ -6,6 +6,8 @@ import type { Principal } from './auth';
 export type HqContext = {
   db: Db;
   dbKind: 'pglite' | 'postgres';
+  /** PostgreSQL: a lock held while work runs, visible to every HQ process (Database.holdLock). */
+  holdLock?: Database['holdLock'];
   bus: ChangeBus;
   /** Abuse counters (auth failures, pairing attempts): in PostgreSQL, shared by every HQ process; in memory on PGlite. */
   counters: CounterStore;

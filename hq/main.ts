@@ -35,6 +35,9 @@ function open(config: HqConfig): Promise<Database> {
   return openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: config.dbPoolSize } : { dataDir: config.dataDir });
 }
 
+/** Connections waiting to be accepted (see the listen call). */
+const LISTEN_BACKLOG = 4096;
+
 /** What runs once per start of HQ, before anything serves. */
 async function prepare(database: Database, config: HqConfig) {
   await failInterruptedImports(database.db);
@@ -88,7 +91,11 @@ async function serve(config: HqConfig): Promise<void> {
     bus.announce(seeded.checkpoint);
     server.log.info({ vouchersAdded: seeded.vouchersAdded }, 'demo data loaded');
   }
-  await server.listen({ port: config.port, host: config.host });
+  // A fleet reconnects at once when HQ restarts (and connects at once when a chain opens): thousands
+  // of connections in a second. Node's default accept queue of 511 overflows and the kernel's SYN
+  // retries (1, 3, 7, 15 s…) then stretch a till's reconnect to many seconds with no error at all.
+  // The kernel caps this at net.core.somaxconn (4096 on current Linux).
+  await server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   if (!cluster.isWorker) {
     console.log(`HQ listening on http://${config.host}:${(server.server.address() as { port: number }).port} — database: ${describeDatabase(config)}`);
     printGeneratedToken(admin.generated);

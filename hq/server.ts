@@ -135,6 +135,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   const ctx: HqContext = {
     db: options.database.db,
     dbKind: options.database.kind,
+    holdLock: options.database.holdLock,
     bus: options.bus ?? createChangeBus(),
     counters: options.counters ?? (options.database.kind === 'postgres' ? postgresCounters(options.database.db) : memoryCounters()),
     adminHash: options.adminHash,

@@ -26,24 +26,45 @@ export async function getAsyncAction(db: Db, id: string): Promise<AsyncAction | 
   return rows[0];
 }
 
-/** An import that was running when HQ stopped will never finish: say so instead of "in progress" forever. */
+/**
+ * The advisory-lock class a running import holds (with hashtext(its id)) on PostgreSQL, in a session
+ * of its own, for as long as it runs ("vtim").
+ */
+export const IMPORT_LOCK_CLASS = 0x7674696d;
+
+/**
+ * An import whose HQ process stopped will never finish: say so instead of "in progress" forever. Run
+ * at start. With several HQ processes on one PostgreSQL an import in progress may be another live
+ * process's: it holds its lock (IMPORT_LOCK_CLASS), which this statement cannot take, so only imports
+ * whose process is gone (PostgreSQL released their lock with their session) are failed. The lock is
+ * taken per row for the statement's transaction only. On PGlite (one process) none is held.
+ */
 export async function failInterruptedImports(db: Db): Promise<void> {
   await db.execute(sql`UPDATE async_actions SET status = 'FAILED', updated_at = now(),
     result = jsonb_set(result, '{errors}', (result->'errors') || '[{"index": -1, "detail": "HQ stopped during this import; rows not listed as imported were not imported"}]'::jsonb)
-    WHERE status = 'IN_PROGRESS'`);
+    WHERE status = 'IN_PROGRESS' AND pg_try_advisory_xact_lock(${IMPORT_LOCK_CLASS}, hashtext(id))`);
 }
 
 export async function startImport(ctx: HqContext, rows: unknown[], log: FastifyBaseLogger): Promise<string> {
   const id = `aa_${randomBytes(9).toString('hex')}`;
   const result: AsyncAction['result'] = { imported: 0, failed: 0, errors: [] };
-  await ctx.db.execute(sql`INSERT INTO async_actions (id, type, status, progress, result)
-    VALUES (${id}, 'VOUCHERS_IMPORT', 'IN_PROGRESS', ${JSON.stringify({ processed: 0, total: rows.length })}::jsonb, ${JSON.stringify(result)}::jsonb)`);
+  // Held before the row says IN_PROGRESS, so a starting HQ never takes a live import for a dead one.
+  const release = (await ctx.holdLock?.(IMPORT_LOCK_CLASS, id)) ?? (async () => {});
+  try {
+    await ctx.db.execute(sql`INSERT INTO async_actions (id, type, status, progress, result)
+      VALUES (${id}, 'VOUCHERS_IMPORT', 'IN_PROGRESS', ${JSON.stringify({ processed: 0, total: rows.length })}::jsonb, ${JSON.stringify(result)}::jsonb)`);
+  } catch (error) {
+    await release();
+    throw error;
+  }
   // Not awaited: the client polls the async action.
-  runImport(ctx, id, rows, result).catch(async (error: unknown) => {
-    log.error({ err: error, asyncAction: id }, 'voucher import failed');
-    result.errors.push({ index: -1, detail: 'The import stopped on an internal error; rows not counted as imported were not imported.' });
-    await ctx.db.execute(sql`UPDATE async_actions SET status = 'FAILED', result = ${JSON.stringify(result)}::jsonb, updated_at = now() WHERE id = ${id}`).catch(() => {});
-  });
+  runImport(ctx, id, rows, result)
+    .catch(async (error: unknown) => {
+      log.error({ err: error, asyncAction: id }, 'voucher import failed');
+      result.errors.push({ index: -1, detail: 'The import stopped on an internal error; rows not counted as imported were not imported.' });
+      await ctx.db.execute(sql`UPDATE async_actions SET status = 'FAILED', result = ${JSON.stringify(result)}::jsonb, updated_at = now() WHERE id = ${id}`).catch(() => {});
+    })
+    .finally(() => release());
   return id;
 }
 

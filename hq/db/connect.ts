@@ -12,11 +12,42 @@ import pg from 'pg';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type Database = { db: Db; kind: 'pglite' | 'postgres'; close(): Promise<void> };
+export type Database = {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+  /**
+   * PostgreSQL: hold the advisory lock (classId, hashtext(name)) in a session of its own until the
+   * returned function is called (or this process dies — PostgreSQL then releases it). Lets other HQ
+   * processes tell work that is running from work whose process is gone. PGlite is one process: none.
+   */
+  holdLock?: (classId: number, name: string) => Promise<() => Promise<void>>;
+};
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export type DatabaseOptions = { url?: string; dataDir?: string; poolSize?: number };
+
+/** Session-level advisory lock held while migrating ("vtmg"); the change feed's lock is another key. */
+export const MIGRATION_LOCK_KEY = 0x76746d67;
+
+/**
+ * Migrate under a session-level advisory lock on a connection of its own, so HQ processes starting
+ * at once — workers of one machine are migrated by their primary, but several machines behind a load
+ * balancer each migrate — apply each migration once: the others wait, then find nothing to do. Not on
+ * a pool connection: with a pool of one the migration would wait for the lock's own connection.
+ */
+async function migrateLocked(url: string, migrate: () => Promise<void>): Promise<void> {
+  const lock = new pg.Client({ connectionString: url, application_name: 'voucher-till hq migrate' });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migrate();
+  } finally {
+    // Ending the session releases the lock whatever happened.
+    await lock.end().catch(() => {});
+  }
+}
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
@@ -24,8 +55,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // A pool error on an idle client (server restart) must not crash HQ; the next query reconnects.
     pool.on('error', () => {});
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    await migratePg(db as never, { migrationsFolder });
-    return { db, kind: 'postgres', close: () => pool.end() };
+    try {
+      await migrateLocked(options.url, () => migratePg(db as never, { migrationsFolder }));
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw error;
+    }
+    const holdLock = async (classId: number, name: string) => {
+      const session = new pg.Client({ connectionString: options.url, application_name: 'voucher-till hq lock' });
+      session.on('error', () => {}); // a lost session has lost its lock too; nothing else to do
+      await session.connect();
+      try {
+        await session.query('SELECT pg_advisory_lock($1, hashtext($2))', [classId, name]);
+      } catch (error) {
+        await session.end().catch(() => {});
+        throw error;
+      }
+      return () => session.end().catch(() => {});
+    };
+    return { db, kind: 'postgres', close: () => pool.end(), holdLock };
   }
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   const db = drizzlePglite(client, { schema }) as unknown as Db;

@@ -5,12 +5,17 @@
 // in-process bus's coalescing is tested here.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChangeBus, createPgChangeBus } from '../../hq/change-bus';
 import { openDatabase, rowsOf } from '../../hq/db/connect';
+import { buildServer } from '../../hq/server';
+import { hashToken } from '../../hq/auth';
+import { failInterruptedImports, IMPORT_LOCK_CLASS } from '../../hq/voucher-import';
 import { hqProcess, type HqProcess } from '../../scripts/hq-process';
 import { readChangeStream } from '../../sync/engine/event-stream';
 import { openTill } from '../../sync/till';
@@ -341,4 +346,76 @@ describe.skipIf(!url)('HQ_WORKERS: one primary, several workers on one port', ()
       await own.drop();
     }
   }, 90_000);
+});
+
+describe.skipIf(!url)('HQ machines starting at once on one PostgreSQL', () => {
+  it('migrate one after another (an advisory lock): every migration applied once, every start succeeds', async () => {
+    const own = await ownPostgresDatabase();
+    const opened: Awaited<ReturnType<typeof openDatabase>>[] = [];
+    try {
+      // Three HQs on a fresh database at once, each migrating (pool of 1: the lock's own connection
+      // must not come from the pool). Without the lock they race to create the same tables.
+      const starts = await Promise.allSettled([1, 2, 3].map(() => openDatabase({ url: own.url, poolSize: 1 })));
+      for (const s of starts) if (s.status === 'fulfilled') opened.push(s.value);
+      expect(starts.map((s) => (s.status === 'rejected' ? String(s.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+      const applied = rowsOf<{ n: number }>(await opened[0]!.db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`))[0]!.n;
+      const files = readdirSync(fileURLToPath(new URL('../../hq/db/migrations', import.meta.url))).filter((f) => f.endsWith('.sql')).length;
+      expect(applied).toBe(files);
+    } finally {
+      await Promise.all(opened.map((d) => d.close()));
+      await own.drop();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!url)('imports and HQ processes starting on one PostgreSQL', () => {
+  it("a starting HQ fails only imports whose process is gone: a live import holds its lock", async () => {
+    const own = await ownPostgresDatabase();
+    const [a, b] = [await openDatabase({ url: own.url }), await openDatabase({ url: own.url })];
+    const status = async (id: string) => rowsOf<{ status: string }>(await b.db.execute(sql`SELECT status FROM async_actions WHERE id = ${id}`))[0]!.status;
+    try {
+      for (const id of ['aa_live', 'aa_dead']) {
+        await a.db.execute(sql`INSERT INTO async_actions (id, type, status, progress, result) VALUES (${id}, 'VOUCHERS_IMPORT', 'IN_PROGRESS', '{"processed":0,"total":1}', '{"imported":0,"failed":0,"errors":[]}')`);
+      }
+      const release = await a.holdLock!(IMPORT_LOCK_CLASS, 'aa_live'); // process A is still importing aa_live
+      await failInterruptedImports(b.db); // process B starts
+      expect([await status('aa_live'), await status('aa_dead')]).toEqual(['IN_PROGRESS', 'FAILED']);
+      await release(); // A's session ends (the process died)
+      await failInterruptedImports(b.db);
+      expect(await status('aa_live')).toBe('FAILED');
+    } finally {
+      await a.close();
+      await b.close();
+      await own.drop();
+    }
+  }, 60_000);
+
+  it('an import holds its lock from before its row says IN_PROGRESS until it has ended', async () => {
+    const own = await ownPostgresDatabase();
+    const database = await openDatabase({ url: own.url });
+    const events: string[] = [];
+    const spied = {
+      ...database,
+      holdLock: async (classId: number, name: string) => {
+        const rows = rowsOf<{ n: number }>(await database.db.execute(sql`SELECT count(*)::int AS n FROM async_actions WHERE id = ${name}`));
+        events.push(`lock ${classId === IMPORT_LOCK_CLASS ? 'import' : classId} (row exists: ${rows[0]!.n > 0})`);
+        const release = await database.holdLock!(classId, name);
+        return async () => {
+          events.push(`release (${rowsOf<{ status: string }>(await database.db.execute(sql`SELECT status FROM async_actions WHERE id = ${name}`))[0]!.status})`);
+          await release();
+        };
+      },
+    };
+    const { app } = await buildServer({ database: spied, adminHash: hashToken('adm_import_lock_test_token_000000000000'), logger: false });
+    try {
+      const res = await app.inject({ method: 'POST', url: '/v1/vouchers/import', headers: { authorization: 'Bearer adm_import_lock_test_token_000000000000' }, payload: [{ type: 'DISCOUNT_VOUCHER', currency: 'EUR', code: 'IMPLOCK-0001', discount: { type: 'AMOUNT', amount_off: 100 } }] });
+      expect(res.statusCode, res.body).toBe(202);
+      await until('the import has released its lock', () => events.length === 2);
+      expect(events).toEqual(['lock import (row exists: false)', 'release (DONE)']);
+    } finally {
+      await app.close();
+      await database.close();
+      await own.drop();
+    }
+  }, 60_000);
 });
