@@ -26,7 +26,7 @@
 // (eventWriter): it reconnects and pulls from its own checkpoint, nothing is lost.
 import type { ServerResponse } from 'node:http';
 import type { ChangeBus } from './change-bus';
-import { streamPageEvent, type ChangePages } from './change-pages';
+import { streamPageEvent, streamPageEventGzip, type ChangePages } from './change-pages';
 
 /** A comment line at least this often keeps proxies from closing an idle stream (the contract: ≤ 30 s). */
 export const HEARTBEAT_MS = 15_000;
@@ -38,8 +38,10 @@ export const HEARTBEAT_MS = 15_000;
 export const STREAM_MAX_BUFFERED = 128 * 1024;
 /** Items per stream page: a larger backlog is announced and pulled. */
 export const STREAM_PAGE_LIMIT = 1000;
-/** A stream page larger than this is announced instead (a fan-out writes it to every stream). */
+/** A stream page whose event is larger than this is announced instead (a fan-out writes it to every stream). */
 export const STREAM_PAGE_MAX_BYTES = 32 * 1024;
+/** Pages from this size on go as `page-gzip` (base64 of the gzipped JSON), smaller ones as `page`. */
+export const STREAM_GZIP_MIN_BYTES = 2 * 1024;
 /** Page reads per fan-out at most: the largest groups of streams get pages, the rest announcements. */
 export const STREAM_PAGE_GROUPS = 3;
 /**
@@ -74,6 +76,7 @@ type Stream = { known: number; write: (bytes: string | Buffer) => void };
 export type StreamHubOptions = {
   pageLimit?: number;
   maxPageBytes?: number;
+  gzipMinBytes?: number;
   maxGroups?: number;
   heartbeatMs?: number;
   maxBuffered?: number;
@@ -85,6 +88,7 @@ export type StreamHubOptions = {
 export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest' | 'subscribe'>, options: StreamHubOptions = {}) {
   const pageLimit = options.pageLimit ?? STREAM_PAGE_LIMIT;
   const maxPageBytes = options.maxPageBytes ?? STREAM_PAGE_MAX_BYTES;
+  const gzipMinBytes = options.gzipMinBytes ?? STREAM_GZIP_MIN_BYTES;
   const maxGroups = options.maxGroups ?? STREAM_PAGE_GROUPS;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const maxBuffered = options.maxBuffered ?? STREAM_MAX_BUFFERED;
@@ -119,7 +123,9 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
         stats.pageReads += 1;
         try {
           const page = await pages.page(since, pageLimit, null);
-          return !page.hasMore && page.checkpoint >= checkpoint && page.shared.length <= maxPageBytes ? ([since, page] as const) : null;
+          if (page.hasMore || page.checkpoint < checkpoint) return null;
+          const event = (page.shared.length >= gzipMinBytes && (await streamPageEventGzip(page))) || streamPageEvent(page);
+          return event.length <= maxPageBytes ? ([since, { checkpoint: page.checkpoint, event }] as const) : null;
         } catch (error) {
           options.log?.warn({ err: error, since }, 'change stream: page read failed; announcing instead');
           return null;
@@ -131,7 +137,7 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
     const writing = now();
     for (const [since, group] of groups) {
       const page = pageFor.get(since);
-      const bytes = page ? streamPageEvent(page) : announcement;
+      const bytes = page ? page.event : announcement;
       const known = page ? page.checkpoint : checkpoint;
       for (const stream of group) {
         if (!streams.has(stream)) continue; // closed while the page was read

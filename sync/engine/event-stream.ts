@@ -1,5 +1,5 @@
 // GET /v1/sync/stream as a fetch stream (EventSource cannot send an Authorization header).
-// Calls onEvent for every `changes` and `page` event until the stream ends or the signal aborts.
+// Calls onEvent for every `changes`, `page` and `page-gzip` event until the stream ends or the signal aborts.
 // `lastEventId` (sent as Last-Event-ID; HQ's event ids are checkpoints) is the checkpoint the till
 // already knows: HQ then sends one at once only if it has a newer one.
 import { StreamPageSchema, type StreamPage } from '../protocol';
@@ -11,12 +11,26 @@ import type { FetchLike } from './hq-client';
  */
 export type StreamEvent = { type: 'changes'; checkpoint: string } | { type: 'page'; checkpoint: string; page: StreamPage };
 
-/** One event's data, or null if it is not one the till understands (ignored: a pull brings the data anyway). */
-export function parseStreamEvent(event: string | undefined, data: string): StreamEvent | null {
+/** base64 of gzip → text (`page-gzip` events): DecompressionStream, in browsers and in Node alike. */
+async function gunzipBase64(data: string): Promise<string> {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).text();
+}
+
+/**
+ * One event's data, or null if it is not one the till understands (ignored: a pull brings the data
+ * anyway). `page-gzip` is a `page` whose JSON came gzipped, in base64 (HQ sends larger pages so).
+ */
+export async function parseStreamEvent(event: string | undefined, data: string): Promise<StreamEvent | null> {
   try {
     if (event === 'changes') {
       const checkpoint = (JSON.parse(data) as { checkpoint?: unknown }).checkpoint;
       return typeof checkpoint === 'string' ? { type: 'changes', checkpoint } : null;
+    }
+    if (event === 'page-gzip') {
+      const json = await gunzipBase64(data).catch(() => null);
+      return json === null ? null : parseStreamEvent('page', json);
     }
     if (event === 'page') {
       const parsed = StreamPageSchema.safeParse(JSON.parse(data));
@@ -60,8 +74,12 @@ export async function readChangeStream(
       const lines = block.split('\n');
       const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim();
       const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-      const parsed = data ? parseStreamEvent(event, data) : null;
-      if (parsed) onEvent(parsed);
+      // Awaited in order: a page-gzip event is decoded before the next event is looked at. A page the
+      // till cannot read still says, by its id, how far the feed has come: it pulls, as for `changes`.
+      const id = lines.find((l) => l.startsWith('id:'))?.slice(3).trim();
+      const parsed = data ? await parseStreamEvent(event, data) : null;
+      const heard = parsed ?? (event?.startsWith('page') && id && /^\d{1,15}$/.test(id) ? ({ type: 'changes', checkpoint: id } as const) : null);
+      if (heard) onEvent(heard);
     }
   }
 }

@@ -11,13 +11,16 @@ import { openDatabase } from '../../hq/db/connect';
 import { buildServer } from '../../hq/server';
 import { hashToken } from '../../hq/auth';
 import type { ChangeBus } from '../../hq/change-bus';
+import type { StreamHubOptions } from '../../hq/change-stream';
+import { parseStreamEvent, readChangeStream, type StreamEvent } from '../../sync/engine/event-stream';
 import { pageReads } from '../../hq/changes';
 import { ChangesResponseSchema, StreamPageSchema, type ChangesResponse, type StreamPage } from '../../sync/protocol';
 import { ADMIN_TOKEN, BACKENDS, type Backend, type Hq } from './harness';
 import { createVoucher, discountBody, ownPostgresDatabase, query, TestTill } from './helpers';
 
 /** Small limits, so a test can cross them: pages of at most 4 items and 6 KiB, pages for 3 groups. */
-const STREAM = { maxGroups: 3, pageLimit: 4, maxPageBytes: 6 * 1024 };
+// gzipMinBytes: these tests read pages as JSON (`page`); `page-gzip` has its own describe below.
+const STREAM = { maxGroups: 3, pageLimit: 4, maxPageBytes: 6 * 1024, gzipMinBytes: Number.POSITIVE_INFINITY };
 
 /**
  * A change bus whose window ends when the test says so (release()). Writes raise `latest` at once, as
@@ -49,11 +52,11 @@ function manualBus(): ChangeBus & { release(checkpoint?: number): void } {
 type LiveHq = Hq & { base: string; bus: ReturnType<typeof manualBus> };
 
 /** HQ as the harness starts it, but with the stream limits above and the manual bus (startHq takes neither). */
-async function startStreamHq(backend: Backend): Promise<LiveHq> {
+async function startStreamHq(backend: Backend, stream: StreamHubOptions = STREAM): Promise<LiveHq> {
   const own = backend === 'postgres' ? await ownPostgresDatabase() : undefined;
   const database = await openDatabase(own ? { url: own.url } : {});
   const bus = manualBus();
-  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: 1000, bus, stream: STREAM });
+  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: 1000, bus, stream });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const as: Hq['as'] = (token, opts) => app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
   return {
@@ -371,5 +374,48 @@ describe.each(BACKENDS)('change stream pages on %s', (backend) => {
     const page2 = pageOf(second);
     expect(page2).toMatchObject({ since: String(c2), vouchers: [], deleted_products: ['SP-GONE'], deleted_customers: ['SC-GONE'] });
     compare(page2, await till.pull(c2));
+  });
+});
+
+describe.each(BACKENDS)('change stream pages as page-gzip on %s', (backend) => {
+  // Every page from 1 byte on goes gzipped; the size limit is the event's, i.e. compressed.
+  let hq: LiveHq;
+  let till: TestTill;
+  beforeAll(async () => {
+    hq = await startStreamHq(backend, { ...STREAM, gzipMinBytes: 1 });
+    till = await TestTill.create(hq, 'Gzip pages');
+  }, 60_000);
+  afterAll(async () => hq?.close());
+
+  it('a page goes as base64 of its gzipped JSON: decoded by the till, it is the page a `page` event would carry (= the pull), and its size limit is the compressed size', async () => {
+    await createVoucher(hq, discountBody());
+    const c = hq.bus.latest;
+    const stream = await openStream(hq.base, till.token, { 'last-event-id': String(c) });
+    try {
+      await stream.next(opened);
+      // 6 KiB of one letter: over maxPageBytes as JSON (announced when sent as `page`), a few dozen bytes gzipped.
+      const big = await createVoucher(hq, discountBody({ metadata: { note: 'x'.repeat(STREAM.maxPageBytes) } }));
+      hq.bus.release();
+      const heard = await stream.next((b) => b.event === 'page-gzip' || news(b));
+      expect(heard).toMatchObject({ event: 'page-gzip', id: String(hq.bus.latest) });
+      expect(heard.raw.length).toBeLessThan(STREAM.maxPageBytes);
+      const decoded = await parseStreamEvent(heard.event, heard.data!);
+      expect(decoded?.type).toBe('page');
+      const page = (decoded as Extract<StreamEvent, { type: 'page' }>).page;
+      expect(page).toMatchObject({ since: String(c), checkpoint: String(hq.bus.latest), vouchers: [{ code: big.code }] });
+      const pulled = await till.pull(c, STREAM.pageLimit);
+      expect({ ...page, since: undefined, latest_checkpoint: undefined }).toEqual({ ...pulled, last_seq: undefined, since: undefined, latest_checkpoint: undefined });
+    } finally {
+      stream.close();
+    }
+  });
+
+  it("a page-gzip the till cannot decode still moves it on: its id is taken as an announcement (the till pulls)", async () => {
+    expect(await parseStreamEvent('page-gzip', 'not base64 of gzip')).toBeNull();
+    const heard: StreamEvent[] = [];
+    const body = `id: 42\nevent: page-gzip\ndata: H4sIAAAAbroken\n\n`;
+    const fetchFn = async () => new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+    await readChangeStream(fetchFn, 'http://hq.invalid', 'tok', new AbortController().signal, (e) => heard.push(e));
+    expect(heard).toEqual([{ type: 'changes', checkpoint: '42' }]);
   });
 });
