@@ -40,14 +40,15 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
       }
       // Only a refused op leaves the replica wrong: the sale applied its effect locally and HQ did not.
       // An accepted op's effect is already in the replica; what else HQ's copy differs in (other
-      // tills' changes) comes with the pull that follows every push, so writing it here too only
-      // doubled the voucher writes of a drain.
+      // tills' changes) comes with the next pull or stream page (which must reach the push floor set
+      // below), so writing it here too only doubled the voucher writes of a drain.
       // A replayed op's result is the one HQ stored when it first applied the op, voucher included.
       // If a pull has since brought a page that already reflected this op (its last_seq >= op.seq),
       // the replica holds a newer state of that voucher (other tills' changes included) and the old
       // one must not overwrite it: the next pull would not bring the voucher again, as the
       // checkpoint is past its change. Without such a pull the checkpoint is before the op's change,
-      // so the pull that follows every push corrects a stale result anyway.
+      // so the next pull, or stream page (it reaches the push floor, past the op's change, and starts
+      // at or before the checkpoint), brings the voucher again and corrects a stale result anyway.
       if (result.voucher && result.outcome !== 'ACCEPTED' && op.seq > pulledSeq) latest.set(result.voucher.code, result.voucher);
       answered.push(op.seq);
     }
