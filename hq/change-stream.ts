@@ -20,8 +20,11 @@
 // Announcements instead of pages, and the till pulls as before:
 // - streams at checkpoint 0 (an empty replica: its first page is the whole catalogue);
 // - groups beyond the STREAM_PAGE_GROUPS largest (each group is one page read);
-// - a page that is not the tail (has_more: an import), is larger than STREAM_PAGE_MAX_BYTES, or could
-//   not be read (the database is down: the tills' pulls then fail and back off on their own).
+// - a page that is not the tail (has_more: an import), whose event is larger than
+//   STREAM_PAGE_MAX_BYTES, or that could not be read (the database is down: the tills' pulls then fail
+//   and back off on their own).
+// Pages from STREAM_GZIP_MIN_BYTES on go as `page-gzip` (the JSON gzipped, in base64, made once per
+// page): a fan-out's bytes are what a fleet costs — every till gets every change.
 // A stream whose reader stops reading is ended once STREAM_MAX_BUFFERED bytes wait unsent
 // (eventWriter): it reconnects and pulls from its own checkpoint, nothing is lost.
 import type { ServerResponse } from 'node:http';
