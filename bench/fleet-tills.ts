@@ -356,7 +356,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
       t.waiting = page;
       return;
     }
-    if (page.since <= t.checkpoint && page.checkpoint >= t.floor && !page.hasMore && !t.outbox.length) {
+    if (page.since <= t.checkpoint && page.checkpoint >= t.floor && !t.outbox.length) {
       counters.streamPages += 1;
       for (const k of markersIn(page.buf, marker)) arrived(k, t.i, wallNow());
       t.checkpoint = page.checkpoint;

@@ -20,9 +20,10 @@
 // Announcements instead of pages, and the till pulls as before:
 // - streams at checkpoint 0 (an empty replica: its first page is the whole catalogue);
 // - groups beyond the STREAM_PAGE_GROUPS largest (each group is one page read);
-// - a page that is not the tail (has_more: an import), whose event is larger than
-//   STREAM_PAGE_MAX_BYTES, or that could not be read (the database is down: the tills' pulls then fail
-//   and back off on their own).
+// - a page whose event is larger than STREAM_PAGE_MAX_BYTES (vouchers with large metadata), or that
+//   could not be read (the database is down: the tills' pulls then fail and back off on their own).
+// A backlog of more than STREAM_PAGE_LIMIT changes goes as pages with has_more, one per fan-out: after
+// a fan-out that sent one, another follows (paced) until every group has reached the tail.
 // Pages from STREAM_GZIP_MIN_BYTES on go as `page-gzip` (the JSON gzipped, in base64, made once per
 // page): a fan-out's bytes are what a fleet costs — every till gets every change.
 // A stream whose reader stops reading is ended once STREAM_MAX_BUFFERED bytes wait unsent
@@ -39,8 +40,12 @@ export const HEARTBEAT_MS = 15_000;
  * its own checkpoint.
  */
 export const STREAM_MAX_BUFFERED = 128 * 1024;
-/** Items per stream page: a larger backlog is announced and pulled. */
-export const STREAM_PAGE_LIMIT = 1000;
+/**
+ * Items per stream page. A larger backlog goes as several pages (has_more), one per fan-out, paced like
+ * any other: a burst of changes drains over a few fan-outs instead of turning into one page too large
+ * to send — which, announced instead, would make every till pull at once.
+ */
+export const STREAM_PAGE_LIMIT = 200;
 /** A stream page whose event is larger than this is announced instead (a fan-out writes it to every stream). */
 export const STREAM_PAGE_MAX_BYTES = 32 * 1024;
 /** Pages from this size on go as `page-gzip` (base64 of the gzipped JSON), smaller ones as `page`. */
@@ -126,9 +131,11 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
         stats.pageReads += 1;
         try {
           const page = await pages.page(since, pageLimit, null);
-          if (page.hasMore || page.checkpoint < checkpoint) return null;
+          // A tail page read before the announced change would lack it (the cache's rule 2 refuses such a
+          // page; checked here too); a has_more page is good whatever came later (rule 3).
+          if (!page.hasMore && page.checkpoint < checkpoint) return null;
           const event = (page.shared.length >= gzipMinBytes && (await streamPageEventGzip(page))) || streamPageEvent(page);
-          return event.length <= maxPageBytes ? ([since, { checkpoint: page.checkpoint, event }] as const) : null;
+          return event.length <= maxPageBytes ? ([since, { checkpoint: page.checkpoint, hasMore: page.hasMore, event }] as const) : null;
         } catch (error) {
           options.log?.warn({ err: error, since }, 'change stream: page read failed; announcing instead');
           return null;
@@ -136,12 +143,14 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
       }),
     );
     const pageFor = new Map(read.flatMap((entry) => (entry ? [entry] : [])));
+    let more = false;
     const announcement = changesEvent(checkpoint);
     const writing = now();
     for (const [since, group] of groups) {
       const page = pageFor.get(since);
       const bytes = page ? page.event : announcement;
       const known = page ? page.checkpoint : checkpoint;
+      if (page?.hasMore) more = true;
       for (const stream of group) {
         if (!streams.has(stream)) continue; // closed while the page was read
         stream.known = known;
@@ -152,6 +161,8 @@ export function createStreamHub(pages: ChangePages, bus: Pick<ChangeBus, 'latest
     }
     lastWriteMs = now() - writing;
     stats.writeMs += lastWriteMs;
+    // Streams that got a has_more page wait for the rest: the next fan-out brings it.
+    if (more) queued = Math.max(queued, checkpoint);
   }
 
   function schedule(checkpoint: number) {

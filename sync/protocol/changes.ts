@@ -35,8 +35,8 @@ export type ChangesResponse = z.infer<typeof ChangesResponseSchema>;
  * the stream, so an up-to-date till need not ask for it. The same JSON as a changes page, read once
  * and sent to every till of an HQ process alike, hence two differences: `since`, the checkpoint the
  * page starts after (a till applies it only if its own checkpoint lies in [since, checkpoint)), and no
- * `last_seq` (that is each till's own; sync/replica/apply-pull.ts, applyStreamPage, says why a till needs none). Always a
- * tail page (`has_more` false).
+ * `last_seq` (that is each till's own; sync/replica/apply-pull.ts, applyStreamPage, says why a till needs none). With
+ * `has_more`, the next page follows on the stream.
  */
 export const StreamPageSchema = ChangesResponseSchema.omit({ last_seq: true }).extend({ since: CheckpointSchema });
 export type StreamPage = z.infer<typeof StreamPageSchema>;

@@ -66,7 +66,8 @@ export async function pushFloor(db: ReplicaDb): Promise<number> {
  * - its range fits: since ≤ checkpoint < its checkpoint (no gap; changes up to ours come again as
  *   they are — a change number names one state of a row — and a page that ends at or before our
  *   checkpoint brings nothing).
- * Its last_seq is then the replica's own pulled_last_seq, which changes nothing. The floor is what
+ * Its last_seq is then the replica's own pulled_last_seq, which changes nothing. A page with has_more
+ * is applied like any other (the next one follows on the stream); last_pull_at stays as it was. The floor is what
  * spares a till the pull after each push: its own changes come back on the stream like everyone's.
  */
 export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<boolean> {
@@ -77,7 +78,7 @@ export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: numb
     const checkpoint = Number(checkpointRow?.value ?? 0);
     // A replica that never finished a pull has not learnt this till's last_seq from HQ yet (next_seq
     // depends on it when a till is paired again): its first data comes by a pull.
-    if (pending > 0 || page.has_more || Number(page.checkpoint) < floor || pulledAt === undefined) return false;
+    if (pending > 0 || Number(page.checkpoint) < floor || pulledAt === undefined) return false;
     if (!(Number(page.since) <= checkpoint && checkpoint < Number(page.checkpoint))) return false;
     const { since: _since, ...changes } = page;
     await writePage(db, { ...changes, last_seq: Number(pulledRow?.value ?? 0) }, now);

@@ -146,8 +146,16 @@ describe('applyStreamPage', () => {
     await expectRefused(db, streamPage(8, 9, { vouchers: [card('GC-A', 5_000)] }));
   });
 
-  it('refuses a page with has_more (a stream page is always the tail)', async () => {
-    await expectRefused(await pulledReplica(), streamPage(10, 12, { has_more: true }));
+  it('applies a page with has_more (a backlog sent over several fan-outs) without taking it for a finished pull: last_pull_at stays', async () => {
+    const db = await pulledReplica();
+    const pulledAt = (await db.meta.get('last_pull_at'))?.value;
+    expect(await applyStreamPage(db, streamPage(10, 12, { has_more: true, vouchers: [card('GC-M', 700)] }), NOW + 1)).toBe(true);
+    expect((await getVoucher(db, 'GC-M'))?.gift?.balance).toBe(700);
+    expect((await db.meta.get('checkpoint'))?.value).toBe('12');
+    expect((await db.meta.get('last_pull_at'))?.value).toBe(pulledAt);
+    // …and the next page of the backlog, from there.
+    expect(await applyStreamPage(db, streamPage(12, 14, { vouchers: [card('GC-M', 650)] }), NOW + 2)).toBe(true);
+    expect((await getVoucher(db, 'GC-M'))?.gift?.balance).toBe(650);
   });
 });
 
