@@ -14,7 +14,7 @@ import type { ChangeBus } from '../../hq/change-bus';
 import type { StreamHubOptions } from '../../hq/change-stream';
 import { parseStreamEvent, readChangeStream, type StreamEvent } from '../../sync/engine/event-stream';
 import { pageReads } from '../../hq/changes';
-import { ChangesResponseSchema, StreamPageSchema, type ChangesResponse, type StreamPage } from '../../sync/protocol';
+import { StreamPageSchema, type ChangesResponse, type StreamPage } from '../../sync/protocol';
 import { ADMIN_TOKEN, BACKENDS, type Backend, type Hq } from './harness';
 import { createVoucher, discountBody, ownPostgresDatabase, query, TestTill } from './helpers';
 
