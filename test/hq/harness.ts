@@ -8,6 +8,8 @@ import { buildServer } from '../../hq/server';
 import { hashToken } from '../../hq/auth';
 import type { HqContext } from '../../hq/context';
 import type { PairingLimits } from '../../hq/routes/pairing';
+import type { ChangeBus } from '../../hq/change-bus';
+import type { StreamHubOptions } from '../../hq/change-stream';
 
 export const ADMIN_TOKEN = 'adm_test_token_0123456789';
 
@@ -52,7 +54,20 @@ export type Hq = {
   url?: string;
 };
 
-export async function startHq(backend: Backend, options: { dataDir?: string; url?: string; authFailureLimit?: number; pairingLimits?: PairingLimits; maxGiftIssue?: number; trustProxy?: true | string[] } = {}): Promise<Hq> {
+export type StartOptions = {
+  dataDir?: string;
+  url?: string;
+  authFailureLimit?: number;
+  pairingLimits?: PairingLimits;
+  maxGiftIssue?: number;
+  trustProxy?: true | string[];
+  /** The change bus (default: in process); the caller closes it. */
+  bus?: ChangeBus;
+  /** The change stream's limits (hq/change-stream.ts). */
+  stream?: StreamHubOptions;
+};
+
+export async function startHq(backend: Backend, options: StartOptions = {}): Promise<Hq> {
   let drop: (() => Promise<void>) | undefined;
   let url = options.url;
   if (backend === 'postgres' && !url) {
@@ -61,7 +76,7 @@ export async function startHq(backend: Backend, options: { dataDir?: string; url
     drop = fresh.drop;
   }
   const database = await openDatabase(backend === 'postgres' ? { url: url! } : options.dataDir ? { dataDir: options.dataDir } : {});
-  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 }, ...(options.maxGiftIssue !== undefined ? { maxGiftIssue: options.maxGiftIssue } : {}), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) });
+  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 }, ...(options.maxGiftIssue !== undefined ? { maxGiftIssue: options.maxGiftIssue } : {}), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), ...(options.bus ? { bus: options.bus } : {}), ...(options.stream ? { stream: options.stream } : {}) });
   await app.ready();
   const as = (token: string, opts: InjectOptions) => app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
   return {

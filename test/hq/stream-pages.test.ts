@@ -3,20 +3,17 @@
 // page will not do (groups beyond maxGroups, has_more, too large, checkpoint 0), and the till can then
 // pull; the page cache's rule carried onto the stream (a page never lacks a change numbered up to its
 // checkpoint); a stream page is the pull answer from the same checkpoint, but for last_seq.
-import http from 'node:http';
+import { openStream, type SseEvent } from './sse-stream';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../hq/db/connect';
-import { buildServer } from '../../hq/server';
-import { hashToken } from '../../hq/auth';
 import type { ChangeBus } from '../../hq/change-bus';
 import type { StreamHubOptions } from '../../hq/change-stream';
 import { parseStreamEvent, readChangeStream, type StreamEvent } from '../../sync/engine/event-stream';
 import { pageReads } from '../../hq/changes';
 import { StreamPageSchema, type ChangesResponse, type StreamPage } from '../../sync/protocol';
-import { ADMIN_TOKEN, BACKENDS, type Backend, type Hq } from './harness';
-import { createVoucher, discountBody, ownPostgresDatabase, query, TestTill } from './helpers';
+import { BACKENDS, startHq, type Backend, type Hq } from './harness';
+import { createVoucher, discountBody, query, TestTill } from './helpers';
 
 /** Small limits, so a test can cross them: pages of at most 4 items and 6 KiB, pages for 3 groups. */
 // gzipMinBytes: these tests read pages as JSON (`page`); `page-gzip` has its own describe below.
@@ -51,97 +48,22 @@ function manualBus(): ChangeBus & { release(checkpoint?: number): void } {
 
 type LiveHq = Hq & { base: string; bus: ReturnType<typeof manualBus> };
 
-/** HQ as the harness starts it, but with the stream limits above and the manual bus (startHq takes neither). */
+/** HQ as the harness starts it, with the stream limits above and the manual bus, listening on 127.0.0.1. */
 async function startStreamHq(backend: Backend, stream: StreamHubOptions = STREAM): Promise<LiveHq> {
-  const own = backend === 'postgres' ? await ownPostgresDatabase() : undefined;
-  const database = await openDatabase(own ? { url: own.url } : {});
   const bus = manualBus();
-  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: 1000, bus, stream });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const as: Hq['as'] = (token, opts) => app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
+  const hq = await startHq(backend, { bus, stream });
+  await hq.app.listen({ port: 0, host: '127.0.0.1' });
   return {
-    app,
-    ctx,
-    database,
-    backend,
+    ...hq,
     bus,
-    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    as,
-    admin: (opts) => as(ADMIN_TOKEN, opts),
-    newTill: async (name = 'Till 1', timeZone = 'Europe/Berlin') => {
-      const res = await as(ADMIN_TOKEN, { method: 'POST', url: '/v1/tills', payload: { name, time_zone: timeZone } });
-      if (res.statusCode !== 201) throw new Error(`till registration failed: ${res.body}`);
-      return res.json();
-    },
+    base: `http://127.0.0.1:${(hq.app.server.address() as AddressInfo).port}`,
     close: async () => {
-      await app.close();
+      await hq.close();
       await bus.close();
-      await database.close();
-      await own?.drop();
     },
   };
 }
 
-/** One SSE block as it came (`raw`: its exact text, for comparing bytes) and its fields. */
-type SseEvent = { raw: string; id?: string; event?: string; data?: string; comment?: string };
-
-/**
- * A stream read over its own connection (node:http, no agent): every block parsed as it comes, and a
- * wait for one that matches. close() destroys the socket, so HQ drops the stream at once (a fetch
- * aborted mid-body left its connection open for seconds).
- */
-async function openStream(base: string, token: string, headers: Record<string, string> = {}) {
-  const req = http.get(`${base}/v1/sync/stream`, { agent: false, headers: { authorization: `Bearer ${token}`, ...headers } });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => req.once('response', resolve).once('error', reject));
-  expect(res.statusCode).toBe(200);
-  const blocks: SseEvent[] = [];
-  let buffer = '';
-  let ended = false;
-  let wake = () => {};
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    buffer += chunk;
-    let idx: number;
-    while ((idx = buffer.indexOf('\n\n')) >= 0) {
-      const block: SseEvent = { raw: buffer.slice(0, idx + 2) };
-      for (const line of buffer.slice(0, idx).split('\n')) {
-        if (line.startsWith(':')) block.comment = line.slice(1).trim();
-        const m = /^(id|event|data): ?(.*)$/.exec(line);
-        if (m) block[m[1] as 'id' | 'event' | 'data'] = m[2]!;
-      }
-      blocks.push(block);
-      buffer = buffer.slice(idx + 2);
-    }
-    wake();
-  });
-  res.on('close', () => {
-    ended = true;
-    wake();
-  });
-  return {
-    blocks,
-    /** Waits until a block matches (the first such block); fails after `ms`. */
-    async next(match: (b: SseEvent) => boolean, ms = 10_000): Promise<SseEvent> {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const found = blocks.find(match);
-        if (found) return found;
-        if (ended) throw new Error(`stream ended; got ${JSON.stringify(blocks)}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching block within ${ms} ms; got ${JSON.stringify(blocks)}`);
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await new Promise<void>((r) => {
-          wake = r;
-          timer = setTimeout(r, left);
-        });
-        clearTimeout(timer);
-      }
-    },
-    close() {
-      req.destroy();
-    },
-  };
-}
 type Stream = Awaited<ReturnType<typeof openStream>>;
 
 /** The `retry:` block every stream begins with: once it is read, the hub has the stream. */

@@ -6,11 +6,12 @@ import fc from 'fast-check';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { BACKOFF, nextDelayMs } from '../../sync/engine/backoff';
 import { defaultLocks } from '../../sync/engine/sender-lock';
-import { createSyncEngine, type Timers } from '../../sync/engine/sync-engine';
+import { createSyncEngine } from '../../sync/engine/sync-engine';
 import { SyncError } from '../../sync/engine/sync-error';
 import type { HqClient } from '../../sync/engine/hq-client';
 import { openReplica, type ReplicaDb } from '../../sync/replica/db';
 import type { ChangesResponse, Op, PushResponse } from '../../sync/protocol';
+import { manualTimers } from '../support/manual-timers';
 
 const EMPTY_PAGE: ChangesResponse = { vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [], checkpoint: '0', has_more: false, last_seq: 0 };
 
@@ -51,34 +52,6 @@ function stubClient(overrides: Partial<{ push: (ops: Op[]) => Promise<PushRespon
     leaseCodes: () => Promise.reject(new Error('not in these tests')),
   };
   return { client: client as unknown as HqClient, calls };
-}
-
-/** Timers that only run when the test says so. */
-function manualTimers() {
-  let id = 0;
-  const pending = new Map<number, { fn: () => void; ms: number }>();
-  const timers: Timers = {
-    setTimeout: (fn, ms) => {
-      pending.set(++id, { fn, ms });
-      return id;
-    },
-    clearTimeout: (handle) => void pending.delete(handle as number),
-  };
-  return {
-    timers,
-    pending,
-    /** The delays of the timers now pending. */
-    delays: () => [...pending.values()].map((t) => t.ms),
-    /** Run (and remove) every pending timer with at most this delay. */
-    fire(maxMs = Infinity) {
-      for (const [key, t] of [...pending]) {
-        if (t.ms <= maxMs) {
-          pending.delete(key);
-          t.fn();
-        }
-      }
-    },
-  };
 }
 
 let dbs: ReplicaDb[] = [];

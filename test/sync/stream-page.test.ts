@@ -11,11 +11,11 @@ import { openReplica, type ReplicaDb } from '../../sync/replica/db';
 import { applyChangesPage, applyStreamPage, PUSH_FLOOR } from '../../sync/replica/apply-pull';
 import { applyPushResults } from '../../sync/replica/apply-push';
 import { getVoucher } from '../../sync/replica/voucher-store';
-import type { Timers } from '../../sync/engine/sync-engine';
 import type { FetchLike } from '../../sync/engine/hq-client';
 import type { ChangesResponse, Op, StreamPage } from '../../sync/protocol';
 import { giftVoucher } from '../core/fixtures';
 import { adminCreate, newTill, startLiveHq, type LiveHq } from './till-harness';
+import { manualTimers } from '../support/manual-timers';
 
 const NOW = 1_700_000_000_000;
 const EMPTY = { vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [], has_more: false };
@@ -159,31 +159,6 @@ describe('applyStreamPage', () => {
   });
 });
 
-/** Timers that run only when the test fires them (from test/sync/engine.test.ts). */
-function manualTimers() {
-  let id = 0;
-  const pending = new Map<number, { fn: () => void; ms: number }>();
-  const timers: Timers = {
-    setTimeout: (fn, ms) => {
-      pending.set(++id, { fn, ms });
-      return id;
-    },
-    clearTimeout: (handle) => void pending.delete(handle as number),
-  };
-  return {
-    timers,
-    delays: () => [...pending.values()].map((t) => t.ms),
-    /** Runs (and removes) the pending timers of exactly this delay. */
-    fire(ms: number) {
-      for (const [key, t] of [...pending]) {
-        if (t.ms !== ms) continue;
-        pending.delete(key);
-        t.fn();
-      }
-    },
-  };
-}
-
 /** The engine's debounce before a pull an event asked for (sync-engine.ts, pullFor). */
 const PULL_DEBOUNCE_MS = 200;
 
@@ -266,7 +241,7 @@ describe('a till on a real HQ (PGlite, loopback HTTP) and its change stream', ()
       await expect.poll(() => w.timers.delays().includes(PULL_DEBOUNCE_MS), { timeout: 10_000 }).toBe(true);
       expect(await getVoucher(w.till.db, made.code)).toBeUndefined();
       expect(w.pulls()).toBe(pulls);
-      w.timers.fire(PULL_DEBOUNCE_MS);
+      w.timers.fireExactly(PULL_DEBOUNCE_MS);
       await w.till.syncNow(); // joins the cycle the timer began
       expect(w.pulls()).toBeGreaterThan(pulls);
       expect(await w.till.db.outbox.count()).toBe(0);
@@ -281,7 +256,7 @@ describe('a till on a real HQ (PGlite, loopback HTTP) and its change stream', ()
     try {
       const pulls = w.pulls();
       const card = await w.till.issueGiftCard(1_500);
-      w.timers.fire(0); // the cycle the sale asked for
+      w.timers.fireExactly(0); // the cycle the sale asked for
       await expect.poll(() => w.till.db.outbox.count(), { timeout: 10_000 }).toBe(0);
       const floor = Number(await meta(w.till.db, PUSH_FLOOR));
       expect(floor).toBeGreaterThan(0);
