@@ -67,8 +67,9 @@ export async function pushFloor(db: ReplicaDb): Promise<number> {
  *   they are — a change number names one state of a row — and a page that ends at or before our
  *   checkpoint brings nothing).
  * Its last_seq is then the replica's own pulled_last_seq, which changes nothing. A page with has_more
- * is applied like any other (the next one follows on the stream); last_pull_at stays as it was. The floor is what
- * spares a till the pull after each push: its own changes come back on the stream like everyone's.
+ * is applied like any other (the next one follows on the stream); last_pull_at stays as it was. The
+ * floor is what spares a till the pull after each push: its own changes come back on the stream like
+ * everyone's.
  */
 export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<boolean> {
   return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
