@@ -13,7 +13,8 @@
 //     own, a pull from its checkpoint until has_more is false — one pull in flight per till; events that
 //     arrive during a pull make exactly one more pull after it;
 //   - a REDEMPTION every `pushIntervalMs` (first one at a random offset), pushed with the till's own
-//     contiguous seq; ops that pile up while a push is in flight go in the next push (an outbox). No pull
+//     contiguous seq; ops that pile up while a push round is in flight go in the next round (an outbox),
+//     after a waiting page or a pull had its turn (the real till's cycle pushes what it found). No pull
 //     follows a push while the stream is open (the real till's cycle does the same: its own changes come
 //     back on the stream).
 // Every pull sends `Accept-Encoding: gzip, br` and, when it asks again for a checkpoint it already has an
@@ -486,9 +487,12 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   async function pushOutbox(t: Till): Promise<void> {
     t.pushing = true;
     let failures = 0;
+    // A round pushes what the outbox holds now, as the real till's cycle does (sync-engine.ts, pushAll);
+    // sales made meanwhile go in the next round, after a waiting page or a pull had its turn.
+    let left = t.outbox.length;
     try {
-      while (t.outbox.length && !stopping) {
-        const batch = t.outbox.slice(0, 1000);
+      while (left > 0 && !stopping) {
+        const batch = t.outbox.slice(0, Math.min(1000, left));
         const t0 = wallNow();
         inFlightPushes += 1;
         inFlightOps += batch.length;
@@ -511,6 +515,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
           totals.acked += batch.length;
           totals.accepted += answer.results.filter((r) => r.outcome === 'ACCEPTED').length;
           t.outbox.splice(0, batch.length);
+          left -= batch.length;
           failures = 0;
         } catch (e) {
           const status = (e as { http?: number }).http;
@@ -528,6 +533,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     // Without a stream the real till's cycle pulls after pushing; with one, its changes come on it.
     if (!stopping && !t.streamOpen) wantPull(t);
     settled(t);
+    if (t.outbox.length && !stopping && !t.pushing) void pushOutbox(t); // the next round (the sale asked for it)
   }
 
   function startPushes(t: Till) {

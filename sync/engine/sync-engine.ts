@@ -85,17 +85,21 @@ export function createSyncEngine(o: SyncEngineOptions) {
   }
 
   /**
-   * Push until the outbox is empty. The next batch is sent while the previous answer is being
-   * applied (HQ and IndexedDB then work at the same time); answers are applied in order. HQ has
-   * applied a batch once it answered, so the next one continues its seqs without a gap; a crash
-   * before an answer is applied re-sends those ops and HQ replays its stored answers.
+   * Push what the outbox holds when the cycle begins. The next batch is sent while the previous
+   * answer is being applied (HQ and IndexedDB then work at the same time); answers are applied in
+   * order. HQ has applied a batch once it answered, so the next one continues its seqs without a gap;
+   * a crash before an answer is applied re-sends those ops and HQ replays its stored answers.
    */
   async function pushAll(): Promise<void> {
     let sentUpTo = 0;
+    // Only what is in the outbox now: sales made meanwhile go in the next cycle, which the sale asks
+    // for. A till selling faster than HQ answers would otherwise stay in this loop and never reach
+    // its pull — or let a stream page in (both wait for this cycle) — while the sales go on.
+    const upTo = (await o.db.outbox.orderBy('seq').last())?.seq ?? 0;
     let applying: Promise<void> = Promise.resolve();
     try {
       for (;;) {
-        const ops = await o.db.outbox.where('seq').above(sentUpTo).limit(batchSize).toArray();
+        const ops = await o.db.outbox.where('seq').between(sentUpTo, upTo, false, true).limit(batchSize).toArray();
         if (!ops.length) break;
         const response = await o.client.push(ops);
         // HQ answers every op of a batch (contract: outcomes are per op). An answer that leaves some
@@ -115,6 +119,8 @@ export function createSyncEngine(o: SyncEngineOptions) {
       await applying.catch(() => {});
     }
     await applying;
+    // Ops queued meanwhile (a sale in another window tells no one here): another cycle at once.
+    if (await o.db.outbox.where('seq').above(upTo).count()) changedSinceCycleStart = true;
   }
 
   /** Pull pages until has_more is false; each page is applied with its checkpoint. */
