@@ -306,6 +306,13 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     if (Number(p.checkpoint) !== page.checkpoint || p.has_more !== page.hasMore || p.vouchers.length !== countOf(body, VOUCHER_KEY)) error('page scanner disagrees with the schema');
   }
 
+  /** A failed pull or push: counted by kind, then a jittered exponential wait (0.5 s … 10 s) before the next try. */
+  async function backOff(t: Till, what: 'pull' | 'push', e: unknown, failures: number): Promise<void> {
+    const status = (e as { http?: number }).http;
+    error(status ? `${what} HTTP ${status}` : `${what} ${networkKind(e)}`);
+    await sleep(Math.min(10_000, 500 * 2 ** Math.min(failures, 5)) * (0.5 + t.rand()));
+  }
+
   async function pullUntilDone(t: Till): Promise<void> {
     let failures = 0;
     while (!stopping) {
@@ -313,10 +320,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
         if ((await pullPage(t)) === 'done') return;
         failures = 0;
       } catch (e) {
-        const status = (e as { http?: number }).http;
-        error(status ? `pull HTTP ${status}` : `pull ${networkKind(e)}`);
-        failures += 1;
-        await sleep(Math.min(10_000, 500 * 2 ** Math.min(failures, 5)) * (0.5 + t.rand()));
+        await backOff(t, 'pull', e, ++failures);
       }
     }
   }
@@ -518,10 +522,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
           left -= batch.length;
           failures = 0;
         } catch (e) {
-          const status = (e as { http?: number }).http;
-          error(status ? `push HTTP ${status}` : `push ${networkKind(e)}`);
-          failures += 1;
-          await sleep(Math.min(10_000, 500 * 2 ** Math.min(failures, 5)) * (0.5 + t.rand()));
+          await backOff(t, 'push', e, ++failures);
         } finally {
           inFlightPushes -= 1;
           inFlightOps -= batch.length;
