@@ -3,9 +3,10 @@
 // the change feed until has_more is false. Failures back off exponentially with jitter; a
 // Retry-After from HQ is honoured; the browser's `online` event and a local sale retry at once; an
 // SSE `changes` event triggers a pull within a second, and a `page` event is applied as it comes when
-// it can stand in for a pull (sync/replica/apply-pull.ts, applyStreamPage), else pulled for.
+// it can stand in for a pull (sync/replica/apply-pull.ts, applyStreamPage), held for the next page
+// when only the push floor stood in the way, else pulled for.
 import type { ReplicaDb } from '../replica/db';
-import { applyPushResults } from '../replica/apply-push';
+import { applyPushResults, markSending } from '../replica/apply-push';
 import { applyChangesPage, applyStreamPage } from '../replica/apply-pull';
 import type { StreamPage } from '../protocol';
 import type { HqClient, FetchLike } from './hq-client';
@@ -13,6 +14,13 @@ import { SyncError } from './sync-error';
 import { nextDelayMs } from './backoff';
 import { defaultLocks, type LockManagerLike } from './sender-lock';
 import { readChangeStream, type StreamEvent } from './event-stream';
+import { joinStreamPages } from './join-stream-pages';
+
+/**
+ * How long a stream page that fell short of the push floor waits for the pages that complete it
+ * before the till pulls instead (HQ's next fan-out normally brings them within a second).
+ */
+export const HELD_PAGE_MS = 3_000;
 
 export type SyncStatus = {
   /** null until the first request to HQ has finished. */
@@ -101,6 +109,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
       for (;;) {
         const ops = await o.db.outbox.where('seq').between(sentUpTo, upTo, false, true).limit(batchSize).toArray();
         if (!ops.length) break;
+        await markSending(o.db, ops);
         const response = await o.client.push(ops);
         // HQ answers every op of a batch (contract: outcomes are per op). An answer that leaves some
         // unanswered is broken: applying it would delete nothing and this loop would re-push the same
@@ -240,20 +249,37 @@ export function createSyncEngine(o: SyncEngineOptions) {
         }, 200);
       });
     };
-    // Pages are applied one at a time under the sender lock (applyStreamPage says why); one that
-    // arrives meanwhile replaces a waiting one — it starts where that one ends, so it fits only if
-    // that one would have, and otherwise the pull covers both.
+    // Pages are applied one at a time under the sender lock (applyStreamPage says why). Pages that
+    // arrive meanwhile are joined into one (each starts where the one before ends), applied when the
+    // lock is free. A page that fits but falls short of the push floor — sent before the fan-out that
+    // carries this till's last push — is kept and joined with the pages after it until they reach the
+    // floor, which the next fan-out does; a pull only if that has not happened within HELD_PAGE_MS.
     let waitingPage: StreamPage | null = null;
+    let heldPage: StreamPage | null = null;
+    let heldTimer: unknown = null;
     let applyingPages = false;
+    const dropHeld = () => {
+      heldPage = null;
+      if (heldTimer !== null) timers.clearTimeout(heldTimer);
+      heldTimer = null;
+    };
     const applyPages = async () => {
       applyingPages = true;
       try {
         while (waitingPage && !controller.signal.aborted) {
-          const page = waitingPage;
+          const page = (heldPage && joinStreamPages(heldPage, waitingPage)) || waitingPage;
           waitingPage = null;
-          const applied = await locks.request(o.lockName, () => applyStreamPage(o.db, page, now())).catch(() => false);
-          if (applied) set({ online: true, lastSyncAt: now() });
-          else pullFor(page.checkpoint);
+          dropHeld();
+          const outcome = await locks.request(o.lockName, () => applyStreamPage(o.db, page, now())).catch(() => 'refused' as const);
+          if (outcome === 'applied') set({ online: true, lastSyncAt: now() });
+          else if (outcome === 'refused') pullFor(page.checkpoint);
+          else {
+            heldPage = page;
+            heldTimer = timers.setTimeout(() => {
+              heldTimer = null;
+              if (heldPage === page) pullFor(page.checkpoint);
+            }, HELD_PAGE_MS);
+          }
         }
       } finally {
         applyingPages = false;
@@ -261,7 +287,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
     };
     const onEvent = (event: StreamEvent) => {
       if (event.type === 'changes') return pullFor(event.checkpoint);
-      waitingPage = event.page;
+      waitingPage = (waitingPage && joinStreamPages(waitingPage, event.page)) || event.page;
       if (!applyingPages) void applyPages();
     };
     // Last-Event-ID: the checkpoint this replica has pulled to (HQ's event ids are checkpoints).
@@ -274,6 +300,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
       )
       .catch(() => {})
       .finally(() => {
+        dropHeld();
         if (streamAbort !== controller) return;
         streamAbort = null; // reconnected after the next successful cycle
         streamOpen = false;

@@ -2,7 +2,7 @@
 // between pages resumes exactly where it stopped. HQ's voucher state is rebased on this till's ops
 // that HQ had not applied when it computed the page (seq > page.last_seq).
 import type { ChangesResponse, StreamPage } from '../protocol';
-import type { ReplicaDb } from './db';
+import { SENT_SEQ, type ReplicaDb } from './db';
 import { pendingEffects } from './pending';
 import { rebase } from './rebase';
 import { chunksAllowed, deleteVouchers, putPulledVouchers } from './voucher-store';
@@ -50,18 +50,23 @@ export async function pushFloor(db: ReplicaDb): Promise<number> {
   return Number((await db.meta.get(PUSH_FLOOR))?.value ?? 0);
 }
 
+/** What became of a stream page: written, or not — and if not, whether only the push floor stood in the way. */
+export type StreamPageOutcome = 'applied' | 'below-floor' | 'refused';
+
 /**
- * Applies a page HQ sent on its stream (event `page`, StreamPageSchema) if it can stand in for a pull;
- * false if not (the caller pulls instead). Call it under the till's sender lock, so no push or pull of
- * this till runs meanwhile, in any window.
+ * Applies a page HQ sent on its stream (event `page`, StreamPageSchema) if it can stand in for a pull.
+ * Call it under the till's sender lock, so no push or pull of this till runs meanwhile, in any window.
  *
  * A stream page is the same for every till, so it has no `last_seq` — nothing says which of this
  * till's ops it reflects. It is applied only when that question has a safe answer:
- * - no op in the outbox: none is in flight or was sent with its answer lost (HQ may have applied such
- *   an op, and rebasing on it would count it twice), so nothing needs rebasing;
+ * - no op in the outbox may have reached HQ (none at or below SENT_SEQ): an op in flight, or sent
+ *   with its answer lost, may be in the page already, and rebasing on it would count it twice. The
+ *   outbox's other ops never left the till, so the page is rebased on them, as a pull is;
  * - the page reaches the push floor: its data holds every change up to its checkpoint (numbers are
  *   handed out in commit order), so every effect of every op HQ has answered — it is no older than
- *   what this till wrote;
+ *   what this till wrote. A page that fits but falls short of it is 'below-floor': the caller may
+ *   keep it and join the pages that follow it on the stream (joinStreamPages) until they reach the
+ *   floor, instead of pulling;
  * - a pull has reached the tail before (last_pull_at): a replica's first data is pulled;
  * - its range fits: since ≤ checkpoint < its checkpoint (no gap; changes up to ours come again as
  *   they are — a change number names one state of a row — and a page that ends at or before our
@@ -69,20 +74,22 @@ export async function pushFloor(db: ReplicaDb): Promise<number> {
  * Its last_seq is then the replica's own pulled_last_seq, which changes nothing. A page with has_more
  * is applied like any other (the next one follows on the stream); last_pull_at stays as it was. The
  * floor is what spares a till the pull after each push: its own changes come back on the stream like
- * everyone's.
+ * everyone's. 'refused' and 'below-floor' leave the replica untouched.
  */
-export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<boolean> {
+export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<StreamPageOutcome> {
   return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
-    const [checkpointRow, floor, pulledRow, pulledAt, pending] = await Promise.all([
-      db.meta.get('checkpoint'), pushFloor(db), db.meta.get('pulled_last_seq'), db.meta.get('last_pull_at'), db.outbox.count(),
+    const [checkpointRow, floor, pulledRow, pulledAt, sentRow] = await Promise.all([
+      db.meta.get('checkpoint'), pushFloor(db), db.meta.get('pulled_last_seq'), db.meta.get('last_pull_at'), db.meta.get(SENT_SEQ),
     ]);
     const checkpoint = Number(checkpointRow?.value ?? 0);
+    const maybeSent = await (sentRow === undefined ? db.outbox.count() : db.outbox.where('seq').belowOrEqual(Number(sentRow.value)).count());
     // A replica that never finished a pull has not learnt this till's last_seq from HQ yet (next_seq
     // depends on it when a till is paired again): its first data comes by a pull.
-    if (pending > 0 || Number(page.checkpoint) < floor || pulledAt === undefined) return false;
-    if (!(Number(page.since) <= checkpoint && checkpoint < Number(page.checkpoint))) return false;
+    if (maybeSent > 0 || pulledAt === undefined) return 'refused';
+    if (!(Number(page.since) <= checkpoint && checkpoint < Number(page.checkpoint))) return 'refused';
+    if (Number(page.checkpoint) < floor) return 'below-floor';
     const { since: _since, ...changes } = page;
     await writePage(db, { ...changes, last_seq: Number(pulledRow?.value ?? 0) }, now);
-    return true;
+    return 'applied';
   });
 }

@@ -3,11 +3,26 @@
 // what is still pending) written to the replica. If the till crashes before this commits, the outbox
 // still holds the ops and the next push gets the same answers from HQ (replays by op_id).
 import type { Op, PushResponse } from '../protocol';
-import type { ReplicaDb } from './db';
+import { SENT_SEQ, type ReplicaDb } from './db';
 import { pendingEffects } from './pending';
 import { rebase } from './rebase';
 import { PUSH_FLOOR, pushFloor } from './apply-pull';
 import type { ConflictRow } from './rows';
+
+/**
+ * Call before sending `ops` to HQ (the oldest of the outbox, in seq order): from now on HQ may have
+ * applied them whether or not an answer comes, so a stream page must not be rebased on them
+ * (apply-pull.ts, SENT_SEQ). Durability: a stream page is only taken while the stream is open, and
+ * it opens after a cycle that pushed the whole outbox and had it answered, so what a crash loses of
+ * this row is rewritten before it matters.
+ */
+export async function markSending(db: ReplicaDb, ops: readonly Op[]): Promise<void> {
+  const last = ops.at(-1)?.seq;
+  if (last === undefined) return;
+  await db.transaction('rw', db.meta, async () => {
+    if (last > Number((await db.meta.get(SENT_SEQ))?.value ?? 0)) await db.meta.put({ key: SENT_SEQ, value: last });
+  });
+}
 
 export type PushApplied = { accepted: number; conflicts: number; rejected: number };
 

@@ -23,6 +23,14 @@ export type ReplicaDb = Dexie & {
   meta: EntityTable<MetaRow, 'key'>;
 };
 
+/**
+ * The highest seq of this till's ops that may have reached HQ: written before each push is sent
+ * (apply-push.ts, markSending), since HQ may apply a batch whose answer never arrives. An op above it
+ * in the outbox has never left the till. A new replica starts at 0; absent (a replica an older
+ * version pushed from), every op in the outbox may have been sent.
+ */
+export const SENT_SEQ = 'sent_seq';
+
 export type ReplicaDeps = { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange };
 
 export function openReplica(name: string, deps: ReplicaDeps = {}): ReplicaDb {
@@ -46,5 +54,6 @@ export function openReplica(name: string, deps: ReplicaDeps = {}): ReplicaDb {
   // load over a minute; a record of 100 vouchers with a multi-entry index on their codes costs ~10x less.
   // redemptions by seq: a push result reads its batch's rows as one range (apply-push.ts).
   db.version(2).stores({ voucherChunks: '&id, *codes', redemptions: '&op_id, code, ticket_id, status, seq' });
+  db.on('populate', (tx) => void tx.table('meta').add({ key: SENT_SEQ, value: 0 }));
   return db;
 }

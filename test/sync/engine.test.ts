@@ -6,11 +6,13 @@ import fc from 'fast-check';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { BACKOFF, nextDelayMs } from '../../sync/engine/backoff';
 import { defaultLocks } from '../../sync/engine/sender-lock';
-import { createSyncEngine } from '../../sync/engine/sync-engine';
+import { createSyncEngine, HELD_PAGE_MS } from '../../sync/engine/sync-engine';
 import { SyncError } from '../../sync/engine/sync-error';
 import type { HqClient } from '../../sync/engine/hq-client';
 import { openReplica, type ReplicaDb } from '../../sync/replica/db';
-import type { ChangesResponse, Op, PushResponse } from '../../sync/protocol';
+import type { ChangesResponse, Op, PushResponse, StreamPage } from '../../sync/protocol';
+import type { Voucher } from '../../core/voucher';
+import { giftVoucher } from '../core/fixtures';
 import { manualTimers } from '../support/manual-timers';
 
 const EMPTY_PAGE: ChangesResponse = { vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [], checkpoint: '0', has_more: false, last_seq: 0 };
@@ -391,5 +393,114 @@ describe('sync engine', () => {
     await expect.poll(() => streams).toBeGreaterThan(1);
     await engine.stop();
     expect(t.delays()).toEqual([]);
+  });
+});
+
+describe('sync engine: stream pages', () => {
+  /** HQ's stream as the test writes it: SSE blocks enqueued by `page`. */
+  function testStream() {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    let opened = 0;
+    const fetch = async () => {
+      opened += 1;
+      return new Response(new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) }), { status: 200, headers: { 'content-type': 'text/event-stream' } });
+    };
+    return {
+      fetch,
+      opened: () => opened,
+      page(since: number, checkpoint: number, vouchers: Voucher[] = []) {
+        const page: StreamPage = { ...EMPTY_PAGE, vouchers, since: String(since), checkpoint: String(checkpoint) };
+        delete (page as Partial<ChangesResponse>).last_seq;
+        controller.enqueue(new TextEncoder().encode(`event: page\nid: ${checkpoint}\ndata: ${JSON.stringify(page)}\n\n`));
+      },
+    };
+  }
+
+  const PULL_DEBOUNCE_MS = 200;
+  const card = (code: string) => giftVoucher(1_000, 1_000, { code });
+  const checkpoint = async (db: ReplicaDb) => (await db.meta.get('checkpoint'))?.value;
+
+  /**
+   * An engine on a replica pulled to checkpoint 10, its stream open, whose one push (an op queued
+   * and pushed by the cycle a sale asks for) HQ answers per `push`.
+   */
+  async function streamingEngine(push?: (ops: Op[]) => Promise<PushResponse>) {
+    const db = await replica();
+    const stream = testStream();
+    const { client, calls } = stubClient({ changes: async () => ({ ...EMPTY_PAGE, checkpoint: '10' }), ...(push ? { push } : {}) });
+    const t = manualTimers();
+    const engine = createSyncEngine({ db, client, lockName: `l:${db.name}`, stream: { fetch: stream.fetch }, timers: t.timers, random: () => 0.5 });
+    engine.start();
+    await engine.syncNow();
+    await expect.poll(() => stream.opened()).toBe(1);
+    expect(await checkpoint(db)).toBe('10');
+    await addOp(db);
+    engine.notifyLocalChange(1);
+    t.fireExactly(0); // the cycle the sale asked for: it pushes, and does not pull (the stream is open)
+    await expect.poll(() => calls.push.length).toBe(1);
+    await expect.poll(() => engine.status().syncing).toBe(false); // that cycle, seen to its end
+    return { db, stream, calls, t, engine, pullsBefore: calls.changes };
+  }
+
+  it('a page short of the push floor is held and joined with the next one, which reaches it: both applied, no pull', async () => {
+    const s = await streamingEngine(async (ops) => ({ last_seq: ops.at(-1)!.seq, checkpoint: '15', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) }));
+    const pulls = s.calls.changes;
+    s.stream.page(10, 14, [card('GC-HELD')]);
+    await expect.poll(() => s.t.delays().includes(HELD_PAGE_MS)).toBe(true);
+    expect(await checkpoint(s.db)).toBe('10'); // not applied: it may predate this till's push
+    s.stream.page(14, 16, [card('GC-NEXT')]);
+    await expect.poll(() => checkpoint(s.db)).toBe('16');
+    expect(await s.db.vouchers.get('GC-HELD')).toBeDefined();
+    expect(await s.db.vouchers.get('GC-NEXT')).toBeDefined();
+    expect(s.t.delays()).not.toContain(HELD_PAGE_MS); // the fallback is cancelled
+    expect(s.t.delays()).not.toContain(PULL_DEBOUNCE_MS);
+    expect(s.calls.changes).toBe(pulls);
+    await s.engine.stop();
+  });
+
+  it('a held page whose completion does not come within HELD_PAGE_MS becomes a pull', async () => {
+    const s = await streamingEngine(async (ops) => ({ last_seq: ops.at(-1)!.seq, checkpoint: '15', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) }));
+    const pulls = s.calls.changes;
+    s.stream.page(10, 14, [card('GC-HELD')]);
+    await expect.poll(() => s.t.delays().includes(HELD_PAGE_MS)).toBe(true);
+    s.t.fireExactly(HELD_PAGE_MS);
+    await expect.poll(() => s.t.delays().includes(PULL_DEBOUNCE_MS)).toBe(true);
+    s.t.fireExactly(PULL_DEBOUNCE_MS);
+    await expect.poll(() => s.calls.changes).toBe(pulls + 1);
+    await s.engine.stop();
+  });
+
+  it('a page that comes while a push whose answer was lost is still in the outbox is refused and pulled for (HQ may have applied the op)', async () => {
+    const s = await streamingEngine(async () => {
+      throw new SyncError('network', 'the answer was lost'); // HQ applied it, for all the till knows
+    });
+    expect(await s.db.outbox.count()).toBe(1);
+    s.stream.page(10, 12, [card('GC-LATE')]);
+    await expect.poll(() => s.t.delays().includes(PULL_DEBOUNCE_MS)).toBe(true);
+    expect(await checkpoint(s.db)).toBe('10');
+    expect(await s.db.vouchers.get('GC-LATE')).toBeUndefined();
+    await s.engine.stop();
+  });
+
+  it('pages that come while the sender lock is taken are joined and applied together once it is free', async () => {
+    const gate = deferred<void>();
+    let pushes = 0;
+    const s = await streamingEngine(async (ops) => {
+      if (++pushes === 2) await gate.promise; // the second push waits for the test
+      return { last_seq: ops.at(-1)!.seq, checkpoint: '10', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) };
+    });
+    await addOp(s.db);
+    s.engine.notifyLocalChange(1);
+    s.t.fireExactly(0);
+    await expect.poll(() => pushes).toBe(2); // the cycle holds the lock while HQ "thinks"
+    s.stream.page(10, 11, [card('GC-ONE')]);
+    s.stream.page(11, 12, [card('GC-TWO')]);
+    s.stream.page(12, 13, [card('GC-THREE')]);
+    gate.resolve();
+    await expect.poll(() => checkpoint(s.db)).toBe('13');
+    expect((await s.db.vouchers.bulkGet(['GC-ONE', 'GC-TWO', 'GC-THREE'])).every(Boolean)).toBe(true);
+    expect(s.t.delays()).not.toContain(PULL_DEBOUNCE_MS);
+    expect(s.calls.changes).toBe(s.pullsBefore);
+    await s.engine.stop();
   });
 });

@@ -1,21 +1,24 @@
 // The till's side of the change stream's `page` events (sync/replica/apply-pull.ts, applyStreamPage): a
-// page the same for every till, without last_seq, stands in for a pull only when nothing needs rebasing
-// (no op in the outbox), it reaches the push floor (the checkpoint HQ named in its last push answers:
-// the feed holds this till's own changes only from there; lifted by a tail pull) and its range fits
-// (since ≤ checkpoint < its checkpoint). Otherwise it is refused without touching the replica and the
-// engine pulls (sync/engine/sync-engine.ts).
+// page the same for every till, without last_seq, stands in for a pull only when no op in the outbox
+// may have reached HQ (none at or below the seq marked before each push; the others never left the
+// till and the page is rebased on them), it reaches the push floor (the checkpoint HQ named in its
+// last push answers: the feed holds this till's own changes only from there; lifted by a tail pull)
+// and its range fits (since ≤ checkpoint < its checkpoint). Otherwise it is refused — or, if only the
+// floor stood in the way, 'below-floor' — without touching the replica, and the engine pulls or keeps
+// the page to join with the next (sync/engine/sync-engine.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openReplica, type ReplicaDb } from '../../sync/replica/db';
+import { openReplica, SENT_SEQ, type ReplicaDb } from '../../sync/replica/db';
 import { applyChangesPage, applyStreamPage, PUSH_FLOOR } from '../../sync/replica/apply-pull';
-import { applyPushResults } from '../../sync/replica/apply-push';
+import { applyPushResults, markSending } from '../../sync/replica/apply-push';
 import { getVoucher } from '../../sync/replica/voucher-store';
 import type { FetchLike } from '../../sync/engine/hq-client';
 import type { ChangesResponse, Op, StreamPage } from '../../sync/protocol';
 import { giftVoucher } from '../core/fixtures';
 import { adminCreate, newTill, startLiveHq, type LiveHq } from './till-harness';
 import { manualTimers } from '../support/manual-timers';
+import { ticketOf } from '../sim/shop';
 
 const NOW = 1_700_000_000_000;
 const EMPTY = { vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [], has_more: false };
@@ -60,14 +63,15 @@ function redemption(seq = 4): Op {
 async function pushed(db: ReplicaDb, checkpoint: number | undefined, seq = 4) {
   const op = redemption(seq);
   await db.outbox.add(op);
+  await markSending(db, [op]);
   await applyPushResults(db, [op], { last_seq: seq, results: [{ op_id: op.op_id, outcome: 'ACCEPTED' }], ...(checkpoint === undefined ? {} : { checkpoint: String(checkpoint) }) }, NOW);
   expect(await db.outbox.count()).toBe(0);
 }
 
-/** The page is refused and the replica is exactly as before. */
-async function expectRefused(db: ReplicaDb, page: StreamPage) {
+/** The page is refused (or found below the floor) and the replica is exactly as before. */
+async function expectRefused(db: ReplicaDb, page: StreamPage, outcome: 'refused' | 'below-floor' = 'refused') {
   const before = await everything(db);
-  expect(await applyStreamPage(db, page, NOW + 1)).toBe(false);
+  expect(await applyStreamPage(db, page, NOW + 1)).toBe(outcome);
   expect(await everything(db)).toEqual(before);
 }
 
@@ -75,7 +79,7 @@ describe('applyStreamPage', () => {
   it('applies a page when the outbox is empty and since ≤ checkpoint < page.checkpoint: data and checkpoint, pulled_last_seq unchanged', async () => {
     const db = await pulledReplica();
     const page = streamPage(10, 12, { vouchers: [card('GC-A', 3_000), card('GC-B', 5_000)], products: [{ id: 'P1', barcode: null, name: 'Tea', unit_price: 250, tax_rate: 7, currency: 'EUR', active: true }] });
-    expect(await applyStreamPage(db, page, NOW + 1)).toBe(true);
+    expect(await applyStreamPage(db, page, NOW + 1)).toBe('applied');
     expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_000);
     expect((await getVoucher(db, 'GC-B'))?.gift?.balance).toBe(5_000);
     expect(await db.products.get('P1')).toMatchObject({ name: 'Tea' });
@@ -85,31 +89,56 @@ describe('applyStreamPage', () => {
     expect(await meta(db, 'pulled_last_seq')).toBe(3);
     expect(await meta(db, 'next_seq')).toBe(4);
     // The next page follows on from it.
-    expect(await applyStreamPage(db, streamPage(12, 13, { deleted: ['GC-B'] }), NOW + 2)).toBe(true);
+    expect(await applyStreamPage(db, streamPage(12, 13, { deleted: ['GC-B'] }), NOW + 2)).toBe('applied');
     expect(await getVoucher(db, 'GC-B')).toBeUndefined();
     expect(await meta(db, 'checkpoint')).toBe('13');
   });
 
   it('applies a page that starts before the checkpoint (since < checkpoint): the changes up to it come again as they are', async () => {
     const db = await pulledReplica();
-    expect(await applyStreamPage(db, streamPage(7, 12, { vouchers: [card('GC-A', 4_000), card('GC-C', 100)] }), NOW + 1)).toBe(true);
+    expect(await applyStreamPage(db, streamPage(7, 12, { vouchers: [card('GC-A', 4_000), card('GC-C', 100)] }), NOW + 1)).toBe('applied');
     expect(await meta(db, 'checkpoint')).toBe('12');
     expect((await getVoucher(db, 'GC-C'))?.gift?.balance).toBe(100);
   });
 
-  it('refuses a page while an op is in the outbox (in flight, or sent with its answer lost: nothing says whether the page reflects it)', async () => {
+  it('refuses a page while an op that may have reached HQ is in the outbox (in flight, or sent with its answer lost: nothing says whether the page reflects it)', async () => {
     const db = await pulledReplica();
+    const op = redemption();
+    await db.outbox.add(op);
+    await markSending(db, [op]);
+    await expectRefused(db, streamPage(10, 12, { vouchers: [card('GC-A', 4_000)] }));
+  });
+
+  it('refuses a page while the outbox holds ops and nothing says which were sent (a replica an older version pushed from)', async () => {
+    const db = await pulledReplica();
+    await db.meta.delete(SENT_SEQ);
     await db.outbox.add(redemption());
     await expectRefused(db, streamPage(10, 12, { vouchers: [card('GC-A', 4_000)] }));
+  });
+
+  it('applies a page over ops that never left the till, rebased on them (as a pull is): the sale is not undone, the page is not lost', async () => {
+    const db = await pulledReplica();
+    await pushed(db, 10, 4); // seq 4 sent and answered; the floor is 10
+    await db.outbox.bulkAdd([redemption(5), redemption(6)]); // two sales since, not pushed yet
+    expect(await applyStreamPage(db, streamPage(10, 12, { vouchers: [card('GC-A', 3_000), card('GC-B', 5_000)] }), NOW + 1)).toBe('applied');
+    // HQ's 3,000 minus the two unsent redemptions of 500.
+    expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(2_000);
+    expect((await getVoucher(db, 'GC-B'))?.gift?.balance).toBe(5_000);
+    expect(await meta(db, 'checkpoint')).toBe('12');
+    expect(await db.outbox.count()).toBe(2);
+    // Once one of them is on its way, the next page waits for its answer.
+    await markSending(db, [(await db.outbox.get(5))!]);
+    await expectRefused(db, streamPage(12, 13, { vouchers: [card('GC-A', 2_500)] }));
   });
 
   it('after a push answer, refuses a page below the checkpoint HQ named (it may lack the push) and applies one that reaches it, without a pull', async () => {
     const db = await pulledReplica();
     await pushed(db, 15);
     expect(await meta(db, PUSH_FLOOR)).toBe(15);
-    // Read before the push reached HQ: GC-A at 4,000 would undo this till's redemption.
-    await expectRefused(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }));
-    expect(await applyStreamPage(db, streamPage(10, 15, { vouchers: [card('GC-A', 3_500)] }), NOW + 1)).toBe(true);
+    // Read before the push reached HQ: GC-A at 4,000 would undo this till's redemption. It fits
+    // otherwise, so the engine may keep it to join with the pages after it.
+    await expectRefused(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'below-floor');
+    expect(await applyStreamPage(db, streamPage(10, 15, { vouchers: [card('GC-A', 3_500)] }), NOW + 1)).toBe('applied');
     expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
     expect(await meta(db, 'checkpoint')).toBe('15');
   });
@@ -119,18 +148,18 @@ describe('applyStreamPage', () => {
     await pushed(db, 15, 4);
     await pushed(db, 12, 5);
     expect(await meta(db, PUSH_FLOOR)).toBe(15);
-    await expectRefused(db, streamPage(10, 14));
+    await expectRefused(db, streamPage(10, 14), 'below-floor');
   });
 
   it('after an answer that names no checkpoint, refuses pages until a pull reaches the tail (a pull with has_more is not enough), then applies again', async () => {
     const db = await pulledReplica();
     await pushed(db, undefined);
-    await expectRefused(db, streamPage(10, 1_000_000));
+    await expectRefused(db, streamPage(10, 1_000_000), 'below-floor');
     await applyChangesPage(db, pulledPage(11, 4, { has_more: true }), NOW);
-    await expectRefused(db, streamPage(11, 1_000_000));
+    await expectRefused(db, streamPage(11, 1_000_000), 'below-floor');
     await applyChangesPage(db, pulledPage(12, 4, { vouchers: [card('GC-A', 3_500)] }), NOW);
     expect(await meta(db, PUSH_FLOOR)).toBeUndefined();
-    expect(await applyStreamPage(db, streamPage(12, 13, { vouchers: [card('GC-D', 700)] }), NOW + 1)).toBe(true);
+    expect(await applyStreamPage(db, streamPage(12, 13, { vouchers: [card('GC-D', 700)] }), NOW + 1)).toBe('applied');
     expect(await meta(db, 'checkpoint')).toBe('13');
     expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
   });
@@ -149,12 +178,12 @@ describe('applyStreamPage', () => {
   it('applies a page with has_more (a backlog sent over several fan-outs) without taking it for a finished pull: last_pull_at stays', async () => {
     const db = await pulledReplica();
     const pulledAt = (await db.meta.get('last_pull_at'))?.value;
-    expect(await applyStreamPage(db, streamPage(10, 12, { has_more: true, vouchers: [card('GC-M', 700)] }), NOW + 1)).toBe(true);
+    expect(await applyStreamPage(db, streamPage(10, 12, { has_more: true, vouchers: [card('GC-M', 700)] }), NOW + 1)).toBe('applied');
     expect((await getVoucher(db, 'GC-M'))?.gift?.balance).toBe(700);
     expect((await db.meta.get('checkpoint'))?.value).toBe('12');
     expect((await db.meta.get('last_pull_at'))?.value).toBe(pulledAt);
     // …and the next page of the backlog, from there.
-    expect(await applyStreamPage(db, streamPage(12, 14, { vouchers: [card('GC-M', 650)] }), NOW + 2)).toBe(true);
+    expect(await applyStreamPage(db, streamPage(12, 14, { vouchers: [card('GC-M', 650)] }), NOW + 2)).toBe('applied');
     expect((await getVoucher(db, 'GC-M'))?.gift?.balance).toBe(650);
   });
 });
@@ -228,24 +257,23 @@ describe('a till on a real HQ (PGlite, loopback HTTP) and its change stream', ()
     }
   });
 
-  it('a till with an unsent op refuses the page and pulls instead (after pushing the op)', async () => {
+  it('a till with a sale not yet pushed takes the page over it, rebased on the sale (it never left the till), and pulls nothing', async () => {
     const w = await connectedTill();
     try {
-      // A sale's op, queued: its push waits for a timer this test does not fire.
-      await w.till.issueGiftCard(1_000);
+      const gift = (await adminCreate(hq, { type: 'GIFT_VOUCHER', currency: 'EUR', gift: { amount: 1_000 } })) as { code: string };
+      await expect.poll(async () => (await getVoucher(w.till.db, gift.code))?.gift?.balance, { timeout: 10_000 }).toBe(1_000);
+      // A sale takes 3.00 off the card; its push waits for a timer this test does not fire.
+      await w.till.completeTicket({ ticket: ticketOf([{ quantity: 1, unit_price: 300 }]), codes: [gift.code], payments: [] });
       expect(await w.till.db.outbox.count()).toBe(1);
+      expect((await getVoucher(w.till.db, gift.code))?.gift?.balance).toBe(700);
       const pulls = w.pulls();
-      const made = (await adminCreate(hq, discount())) as { code: string };
-      await expect.poll(() => w.events().some((e) => e.event === 'page' && e.data.includes(made.code)), { timeout: 10_000 }).toBe(true);
-      // Refused: the engine asks for a pull (the debounce timer) and the replica lacks the voucher.
-      await expect.poll(() => w.timers.delays().includes(PULL_DEBOUNCE_MS), { timeout: 10_000 }).toBe(true);
-      expect(await getVoucher(w.till.db, made.code)).toBeUndefined();
+      // HQ changes the card (its state there: 10.00, without the sale) and the page comes.
+      await hq.admin({ method: 'PUT', url: `/v1/vouchers/${gift.code}`, payload: { label: 'changed' } });
+      await expect.poll(async () => (await getVoucher(w.till.db, gift.code))?.label, { timeout: 10_000 }).toBe('changed');
+      expect((await getVoucher(w.till.db, gift.code))?.gift?.balance).toBe(700); // HQ's 1,000 less the unsent 300
+      expect(await w.till.db.outbox.count()).toBe(1);
       expect(w.pulls()).toBe(pulls);
-      w.timers.fireExactly(PULL_DEBOUNCE_MS);
-      await w.till.syncNow(); // joins the cycle the timer began
-      expect(w.pulls()).toBeGreaterThan(pulls);
-      expect(await w.till.db.outbox.count()).toBe(0);
-      expect((await getVoucher(w.till.db, made.code))?.code).toBe(made.code);
+      expect(w.timers.delays()).not.toContain(PULL_DEBOUNCE_MS);
     } finally {
       await w.till.close();
     }
