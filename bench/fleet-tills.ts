@@ -6,12 +6,16 @@
 //   - one SSE stream (GET /v1/sync/stream), reconnected with Last-Event-ID if it ends;
 //   - an initial pull of everything (GET /v1/sync/changes, pages of `pageLimit` following has_more);
 //   - a `page` event is applied as it comes when the real till would (sync/replica/apply-pull.ts,
-//     applyStreamPage: nothing in the outbox, the page at or beyond the checkpoint its last push answers
-//     named, and since ≤ its checkpoint < the page's); one that comes while a pull or push is in flight
-//     waits for it (the real till's sender lock), the newest replacing an older one; a page the till
-//     already has is dropped; otherwise, and after every `changes` event whose checkpoint is beyond its
-//     own, a pull from its checkpoint until has_more is false — one pull in flight per till; events that
-//     arrive during a pull make exactly one more pull after it;
+//     applyStreamPage: no op in the outbox that may have reached HQ — none of a push still unanswered
+//     or failed; ops queued since are rebased on, which this till does not model —, the page at or
+//     beyond the checkpoint its last push answers named, and since ≤ its checkpoint < the page's); one
+//     that comes while a pull or push is in flight waits for it (the real till's sender lock), joined
+//     to the one already waiting if it follows it (sync/engine/join-stream-pages.ts), else replacing
+//     it; a page short of the push floor is held and joined with the next, and pulled for if none
+//     completes it within HELD_PAGE_MS (the engine's heldPage); a page the till already has is
+//     dropped; otherwise, and after every `changes` event whose checkpoint is beyond its own, a pull
+//     from its checkpoint until has_more is false — one pull in flight per till; events that arrive
+//     during a pull make exactly one more pull after it;
 //   - a REDEMPTION every `pushIntervalMs` (first one at a random offset), pushed with the till's own
 //     contiguous seq; ops that pile up while a push round is in flight go in the next round (an outbox),
 //     after a waiting page or a pull had its turn (the real till's cycle pushes what it found). No pull
@@ -33,6 +37,8 @@ import { randomUUID } from 'node:crypto';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { ChangesResponseSchema, StreamPageSchema } from '../sync/protocol';
+import { HELD_PAGE_MS } from '../sync/engine/sync-engine';
+import { MAX_JOINED_ROWS } from '../sync/engine/join-stream-pages';
 
 export type FleetTillsConfig = {
   baseUrl: string;
@@ -69,6 +75,10 @@ export type Counters = {
   /** `page` events applied as they came, and those that could not be (the till pulled instead). */
   streamPages: number;
   streamPagesRefused: number;
+  /** Pages short of the push floor, kept to join with the next; those a join then completed; those pulled for after HELD_PAGE_MS. */
+  streamPagesHeld: number;
+  heldJoined: number;
+  heldExpired: number;
   /** Streams HQ ended (it may drop a slow reader) and the till reopened: not errors, but worth knowing. */
   reconnects: number;
   opsOffered: number;
@@ -125,7 +135,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const INFLATE = { chunkSize: 1 << 20 };
 
 export function newCounters(): Counters {
-  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, streamPages: 0, streamPagesRefused: 0, reconnects: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, errors: {} };
+  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, streamPages: 0, streamPagesRefused: 0, streamPagesHeld: 0, heldJoined: 0, heldExpired: 0, reconnects: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, errors: {} };
 }
 const bump = (map: Record<string, number>, key: string, n = 1) => void (map[key] = (map[key] ?? 0) + n);
 
@@ -152,8 +162,17 @@ function markersIn(buf: Buffer, marker: Buffer): number[] {
 }
 
 type Scanned = { checkpoint: number; hasMore: boolean };
-/** A stream page as a till saw it. */
-type StreamPageSeen = Scanned & { since: number; buf: Buffer };
+/** A stream page as a till saw it; several when joined (`bufs`, oldest first). */
+type StreamPageSeen = Scanned & { since: number; bufs: Buffer[] };
+
+/** Pages a join may hold: the engine's row limit over the hub's 200 changes a page (STREAM_PAGE_LIMIT). */
+const MAX_JOINED_PAGES = Math.floor(MAX_JOINED_ROWS / 200);
+
+/** `b` after `a` as one page, as joinStreamPages does, or null if it does not start where `a` ends. */
+function joinSeen(a: StreamPageSeen, b: StreamPageSeen): StreamPageSeen | null {
+  if (a.checkpoint !== b.since || a.bufs.length + b.bufs.length > MAX_JOINED_PAGES) return null;
+  return { since: a.since, checkpoint: b.checkpoint, hasMore: b.hasMore, bufs: [...a.bufs, ...b.bufs] };
+}
 
 /**
  * checkpoint and has_more from the page's tail (they follow the arrays). `"checkpoint":"` with its
@@ -243,8 +262,10 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     pulling: boolean; again: boolean; initialDone: boolean;
     /** Stream pages below this checkpoint may predate its answered pushes (0: none since its last full pull). */
     floor: number; pushAnswers: number; streamOpen: boolean;
-    /** A page that came while a pull or push was in flight. */
-    waiting: StreamPageSeen | null; initialStartedAt: number; initialBytes: number; initialVouchers: number; initialMs: number;
+    /** A page that came while a pull or push was in flight; one short of the push floor, and its fallback timer. */
+    waiting: StreamPageSeen | null; held: StreamPageSeen | null; heldTimer: NodeJS.Timeout | null;
+    /** The last seq of the push in flight or last sent: ops up to it may have reached HQ. */
+    sentUpTo: number; initialStartedAt: number; initialBytes: number; initialVouchers: number; initialMs: number;
     connected: boolean; lastEventId: string | null; retryMs: number;
     seq: number; outbox: { op: object; createdAt: number }[]; pushing: boolean; timers: NodeJS.Timeout[]; rand: () => number;
   };
@@ -254,7 +275,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   const tills: Till[] = cfg.tills.map((t, i) => {
     let a = (cfg.firstIndex + i + 1) * 2654435761;
     return {
-      i, fleetIndex: cfg.firstIndex + i, counts: (cfg.firstIndex + i) % cfg.countEvery === 0, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, floor: Number.MAX_SAFE_INTEGER, pushAnswers: 0, streamOpen: false, waiting: null, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
+      i, fleetIndex: cfg.firstIndex + i, counts: (cfg.firstIndex + i) % cfg.countEvery === 0, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, floor: Number.MAX_SAFE_INTEGER, pushAnswers: 0, streamOpen: false, waiting: null, held: null, heldTimer: null, sentUpTo: 0, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
       connected: false, lastEventId: null, retryMs: 2000, seq: 0, outbox: [], pushing: false, timers: [],
       rand: () => ((a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296),
     };
@@ -355,16 +376,39 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     takePage(t, page);
   }
 
-  function takePage(t: Till, page: StreamPageSeen) {
-    if (page.checkpoint <= t.checkpoint) return; // it has all of it (a pull went further)
+  function dropHeld(t: Till) {
+    t.held = null;
+    if (t.heldTimer) clearTimeout(t.heldTimer);
+    t.heldTimer = null;
+  }
+
+  function takePage(t: Till, incoming: StreamPageSeen) {
+    if (incoming.checkpoint <= t.checkpoint) return; // it has all of it (a pull went further)
     if (t.pulling || t.pushing) {
-      t.waiting = page;
+      t.waiting = (t.waiting && joinSeen(t.waiting, incoming)) || incoming;
       return;
     }
-    if (page.since <= t.checkpoint && page.checkpoint >= t.floor && !t.outbox.length) {
-      counters.streamPages += 1;
-      for (const k of markersIn(page.buf, marker)) arrived(k, t.i, wallNow());
-      t.checkpoint = page.checkpoint;
+    const joined = t.held && joinSeen(t.held, incoming);
+    const page = joined || incoming;
+    dropHeld(t);
+    const maybeSent = t.outbox.length > 0 && (t.outbox[0]!.op as { seq: number }).seq <= t.sentUpTo;
+    if (!maybeSent && page.since <= t.checkpoint) {
+      if (page.checkpoint >= t.floor) {
+        counters.streamPages += 1;
+        if (joined) counters.heldJoined += 1;
+        for (const buf of page.bufs) for (const k of markersIn(buf, marker)) arrived(k, t.i, wallNow());
+        t.checkpoint = page.checkpoint;
+        return;
+      }
+      counters.streamPagesHeld += 1;
+      t.held = page;
+      t.heldTimer = setTimeout(() => {
+        t.heldTimer = null;
+        if (t.held !== page || stopping) return;
+        t.held = null;
+        counters.heldExpired += 1;
+        wantPull(t);
+      }, HELD_PAGE_MS);
       return;
     }
     counters.streamPagesRefused += 1;
@@ -406,7 +450,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
       const page = scanPage(buf);
       if (since === undefined || !page) return error('unreadable page event');
       if (t.fleetIndex === 0) crossCheckStreamPage(buf.toString('utf8'), page, Number(since));
-      return takePage(t, { since: Number(since), checkpoint: page.checkpoint, hasMore: page.hasMore, buf });
+      return takePage(t, { since: Number(since), checkpoint: page.checkpoint, hasMore: page.hasMore, bufs: [buf] });
     }
     if (event !== 'changes') return;
     let checkpoint: unknown;
@@ -498,6 +542,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
       while (left > 0 && !stopping) {
         const batch = t.outbox.slice(0, Math.min(1000, left));
         const t0 = wallNow();
+        t.sentUpTo = (batch.at(-1)!.op as { seq: number }).seq;
         inFlightPushes += 1;
         inFlightOps += batch.length;
         try {
@@ -589,7 +634,10 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
       // Let pushes in flight get their answers (so what HQ stored can be compared with what was acknowledged).
       for (let waited = 0; inFlightPushes > 0 && waited < 10_000; waited += 50) await sleep(50);
       stopping = true;
-      for (const t of tills) for (const timer of t.timers) clearTimeout(timer);
+      for (const t of tills) {
+        for (const timer of t.timers) clearTimeout(timer);
+        dropHeld(t);
+      }
       for (const req of streams) req.destroy();
       agent.destroy();
       streamAgent.destroy();
