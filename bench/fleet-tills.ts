@@ -11,8 +11,9 @@
 //     beyond the checkpoint its last push answers named, and since ≤ its checkpoint < the page's); one
 //     that comes while a pull or push is in flight waits for it (the real till's sender lock), joined
 //     to the one already waiting if it follows it (sync/engine/join-stream-pages.ts), else replacing
-//     it; a page short of the push floor is held and joined with the next, and pulled for if none
-//     completes it within HELD_PAGE_MS (the engine's heldPage); a page the till already has is
+//     it; a page short of the push floor, while the outbox is empty, is held and joined with the next,
+//     and pulled for if none completes it within HELD_PAGE_MS of the first held (the engine's
+//     heldPage); a page the till already has is
 //     dropped; otherwise, and after every `changes` event whose checkpoint is beyond its own, a pull
 //     from its checkpoint until has_more is false — one pull in flight per till; events that arrive
 //     during a pull make exactly one more pull after it;
@@ -390,27 +391,31 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     }
     const joined = t.held && joinSeen(t.held, incoming);
     const page = joined || incoming;
-    dropHeld(t);
     const maybeSent = t.outbox.length > 0 && (t.outbox[0]!.op as { seq: number }).seq <= t.sentUpTo;
     if (!maybeSent && page.since <= t.checkpoint) {
       if (page.checkpoint >= t.floor) {
+        dropHeld(t);
         counters.streamPages += 1;
         if (joined) counters.heldJoined += 1;
         for (const buf of page.bufs) for (const k of markersIn(buf, marker)) arrived(k, t.i, wallNow());
         t.checkpoint = page.checkpoint;
         return;
       }
-      counters.streamPagesHeld += 1;
-      t.held = page;
-      t.heldTimer = setTimeout(() => {
-        t.heldTimer = null;
-        if (t.held !== page || stopping) return;
-        t.held = null;
-        counters.heldExpired += 1;
-        wantPull(t);
-      }, HELD_PAGE_MS);
-      return;
+      // Short of the floor: held while nothing waits to be pushed, on the deadline of the first page held.
+      if (!t.outbox.length) {
+        counters.streamPagesHeld += 1;
+        t.held = page;
+        t.heldTimer ??= setTimeout(() => {
+          t.heldTimer = null;
+          if (!t.held || stopping) return;
+          t.held = null;
+          counters.heldExpired += 1;
+          wantPull(t);
+        }, HELD_PAGE_MS);
+        return;
+      }
     }
+    dropHeld(t);
     counters.streamPagesRefused += 1;
     wantPull(t);
   }

@@ -253,7 +253,8 @@ export function createSyncEngine(o: SyncEngineOptions) {
     // arrive meanwhile are joined into one (each starts where the one before ends), applied when the
     // lock is free. A page that fits but falls short of the push floor — sent before the fan-out that
     // carries this till's last push — is kept and joined with the pages after it until they reach the
-    // floor, which the next fan-out does; a pull only if that has not happened within HELD_PAGE_MS.
+    // floor, which the next fan-out does; a pull if that has not happened within HELD_PAGE_MS of the
+    // first page held (joins do not extend it).
     let waitingPage: StreamPage | null = null;
     let heldPage: StreamPage | null = null;
     let heldTimer: unknown = null;
@@ -269,17 +270,19 @@ export function createSyncEngine(o: SyncEngineOptions) {
         while (waitingPage && !controller.signal.aborted) {
           const page = (heldPage && joinStreamPages(heldPage, waitingPage)) || waitingPage;
           waitingPage = null;
-          dropHeld();
           const outcome = await locks.request(o.lockName, () => applyStreamPage(o.db, page, now())).catch(() => 'refused' as const);
-          if (outcome === 'applied') set({ online: true, lastSyncAt: now() });
-          else if (outcome === 'refused') pullFor(page.checkpoint);
-          else {
+          if (outcome === 'below-floor') {
             heldPage = page;
-            heldTimer = timers.setTimeout(() => {
+            heldTimer ??= timers.setTimeout(() => {
               heldTimer = null;
-              if (heldPage === page) pullFor(page.checkpoint);
+              if (heldPage) pullFor(heldPage.checkpoint);
+              heldPage = null;
             }, HELD_PAGE_MS);
+            continue;
           }
+          dropHeld();
+          if (outcome === 'applied') set({ online: true, lastSyncAt: now() });
+          else pullFor(page.checkpoint);
         }
       } finally {
         applyingPages = false;

@@ -64,9 +64,9 @@ export type StreamPageOutcome = 'applied' | 'below-floor' | 'refused';
  *   outbox's other ops never left the till, so the page is rebased on them, as a pull is;
  * - the page reaches the push floor: its data holds every change up to its checkpoint (numbers are
  *   handed out in commit order), so every effect of every op HQ has answered — it is no older than
- *   what this till wrote. A page that fits but falls short of it is 'below-floor': the caller may
- *   keep it and join the pages that follow it on the stream (joinStreamPages) until they reach the
- *   floor, instead of pulling;
+ *   what this till wrote. A page that fits but falls short of it is 'below-floor' if the outbox is
+ *   empty: the caller may keep it and join the pages that follow it on the stream (joinStreamPages)
+ *   until they reach the floor, instead of pulling;
  * - a pull has reached the tail before (last_pull_at): a replica's first data is pulled;
  * - its range fits: since ≤ checkpoint < its checkpoint (no gap; changes up to ours come again as
  *   they are — a change number names one state of a row — and a page that ends at or before our
@@ -87,7 +87,9 @@ export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: numb
     // depends on it when a till is paired again): its first data comes by a pull.
     if (maybeSent > 0 || pulledAt === undefined) return 'refused';
     if (!(Number(page.since) <= checkpoint && checkpoint < Number(page.checkpoint))) return 'refused';
-    if (Number(page.checkpoint) < floor) return 'below-floor';
+    // Held for the next page only when nothing waits to be pushed: a push would raise the floor
+    // past the pages on their way (a till selling faster than fan-outs come would hold forever).
+    if (Number(page.checkpoint) < floor) return (await db.outbox.count()) ? 'refused' : 'below-floor';
     const { since: _since, ...changes } = page;
     await writePage(db, { ...changes, last_seq: Number(pulledRow?.value ?? 0) }, now);
     return 'applied';

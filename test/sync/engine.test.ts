@@ -429,7 +429,18 @@ describe('sync engine: stream pages', () => {
     const stream = testStream();
     const { client, calls } = stubClient({ changes: async () => ({ ...EMPTY_PAGE, checkpoint: '10' }), ...(push ? { push } : {}) });
     const t = manualTimers();
-    const engine = createSyncEngine({ db, client, lockName: `l:${db.name}`, stream: { fetch: stream.fetch }, timers: t.timers, random: () => 0.5 });
+    // What each stream page came to (applyStreamPage runs under the lock): how a test knows a page was looked at.
+    const outcomes: string[] = [];
+    const base = defaultLocks();
+    const locks = {
+      request: <T>(name: string, fn: () => Promise<T>) =>
+        base.request(name, async () => {
+          const r = await fn();
+          if (typeof r === 'string') outcomes.push(r);
+          return r;
+        }),
+    };
+    const engine = createSyncEngine({ db, client, lockName: `l:${db.name}`, stream: { fetch: stream.fetch }, timers: t.timers, random: () => 0.5, locks });
     engine.start();
     await engine.syncNow();
     await expect.poll(() => stream.opened()).toBe(1);
@@ -439,7 +450,7 @@ describe('sync engine: stream pages', () => {
     t.fireExactly(0); // the cycle the sale asked for: it pushes, and does not pull (the stream is open)
     await expect.poll(() => calls.push.length).toBe(1);
     await expect.poll(() => engine.status().syncing).toBe(false); // that cycle, seen to its end
-    return { db, stream, calls, t, engine, pullsBefore: calls.changes };
+    return { db, stream, calls, t, engine, outcomes, pullsBefore: calls.changes };
   }
 
   it('a page short of the push floor is held and joined with the next one, which reaches it: both applied, no pull', async () => {
@@ -458,11 +469,31 @@ describe('sync engine: stream pages', () => {
     await s.engine.stop();
   });
 
-  it('a held page whose completion does not come within HELD_PAGE_MS becomes a pull', async () => {
-    const s = await streamingEngine(async (ops) => ({ last_seq: ops.at(-1)!.seq, checkpoint: '15', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) }));
+  it('a held page not completed within HELD_PAGE_MS of being held becomes a pull; pages joined to it meanwhile do not put that off', async () => {
+    const s = await streamingEngine(async (ops) => ({ last_seq: ops.at(-1)!.seq, checkpoint: '20', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) }));
     const pulls = s.calls.changes;
     s.stream.page(10, 14, [card('GC-HELD')]);
     await expect.poll(() => s.t.delays().includes(HELD_PAGE_MS)).toBe(true);
+    s.stream.page(14, 16, [card('GC-JOINED')]); // joined, still short of 20: held on, on the first deadline
+    s.stream.page(16, 17);
+    s.stream.page(20, 21); // does not follow: taken alone, and refused (it starts past the replica's 10)
+    await expect.poll(() => s.t.delays().includes(PULL_DEBOUNCE_MS)).toBe(true);
+    expect(s.t.delays().filter((ms) => ms === HELD_PAGE_MS)).toHaveLength(0); // a refused page ends the hold
+    s.t.fireExactly(PULL_DEBOUNCE_MS);
+    await expect.poll(() => s.calls.changes).toBe(pulls + 1);
+    await s.engine.stop();
+  });
+
+  it('the hold ends HELD_PAGE_MS after the first page held, however many pages join it', async () => {
+    const s = await streamingEngine(async (ops) => ({ last_seq: ops.at(-1)!.seq, checkpoint: '20', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) }));
+    const pulls = s.calls.changes;
+    s.stream.page(10, 14, [card('GC-HELD')]);
+    await expect.poll(() => s.t.delays().includes(HELD_PAGE_MS)).toBe(true);
+    const deadline = [...s.t.pending.keys()];
+    s.stream.page(14, 16, [card('GC-JOINED')]);
+    await expect.poll(() => s.outcomes).toEqual(['below-floor', 'below-floor']); // joined, still short of 20
+    expect(await s.db.vouchers.get('GC-JOINED')).toBeUndefined();
+    expect([...s.t.pending.keys()]).toEqual(deadline); // the same timer: the join did not restart it
     s.t.fireExactly(HELD_PAGE_MS);
     await expect.poll(() => s.t.delays().includes(PULL_DEBOUNCE_MS)).toBe(true);
     s.t.fireExactly(PULL_DEBOUNCE_MS);

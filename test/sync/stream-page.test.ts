@@ -143,6 +143,13 @@ describe('applyStreamPage', () => {
     expect(await meta(db, 'checkpoint')).toBe('15');
   });
 
+  it('a page short of the push floor is refused, not held, while ops wait in the outbox (their push would raise the floor past it)', async () => {
+    const db = await pulledReplica();
+    await pushed(db, 15, 4);
+    await db.outbox.add(redemption(5));
+    await expectRefused(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'refused');
+  });
+
   it('the push floor only rises: a later answer naming a lower checkpoint does not lower it', async () => {
     const db = await pulledReplica();
     await pushed(db, 15, 4);
