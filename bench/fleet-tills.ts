@@ -8,7 +8,10 @@
 //   - a `page` event is applied as it comes when the real till would (sync/replica/apply-pull.ts,
 //     applyStreamPage: no op in the outbox that may have reached HQ — none of a push still unanswered
 //     or failed; ops queued since are rebased on, which this till does not model —, the page at or
-//     beyond the checkpoint its last push answers named, and since ≤ its checkpoint < the page's); one
+//     beyond the checkpoint named by the push answers that raise the floor (those for ops sent before,
+//     or not all ACCEPTED: a first answer of accepted REDEMPTIONs does not, the page is rebased on
+//     them), not with has_more below a first answer's checkpoint, and since ≤ its checkpoint < the
+//     page's); one
 //     that comes while a pull or push is in flight waits for it (the real till's sender lock), joined
 //     to the one already waiting if it follows it (sync/engine/join-stream-pages.ts), else replacing
 //     it; a page short of the push floor, while the outbox is empty, is held and joined with the next,
@@ -266,7 +269,9 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     /** A page that came while a pull or push was in flight; one short of the push floor, and its fallback timer. */
     waiting: StreamPageSeen | null; held: StreamPageSeen | null; heldTimer: NodeJS.Timeout | null;
     /** The last seq of the push in flight or last sent: ops up to it may have reached HQ. */
-    sentUpTo: number; initialStartedAt: number; initialBytes: number; initialVouchers: number; initialMs: number;
+    sentUpTo: number;
+    /** The highest checkpoint a first answer of accepted ops named (the real till's unreflected table). */
+    unreflectedUpTo: number; initialStartedAt: number; initialBytes: number; initialVouchers: number; initialMs: number;
     connected: boolean; lastEventId: string | null; retryMs: number;
     seq: number; outbox: { op: object; createdAt: number }[]; pushing: boolean; timers: NodeJS.Timeout[]; rand: () => number;
   };
@@ -276,7 +281,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   const tills: Till[] = cfg.tills.map((t, i) => {
     let a = (cfg.firstIndex + i + 1) * 2654435761;
     return {
-      i, fleetIndex: cfg.firstIndex + i, counts: (cfg.firstIndex + i) % cfg.countEvery === 0, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, floor: Number.MAX_SAFE_INTEGER, pushAnswers: 0, streamOpen: false, waiting: null, held: null, heldTimer: null, sentUpTo: 0, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
+      i, fleetIndex: cfg.firstIndex + i, counts: (cfg.firstIndex + i) % cfg.countEvery === 0, id: t.till_id, auth: `Bearer ${t.token}`, checkpoint: 0, etag: null, pulling: false, again: false, initialDone: false, floor: Number.MAX_SAFE_INTEGER, pushAnswers: 0, streamOpen: false, waiting: null, held: null, heldTimer: null, sentUpTo: 0, unreflectedUpTo: 0, initialStartedAt: 0, initialBytes: 0, initialVouchers: 0, initialMs: 0,
       connected: false, lastEventId: null, retryMs: 2000, seq: 0, outbox: [], pushing: false, timers: [],
       rand: () => ((a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296),
     };
@@ -392,7 +397,9 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     const joined = t.held && joinSeen(t.held, incoming);
     const page = joined || incoming;
     const maybeSent = t.outbox.length > 0 && (t.outbox[0]!.op as { seq: number }).seq <= t.sentUpTo;
-    if (!maybeSent && page.since <= t.checkpoint) {
+    // A page with has_more may end among the changes of a push it would be rebased on.
+    const splitsPush = page.hasMore && page.checkpoint < t.unreflectedUpTo;
+    if (!maybeSent && !splitsPush && page.since <= t.checkpoint) {
       if (page.checkpoint >= t.floor) {
         dropHeld(t);
         counters.streamPages += 1;
@@ -547,7 +554,8 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
       while (left > 0 && !stopping) {
         const batch = t.outbox.slice(0, Math.min(1000, left));
         const t0 = wallNow();
-        t.sentUpTo = (batch.at(-1)!.op as { seq: number }).seq;
+        const firstSentAbove = t.sentUpTo;
+        t.sentUpTo = Math.max(t.sentUpTo, (batch.at(-1)!.op as { seq: number }).seq);
         inFlightPushes += 1;
         inFlightOps += batch.length;
         try {
@@ -564,8 +572,12 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
           }
           counters.opsAcked += batch.length;
           t.pushAnswers += 1;
-          // Without a checkpoint in the answer nothing says which page has these ops: pull first.
-          t.floor = Math.max(t.floor, answer.checkpoint === undefined ? Number.MAX_SAFE_INTEGER : Number(answer.checkpoint));
+          // REDEMPTIONs sent once and accepted: a page that predates them is rebased on them (the real
+          // till's unreflected table); anything else raises the floor — without a checkpoint in the
+          // answer nothing says which page has these ops: pull first.
+          const firstAnswers = (batch[0]!.op as { seq: number }).seq > firstSentAbove && answer.results.every((r) => r.outcome === 'ACCEPTED');
+          if (answer.checkpoint !== undefined && firstAnswers) t.unreflectedUpTo = Math.max(t.unreflectedUpTo, Number(answer.checkpoint));
+          else t.floor = Math.max(t.floor, answer.checkpoint === undefined ? Number.MAX_SAFE_INTEGER : Number(answer.checkpoint));
           totals.acked += batch.length;
           totals.accepted += answer.results.filter((r) => r.outcome === 'ACCEPTED').length;
           t.outbox.splice(0, batch.length);

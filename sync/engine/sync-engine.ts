@@ -109,7 +109,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
       for (;;) {
         const ops = await o.db.outbox.where('seq').between(sentUpTo, upTo, false, true).limit(batchSize).toArray();
         if (!ops.length) break;
-        await markSending(o.db, ops);
+        const firstSentAbove = await markSending(o.db, ops);
         const response = await o.client.push(ops);
         // HQ answers every op of a batch (contract: outcomes are per op). An answer that leaves some
         // unanswered is broken: applying it would delete nothing and this loop would re-push the same
@@ -119,7 +119,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
         if (unanswered) throw new SyncError('invalid-schema', `HQ's answer to a push of ${ops.length} ops leaves ${unanswered} of them unanswered`);
         set({ online: true });
         await applying;
-        applying = applyPushResults(o.db, ops, response, now()).then(refreshCounts);
+        applying = applyPushResults(o.db, ops, response, now(), firstSentAbove).then(refreshCounts);
         applying.catch(() => {}); // observed by the next turn or below, not "unhandled" meanwhile
         sentUpTo = ops[ops.length - 1]!.seq;
       }

@@ -3,22 +3,23 @@
 // that HQ had not applied when it computed the page (seq > page.last_seq).
 import type { ChangesResponse, StreamPage } from '../protocol';
 import { SENT_SEQ, type ReplicaDb } from './db';
-import { pendingEffects } from './pending';
+import { pendingEffects, withUnreflected } from './pending';
+import type { PendingEffect } from './rebase';
 import { rebase } from './rebase';
 import { chunksAllowed, deleteVouchers, putPulledVouchers } from './voucher-store';
 
 /** A page from a pull: written, and at the tail the push floor is lifted (see applyStreamPage). */
 export async function applyChangesPage(db: ReplicaDb, page: ChangesResponse, now: number): Promise<void> {
-  await db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
-    await writePage(db, page, now);
+  await db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.unreflected, db.redemptions, db.meta], async () => {
+    await writePage(db, page, now, await pendingEffects(db, page.last_seq));
     // A tail page of a pull is read after this till's last push (HQ's page cache, rule 4), so the
     // replica's checkpoint is now past every change this till's answered pushes made.
     if (!page.has_more) await db.meta.delete(PUSH_FLOOR);
   });
 }
 
-async function writePage(db: ReplicaDb, page: ChangesResponse, now: number): Promise<void> {
-  const pending = await pendingEffects(db, page.last_seq);
+/** `pending`: the effects of this till's ops the page does not hold, by code (pending.ts). */
+async function writePage(db: ReplicaDb, page: ChangesResponse, now: number, pending: Map<string, PendingEffect[]>): Promise<void> {
   const vouchers = pending.size ? page.vouchers.map((v) => rebase(v, pending.get(v.code) ?? [])) : page.vouchers;
   await putPulledVouchers(db, vouchers, await chunksAllowed(db));
   if (page.deleted.length) await deleteVouchers(db, page.deleted);
@@ -27,6 +28,8 @@ async function writePage(db: ReplicaDb, page: ChangesResponse, now: number): Pro
   if (page.customers.length) await db.customers.bulkPut(page.customers);
   if (page.deleted_customers.length) await db.customers.bulkDelete(page.deleted_customers);
   await db.meta.put({ key: 'checkpoint', value: page.checkpoint });
+  // Accepted ops whose changes are numbered up to here are in the data now.
+  await db.unreflected.where('checkpoint').belowOrEqual(Number(page.checkpoint)).delete();
   // The highest of this till's seqs a pulled page already reflected: a push result for an op at or
   // below it (a replay of an answer that was lost) is older than what the replica holds; see apply-push.
   const [pulledRow, nextRow] = await Promise.all([db.meta.get('pulled_last_seq'), db.meta.get('next_seq')]);
@@ -40,8 +43,9 @@ async function writePage(db: ReplicaDb, page: ChangesResponse, now: number): Pro
 
 /**
  * The push floor: a checkpoint the change feed reaches only with every effect of this till's answered
- * pushes. Raised by every push answer (apply-push.ts: the answer's `checkpoint`; without one, past any
- * checkpoint), lifted by a pull that reaches the tail — each in the transaction that writes the rest.
+ * pushes that the unreflected table does not stand for (apply-push.ts says which). Raised by push
+ * answers (their `checkpoint`; without one, past any checkpoint), lifted by a pull that reaches the
+ * tail — each in the transaction that writes the rest.
  */
 export const PUSH_FLOOR = 'push_floor';
 
@@ -62,22 +66,28 @@ export type StreamPageOutcome = 'applied' | 'below-floor' | 'refused';
  * - no op in the outbox may have reached HQ (none at or below SENT_SEQ): an op in flight, or sent
  *   with its answer lost, may be in the page already, and rebasing on it would count it twice. The
  *   outbox's other ops never left the till, so the page is rebased on them, as a pull is;
- * - the page reaches the push floor: its data holds every change up to its checkpoint (numbers are
- *   handed out in commit order), so every effect of every op HQ has answered — it is no older than
- *   what this till wrote. A page that fits but falls short of it is 'below-floor' if the outbox is
- *   empty: the caller may keep it and join the pages that follow it on the stream (joinStreamPages)
- *   until they reach the floor, instead of pulling;
+ * - accepted ops whose answer named a checkpoint beyond the page's (the unreflected table) are not in
+ *   it: a push's changes are numbered in commit order and commit together, so a page that ends at the
+ *   feed's head holds all of them or none — none, as it ends below the last. The page is rebased on
+ *   them. A page with has_more may end among one push's changes: refused while such ops exist;
+ * - the page reaches the push floor, which answers the unreflected table cannot stand for raised (an
+ *   op sent twice may be answered by a replay whose changes lie anywhere below the checkpoint; a
+ *   refused op's answer wrote HQ's newer voucher): at or beyond it the page holds every change up to
+ *   its checkpoint, so every effect of those answers. A page that fits but falls short of it is
+ *   'below-floor' if the outbox is empty: the caller may keep it and join the pages that follow it on
+ *   the stream (joinStreamPages) until they reach the floor, instead of pulling;
  * - a pull has reached the tail before (last_pull_at): a replica's first data is pulled;
  * - its range fits: since ≤ checkpoint < its checkpoint (no gap; changes up to ours come again as
  *   they are — a change number names one state of a row — and a page that ends at or before our
  *   checkpoint brings nothing).
  * Its last_seq is then the replica's own pulled_last_seq, which changes nothing. A page with has_more
- * is applied like any other (the next one follows on the stream); last_pull_at stays as it was. The
- * floor is what spares a till the pull after each push: its own changes come back on the stream like
- * everyone's. 'refused' and 'below-floor' leave the replica untouched.
+ * is applied like any other (the next one follows on the stream); last_pull_at stays as it was. This
+ * is what spares a till the pull after each push: its own changes come back on the stream like
+ * everyone's, and pages that predate them are rebased until they do. 'refused' and 'below-floor'
+ * leave the replica untouched.
  */
 export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<StreamPageOutcome> {
-  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.redemptions, db.meta], async () => {
+  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.unreflected, db.redemptions, db.meta], async () => {
     const [checkpointRow, floor, pulledRow, pulledAt, sentRow] = await Promise.all([
       db.meta.get('checkpoint'), pushFloor(db), db.meta.get('pulled_last_seq'), db.meta.get('last_pull_at'), db.meta.get(SENT_SEQ),
     ]);
@@ -90,8 +100,10 @@ export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: numb
     // Held for the next page only when nothing waits to be pushed: a push would raise the floor
     // past the pages on their way (a till selling faster than fan-outs come would hold forever).
     if (Number(page.checkpoint) < floor) return (await db.outbox.count()) ? 'refused' : 'below-floor';
+    if (page.has_more && (await db.unreflected.where('checkpoint').above(Number(page.checkpoint)).count())) return 'refused';
     const { since: _since, ...changes } = page;
-    await writePage(db, { ...changes, last_seq: Number(pulledRow?.value ?? 0) }, now);
+    const lastSeq = Number(pulledRow?.value ?? 0);
+    await writePage(db, { ...changes, last_seq: lastSeq }, now, await withUnreflected(db, await pendingEffects(db, lastSeq), Number(page.checkpoint)));
     return 'applied';
   });
 }

@@ -7,28 +7,36 @@ import { SENT_SEQ, type ReplicaDb } from './db';
 import { pendingEffects } from './pending';
 import { rebase } from './rebase';
 import { PUSH_FLOOR, pushFloor } from './apply-pull';
-import type { ConflictRow } from './rows';
+import type { ConflictRow, UnreflectedRow } from './rows';
 
 /**
  * Call before sending `ops` to HQ (the oldest of the outbox, in seq order): from now on HQ may have
  * applied them whether or not an answer comes, so a stream page must not be rebased on them
- * (apply-pull.ts, SENT_SEQ). Durability: a stream page is only taken while the stream is open, and
- * it opens after a cycle that pushed the whole outbox and had it answered, so what a crash loses of
- * this row is rewritten before it matters.
+ * (apply-pull.ts, SENT_SEQ). Returns the mark as it was: the ops above it go out for the first time
+ * (applyPushResults' `firstSentAbove`). Durability: the replica's transactions are strict, and a
+ * stream page is only taken while the stream is open, which it is after a cycle that pushed the
+ * whole outbox and had it answered.
  */
-export async function markSending(db: ReplicaDb, ops: readonly Op[]): Promise<void> {
-  const last = ops.at(-1)?.seq;
-  if (last === undefined) return;
-  await db.transaction('rw', db.meta, async () => {
-    if (last > Number((await db.meta.get(SENT_SEQ))?.value ?? 0)) await db.meta.put({ key: SENT_SEQ, value: last });
+export async function markSending(db: ReplicaDb, ops: readonly Op[]): Promise<number> {
+  return db.transaction('rw', db.meta, async () => {
+    const before = Number((await db.meta.get(SENT_SEQ))?.value ?? Number.MAX_SAFE_INTEGER);
+    const last = ops.at(-1)?.seq;
+    if (last !== undefined && (before === Number.MAX_SAFE_INTEGER || last > before)) await db.meta.put({ key: SENT_SEQ, value: last });
+    return before;
   });
 }
 
 export type PushApplied = { accepted: number; conflicts: number; rejected: number };
 
-export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], response: PushResponse, now: number): Promise<PushApplied> {
+/**
+ * `firstSentAbove` (markSending's answer): ops above it were sent once, so their answers are HQ's
+ * first — a REDEMPTION or ROLLBACK accepted so goes to the unreflected table, which lets a stream page
+ * that predates it be rebased on it (apply-pull.ts). Every other answered op raises the push floor.
+ * Without it (a caller that did not mark), every op does.
+ */
+export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], response: PushResponse, now: number, firstSentAbove = Number.MAX_SAFE_INTEGER): Promise<PushApplied> {
   const at = new Date(now).toISOString();
-  return db.transaction('rw', [db.outbox, db.redemptions, db.conflicts, db.vouchers, db.meta], async () => {
+  return db.transaction('rw', [db.outbox, db.unreflected, db.redemptions, db.conflicts, db.vouchers, db.meta], async () => {
     const byId = new Map(sent.map((op) => [op.op_id, op]));
     const counts: PushApplied = { accepted: 0, conflicts: 0, rejected: 0 };
     const pulledSeq = Number((await db.meta.get('pulled_last_seq'))?.value ?? 0);
@@ -36,6 +44,8 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
     const outcomes = new Map<string, PushResponse['results'][number]>();
     const conflicts: ConflictRow[] = [];
     const answered: number[] = [];
+    const unreflected: UnreflectedRow[] = [];
+    let raisesFloor = false;
     for (const result of response.results) {
       const op = byId.get(result.op_id);
       if (!op) continue; // not ours to apply (cannot happen with one sender; ignore rather than guess)
@@ -66,6 +76,9 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
       // at or before the checkpoint), brings the voucher again and corrects a stale result anyway.
       if (result.voucher && result.outcome !== 'ACCEPTED' && op.seq > pulledSeq) latest.set(result.voucher.code, result.voucher);
       answered.push(op.seq);
+      const effectOnly = result.outcome === 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'ROLLBACK');
+      if (effectOnly && op.seq > firstSentAbove && response.checkpoint !== undefined) unreflected.push({ seq: op.seq, op, checkpoint: Number(response.checkpoint) });
+      else raisesFloor = true;
     }
     // Written in bulk: one IndexedDB request per row was most of a drain's time. The batch's
     // redemption rows are one range of seq, read with one request.
@@ -81,8 +94,10 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
     if (conflicts.length) await db.conflicts.bulkPut(conflicts);
     await deleteAnswered(db, answered);
     await db.meta.put({ key: 'acked_seq', value: response.last_seq });
-    // A stream page is this till's own data only from the checkpoint HQ names (apply-pull.ts).
-    if (answered.length) {
+    // A stream page is this till's own data only from the checkpoint HQ names, or rebased on the
+    // unreflected ops until it is (apply-pull.ts).
+    if (unreflected.length) await db.unreflected.bulkPut(unreflected);
+    if (raisesFloor) {
       const floor = response.checkpoint === undefined ? Number.MAX_SAFE_INTEGER : Number(response.checkpoint);
       if (floor > (await pushFloor(db))) await db.meta.put({ key: PUSH_FLOOR, value: floor });
     }

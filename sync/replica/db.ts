@@ -6,7 +6,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { Voucher } from '../../core/voucher';
 import type { Customer, Product } from '../protocol';
-import type { CodeLeaseRow, ConflictRow, MetaRow, OutboxRow, RedemptionRow, TicketRow, VoucherChunkRow } from './rows';
+import type { CodeLeaseRow, ConflictRow, MetaRow, OutboxRow, RedemptionRow, TicketRow, UnreflectedRow, VoucherChunkRow } from './rows';
 
 export type ReplicaDb = Dexie & {
   /** One record per voucher changed after the first full load; read through voucher-store.ts. */
@@ -18,6 +18,7 @@ export type ReplicaDb = Dexie & {
   tickets: EntityTable<TicketRow, 'id'>;
   redemptions: EntityTable<RedemptionRow, 'op_id'>;
   outbox: EntityTable<OutboxRow, 'seq'>;
+  unreflected: EntityTable<UnreflectedRow, 'seq'>;
   conflicts: EntityTable<ConflictRow, 'op_id'>;
   codeLeases: EntityTable<CodeLeaseRow, 'code'>;
   meta: EntityTable<MetaRow, 'key'>;
@@ -54,6 +55,8 @@ export function openReplica(name: string, deps: ReplicaDeps = {}): ReplicaDb {
   // load over a minute; a record of 100 vouchers with a multi-entry index on their codes costs ~10x less.
   // redemptions by seq: a push result reads its batch's rows as one range (apply-push.ts).
   db.version(2).stores({ voucherChunks: '&id, *codes', redemptions: '&op_id, code, ticket_id, status, seq' });
+  // Accepted ops a stream page may not reflect yet, by the checkpoint their answer named (rows.ts).
+  db.version(3).stores({ unreflected: '&seq, checkpoint' });
   db.on('populate', (tx) => void tx.table('meta').add({ key: SENT_SEQ, value: 0 }));
   return db;
 }

@@ -34,6 +34,14 @@ export type RedemptionRow = {
 /** An op waiting to reach HQ. The outbox is the resume point: a row leaves only when HQ answered it. */
 export type OutboxRow = Op;
 
+/**
+ * An op of this till HQ has accepted whose changes the replica's data may not hold yet: they are
+ * numbered at or below `checkpoint` (the push answer's), and a stream page ending below it was read
+ * before they committed, so it is rebased on the op (apply-pull.ts, applyStreamPage). Kept from the
+ * answer until the replica's checkpoint reaches `checkpoint`.
+ */
+export type UnreflectedRow = { seq: number; op: Op; checkpoint: number };
+
 export type ConflictRow = {
   op_id: string;
   code: string;

@@ -19,12 +19,14 @@
 // 2. After every page a till applies, and after every pull with an empty outbox, the replica is HQ's
 //    state at that checkpoint, voucher for voucher (HQ's state is recorded after every change, once its
 //    fan-out has reached every stream: one checkpoint, one state), with the effects of the ops still in
-//    its outbox on top (a page is applied over ops that never left the till). Nothing stale, nothing
-//    from later.
+//    its outbox on top (a page is applied over ops that never left the till), and of accepted ops whose
+//    changes come after the checkpoint (a page that predates them is rebased on them). Nothing stale,
+//    nothing from later.
 // 3. At the end — every queued event delivered, every outbox pushed the push-only way — every replica
 //    is HQ's current state at HQ's latest checkpoint, with no final pull.
 // 4. The page path is really taken: pages are applied in most runs, and more often than events turn
-//    into pulls; pages are applied over unsent ops, and held pages joined with the next.
+//    into pulls; pages are applied over unsent ops and over accepted ops they predate, and held pages
+//    joined with the next.
 //
 // Deterministic: the test waits, after every change, until HQ's fan-out has reached every stream (a
 // condition on the events received, bounded), so what each queue holds does not depend on timing.
@@ -173,7 +175,7 @@ type QueuedStream = Awaited<ReturnType<typeof openQueuedStream>>;
 
 // ---- one run --------------------------------------------------------------------------------------
 
-type Stats = { runs: number; runsWithPages: number; events: number; pagesApplied: number; pagesOverUnsent: number; pagesHeld: number; heldJoined: number; eventPulls: number; staleSkipped: number; syncs: number; sales: number; lostAnswers: number; finalPulls: number };
+type Stats = { runs: number; runsWithPages: number; events: number; pagesApplied: number; pagesOverUnsent: number; pagesOverUnreflected: number; pagesHeld: number; heldJoined: number; eventPulls: number; staleSkipped: number; syncs: number; sales: number; lostAnswers: number; finalPulls: number };
 
 type SimTill = {
   index: number;
@@ -223,7 +225,8 @@ async function runScenario(hq: LiveHq, s: Scenario, stats: Stats, trace: (line: 
     assert.equal(Number(await meta(t, 'checkpoint')), checkpoint, `till ${t.index} after ${after}: checkpoint`);
     const state = states.get(checkpoint);
     assert.ok(state, `till ${t.index} after ${after}: no HQ state recorded at checkpoint ${checkpoint} (the model missed a change)`);
-    const outbox = await t.till.db.outbox.toArray();
+    // What the page cannot hold: the outbox, and accepted ops whose changes are numbered after it.
+    const outbox = [...(await t.till.db.outbox.toArray()), ...(await t.till.db.unreflected.where('checkpoint').above(checkpoint).toArray()).map((r) => r.op)];
     const redemptions = new Map((await t.till.db.redemptions.toArray()).map((r) => [r.op_id, r]));
     const effects = effectsOf(outbox, (opId) => redemptions.get(opId));
     for (const code of codes) {
@@ -252,9 +255,9 @@ async function runScenario(hq: LiveHq, s: Scenario, stats: Stats, trace: (line: 
     for (;;) {
       const ops = await t.till.db.outbox.orderBy('seq').limit(1000).toArray();
       if (!ops.length) break;
-      await markSending(t.till.db, ops);
+      const firstSentAbove = await markSending(t.till.db, ops);
       const response = await t.client.push(ops);
-      await applyPushResults(t.till.db, ops, response, Date.now());
+      await applyPushResults(t.till.db, ops, response, Date.now(), firstSentAbove);
     }
     await settle();
   }
@@ -282,6 +285,7 @@ async function runScenario(hq: LiveHq, s: Scenario, stats: Stats, trace: (line: 
       if (event.type === 'page' && page !== event.page) stats.heldJoined += 1;
       const unsent = await t.till.db.outbox.count();
       if (unsent) stats.pagesOverUnsent += 1;
+      if (await t.till.db.unreflected.where('checkpoint').above(checkpoint).count()) stats.pagesOverUnreflected += 1;
       trace(`  till ${t.index}: page (${page.since}, ${checkpoint}] applied${unsent ? ` over ${unsent} unsent ops` : ''}`);
       await expectHqStateAt(t, checkpoint, `the page (${page.since}, ${checkpoint}]`);
     } else if (page && outcome === 'below-floor') {
@@ -420,7 +424,7 @@ describe('stream pages: tills converge on HQ without pulls and never show stale 
   afterAll(async () => hq?.close());
 
   it(`${RUNS} seeded schedules of sales, pushes (lost answers too), back-office edits and queued stream events`, async () => {
-    const stats: Stats = { runs: 0, runsWithPages: 0, events: 0, pagesApplied: 0, pagesOverUnsent: 0, pagesHeld: 0, heldJoined: 0, eventPulls: 0, staleSkipped: 0, syncs: 0, sales: 0, lostAnswers: 0, finalPulls: 0 };
+    const stats: Stats = { runs: 0, runsWithPages: 0, events: 0, pagesApplied: 0, pagesOverUnsent: 0, pagesOverUnreflected: 0, pagesHeld: 0, heldJoined: 0, eventPulls: 0, staleSkipped: 0, syncs: 0, sales: 0, lostAnswers: 0, finalPulls: 0 };
     const verbose = process.env.STREAM_SIM_TRACE === '1';
     /** The steps of the last failing run (while shrinking, the smallest so far), each event's fate included. */
     let failed: string[] = [];
@@ -449,6 +453,7 @@ describe('stream pages: tills converge on HQ without pulls and never show stale 
     expect(stats.runsWithPages).toBeGreaterThanOrEqual(Math.ceil(RUNS * 0.8));
     expect(stats.pagesApplied).toBeGreaterThan(stats.eventPulls);
     expect(stats.pagesOverUnsent).toBeGreaterThan(0);
+    expect(stats.pagesOverUnreflected).toBeGreaterThan(0);
     expect(stats.heldJoined).toBeGreaterThan(0);
     // And the schedules did what they claim (a generator bug would pass vacuously).
     expect(stats.sales).toBeGreaterThan(RUNS);

@@ -59,12 +59,18 @@ function redemption(seq = 4): Op {
   return { op_id: randomUUID(), seq, type: 'REDEMPTION', occurred_at: new Date(NOW).toISOString(), payload: { code: 'GC-A', ticket_id: `t-${seq}`, amount: 500 } };
 }
 
-/** The op queued, pushed and accepted; HQ's answer names `checkpoint` (undefined: an HQ that names none). */
-async function pushed(db: ReplicaDb, checkpoint: number | undefined, seq = 4) {
+/**
+ * The op queued, pushed and answered (`outcome`, ACCEPTED by default); HQ's answer names `checkpoint`
+ * (undefined: an HQ that names none). `first`: the engine's way, telling applyPushResults which ops went
+ * out for the first time (markSending's answer); without it, as a caller that does not say.
+ */
+async function pushed(db: ReplicaDb, checkpoint: number | undefined, seq = 4, o: { first?: boolean; outcome?: 'ACCEPTED' | 'CONFLICT'; sentBefore?: boolean } = {}) {
   const op = redemption(seq);
   await db.outbox.add(op);
-  await markSending(db, [op]);
-  await applyPushResults(db, [op], { last_seq: seq, results: [{ op_id: op.op_id, outcome: 'ACCEPTED' }], ...(checkpoint === undefined ? {} : { checkpoint: String(checkpoint) }) }, NOW);
+  if (o.sentBefore) await markSending(db, [op]); // an attempt whose answer never came
+  const firstSentAbove = await markSending(db, [op]);
+  const result = o.outcome === 'CONFLICT' ? { op_id: op.op_id, outcome: 'CONFLICT' as const, reason: 'insufficient_balance', voucher: card('GC-A', 100) } : { op_id: op.op_id, outcome: 'ACCEPTED' as const };
+  await applyPushResults(db, [op], { last_seq: seq, results: [result], ...(checkpoint === undefined ? {} : { checkpoint: String(checkpoint) }) }, NOW, o.first ? firstSentAbove : undefined);
   expect(await db.outbox.count()).toBe(0);
 }
 
@@ -141,6 +147,42 @@ describe('applyStreamPage', () => {
     expect(await applyStreamPage(db, streamPage(10, 15, { vouchers: [card('GC-A', 3_500)] }), NOW + 1)).toBe('applied');
     expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
     expect(await meta(db, 'checkpoint')).toBe('15');
+  });
+
+  it("an accepted redemption answered for the first time raises no floor: a page that predates it is rebased on it, one that holds it is not, and then it is forgotten", async () => {
+    const db = await pulledReplica();
+    await pushed(db, 15, 4, { first: true }); // GC-A −500 at HQ, its change numbered ≤ 15
+    expect(await meta(db, PUSH_FLOOR)).toBeUndefined();
+    expect(await db.unreflected.count()).toBe(1);
+    // Read before the push committed: HQ's GC-A at 4,000, and this till's 500 on top.
+    expect(await applyStreamPage(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000), card('GC-B', 900)] }), NOW + 1)).toBe('applied');
+    expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
+    expect(await db.unreflected.count()).toBe(1);
+    // The page with the push's change: HQ's 3,500, nothing on top.
+    expect(await applyStreamPage(db, streamPage(14, 15, { vouchers: [card('GC-A', 3_500)] }), NOW + 2)).toBe('applied');
+    expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
+    expect(await db.unreflected.count()).toBe(0);
+  });
+
+  it('refuses a page with has_more that ends before an unreflected op (it may end among that push\'s changes)', async () => {
+    const db = await pulledReplica();
+    await pushed(db, 15, 4, { first: true });
+    await expectRefused(db, streamPage(10, 14, { has_more: true, vouchers: [card('GC-A', 4_000)] }));
+    expect(await applyStreamPage(db, streamPage(10, 15, { has_more: true, vouchers: [card('GC-A', 3_500)] }), NOW + 1)).toBe('applied');
+    expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
+  });
+
+  it('an op sent before (its answer may be a replay, its changes anywhere below the checkpoint) and a refused op (its answer wrote a newer voucher) raise the floor', async () => {
+    const resent = await pulledReplica();
+    await pushed(resent, 15, 4, { first: true, sentBefore: true });
+    expect(await meta(resent, PUSH_FLOOR)).toBe(15);
+    expect(await resent.unreflected.count()).toBe(0);
+    await expectRefused(resent, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'below-floor');
+    const refused = await pulledReplica();
+    await pushed(refused, 15, 4, { first: true, outcome: 'CONFLICT' });
+    expect(await meta(refused, PUSH_FLOOR)).toBe(15);
+    expect(await refused.unreflected.count()).toBe(0);
+    await expectRefused(refused, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'below-floor');
   });
 
   it('a page short of the push floor is refused, not held, while ops wait in the outbox (their push would raise the floor past it)', async () => {
