@@ -1,11 +1,13 @@
 // The till's side of the change stream's `page` events (sync/replica/apply-pull.ts, applyStreamPage): a
 // page the same for every till, without last_seq, stands in for a pull only when no op in the outbox
 // may have reached HQ (none at or below the seq marked before each push; the others never left the
-// till and the page is rebased on them), it reaches the push floor (the checkpoint HQ named in its
-// last push answers: the feed holds this till's own changes only from there; lifted by a tail pull)
-// and its range fits (since ≤ checkpoint < its checkpoint). Otherwise it is refused — or, if only the
-// floor stood in the way, 'below-floor' — without touching the replica, and the engine pulls or keeps
-// the page to join with the next (sync/engine/sync-engine.ts).
+// till and the page is rebased on them), accepted ops answered for the first time whose checkpoint is
+// beyond the page are rebased on too (the unreflected table; not under a page with has_more), it
+// reaches the push floor (the checkpoint named by the other push answers: the feed holds those ops'
+// changes only from there; lifted by a tail pull) and its range fits (since ≤ checkpoint < its
+// checkpoint). Otherwise it is refused — or, if only the floor stood in the way and the outbox is
+// empty, 'below-floor' — without touching the replica, and the engine pulls or keeps the page to join
+// with the next (sync/engine/sync-engine.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
