@@ -10,8 +10,8 @@
 //     or failed; ops queued since are rebased on, which this till does not model —, the page at or
 //     beyond the checkpoint named by the push answers that raise the floor (those for ops sent before,
 //     or not all ACCEPTED: a first answer of accepted REDEMPTIONs does not, the page is rebased on
-//     them), not with has_more below a first answer's checkpoint, and since ≤ its checkpoint < the
-//     page's); one
+//     them), and since ≤ its checkpoint < the page's — and held, as incomplete, if it has has_more
+//     below a first answer's checkpoint); one
 //     that comes while a pull or push is in flight waits for it (the real till's sender lock), joined
 //     to the one already waiting if it follows it (sync/engine/join-stream-pages.ts), else replacing
 //     it; a page short of the push floor, while the outbox is empty, is held and joined with the next,
@@ -94,6 +94,10 @@ export type Counters = {
   pushLatencies: number[];
   /** Content-Encoding of 200 pages. */
   encodings: Record<string, number>;
+  /** Stream events by kind: `page`, `page-gzip` (each also counted as `… has_more` when it had more), `changes`. */
+  eventKinds: Record<string, number>;
+  /** Why pages were not applicable: an op that may have reached HQ, a gap, short of the floor with ops waiting. */
+  refusedWhy: Record<string, number>;
   /** HTTP ≥ 400 and network errors, by kind. */
   errors: Record<string, number>;
 };
@@ -139,7 +143,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const INFLATE = { chunkSize: 1 << 20 };
 
 export function newCounters(): Counters {
-  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, streamPages: 0, streamPagesRefused: 0, streamPagesHeld: 0, heldJoined: 0, heldExpired: 0, reconnects: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, errors: {} };
+  return { bytesIn: 0, pulls: 0, pages: 0, notModified: 0, events: 0, streamPages: 0, streamPagesRefused: 0, streamPagesHeld: 0, heldJoined: 0, heldExpired: 0, reconnects: 0, opsOffered: 0, opsAcked: 0, outcomes: {}, opLatencies: [], pushLatencies: [], encodings: {}, eventKinds: {}, refusedWhy: {}, errors: {} };
 }
 const bump = (map: Record<string, number>, key: string, n = 1) => void (map[key] = (map[key] ?? 0) + n);
 
@@ -397,10 +401,12 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     const joined = t.held && joinSeen(t.held, incoming);
     const page = joined || incoming;
     const maybeSent = t.outbox.length > 0 && (t.outbox[0]!.op as { seq: number }).seq <= t.sentUpTo;
-    // A page with has_more may end among the changes of a push it would be rebased on.
-    const splitsPush = page.hasMore && page.checkpoint < t.unreflectedUpTo;
-    if (!maybeSent && !splitsPush && page.since <= t.checkpoint) {
-      if (page.checkpoint >= t.floor) {
+    if (!maybeSent && page.since <= t.checkpoint) {
+      // Incomplete (applyStreamPage): short of the floor while nothing waits to be pushed, or with
+      // has_more below a first answer's checkpoint (it may end among that push's changes).
+      const shortOfFloor = page.checkpoint < t.floor;
+      const splitsPush = page.hasMore && page.checkpoint < t.unreflectedUpTo;
+      if (!shortOfFloor && !splitsPush) {
         dropHeld(t);
         counters.streamPages += 1;
         if (joined) counters.heldJoined += 1;
@@ -408,8 +414,8 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
         t.checkpoint = page.checkpoint;
         return;
       }
-      // Short of the floor: held while nothing waits to be pushed, on the deadline of the first page held.
-      if (!t.outbox.length) {
+      // Held, to join with the pages after it, on the deadline of the first page held.
+      if (!shortOfFloor || !t.outbox.length) {
         counters.streamPagesHeld += 1;
         t.held = page;
         t.heldTimer ??= setTimeout(() => {
@@ -424,6 +430,7 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
     }
     dropHeld(t);
     counters.streamPagesRefused += 1;
+    bump(counters.refusedWhy, maybeSent ? 'op sent' : page.since > t.checkpoint ? 'gap' : 'floor, ops waiting');
     wantPull(t);
   }
 
@@ -462,9 +469,11 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
       const page = scanPage(buf);
       if (since === undefined || !page) return error('unreadable page event');
       if (t.fleetIndex === 0) crossCheckStreamPage(buf.toString('utf8'), page, Number(since));
+      bump(counters.eventKinds, page.hasMore ? `${event} has_more` : event);
       return takePage(t, { since: Number(since), checkpoint: page.checkpoint, hasMore: page.hasMore, bufs: [buf] });
     }
     if (event !== 'changes') return;
+    bump(counters.eventKinds, event);
     let checkpoint: unknown;
     try {
       checkpoint = (JSON.parse(data) as { checkpoint?: unknown }).checkpoint;

@@ -432,7 +432,7 @@ function mergeCounters(all: Counters[]): Counters {
   const out = newCounters();
   for (const c of all) {
     for (const key of ['bytesIn', 'pulls', 'pages', 'notModified', 'events', 'streamPages', 'streamPagesRefused', 'streamPagesHeld', 'heldJoined', 'heldExpired', 'reconnects', 'opsOffered', 'opsAcked'] as const) out[key] += c[key];
-    for (const key of ['outcomes', 'encodings', 'errors'] as const) for (const [k, n] of Object.entries(c[key])) out[key][k] = (out[key][k] ?? 0) + n;
+    for (const key of ['outcomes', 'encodings', 'eventKinds', 'refusedWhy', 'errors'] as const) for (const [k, n] of Object.entries(c[key])) out[key][k] = (out[key][k] ?? 0) + n;
     for (const x of c.opLatencies) out.opLatencies.push(x);
     for (const x of c.pushLatencies) out.pushLatencies.push(x);
   }
@@ -739,7 +739,8 @@ function configReport(r: Result): string {
       ['push: request p50 / p99 ms', `${fmt(percentile(sorted(c.pushLatencies), 0.5))} / ${fmt(percentile(sorted(c.pushLatencies), 0.99))}`],
       ['ops/s answered (ACCEPTED) vs offered', `**${fmt(c.opsAcked / (wallMs / 1000), 1)}** (${fmt(accepted / (wallMs / 1000), 1)}) of ${fmt(offered, 1)}; outcomes ${errorText(c.outcomes)}; outbox backlog at window end ${fmt(w.backlog)}`],
       ['pulls in window (pages, 304s, SSE events, streams reopened after HQ ended them)', `${fmt(c.pulls)} (${fmt(c.pages)} pages, ${fmt(c.notModified)} × 304, ${fmt(c.events)} events, ${fmt(c.reconnects)} reopened)`],
-      ['SSE `page` events applied as they came / not applicable (the till pulled instead)', `${fmt(c.streamPages)} / ${fmt(c.streamPagesRefused)}`],
+      ['SSE events by kind', errorText(c.eventKinds)],
+      ['SSE `page` events applied as they came / not applicable (the till pulled instead)', `${fmt(c.streamPages)} / ${fmt(c.streamPagesRefused)} (${errorText(c.refusedWhy)})`],
       ['pages short of the push floor: held / completed by the next page / pulled for after HELD_PAGE_MS', `${fmt(c.streamPagesHeld)} / ${fmt(c.heldJoined)} / ${fmt(c.heldExpired)}`],
       ['bytes per till in window (wire, in)', `${fmt(c.bytesIn / r.tills / 1024, 1)} KiB`],
       ['HQ CPU (all its processes, % of one core) · peak RSS', `**${pct(w.cpu.hq, wallMs)}** · ${fmt(w.hqRssPeak / 2 ** 20)} MiB`],

@@ -3,8 +3,8 @@
 // the change feed until has_more is false. Failures back off exponentially with jitter; a
 // Retry-After from HQ is honoured; the browser's `online` event and a local sale retry at once; an
 // SSE `changes` event triggers a pull within a second, and a `page` event is applied as it comes when
-// it can stand in for a pull (sync/replica/apply-pull.ts, applyStreamPage), held for the next page
-// when only the push floor stood in the way, else pulled for.
+// it can stand in for a pull (sync/replica/apply-pull.ts, applyStreamPage), held for the pages that
+// complete it when it is incomplete, else pulled for.
 import type { ReplicaDb } from '../replica/db';
 import { applyPushResults, markSending } from '../replica/apply-push';
 import { applyChangesPage, applyStreamPage } from '../replica/apply-pull';
@@ -17,8 +17,8 @@ import { readChangeStream, type StreamEvent } from './event-stream';
 import { joinStreamPages } from './join-stream-pages';
 
 /**
- * How long a stream page that fell short of the push floor waits for the pages that complete it
- * before the till pulls instead (HQ's next fan-out normally brings them within a second).
+ * How long an incomplete stream page waits for the pages that complete it before the till pulls
+ * instead (HQ's next fan-outs normally bring them within a second).
  */
 export const HELD_PAGE_MS = 3_000;
 
@@ -251,10 +251,10 @@ export function createSyncEngine(o: SyncEngineOptions) {
     };
     // Pages are applied one at a time under the sender lock (applyStreamPage says why). Pages that
     // arrive meanwhile are joined into one (each starts where the one before ends), applied when the
-    // lock is free. A page that fits but falls short of the push floor — sent before the fan-out that
-    // carries this till's last push — is kept and joined with the pages after it until they reach the
-    // floor, which the next fan-out does; a pull if that has not happened within HELD_PAGE_MS of the
-    // first page held (joins do not extend it).
+    // lock is free. An incomplete page — sent before the fan-out that carries this till's last push,
+    // or part of a backlog HQ sends over several fan-outs — is kept and joined with the pages after it
+    // until the whole can be applied, which the next fan-outs bring; a pull if that has not happened
+    // within HELD_PAGE_MS of the first page held (joins do not extend it).
     let waitingPage: StreamPage | null = null;
     let heldPage: StreamPage | null = null;
     let heldTimer: unknown = null;
@@ -271,7 +271,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
           const page = (heldPage && joinStreamPages(heldPage, waitingPage)) || waitingPage;
           waitingPage = null;
           const outcome = await locks.request(o.lockName, () => applyStreamPage(o.db, page, now())).catch(() => 'refused' as const);
-          if (outcome === 'below-floor') {
+          if (outcome === 'incomplete') {
             heldPage = page;
             heldTimer ??= timers.setTimeout(() => {
               heldTimer = null;

@@ -54,8 +54,11 @@ export async function pushFloor(db: ReplicaDb): Promise<number> {
   return Number((await db.meta.get(PUSH_FLOOR))?.value ?? 0);
 }
 
-/** What became of a stream page: written, or not — and if not, whether only the push floor stood in the way. */
-export type StreamPageOutcome = 'applied' | 'below-floor' | 'refused';
+/**
+ * What became of a stream page: written; or 'incomplete' — it fits, but may lack this till's own
+ * changes or end among them, and the pages after it on the stream, joined to it, complete it; or refused.
+ */
+export type StreamPageOutcome = 'applied' | 'incomplete' | 'refused';
 
 /**
  * Applies a page HQ sent on its stream (event `page`, StreamPageSchema) if it can stand in for a pull.
@@ -69,13 +72,15 @@ export type StreamPageOutcome = 'applied' | 'below-floor' | 'refused';
  * - accepted ops whose answer named a checkpoint beyond the page's (the unreflected table) are not in
  *   it: a push's changes are numbered in commit order and commit together, so a page that ends at the
  *   feed's head holds all of them or none — none, as it ends below the last. The page is rebased on
- *   them. A page with has_more may end among one push's changes: refused while such ops exist;
+ *   them. A page with has_more may end among one push's changes: 'incomplete' while such ops exist
+ *   (joined up to a page without has_more, the pages were read in turn, the last at the head: a push
+ *   that had not committed by then had not for the earlier ones either);
  * - the page reaches the push floor, which answers the unreflected table cannot stand for raised (an
  *   op sent twice may be answered by a replay whose changes lie anywhere below the checkpoint; a
  *   refused op's answer wrote HQ's newer voucher): at or beyond it the page holds every change up to
  *   its checkpoint, so every effect of those answers. A page that fits but falls short of it is
- *   'below-floor' if the outbox is empty: the caller may keep it and join the pages that follow it on
- *   the stream (joinStreamPages) until they reach the floor, instead of pulling;
+ *   'incomplete' if the outbox is empty (ops waiting would raise the floor past the pages on their
+ *   way when pushed: refused);
  * - a pull has reached the tail before (last_pull_at): a replica's first data is pulled;
  * - its range fits: since ≤ checkpoint < its checkpoint (no gap; changes up to ours come again as
  *   they are — a change number names one state of a row — and a page that ends at or before our
@@ -83,8 +88,9 @@ export type StreamPageOutcome = 'applied' | 'below-floor' | 'refused';
  * Its last_seq is then the replica's own pulled_last_seq, which changes nothing. A page with has_more
  * is applied like any other (the next one follows on the stream); last_pull_at stays as it was. This
  * is what spares a till the pull after each push: its own changes come back on the stream like
- * everyone's, and pages that predate them are rebased until they do. 'refused' and 'below-floor'
- * leave the replica untouched.
+ * everyone's, and pages that predate them are rebased until they do. 'refused' and 'incomplete'
+ * leave the replica untouched; an 'incomplete' page is kept by the caller and joined with the pages
+ * that follow it on the stream (joinStreamPages) until the whole is applied, instead of pulling.
  */
 export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<StreamPageOutcome> {
   return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.unreflected, db.redemptions, db.meta], async () => {
@@ -97,10 +103,10 @@ export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: numb
     // depends on it when a till is paired again): its first data comes by a pull.
     if (maybeSent > 0 || pulledAt === undefined) return 'refused';
     if (!(Number(page.since) <= checkpoint && checkpoint < Number(page.checkpoint))) return 'refused';
-    // Held for the next page only when nothing waits to be pushed: a push would raise the floor
-    // past the pages on their way (a till selling faster than fan-outs come would hold forever).
-    if (Number(page.checkpoint) < floor) return (await db.outbox.count()) ? 'refused' : 'below-floor';
-    if (page.has_more && (await db.unreflected.where('checkpoint').above(Number(page.checkpoint)).count())) return 'refused';
+    // Incomplete only when nothing waits to be pushed: a push would raise the floor past the pages
+    // on their way (a till selling faster than fan-outs come would wait forever).
+    if (Number(page.checkpoint) < floor) return (await db.outbox.count()) ? 'refused' : 'incomplete';
+    if (page.has_more && (await db.unreflected.where('checkpoint').above(Number(page.checkpoint)).count())) return 'incomplete';
     const { since: _since, ...changes } = page;
     const lastSeq = Number(pulledRow?.value ?? 0);
     await writePage(db, { ...changes, last_seq: lastSeq }, now, await withUnreflected(db, await pendingEffects(db, lastSeq), Number(page.checkpoint)));

@@ -288,7 +288,7 @@ async function runScenario(hq: LiveHq, s: Scenario, stats: Stats, trace: (line: 
       if (await t.till.db.unreflected.where('checkpoint').above(checkpoint).count()) stats.pagesOverUnreflected += 1;
       trace(`  till ${t.index}: page (${page.since}, ${checkpoint}] applied${unsent ? ` over ${unsent} unsent ops` : ''}`);
       await expectHqStateAt(t, checkpoint, `the page (${page.since}, ${checkpoint}]`);
-    } else if (page && outcome === 'below-floor') {
+    } else if (page && outcome === 'incomplete') {
       stats.pagesHeld += 1;
       t.held = page;
       trace(`  till ${t.index}: page (${page.since}, ${checkpoint}] short of the push floor: held`);

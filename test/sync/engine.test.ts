@@ -491,7 +491,7 @@ describe('sync engine: stream pages', () => {
     await expect.poll(() => s.t.delays().includes(HELD_PAGE_MS)).toBe(true);
     const deadline = [...s.t.pending.keys()];
     s.stream.page(14, 16, [card('GC-JOINED')]);
-    await expect.poll(() => s.outcomes).toEqual(['below-floor', 'below-floor']); // joined, still short of 20
+    await expect.poll(() => s.outcomes).toEqual(['incomplete', 'incomplete']); // joined, still short of 20
     expect(await s.db.vouchers.get('GC-JOINED')).toBeUndefined();
     expect([...s.t.pending.keys()]).toEqual(deadline); // the same timer: the join did not restart it
     s.t.fireExactly(HELD_PAGE_MS);

@@ -5,9 +5,9 @@
 // beyond the page are rebased on too (the unreflected table; not under a page with has_more), it
 // reaches the push floor (the checkpoint named by the other push answers: the feed holds those ops'
 // changes only from there; lifted by a tail pull) and its range fits (since ≤ checkpoint < its
-// checkpoint). Otherwise it is refused — or, if only the floor stood in the way and the outbox is
-// empty, 'below-floor' — without touching the replica, and the engine pulls or keeps the page to join
-// with the next (sync/engine/sync-engine.ts).
+// checkpoint). Otherwise it is refused — or 'incomplete' (short of the floor with an empty outbox, or
+// with has_more below an unreflected op) — without touching the replica, and the engine pulls or keeps
+// the page to join with the next (sync/engine/sync-engine.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
@@ -21,6 +21,7 @@ import { giftVoucher } from '../core/fixtures';
 import { adminCreate, newTill, startLiveHq, type LiveHq } from './till-harness';
 import { manualTimers } from '../support/manual-timers';
 import { ticketOf } from '../sim/shop';
+import { joinStreamPages } from '../../sync/engine/join-stream-pages';
 
 const NOW = 1_700_000_000_000;
 const EMPTY = { vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [], has_more: false };
@@ -77,7 +78,7 @@ async function pushed(db: ReplicaDb, checkpoint: number | undefined, seq = 4, o:
 }
 
 /** The page is refused (or found below the floor) and the replica is exactly as before. */
-async function expectRefused(db: ReplicaDb, page: StreamPage, outcome: 'refused' | 'below-floor' = 'refused') {
+async function expectRefused(db: ReplicaDb, page: StreamPage, outcome: 'refused' | 'incomplete' = 'refused') {
   const before = await everything(db);
   expect(await applyStreamPage(db, page, NOW + 1)).toBe(outcome);
   expect(await everything(db)).toEqual(before);
@@ -145,7 +146,7 @@ describe('applyStreamPage', () => {
     expect(await meta(db, PUSH_FLOOR)).toBe(15);
     // Read before the push reached HQ: GC-A at 4,000 would undo this till's redemption. It fits
     // otherwise, so the engine may keep it to join with the pages after it.
-    await expectRefused(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'below-floor');
+    await expectRefused(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'incomplete');
     expect(await applyStreamPage(db, streamPage(10, 15, { vouchers: [card('GC-A', 3_500)] }), NOW + 1)).toBe('applied');
     expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
     expect(await meta(db, 'checkpoint')).toBe('15');
@@ -166,11 +167,18 @@ describe('applyStreamPage', () => {
     expect(await db.unreflected.count()).toBe(0);
   });
 
-  it('refuses a page with has_more that ends before an unreflected op (it may end among that push\'s changes)', async () => {
+  it('a page with has_more that ends before an unreflected op is incomplete (it may end among that push\'s changes); joined up to a page without has_more it is applied', async () => {
     const db = await pulledReplica();
-    await pushed(db, 15, 4, { first: true });
-    await expectRefused(db, streamPage(10, 14, { has_more: true, vouchers: [card('GC-A', 4_000)] }));
-    expect(await applyStreamPage(db, streamPage(10, 15, { has_more: true, vouchers: [card('GC-A', 3_500)] }), NOW + 1)).toBe('applied');
+    await pushed(db, 20, 4, { first: true }); // GC-A −500 at HQ, numbered ≤ 20
+    const first = streamPage(10, 14, { has_more: true, vouchers: [card('GC-A', 4_000)] });
+    await expectRefused(db, first, 'incomplete');
+    // The rest of the backlog, read at the head (20 not committed yet): the whole is rebased on the op.
+    const whole = joinStreamPages(first, streamPage(14, 16, { vouchers: [card('GC-B', 900)] }))!;
+    expect(await applyStreamPage(db, whole, NOW + 1)).toBe('applied');
+    expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
+    expect(await meta(db, 'checkpoint')).toBe('16');
+    // A page with has_more that reaches the op's checkpoint holds it: applied as it comes.
+    expect(await applyStreamPage(db, streamPage(16, 20, { has_more: true, vouchers: [card('GC-A', 3_500)] }), NOW + 2)).toBe('applied');
     expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
   });
 
@@ -179,12 +187,12 @@ describe('applyStreamPage', () => {
     await pushed(resent, 15, 4, { first: true, sentBefore: true });
     expect(await meta(resent, PUSH_FLOOR)).toBe(15);
     expect(await resent.unreflected.count()).toBe(0);
-    await expectRefused(resent, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'below-floor');
+    await expectRefused(resent, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'incomplete');
     const refused = await pulledReplica();
     await pushed(refused, 15, 4, { first: true, outcome: 'CONFLICT' });
     expect(await meta(refused, PUSH_FLOOR)).toBe(15);
     expect(await refused.unreflected.count()).toBe(0);
-    await expectRefused(refused, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'below-floor');
+    await expectRefused(refused, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'incomplete');
   });
 
   it('a page short of the push floor is refused, not held, while ops wait in the outbox (their push would raise the floor past it)', async () => {
@@ -199,15 +207,15 @@ describe('applyStreamPage', () => {
     await pushed(db, 15, 4);
     await pushed(db, 12, 5);
     expect(await meta(db, PUSH_FLOOR)).toBe(15);
-    await expectRefused(db, streamPage(10, 14), 'below-floor');
+    await expectRefused(db, streamPage(10, 14), 'incomplete');
   });
 
   it('after an answer that names no checkpoint, refuses pages until a pull reaches the tail (a pull with has_more is not enough), then applies again', async () => {
     const db = await pulledReplica();
     await pushed(db, undefined);
-    await expectRefused(db, streamPage(10, 1_000_000), 'below-floor');
+    await expectRefused(db, streamPage(10, 1_000_000), 'incomplete');
     await applyChangesPage(db, pulledPage(11, 4, { has_more: true }), NOW);
-    await expectRefused(db, streamPage(11, 1_000_000), 'below-floor');
+    await expectRefused(db, streamPage(11, 1_000_000), 'incomplete');
     await applyChangesPage(db, pulledPage(12, 4, { vouchers: [card('GC-A', 3_500)] }), NOW);
     expect(await meta(db, PUSH_FLOOR)).toBeUndefined();
     expect(await applyStreamPage(db, streamPage(12, 13, { vouchers: [card('GC-D', 700)] }), NOW + 1)).toBe('applied');
