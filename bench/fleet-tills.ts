@@ -33,8 +33,8 @@
 // bottleneck. A page is scanned as bytes — its checkpoint and has_more from its tail, its vouchers
 // counted by a key every voucher has once, and the labels the orchestrator sets ("<marker><k>") found by
 // search. Till 0 checks the scanner: each of its pages is also parsed with the protocol's zod schema and
-// any disagreement is counted as an error. A `page-gzip` event (the same page, gzipped, in base64) is
-// inflated once per distinct payload and shared by this process's tills (see gunzipShared).
+// any disagreement is counted as an error. A `page` or `page-gzip` event (the same page, gzipped, in
+// base64) is read once per distinct payload and shared by this process's tills (see readPageShared).
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -170,16 +170,16 @@ function markersIn(buf: Buffer, marker: Buffer): number[] {
 }
 
 type Scanned = { checkpoint: number; hasMore: boolean };
-/** A stream page as a till saw it; several when joined (`bufs`, oldest first). */
-type StreamPageSeen = Scanned & { since: number; bufs: Buffer[] };
+/** A stream page as a till saw it; several when joined (`bufs`, oldest first; `rows`: their vouchers). */
+type StreamPageSeen = Scanned & { since: number; bufs: Buffer[]; rows: number };
 
-/** Pages a join may hold: the engine's row limit over the hub's 200 changes a page (STREAM_PAGE_LIMIT). */
-const MAX_JOINED_PAGES = Math.floor(MAX_JOINED_ROWS / 200);
-
-/** `b` after `a` as one page, as joinStreamPages does, or null if it does not start where `a` ends. */
+/**
+ * `b` after `a` as one page, as joinStreamPages does, or null if it does not start where `a` ends or
+ * the whole would pass the engine's row limit (counted without the join's deduplication: sooner).
+ */
 function joinSeen(a: StreamPageSeen, b: StreamPageSeen): StreamPageSeen | null {
-  if (a.checkpoint !== b.since || a.bufs.length + b.bufs.length > MAX_JOINED_PAGES) return null;
-  return { since: a.since, checkpoint: b.checkpoint, hasMore: b.hasMore, bufs: [...a.bufs, ...b.bufs] };
+  if (a.checkpoint !== b.since || a.rows + b.rows > MAX_JOINED_ROWS) return null;
+  return { since: a.since, checkpoint: b.checkpoint, hasMore: b.hasMore, bufs: [...a.bufs, ...b.bufs], rows: a.rows + b.rows };
 }
 
 /**
@@ -440,37 +440,40 @@ export async function runTills(cfg: FleetTillsConfig, send: (e: FleetEvent) => v
   }
 
   /**
-   * A `page-gzip` event's JSON. Every till of a fan-out gets the same bytes; each real till inflates
-   * its copy on its own machine, so this process inflates each distinct payload once and shares the
-   * result (otherwise it alone would inflate hundreds of MB/s at 5,000 tills, measuring itself).
+   * A `page` or `page-gzip` event as read: its JSON (inflated), range and voucher count. Every till of
+   * a fan-out gets the same bytes; each real till reads its copy on its own machine, so this process
+   * reads each distinct payload once and shares the result (otherwise it alone would inflate and scan
+   * hundreds of MB/s at 5,000 tills, measuring itself).
    */
-  const inflated = new Map<string, Buffer>();
-  function gunzipShared(data: string): Buffer | null {
-    let json = inflated.get(data);
-    if (!json) {
+  const readPages = new Map<string, StreamPageSeen | null>();
+  function readPageShared(event: string, data: string): StreamPageSeen | null {
+    const key = `${event}:${data}`;
+    let seen = readPages.get(key);
+    if (seen === undefined) {
+      seen = null;
       try {
-        json = zlib.gunzipSync(Buffer.from(data, 'base64'), INFLATE);
+        const buf = event === 'page' ? Buffer.from(data) : zlib.gunzipSync(Buffer.from(data, 'base64'), INFLATE);
+        const since = /^\{"since":"(\d+)"/.exec(buf.toString('latin1', 0, 40))?.[1];
+        const page = scanPage(buf);
+        if (since !== undefined && page) seen = { since: Number(since), checkpoint: page.checkpoint, hasMore: page.hasMore, bufs: [buf], rows: countOf(buf, VOUCHER_KEY) };
       } catch {
-        return null;
+        // unreadable: null
       }
-      inflated.set(data, json);
-      if (inflated.size > 8) inflated.delete(inflated.keys().next().value!);
+      readPages.set(key, seen);
+      if (readPages.size > 8) readPages.delete(readPages.keys().next().value!);
     }
-    return json;
+    return seen;
   }
 
   function onEvent(t: Till, event: string, data: string) {
     counters.events += 1;
     if (event === 'page' || event === 'page-gzip') {
       // The changes themselves (contract, "Fleet-scale sync"): scanned like a pulled page.
-      const buf = event === 'page' ? Buffer.from(data) : gunzipShared(data);
-      if (!buf) return error('unreadable page-gzip event');
-      const since = /^\{"since":"(\d+)"/.exec(buf.toString('latin1', 0, 40))?.[1];
-      const page = scanPage(buf);
-      if (since === undefined || !page) return error('unreadable page event');
-      if (t.fleetIndex === 0) crossCheckStreamPage(buf.toString('utf8'), page, Number(since));
+      const page = readPageShared(event, data);
+      if (!page) return error(`unreadable ${event} event`);
+      if (t.fleetIndex === 0) crossCheckStreamPage(page.bufs[0]!.toString('utf8'), page, page.since);
       bump(counters.eventKinds, page.hasMore ? `${event} has_more` : event);
-      return takePage(t, { since: Number(since), checkpoint: page.checkpoint, hasMore: page.hasMore, bufs: [buf] });
+      return takePage(t, page);
     }
     if (event !== 'changes') return;
     bump(counters.eventKinds, event);

@@ -134,6 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
 
   const ctx: HqContext = {
     db: options.database.db,
+    feedDb: options.database.feedDb,
     dbKind: options.database.kind,
     holdLock: options.database.holdLock,
     bus: options.bus ?? createChangeBus(),
