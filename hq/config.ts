@@ -1,4 +1,5 @@
 // HQ's configuration from the environment (and one flag), validated up front with clear messages.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { TimeZoneName } from '../core/local-time';
 import { issuePath } from '../core/zod-issues';
@@ -25,9 +26,10 @@ const EnvSchema = z.object({
     .default(DEFAULT_MAX_GIFT_ISSUE),
   // How many processes serve HTTP (node:cluster workers sharing the port); PostgreSQL only.
   HQ_WORKERS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(1),
-  // PostgreSQL connections per process (each process also holds one for LISTEN): keep
-  // (HQ_DB_POOL + 1) × workers × machines within the server's max_connections.
-  HQ_DB_POOL: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(20),
+  // PostgreSQL connections per process (each process also holds one for LISTEN and two for the change
+  // feed): keep (HQ_DB_POOL + 3) × workers × machines within the server's max_connections. Default:
+  // defaultDbPool.
+  HQ_DB_POOL: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
   // Behind a load balancer: whose X-Forwarded-For to believe, so per-address counters see the tills'
   // addresses rather than the balancer's. 'true' (any: only when HQ is reachable through it alone) or
   // the balancers' addresses and CIDRs, comma-separated. Unset: the TCP peer's address.
@@ -58,7 +60,20 @@ export type HqConfig = {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: Record<string, string | undefined>, argv: string[]): HqConfig {
+/**
+ * Pool size per process unless HQ_DB_POOL says: 4 connections per core of this machine, shared by its
+ * workers (at least 2, at most 20). More backends than the cores can run make a push wait for the
+ * change-feed lock behind a holder that is not running: on 2 cores, single-op pushes went from 307/s
+ * with 20 connections to 476/s with 4, and bench:hq from 5,184 to 7,054 redemptions/s with 8
+ * (bench/RESULTS.md). Sized for PostgreSQL on the same machine; for a server of its own, size it to
+ * that server's cores across all HQ processes.
+ */
+export function defaultDbPool(cores: number, workers: number): number {
+  return Math.min(20, Math.max(2, Math.round((4 * cores) / workers)));
+}
+
+/** `cores`: this machine's (os.availableParallelism), for the default pool size. */
+export function loadConfig(env: Record<string, string | undefined>, argv: string[], cores = availableParallelism()): HqConfig {
   const unknownFlags = argv.filter((a) => a !== '--seed-demo');
   if (unknownFlags.length) throw new ConfigError(`unknown argument(s): ${unknownFlags.join(' ')} (the only flag is --seed-demo)`);
   const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' && k !== 'HQ_SEED_DEMO' ? undefined : v]));
@@ -81,7 +96,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     logLevel: e.LOG_LEVEL,
     maxGiftIssue: e.HQ_MAX_GIFT_ISSUE,
     workers: e.HQ_WORKERS,
-    dbPoolSize: e.HQ_DB_POOL,
+    dbPoolSize: e.HQ_DB_POOL ?? defaultDbPool(cores, e.HQ_WORKERS),
     trustProxy: !e.HQ_TRUST_PROXY || e.HQ_TRUST_PROXY === 'false' ? undefined : e.HQ_TRUST_PROXY === 'true' ? true : e.HQ_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean),
     corsOrigins: e.HQ_CORS_ORIGINS.trim() === '*' ? '*' : e.HQ_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
   };
