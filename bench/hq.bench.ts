@@ -16,7 +16,7 @@
 // Knobs (env): HQ_BENCH_TILLS=50 HQ_BENCH_BATCHES=10 HQ_BENCH_BATCH_SIZE=100 HQ_BENCH_VOUCHERS=100000
 // HQ_BENCH_CAP_S=60 (per backend: no new batch starts after this) HQ_BENCH_TIMEOUT_S=120 (per request)
 // HQ_BENCH_HOT_SHARE=0.02 HQ_BENCH_POPULAR=0 (op mix, bench/hq-workload.ts) HQ_BENCH_BACKENDS=postgres,pglite
-// HQ_BENCH_POOL=<PostgreSQL pool size; default HQ's own> HQ_BENCH_OUT=<file to also write the markdown to>.
+// HQ_BENCH_POOL=<PostgreSQL pool size; default HQ's own (hq/config.ts, defaultDbPool, one worker)> HQ_BENCH_OUT=<file to also write the markdown to>.
 // HQ_BENCH_CHANGE_LOCK=off — an experiment, PostgreSQL only (issue 12, part 3: is the change-feed lock
 // the limit?): the bench database gets a no-op public.pg_advisory_xact_lock(bigint) ahead of
 // pg_catalog's in its search_path, so writers draw change numbers without serialising. Redemptions stay
@@ -30,6 +30,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf, type Database } from '../hq/db/connect';
+import { defaultDbPool } from '../hq/config';
 import { buildServer } from '../hq/server';
 import { hashToken } from '../hq/auth';
 import { importRows, layout } from './hq-workload';
@@ -46,8 +47,8 @@ const TILLS = int('HQ_BENCH_TILLS', 50);
 const BATCHES = int('HQ_BENCH_BATCHES', 10);
 const BATCH_SIZE = int('HQ_BENCH_BATCH_SIZE', 100);
 const VOUCHERS = int('HQ_BENCH_VOUCHERS', 100_000);
-/** PostgreSQL pool size; unset = HQ's default (openDatabase). */
-const POOL = env.HQ_BENCH_POOL ? int('HQ_BENCH_POOL', 20) : undefined;
+/** PostgreSQL pool size; unset = what `npm run hq` would use here with one worker. */
+const POOL = env.HQ_BENCH_POOL ? int('HQ_BENCH_POOL', 20) : defaultDbPool(os.availableParallelism(), 1);
 const CAP_MS = int('HQ_BENCH_CAP_S', 60) * 1000;
 const share = (name: string, fallback: number) => {
   const v = Number(env[name]);
@@ -520,7 +521,7 @@ function report(results: BackendResult[], skipped: { backend: Backend; why: stri
     '',
     `Mix: 60 % single-use (${fmt(HOT_SHARE * 100, 1)} % of them on 200 hot codes several tills redeem), 25 % multi-use ` +
       `(${fmt(POPULAR * 100)} % of them on 100 popular campaign codes), 15 % gift debits; ${fmt(VOUCHERS)} vouchers; ` +
-      `PostgreSQL pool ${POOL ?? 'HQ default'}; per-backend cap ${CAP_MS / 1000} s.`,
+      `PostgreSQL pool ${POOL}${env.HQ_BENCH_POOL ? '' : " (HQ's default here)"}; per-backend cap ${CAP_MS / 1000} s.`,
   );
   out.push('', `Target on PostgreSQL: ≥ 5,000 redemptions/s. redemptions/s = ops answered (accepted + conflicts + rejected) / wall time from the first batch sent to the last response.`);
 
