@@ -26,9 +26,8 @@ const EnvSchema = z.object({
     .default(DEFAULT_MAX_GIFT_ISSUE),
   // How many processes serve HTTP (node:cluster workers sharing the port); PostgreSQL only.
   HQ_WORKERS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(1),
-  // PostgreSQL connections per process (each process also holds one for LISTEN and two for the change
-  // feed): keep (HQ_DB_POOL + 3) × workers × machines within the server's max_connections. Default:
-  // defaultDbPool.
+  // PostgreSQL connections per process (each process also holds one for LISTEN): keep
+  // (HQ_DB_POOL + 1) × workers × machines within the server's max_connections. Default: defaultDbPool.
   HQ_DB_POOL: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
   // Behind a load balancer: whose X-Forwarded-For to believe, so per-address counters see the tills'
   // addresses rather than the balancer's. 'true' (any: only when HQ is reachable through it alone) or

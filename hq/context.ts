@@ -5,8 +5,6 @@ import type { Principal } from './auth';
 
 export type HqContext = {
   db: Db;
-  /** The change feed's reads (Database.feedDb). */
-  feedDb: Db;
   dbKind: 'pglite' | 'postgres';
   /** PostgreSQL: a lock held while work runs, visible to every HQ process (Database.holdLock). */
   holdLock?: Database['holdLock'];

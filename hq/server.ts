@@ -134,7 +134,6 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
 
   const ctx: HqContext = {
     db: options.database.db,
-    feedDb: options.database.feedDb,
     dbKind: options.database.kind,
     holdLock: options.database.holdLock,
     bus: options.bus ?? createChangeBus(),

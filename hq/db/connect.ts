@@ -14,13 +14,6 @@ import * as schema from './schema';
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Database = {
   db: Db;
-  /**
-   * Where the change feed's pages are read (hq/change-pages.ts): on PostgreSQL a pool of its own
-   * (FEED_POOL_SIZE), so the fan-out's one read per change and the tills' pulls never wait behind
-   * pushes for a connection — under a push load that waiting kept the stream behind and made every
-   * till pull. PGlite: `db`.
-   */
-  feedDb: Db;
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
   /**
@@ -34,9 +27,6 @@ export type Database = {
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export type DatabaseOptions = { url?: string; dataDir?: string; poolSize?: number };
-
-/** Connections of the change feed's own pool (Database.feedDb): its reads are few and shared. */
-export const FEED_POOL_SIZE = 2;
 
 /** Session-level advisory lock held while migrating ("vtmg"); the change feed's lock is another key. */
 export const MIGRATION_LOCK_KEY = 0x76746d67;
@@ -62,16 +52,13 @@ async function migrateLocked(url: string, migrate: () => Promise<void>): Promise
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
-    const feedPool = new pg.Pool({ connectionString: options.url, max: FEED_POOL_SIZE, application_name: 'voucher-till hq feed' });
     // A pool error on an idle client (server restart) must not crash HQ; the next query reconnects.
     pool.on('error', () => {});
-    feedPool.on('error', () => {});
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    const close = () => Promise.all([pool.end(), feedPool.end()]).then(() => {});
     try {
       await migrateLocked(options.url, () => migratePg(db as never, { migrationsFolder }));
     } catch (error) {
-      await close().catch(() => {});
+      await pool.end().catch(() => {});
       throw error;
     }
     const holdLock = async (classId: number, name: string) => {
@@ -86,12 +73,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       }
       return () => session.end().catch(() => {});
     };
-    return { db, feedDb: drizzlePg(feedPool, { schema }) as unknown as Db, kind: 'postgres', close, holdLock };
+    return { db, kind: 'postgres', close: () => pool.end(), holdLock };
   }
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
-  return { db, feedDb: db, kind: 'pglite', close: () => client.close() };
+  return { db, kind: 'pglite', close: () => client.close() };
 }
 
 /** Rows of a raw query, whichever driver ran it. */

@@ -38,7 +38,7 @@ export const syncRoutes =
   (ctx: HqContext, streamOptions: StreamHubOptions = {}): FastifyPluginAsync =>
   async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
-    const pages = createChangePages(ctx.feedDb, ctx.bus);
+    const pages = createChangePages(ctx.db, ctx.bus);
     const hub = createStreamHub(pages, ctx.bus, { log: app.log, ...streamOptions });
     // preClose: open event streams would otherwise keep the server from closing.
     app.addHook('preClose', async () => hub.close());
