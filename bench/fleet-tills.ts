@@ -6,20 +6,19 @@
 //   - one SSE stream (GET /v1/sync/stream), reconnected with Last-Event-ID if it ends;
 //   - an initial pull of everything (GET /v1/sync/changes, pages of `pageLimit` following has_more);
 //   - a `page` event is applied as it comes when the real till would (sync/replica/apply-pull.ts,
-//     applyStreamPage: no op in the outbox that may have reached HQ — none of a push still unanswered
-//     or failed; ops queued since are rebased on, which this till does not model —, the page at or
-//     beyond the checkpoint named by the push answers that raise the floor (those for ops sent before,
-//     or not all ACCEPTED: a first answer of accepted REDEMPTIONs does not, the page is rebased on
-//     them), and since ≤ its checkpoint < the page's — and held, as incomplete, if it has has_more
-//     below a first answer's checkpoint); one
-//     that comes while a pull or push is in flight waits for it (the real till's sender lock), joined
-//     to the one already waiting if it follows it (sync/engine/join-stream-pages.ts), else replacing
-//     it; a page short of the push floor, while the outbox is empty, is held and joined with the next,
-//     and pulled for if none completes it within HELD_PAGE_MS of the first held (the engine's
-//     heldPage); a page the till already has is
-//     dropped; otherwise, and after every `changes` event whose checkpoint is beyond its own, a pull
-//     from its checkpoint until has_more is false — one pull in flight per till; events that arrive
-//     during a pull make exactly one more pull after it;
+//     applyStreamPage): no op in the outbox that may have reached HQ (none of a push unanswered or
+//     failed; ops queued since are rebased on, which this till does not model), since ≤ its
+//     checkpoint < the page's, and at or beyond the checkpoint named by the push answers that raise the
+//     floor (ops sent before, or not all ACCEPTED; a first answer of accepted REDEMPTIONs does not: the
+//     page is rebased on them). A page that is incomplete — short of the floor while the outbox is
+//     empty, or with has_more below a first answer's checkpoint — is held and joined with the pages
+//     after it, and pulled for if they do not complete it within HELD_PAGE_MS of the first held (the
+//     engine's heldPage). One that comes while a pull or push is in flight waits for it (the real
+//     till's sender lock), joined to the one already waiting if it follows it
+//     (sync/engine/join-stream-pages.ts), else replacing it; a page the till already has is dropped;
+//     otherwise, and after every `changes` event whose checkpoint is beyond its own, a pull from its
+//     checkpoint until has_more is false — one pull in flight per till; events that arrive during a
+//     pull make exactly one more pull after it;
 //   - a REDEMPTION every `pushIntervalMs` (first one at a random offset), pushed with the till's own
 //     contiguous seq; ops that pile up while a push round is in flight go in the next round (an outbox),
 //     after a waiting page or a pull had its turn (the real till's cycle pushes what it found). No pull

@@ -741,7 +741,7 @@ function configReport(r: Result): string {
       ['pulls in window (pages, 304s, SSE events, streams reopened after HQ ended them)', `${fmt(c.pulls)} (${fmt(c.pages)} pages, ${fmt(c.notModified)} × 304, ${fmt(c.events)} events, ${fmt(c.reconnects)} reopened)`],
       ['SSE events by kind', errorText(c.eventKinds)],
       ['SSE `page` events applied as they came / not applicable (the till pulled instead)', `${fmt(c.streamPages)} / ${fmt(c.streamPagesRefused)} (${errorText(c.refusedWhy)})`],
-      ['pages short of the push floor: held / completed by the next page / pulled for after HELD_PAGE_MS', `${fmt(c.streamPagesHeld)} / ${fmt(c.heldJoined)} / ${fmt(c.heldExpired)}`],
+      ['incomplete pages (short of the push floor, or has_more below an answer): held / completed by the next pages / pulled for after HELD_PAGE_MS', `${fmt(c.streamPagesHeld)} / ${fmt(c.heldJoined)} / ${fmt(c.heldExpired)}`],
       ['bytes per till in window (wire, in)', `${fmt(c.bytesIn / r.tills / 1024, 1)} KiB`],
       ['HQ CPU (all its processes, % of one core) · peak RSS', `**${pct(w.cpu.hq, wallMs)}** · ${fmt(w.hqRssPeak / 2 ** 20)} MiB`],
       ['PostgreSQL CPU: bench database backends / all postgres processes', `**${pct(w.cpu.pgBench, wallMs)}** / ${pct(w.cpu.pgAll, wallMs)}`],
