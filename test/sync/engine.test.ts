@@ -418,6 +418,8 @@ describe('sync engine: stream pages', () => {
 
   const PULL_DEBOUNCE_MS = 200;
   const card = (code: string) => giftVoucher(1_000, 1_000, { code });
+  /** HQ accepts every op and names `checkpoint` as the one that holds them. */
+  const acceptedAt = (checkpoint: string) => async (ops: Op[]): Promise<PushResponse> => ({ last_seq: ops.at(-1)!.seq, checkpoint, results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) });
   const checkpoint = async (db: ReplicaDb) => (await db.meta.get('checkpoint'))?.value;
 
   /**
@@ -454,7 +456,7 @@ describe('sync engine: stream pages', () => {
   }
 
   it('a page short of the push floor is held and joined with the next one, which reaches it: both applied, no pull', async () => {
-    const s = await streamingEngine(async (ops) => ({ last_seq: ops.at(-1)!.seq, checkpoint: '15', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) }));
+    const s = await streamingEngine(acceptedAt('15'));
     const pulls = s.calls.changes;
     s.stream.page(10, 14, [card('GC-HELD')]);
     await expect.poll(() => s.t.delays().includes(HELD_PAGE_MS)).toBe(true);
@@ -469,8 +471,8 @@ describe('sync engine: stream pages', () => {
     await s.engine.stop();
   });
 
-  it('a held page not completed within HELD_PAGE_MS of being held becomes a pull; pages joined to it meanwhile do not put that off', async () => {
-    const s = await streamingEngine(async (ops) => ({ last_seq: ops.at(-1)!.seq, checkpoint: '20', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) }));
+  it('a page that does not follow the held ones is taken alone; refused, it ends the hold and the till pulls', async () => {
+    const s = await streamingEngine(acceptedAt('20'));
     const pulls = s.calls.changes;
     s.stream.page(10, 14, [card('GC-HELD')]);
     await expect.poll(() => s.t.delays().includes(HELD_PAGE_MS)).toBe(true);
@@ -485,7 +487,7 @@ describe('sync engine: stream pages', () => {
   });
 
   it('the hold ends HELD_PAGE_MS after the first page held, however many pages join it', async () => {
-    const s = await streamingEngine(async (ops) => ({ last_seq: ops.at(-1)!.seq, checkpoint: '20', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) }));
+    const s = await streamingEngine(acceptedAt('20'));
     const pulls = s.calls.changes;
     s.stream.page(10, 14, [card('GC-HELD')]);
     await expect.poll(() => s.t.delays().includes(HELD_PAGE_MS)).toBe(true);
@@ -518,7 +520,7 @@ describe('sync engine: stream pages', () => {
     let pushes = 0;
     const s = await streamingEngine(async (ops) => {
       if (++pushes === 2) await gate.promise; // the second push waits for the test
-      return { last_seq: ops.at(-1)!.seq, checkpoint: '10', results: ops.map((o) => ({ op_id: o.op_id, outcome: 'ACCEPTED' as const })) };
+      return acceptedAt('10')(ops);
     });
     await addOp(s.db);
     s.engine.notifyLocalChange(1);
