@@ -14,7 +14,7 @@
 //     empty, or with has_more below a first answer's checkpoint — is held and joined with the pages
 //     after it, and pulled for if they do not complete it within HELD_PAGE_MS of the first held (the
 //     engine's heldPage). One that comes while a pull or push is in flight waits for it (the real
-//     till's sender lock), joined to the one already waiting if it follows it
+//     till's sender lock), joined to the one already waiting if it follows it and ends at the head
 //     (sync/engine/join-stream-pages.ts), else replacing it; a page the till already has is dropped;
 //     otherwise, and after every `changes` event whose checkpoint is beyond its own, a pull from its
 //     checkpoint until has_more is false — one pull in flight per till; events that arrive during a
@@ -173,11 +173,12 @@ type Scanned = { checkpoint: number; hasMore: boolean };
 type StreamPageSeen = Scanned & { since: number; bufs: Buffer[]; rows: number };
 
 /**
- * `b` after `a` as one page, as joinStreamPages does, or null if it does not start where `a` ends or
- * the whole would pass the engine's row limit (counted without the join's deduplication: sooner).
+ * `b` after `a` as one page, as joinStreamPages does, or null if it does not start where `a` ends, has
+ * more after it, or the whole would pass the engine's row limit (counted without the join's
+ * deduplication: sooner).
  */
 function joinSeen(a: StreamPageSeen, b: StreamPageSeen): StreamPageSeen | null {
-  if (a.checkpoint !== b.since || a.rows + b.rows > MAX_JOINED_ROWS) return null;
+  if (a.checkpoint !== b.since || b.hasMore || a.rows + b.rows > MAX_JOINED_ROWS) return null;
   return { since: a.since, checkpoint: b.checkpoint, hasMore: b.hasMore, bufs: [...a.bufs, ...b.bufs], rows: a.rows + b.rows };
 }
 

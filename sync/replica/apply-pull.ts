@@ -73,14 +73,14 @@ export type StreamPageOutcome = 'applied' | 'incomplete' | 'refused';
  *   it: a push's changes are numbered in commit order and commit together, so a page that ends at the
  *   feed's head holds all of them or none — none, as it ends below the last. The page is rebased on
  *   them. A page with has_more may end among one push's changes: 'incomplete' while such ops exist
- *   (joined up to a page without has_more, the pages were read in turn, the last at the head: a push
- *   that had not committed by then had not for the earlier ones either);
+ *   (joined with the page after it, which must end at the head — joinStreamPages —, it is one read
+ *   at the head: a push that had not committed by then had not for the earlier page either);
  * - the page reaches the push floor, which answers the unreflected table cannot stand for raised (an
  *   op sent twice may be answered by a replay whose changes lie anywhere below the checkpoint; a
  *   refused op's answer wrote HQ's newer voucher): at or beyond it the page holds every change up to
  *   its checkpoint, so every effect of those answers. A page that fits but falls short of it is
- *   'incomplete' if the outbox is empty (ops waiting would raise the floor past the pages on their
- *   way when pushed: refused);
+ *   'incomplete' if the outbox is empty and the floor is a checkpoint (ops waiting would raise it past
+ *   the pages on their way when pushed; an answer without a checkpoint put it past any: refused);
  * - a pull has reached the tail before (last_pull_at): a replica's first data is pulled;
  * - its range fits: since ≤ checkpoint < its checkpoint (no gap; changes up to ours come again as
  *   they are — a change number names one state of a row — and a page that ends at or before our
@@ -103,9 +103,10 @@ export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: numb
     // depends on it when a till is paired again): its first data comes by a pull.
     if (maybeSent > 0 || pulledAt === undefined) return 'refused';
     if (!(Number(page.since) <= checkpoint && checkpoint < Number(page.checkpoint))) return 'refused';
-    // Incomplete only when nothing waits to be pushed: a push would raise the floor past the pages
-    // on their way (a till selling faster than fan-outs come would wait forever).
-    if (Number(page.checkpoint) < floor) return (await db.outbox.count()) ? 'refused' : 'incomplete';
+    // Incomplete only when nothing waits to be pushed (a push would raise the floor past the pages on
+    // their way: a till selling faster than fan-outs come would wait forever) and some page can reach
+    // the floor (an answer without a checkpoint puts it past any: only a pull lifts it).
+    if (Number(page.checkpoint) < floor) return floor === Number.MAX_SAFE_INTEGER || (await db.outbox.count()) ? 'refused' : 'incomplete';
     if (page.has_more && (await db.unreflected.where('checkpoint').above(Number(page.checkpoint)).count())) return 'incomplete';
     const { since: _since, ...changes } = page;
     const lastSeq = Number(pulledRow?.value ?? 0);

@@ -9,12 +9,15 @@ export async function pendingEffects(db: ReplicaDb, afterSeq: number): Promise<M
   return effectsByCode(db, await db.outbox.where('seq').above(afterSeq).toArray());
 }
 
-/** The effects of accepted ops whose changes are numbered after `checkpoint`, together with `pending`'s. */
+/**
+ * The effects of accepted ops whose changes are numbered after `checkpoint`, then `pending`'s: in seq
+ * order (accepted ops are older than any in the outbox), since a discount's count stops at 0.
+ */
 export async function withUnreflected(db: ReplicaDb, pending: Map<string, PendingEffect[]>, checkpoint: number): Promise<Map<string, PendingEffect[]>> {
-  const rows = await db.unreflected.where('checkpoint').above(checkpoint).toArray();
+  const rows = await db.unreflected.where('checkpoint').above(checkpoint).sortBy('seq');
   if (!rows.length) return pending;
-  const merged = new Map(pending);
-  for (const [code, effects] of await effectsByCode(db, rows.map((r) => r.op))) merged.set(code, [...(merged.get(code) ?? []), ...effects]);
+  const merged = await effectsByCode(db, rows.map((r) => r.op));
+  for (const [code, effects] of pending) merged.set(code, [...(merged.get(code) ?? []), ...effects]);
   return merged;
 }
 

@@ -1,5 +1,7 @@
-// joinStreamPages (sync/engine/join-stream-pages.ts): two stream pages that follow each other as one.
-// The rule: applying the joined page leaves a replica exactly as applying the two in turn would — for
+// joinStreamPages (sync/engine/join-stream-pages.ts): two stream pages that follow each other as one,
+// the second ending at the feed's head (no has_more: one that has more is refused — it may lack a row
+// of the first that changed again beyond it). The rule: applying the joined page leaves a replica
+// exactly as applying the two in turn would — for
 // vouchers, products and customers alike — and it still holds one word per row (HQ's pages never put
 // and delete the same row; a joined page must not either, since a replica writes puts before deletes).
 import { describe, expect, it } from 'vitest';
@@ -48,13 +50,13 @@ function apply(m: Model, p: StreamPage): Model {
 describe('joinStreamPages', () => {
   it('applying the joined page = applying the two in turn, from any replica; the joined page spans since…checkpoint and says one word per row', () => {
     fc.assert(
-      fc.property(words, words, words, words, words, words, words, words, words, (v0, p0, c0, va, pa, ca, vb, pb, cb) => {
+      fc.property(words, words, words, words, words, words, words, words, words, fc.boolean(), (v0, p0, c0, va, pa, ca, vb, pb, cb, hasMoreA) => {
         const start = apply({ vouchers: new Map(), products: new Map(), customers: new Map() }, page(0, 10, v0, p0, c0));
-        const a = page(10, 12, va, pa, ca);
-        const b = { ...page(12, 15, vb, pb, cb), has_more: true, latest_checkpoint: '40' };
+        const a = { ...page(10, 12, va, pa, ca), has_more: hasMoreA };
+        const b = { ...page(12, 15, vb, pb, cb), latest_checkpoint: '40' };
         const joined = joinStreamPages(a, b)!;
         expect(apply(start, joined)).toEqual(apply(apply(start, a), b));
-        expect(joined).toMatchObject({ since: '10', checkpoint: '15', has_more: true, latest_checkpoint: '40' });
+        expect(joined).toMatchObject({ since: '10', checkpoint: '15', has_more: false, latest_checkpoint: '40' });
         for (const [puts, deleted] of [[joined.vouchers.map((v) => v.code), joined.deleted], [joined.products.map((x) => x.id), joined.deleted_products], [joined.customers.map((x) => x.id), joined.deleted_customers]] as const) {
           expect(new Set([...puts, ...deleted]).size).toBe(puts.length + deleted.length);
         }
@@ -63,9 +65,11 @@ describe('joinStreamPages', () => {
     );
   });
 
-  it('refuses pages that do not follow each other (a gap or an overlap) and a join that would grow past its row limit', () => {
+  it('refuses pages that do not follow each other (a gap or an overlap), a second page with has_more, and a join that would grow past its row limit', () => {
     const empty = new Map<string, 'delete' | number>();
     const a = page(10, 12, new Map([['GC-A', 1]]), empty, empty);
+    // Cut at has_more, the second page may lack a row of the first that changed again beyond it.
+    expect(joinStreamPages(a, { ...page(12, 15, empty, empty, empty), has_more: true })).toBeNull();
     expect(joinStreamPages(a, page(13, 15, empty, empty, empty))).toBeNull();
     expect(joinStreamPages(a, page(11, 15, empty, empty, empty))).toBeNull();
     expect(joinStreamPages(a, page(12, 15, new Map([['GC-B', 2]]), empty, empty), 2)).not.toBeNull();

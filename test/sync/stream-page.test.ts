@@ -17,7 +17,7 @@ import { applyPushResults, markSending } from '../../sync/replica/apply-push';
 import { getVoucher } from '../../sync/replica/voucher-store';
 import type { FetchLike } from '../../sync/engine/hq-client';
 import type { ChangesResponse, Op, StreamPage } from '../../sync/protocol';
-import { giftVoucher } from '../core/fixtures';
+import { discountVoucher, giftVoucher } from '../core/fixtures';
 import { adminCreate, newTill, startLiveHq, type LiveHq } from './till-harness';
 import { manualTimers } from '../support/manual-timers';
 import { ticketOf } from '../sim/shop';
@@ -182,6 +182,21 @@ describe('applyStreamPage', () => {
     expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
   });
 
+  it('rebases a page on accepted ops before unsent ones (seq order): a redemption HQ accepted, then its rollback not yet sent, leave a single-use discount unused', async () => {
+    const db = await pulledReplica();
+    const single = (redeemed: number) => discountVoucher({ type: 'AMOUNT', amount_off: 100 }, { code: 'DC-1', redemption: { quantity: 1, redeemed_quantity: redeemed }, status: redeemed ? 'REDEEMED' : 'ACTIVE' });
+    const redeem: Op = { op_id: randomUUID(), seq: 4, type: 'REDEMPTION', occurred_at: new Date(NOW).toISOString(), payload: { code: 'DC-1', ticket_id: 't-4', amount: 100 } };
+    await db.redemptions.add({ op_id: redeem.op_id, seq: 4, code: 'DC-1', ticket_id: 't-4', kind: 'DISCOUNT', amount: 100, status: 'PENDING', rolled_back: false, created_at: new Date(NOW).toISOString() });
+    await db.outbox.add(redeem);
+    const firstSentAbove = await markSending(db, [redeem]);
+    await applyPushResults(db, [redeem], { last_seq: 4, checkpoint: '20', results: [{ op_id: redeem.op_id, outcome: 'ACCEPTED' }] }, NOW, firstSentAbove);
+    await db.outbox.add({ op_id: randomUUID(), seq: 5, type: 'ROLLBACK', occurred_at: new Date(NOW).toISOString(), payload: { redemption_op_id: redeem.op_id } });
+    // Read before the redemption reached HQ: unused there. Redeemed, then restored: unused.
+    expect(await applyStreamPage(db, streamPage(10, 14, { vouchers: [single(0)] }), NOW + 1)).toBe('applied');
+    expect((await getVoucher(db, 'DC-1'))?.redemption).toMatchObject({ redeemed_quantity: 0 });
+    expect((await getVoucher(db, 'DC-1'))?.status).toBe('ACTIVE');
+  });
+
   it('an op sent before (its answer may be a replay, its changes anywhere below the checkpoint) and a refused op (its answer wrote a newer voucher) raise the floor', async () => {
     const resent = await pulledReplica();
     await pushed(resent, 15, 4, { first: true, sentBefore: true });
@@ -213,9 +228,9 @@ describe('applyStreamPage', () => {
   it('after an answer that names no checkpoint, refuses pages until a pull reaches the tail (a pull with has_more is not enough), then applies again', async () => {
     const db = await pulledReplica();
     await pushed(db, undefined);
-    await expectRefused(db, streamPage(10, 1_000_000), 'incomplete');
+    await expectRefused(db, streamPage(10, 1_000_000)); // refused, not held: no page reaches a floor past any checkpoint
     await applyChangesPage(db, pulledPage(11, 4, { has_more: true }), NOW);
-    await expectRefused(db, streamPage(11, 1_000_000), 'incomplete');
+    await expectRefused(db, streamPage(11, 1_000_000));
     await applyChangesPage(db, pulledPage(12, 4, { vouchers: [card('GC-A', 3_500)] }), NOW);
     expect(await meta(db, PUSH_FLOOR)).toBeUndefined();
     expect(await applyStreamPage(db, streamPage(12, 13, { vouchers: [card('GC-D', 700)] }), NOW + 1)).toBe('applied');
