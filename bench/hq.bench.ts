@@ -17,6 +17,7 @@
 // HQ_BENCH_CAP_S=60 (per backend: no new batch starts after this) HQ_BENCH_TIMEOUT_S=120 (per request)
 // HQ_BENCH_HOT_SHARE=0.02 HQ_BENCH_POPULAR=0 (op mix, bench/hq-workload.ts) HQ_BENCH_BACKENDS=postgres,pglite
 // HQ_BENCH_POOL=<PostgreSQL pool size; default HQ's own (hq/config.ts, defaultDbPool, one worker)> HQ_BENCH_OUT=<file to also write the markdown to>.
+// HQ_BENCH_PUSH_GROUP=<pushes one transaction may hold; default HQ's (HQ_PUSH_GROUP); 1: no group commit>.
 // HQ_BENCH_CHANGE_LOCK=off — an experiment, PostgreSQL only (issue 12, part 3: is the change-feed lock
 // the limit?): the bench database gets a no-op public.pg_advisory_xact_lock(bigint) ahead of
 // pg_catalog's in its search_path, so writers draw change numbers without serialising. Redemptions stay
@@ -33,6 +34,7 @@ import { openDatabase, rowsOf, type Database } from '../hq/db/connect';
 import { defaultDbPool } from '../hq/config';
 import { buildServer } from '../hq/server';
 import { hashToken } from '../hq/auth';
+import { DEFAULT_PUSH_GROUP } from '../hq/push-redemptions';
 import { importRows, layout } from './hq-workload';
 import type { LoadConfig, LoadResult } from './hq-load';
 
@@ -59,6 +61,7 @@ const POPULAR = share('HQ_BENCH_POPULAR', 0);
 const BACKENDS = (env.HQ_BENCH_BACKENDS ?? 'postgres,pglite').split(',').map((s) => s.trim()) as Backend[];
 const FETCH_TIMEOUT_MS = int('HQ_BENCH_TIMEOUT_S', 120) * 1000;
 const CHANGE_LOCK_OFF = env.HQ_BENCH_CHANGE_LOCK === 'off';
+const PUSH_GROUP = env.HQ_BENCH_PUSH_GROUP ? int('HQ_BENCH_PUSH_GROUP', DEFAULT_PUSH_GROUP) : DEFAULT_PUSH_GROUP;
 const IMPORT_TIMEOUT_MS = 240_000;
 const WATCHDOG_MS = 9 * 60_000;
 const ADMIN_TOKEN = `adm_bench_${randomBytes(16).toString('hex')}`;
@@ -382,7 +385,7 @@ async function runBackend(backend: Backend, importBody: string, pgBase?: string)
   let close: () => Promise<void> = async () => {};
   try {
     database = await openDatabase(url ? { url, ...(POOL ? { poolSize: POOL } : {}) } : {});
-    const { app } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), logger: false, authFailureLimit: 1_000_000 });
+    const { app } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), logger: false, authFailureLimit: 1_000_000, pushGroup: PUSH_GROUP });
     let closing: Promise<void> | undefined;
     close = () => (closing ??= app.close());
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -521,7 +524,7 @@ function report(results: BackendResult[], skipped: { backend: Backend; why: stri
     '',
     `Mix: 60 % single-use (${fmt(HOT_SHARE * 100, 1)} % of them on 200 hot codes several tills redeem), 25 % multi-use ` +
       `(${fmt(POPULAR * 100)} % of them on 100 popular campaign codes), 15 % gift debits; ${fmt(VOUCHERS)} vouchers; ` +
-      `PostgreSQL pool ${POOL}${env.HQ_BENCH_POOL ? '' : " (HQ's default here)"}; per-backend cap ${CAP_MS / 1000} s.`,
+      `PostgreSQL pool ${POOL}${env.HQ_BENCH_POOL ? '' : " (HQ's default here)"}; push group ${PUSH_GROUP}${PUSH_GROUP === 1 ? ' (no group commit)' : ''}; per-backend cap ${CAP_MS / 1000} s.`,
   );
   out.push('', `Target on PostgreSQL: ≥ 5,000 redemptions/s. redemptions/s = ops answered (accepted + conflicts + rejected) / wall time from the first batch sent to the last response.`);
 

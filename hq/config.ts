@@ -29,6 +29,9 @@ const EnvSchema = z.object({
   // PostgreSQL connections per process (each process also holds one for LISTEN): keep
   // (HQ_DB_POOL + 1) × workers × machines within the server's max_connections. Default: defaultDbPool.
   HQ_DB_POOL: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
+  // Pushes of redemptions that may share one transaction (hq/push-redemptions.ts, group commit); 1
+  // turns grouping off: every push its own statement, as many at once as the pool allows.
+  HQ_PUSH_GROUP: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(48, 'must be at most 48 (PostgreSQL caches 64 subtransactions)').default(32),
   // Behind a load balancer: whose X-Forwarded-For to believe, so per-address counters see the tills'
   // addresses rather than the balancer's. 'true' (any: only when HQ is reachable through it alone) or
   // the balancers' addresses and CIDRs, comma-separated. Unset: the TCP peer's address.
@@ -53,6 +56,8 @@ export type HqConfig = {
   workers: number;
   /** PostgreSQL pool size per process (HQ_DB_POOL). */
   dbPoolSize: number;
+  /** Pushes of redemptions one transaction may hold (HQ_PUSH_GROUP; 1: no grouping). */
+  pushGroup: number;
   /** Fastify's trustProxy (HQ_TRUST_PROXY): true, a list of addresses/CIDRs, or undefined (off). */
   trustProxy: true | string[] | undefined;
 };
@@ -96,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     maxGiftIssue: e.HQ_MAX_GIFT_ISSUE,
     workers: e.HQ_WORKERS,
     dbPoolSize: e.HQ_DB_POOL ?? defaultDbPool(cores, e.HQ_WORKERS),
+    pushGroup: e.HQ_PUSH_GROUP,
     trustProxy: !e.HQ_TRUST_PROXY || e.HQ_TRUST_PROXY === 'false' ? undefined : e.HQ_TRUST_PROXY === 'true' ? true : e.HQ_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean),
     corsOrigins: e.HQ_CORS_ORIGINS.trim() === '*' ? '*' : e.HQ_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
   };

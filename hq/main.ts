@@ -81,6 +81,7 @@ async function serve(config: HqConfig): Promise<void> {
     defaultTimeZone: config.timeZone,
     corsOrigins: config.corsOrigins,
     maxGiftIssue: config.maxGiftIssue,
+    pushGroup: config.pushGroup,
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     bus,
     logger: cluster.isWorker ? { level: config.logLevel, base: { pid: process.pid, worker: cluster.worker?.id } } : { level: config.logLevel },

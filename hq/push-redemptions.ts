@@ -1,47 +1,136 @@
 // The push of a batch of REDEMPTION ops (the common case) as one database statement: the function
-// push_redemptions() (migration 0002) does what push.ts's transaction does, in an implicit
+// push_redemptions() (migration 0005) does what push.ts's transaction does, in an implicit
 // transaction, so no lock is held while the database waits for Node. The answer comes back as JSON
 // text per op and is sent as is: the vouchers in it are never parsed or re-serialised by HQ.
+//
+// Group commit. A push of one op costs the database a transaction — a commit that waits for the WAL
+// flush, the change lock, a round trip — several times what the redemption itself costs, and a fleet
+// pushes one op at a time (a till pushes after each sale). So at most `maxInFlight` statements of
+// pushes run at once; pushes that arrive meanwhile wait and go together as one statement,
+// push_redemption_group() (migration 0007), when one of those ends. Alone, a push goes at once as
+// before; under load, groups grow with the queue and each push's share of a commit shrinks. Each push
+// in a group is still push_redemptions(), so its answer is the same as if it had gone alone, after
+// the pushes before it in the group. A push refused as a whole (seq gap, unknown till) is refused
+// alone. Any other error of a group — one that no push causes, or one push's bad data — sends each
+// of its pushes again on its own, so one push cannot fail the others.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from './db/connect';
 import { HqError } from './hq-error';
+import { dbError, withRetry } from './db/retry';
 import type { RawOp, Step } from './push-steps';
 
-/** The database error behind a driver error (drizzle wraps it), if any. */
-function dbError(error: unknown): { code: string; message: string } | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 4; depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string') return { code, message: String(message) };
-    e = (e as { cause?: unknown }).cause;
-  }
+export type RedemptionPush = { json: string; checkpoint: number };
+
+/** A push refused as a whole by the database, as the HTTP error the till gets; undefined for any other code. */
+function refusal(code: string | undefined, message: string): HqError | undefined {
+  if (code === 'VT409') return new HqError(409, 'seq_gap', message);
+  if (code === 'VT401') return new HqError(401, 'unknown_till', message);
   return undefined;
 }
 
-/**
- * `sent` is the request's ops as sent (their op_id spelling is echoed); `steps` are the batch's
- * distinct ops (op_id in lower case) in seq order, parsed. Returns the response as JSON text.
- */
-export async function pushRedemptions(db: Db, tillId: string, sent: RawOp[], steps: Step[]): Promise<{ json: string; checkpoint: number }> {
-  const payload = steps.map((s) =>
-    s.kind === 'redemption'
-      ? { op_id: s.op.op_id, seq: s.op.seq, type: s.op.type, code: s.op.payload.code, ticket_id: s.op.payload.ticket_id, amount: s.op.payload.amount, occurred_at: s.op.occurred_at }
-      : s.kind === 'done'
-        ? { op_id: s.op_id, seq: s.seq, type: s.type, invalid: s.result.reason }
-        : undefined,
-  );
-  if (payload.includes(undefined)) throw new Error('pushRedemptions takes REDEMPTION and malformed ops only');
-  let rows: { r_op_id: string; r_result: string; r_last_seq: string | number; r_checkpoint: string | number }[];
-  try {
-    rows = rowsOf(await db.execute(sql`SELECT * FROM push_redemptions(${tillId}::uuid, ${JSON.stringify(payload)}::jsonb)`));
-  } catch (error) {
-    const e = dbError(error);
-    if (e?.code === 'VT409') throw new HqError(409, 'seq_gap', e.message);
-    if (e?.code === 'VT401') throw new HqError(401, 'unknown_till', e.message);
-    throw error;
-  }
+/** The ops as push_redemptions() takes them: `steps` are the batch's distinct ops (op_id in lower case) in seq order, parsed. */
+function payloadOf(steps: Step[]): unknown[] {
+  return steps.map((s) => {
+    if (s.kind === 'redemption') {
+      const { op } = s;
+      return { op_id: op.op_id, seq: op.seq, type: op.type, code: op.payload.code, ticket_id: op.payload.ticket_id, amount: op.payload.amount, occurred_at: op.occurred_at };
+    }
+    if (s.kind === 'done') return { op_id: s.op_id, seq: s.seq, type: s.type, invalid: s.result.reason };
+    throw new Error('a push of redemptions takes REDEMPTION and malformed ops only');
+  });
+}
+
+type Row = { r_op_id: string; r_result: string; r_last_seq: string | number; r_checkpoint: string | number };
+
+/** The response to one push from its rows. `sent` is the request's ops as sent: their op_id spelling is echoed. */
+function answer(sent: RawOp[], rows: Row[]): RedemptionPush {
   const byId = new Map(rows.map((r) => [r.r_op_id, r.r_result]));
   // Each stored result is an object without op_id: the op_id as the till spelled it goes first.
   const results = sent.map((op) => `{"op_id":${JSON.stringify(op.op_id)},${byId.get(op.op_id.toLowerCase())!.slice(1)}`);
   return { json: `{"last_seq":${Number(rows[0]!.r_last_seq)},"results":[${results.join(',')}]}`, checkpoint: Number(rows[0]!.r_checkpoint) };
+}
+
+type Pending = { tillId: string; sent: RawOp[]; payload: unknown[]; resolve: (push: RedemptionPush) => void; reject: (error: unknown) => void };
+
+/** One push in a statement of its own. */
+async function pushAlone(db: Db, p: Pending): Promise<RedemptionPush> {
+  try {
+    return answer(p.sent, rowsOf<Row>(await withRetry(() => db.execute(sql`SELECT * FROM push_redemptions(${p.tillId}::uuid, ${JSON.stringify(p.payload)}::jsonb)`))));
+  } catch (error) {
+    const e = dbError(error);
+    throw refusal(e?.code, e?.message ?? '') ?? error;
+  }
+}
+
+/** Several pushes in one statement; settles each. */
+async function pushGroup(db: Db, group: Pending[]): Promise<void> {
+  const pushes = JSON.stringify(group.map((p) => ({ till: p.tillId, ops: p.payload })));
+  let rows: (Row & { r_push: number; r_error: string | null; r_message: string | null })[];
+  try {
+    rows = rowsOf(await withRetry(() => db.execute(sql`SELECT * FROM push_redemption_group(${pushes}::jsonb)`)));
+  } catch {
+    // Nothing of the group committed: each push again, alone, gets its own answer or its own error.
+    for (const p of group) await pushAlone(db, p).then(p.resolve, p.reject);
+    return;
+  }
+  const byPush = group.map(() => [] as typeof rows);
+  for (const row of rows) byPush[row.r_push]!.push(row);
+  group.forEach((p, i) => {
+    const mine = byPush[i]!;
+    const error = mine[0]?.r_error;
+    if (error) p.reject(refusal(error, mine[0]!.r_message ?? '') ?? new Error(`push_redemption_group: ${error}`));
+    else p.resolve(answer(p.sent, mine));
+  });
+}
+
+export type RedemptionPusher = {
+  /** Apply one till's push of redemptions (and malformed ops); resolves with the response as JSON text. */
+  push(tillId: string, sent: RawOp[], steps: Step[]): Promise<RedemptionPush>;
+};
+
+/** Pushes one group may hold unless HQ_PUSH_GROUP says: well under PostgreSQL's 64 cached subtransactions (migration 0007). */
+export const DEFAULT_PUSH_GROUP = 32;
+
+export type GroupOptions = {
+  /** Statements of pushes running at once (the rest queue and go as groups); default 2, or no limit (the pool's) when maxPushes is 1. */
+  maxInFlight?: number;
+  /** Pushes in one group; 1: none grouped. */
+  maxPushes?: number;
+  /** Ops in one group (a push of 1,000 ops goes alone; a group stops growing past this). */
+  maxOps?: number;
+};
+
+export function createRedemptionPusher(db: Db, { maxPushes = DEFAULT_PUSH_GROUP, maxInFlight = maxPushes === 1 ? Infinity : 2, maxOps = 1000 }: GroupOptions = {}): RedemptionPusher {
+  const queue: Pending[] = [];
+  let inFlight = 0;
+  const next = (): Pending[] => {
+    const group = [queue.shift()!];
+    let ops = group[0]!.payload.length;
+    while (queue.length && group.length < maxPushes && ops + queue[0]!.payload.length <= maxOps) {
+      ops += queue[0]!.payload.length;
+      group.push(queue.shift()!);
+    }
+    return group;
+  };
+  const drain = () => {
+    while (inFlight < maxInFlight && queue.length) {
+      const group = next();
+      inFlight += 1;
+      const done = () => {
+        inFlight -= 1;
+        drain();
+      };
+      if (group.length === 1) pushAlone(db, group[0]!).then(group[0]!.resolve, group[0]!.reject).finally(done);
+      else pushGroup(db, group).finally(done);
+    }
+  };
+  return {
+    push(tillId, sent, steps) {
+      const payload = payloadOf(steps);
+      return new Promise((resolve, reject) => {
+        queue.push({ tillId, sent, payload, resolve, reject });
+        drain();
+      });
+    },
+  };
 }

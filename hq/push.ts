@@ -1,6 +1,7 @@
 // POST /v1/sync/push — reconciliation of a till's outbox (contract: "Push semantics").
 //
-// Batches of REDEMPTION ops go to the database as one statement (push-redemptions.ts); the rest here.
+// Batches of REDEMPTION ops go to the database as one statement, grouped with other tills' pushes under
+// load (push-redemptions.ts); the rest here.
 // One transaction per batch: lock the till's row (so two pushes of one till serialise), answer
 // replays from the stored results, refuse a gap in seq (409, nothing applied), apply each new op in
 // seq order, store every op with its result, advance the till's last_seq and stamp the changed
@@ -16,30 +17,8 @@ import { readHead, stampChanges, type Executor } from './changes';
 import { HqError } from './hq-error';
 import { applyGiftIssue, rollbackRedemption } from './redemption-ops';
 import { parseOp, type RawOp, type Step } from './push-steps';
-import { pushRedemptions } from './push-redemptions';
-
-const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
-
-function pgCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-export async function withRetry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (i >= attempts || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * i));
-    }
-  }
-}
+import type { RedemptionPusher } from './push-redemptions';
+import { withRetry } from './db/retry';
 
 type Applied = { op_id: string; seq: number; type: string; result: PushResult; code?: string; /** false: answered, never stored (the op_id is another till's) */ store?: boolean };
 
@@ -129,11 +108,14 @@ export type PushPolicy = {
   maxGiftIssue: number;
 };
 
+/** Where a push goes: the database, its pushes of redemptions (grouped: push-redemptions.ts), what HQ allows. */
+export type PushPath = { db: Db; redemptions: RedemptionPusher; policy: PushPolicy };
+
 /**
  * Apply a push; returns the response as JSON text. A batch of REDEMPTION ops (and malformed ones) is
  * one statement (push-redemptions.ts); a batch with a ROLLBACK or GIFT_ISSUE runs here, op by op.
  */
-export async function applyPush(db: Db, tillId: string, request: PushRequest, onChange: (cp: number) => void, policy: PushPolicy): Promise<string> {
+export async function applyPush({ db, redemptions, policy }: PushPath, tillId: string, request: PushRequest, onChange: (cp: number) => void): Promise<string> {
   // A uuid is case-insensitive and the ops table hands op_ids back in lower case: compare them in that
   // form, or a replay sent in upper case misses its stored result and is refused as a reused seq (and
   // two spellings of one op in a batch look like two ops sharing a seq). Results echo the sent spelling.
@@ -149,7 +131,7 @@ export async function applyPush(db: Db, tillId: string, request: PushRequest, on
   const steps = [...distinct.values()].map(parseOp);
   const { json, checkpoint } = steps.some((s) => s.kind === 'other')
     ? await applyInTransaction(db, tillId, request, ops, policy)
-    : await withRetry(() => pushRedemptions(db, tillId, request.ops, steps));
+    : await redemptions.push(tillId, request.ops, steps);
   if (checkpoint) onChange(checkpoint);
   // The response's `checkpoint`: one the feed reaches only with every effect of these ops. A push that
   // drew numbers has it in them (numbers are handed out in commit order, so its highest is above every

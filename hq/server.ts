@@ -13,6 +13,7 @@ import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } 
 import { HqError } from './hq-error';
 import type { HqContext } from './context';
 import { DEFAULT_MAX_GIFT_ISSUE } from './config';
+import { DEFAULT_PUSH_GROUP } from './push-redemptions';
 import { openApiTransform, systemRoutes } from './routes/system';
 import { voucherRoutes } from './routes/vouchers';
 import { tillRoutes } from './routes/tills';
@@ -39,6 +40,8 @@ export type ServerOptions = {
   corsOrigins?: string[] | '*';
   /** The largest gift card a till may issue (GIFT_ISSUE), minor units; default DEFAULT_MAX_GIFT_ISSUE. */
   maxGiftIssue?: number;
+  /** Pushes of redemptions one transaction may hold (hq/push-redemptions.ts); 1: none grouped. Default 32. */
+  pushGroup?: number;
   /** Announcements of new checkpoints; default in-process (main.ts passes createPgChangeBus on PostgreSQL). The caller closes it. */
   bus?: ChangeBus;
   /** Abuse counters; default: in PostgreSQL (shared by HQ processes) on PostgreSQL, in memory on PGlite. */
@@ -141,6 +144,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     adminHash: options.adminHash,
     defaultTimeZone: options.defaultTimeZone ?? 'UTC',
     maxGiftIssue: options.maxGiftIssue ?? DEFAULT_MAX_GIFT_ISSUE,
+    pushGroup: options.pushGroup ?? DEFAULT_PUSH_GROUP,
   };
 
   await app.register(cors, {

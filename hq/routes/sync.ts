@@ -8,6 +8,7 @@ import type { HqContext } from '../context';
 import { COMPRESSED, createChangePages } from '../change-pages';
 import { createStreamHub, type StreamHubOptions } from '../change-stream';
 import { applyPush } from '../push';
+import { createRedemptionPusher } from '../push-redemptions';
 import { HqError } from '../hq-error';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };
@@ -40,6 +41,7 @@ export const syncRoutes =
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const pages = createChangePages(ctx.db, ctx.bus);
     const hub = createStreamHub(pages, ctx.bus, { log: app.log, ...streamOptions });
+    const pushPath = { db: ctx.db, redemptions: createRedemptionPusher(ctx.db, { maxPushes: ctx.pushGroup }), policy: { maxGiftIssue: ctx.maxGiftIssue } };
     // preClose: open event streams would otherwise keep the server from closing.
     app.addHook('preClose', async () => hub.close());
 
@@ -83,7 +85,7 @@ export const syncRoutes =
         const principal = request.principal;
         if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till pushes ops.');
         // Already JSON text (see applyPush): sent as is.
-        return reply.type('application/json; charset=utf-8').send((await applyPush(ctx.db, principal.tillId, request.body, (cp) => ctx.bus.announce(cp), { maxGiftIssue: ctx.maxGiftIssue })) as never);
+        return reply.type('application/json; charset=utf-8').send((await applyPush(pushPath, principal.tillId, request.body, (cp) => ctx.bus.announce(cp))) as never);
       },
     );
 

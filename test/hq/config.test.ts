@@ -18,6 +18,9 @@ describe('HQ configuration', () => {
     expect(loadConfig({ HQ_WORKERS: '2', DATABASE_URL: 'postgres://h/db' }, [], 2).dbPoolSize).toBe(4);
     expect(loadConfig({ HQ_WORKERS: '8', DATABASE_URL: 'postgres://h/db' }, [], 2).dbPoolSize).toBe(2);
     expect(loadConfig({}, [], 64).dbPoolSize).toBe(20);
+    // Group commit of pushes: 32 a transaction by default; 1 turns it off.
+    expect(loadConfig({}, []).pushGroup).toBe(32);
+    expect(loadConfig({ HQ_PUSH_GROUP: '1' }, []).pushGroup).toBe(1);
     expect(loadConfig({ HQ_TRUST_PROXY: 'true' }, []).trustProxy).toBe(true);
     expect(loadConfig({ HQ_TRUST_PROXY: ' 10.0.0.5, 10.1.0.0/16 ' }, []).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16']);
     expect(loadConfig({ HQ_TRUST_PROXY: 'false' }, []).trustProxy).toBeUndefined();
@@ -37,6 +40,8 @@ describe('HQ configuration', () => {
     [{ HQ_WORKERS: '0', DATABASE_URL: 'postgres://h/db' }, [], /HQ_WORKERS: must be at least 1/],
     [{ HQ_WORKERS: '1.5', DATABASE_URL: 'postgres://h/db' }, [], /HQ_WORKERS: must be a whole number/],
     [{ HQ_DB_POOL: '0' }, [], /HQ_DB_POOL: must be at least 1/],
+    [{ HQ_PUSH_GROUP: '0' }, [], /HQ_PUSH_GROUP: must be at least 1/],
+    [{ HQ_PUSH_GROUP: '64' }, [], /HQ_PUSH_GROUP: must be at most 48/],
   ])('refuses %j %j with a clear message', (env, argv, message) => {
     expect(() => loadConfig(env, argv)).toThrow(ConfigError);
     expect(() => loadConfig(env, argv)).toThrow(message);
