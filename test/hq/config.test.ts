@@ -5,7 +5,7 @@ import { hashToken, resolveAdminToken } from '../../hq/auth';
 
 describe('HQ configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({}, [], 2)).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000, workers: 1, dbPoolSize: 8, trustProxy: undefined });
+    expect(loadConfig({}, [], 2)).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000, workers: 1, dbPoolSize: 8, pushGroup: 32, trustProxy: undefined });
     expect(loadConfig({ HQ_CORS_ORIGINS: 'app://till, http://127.0.0.1:5173' }, []).corsOrigins).toEqual(['app://till', 'http://127.0.0.1:5173']);
     expect(loadConfig({ HQ_SEED_DEMO: '1' }, []).seedDemo).toBe(true);
     expect(loadConfig({}, ['--seed-demo']).seedDemo).toBe(true);
@@ -18,8 +18,7 @@ describe('HQ configuration', () => {
     expect(loadConfig({ HQ_WORKERS: '2', DATABASE_URL: 'postgres://h/db' }, [], 2).dbPoolSize).toBe(4);
     expect(loadConfig({ HQ_WORKERS: '8', DATABASE_URL: 'postgres://h/db' }, [], 2).dbPoolSize).toBe(2);
     expect(loadConfig({}, [], 64).dbPoolSize).toBe(20);
-    // Group commit of pushes: 32 a transaction by default; 1 turns it off.
-    expect(loadConfig({}, []).pushGroup).toBe(32);
+    // Group commit of pushes (32 a transaction by default, above): 1 turns it off.
     expect(loadConfig({ HQ_PUSH_GROUP: '1' }, []).pushGroup).toBe(1);
     expect(loadConfig({ HQ_TRUST_PROXY: 'true' }, []).trustProxy).toBe(true);
     expect(loadConfig({ HQ_TRUST_PROXY: ' 10.0.0.5, 10.1.0.0/16 ' }, []).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16']);
