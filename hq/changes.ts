@@ -14,14 +14,15 @@ import type { ChangesResponse } from '../sync/protocol';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Executor = Db | Tx;
 
-// "vouc". push_redemptions() (migration 0002) takes the same lock, as the literal 1987016035.
-const CHANGE_LOCK_KEY = 0x766f7563;
 
 export type Touched = { vouchers?: Iterable<string>; products?: Iterable<string>; customers?: Iterable<string> };
 
-/** Take the change lock (idempotent within a transaction). Call before drawing from change_seq. */
+/**
+ * Take the change lock (idempotent within a transaction). Call before drawing from change_seq. Its key
+ * is written once, in hq/db/functions/lock_changes.sql; push_redemptions() calls the same function.
+ */
 async function lockChanges(tx: Executor): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_KEY})`);
+  await tx.execute(sql`SELECT lock_changes()`);
 }
 
 /** Stamp the touched rows with fresh change numbers; returns the highest number drawn (0 if none). */

@@ -1,5 +1,5 @@
 // The push of a batch of REDEMPTION ops (the common case) as one database statement: the function
-// push_redemptions() (migration 0005) does what push.ts's transaction does, in an implicit
+// push_redemptions() (hq/db/functions/push_redemptions.sql) does what push.ts's transaction does, in an implicit
 // transaction, so no lock is held while the database waits for Node. The answer comes back as JSON
 // text per op and is sent as is: the vouchers in it are never parsed or re-serialised by HQ.
 //
@@ -7,7 +7,7 @@
 // flush, the change lock, a round trip — several times what the redemption itself costs, and a fleet
 // pushes one op at a time (a till pushes after each sale). So at most `maxInFlight` statements of
 // pushes run at once; pushes that arrive meanwhile wait and go together as one statement,
-// push_redemption_group() (migration 0007), when one of those ends. Alone, a push goes at once as
+// push_redemption_group() (hq/db/functions/push_redemption_group.sql), when one of those ends. Alone, a push goes at once as
 // before; under load, groups grow with the queue and each push's share of a commit shrinks. Each push
 // in a group is still push_redemptions(), so its answer is the same as if it had gone alone, after
 // the pushes before it in the group. A push refused as a whole (seq gap, unknown till) is refused
@@ -88,7 +88,7 @@ export type RedemptionPusher = {
   push(tillId: string, sent: RawOp[], steps: Step[]): Promise<RedemptionPush>;
 };
 
-/** Pushes one group may hold unless HQ_PUSH_GROUP says: well under PostgreSQL's 64 cached subtransactions (migration 0007). */
+/** Pushes one group may hold unless HQ_PUSH_GROUP says: well under PostgreSQL's 64 cached subtransactions (push_redemption_group.sql). */
 export const DEFAULT_PUSH_GROUP = 32;
 
 export type GroupOptions = {

@@ -10,6 +10,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema';
+import { installFunctions } from './functions';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Database = {
@@ -35,7 +36,8 @@ export const MIGRATION_LOCK_KEY = 0x76746d67;
  * Migrate under a session-level advisory lock on a connection of its own, so HQ processes starting
  * at once — workers of one machine are migrated by their primary, but several machines behind a load
  * balancer each migrate — apply each migration once: the others wait, then find nothing to do. Not on
- * a pool connection: with a pool of one the migration would wait for the lock's own connection.
+ * a pool connection: with a pool of one the migration would wait for the lock's own connection. The SQL
+ * functions (functions.ts) are installed under the same lock, right after.
  */
 async function migrateLocked(url: string, migrate: () => Promise<void>): Promise<void> {
   const lock = new pg.Client({ connectionString: url, application_name: 'voucher-till hq migrate' });
@@ -43,6 +45,7 @@ async function migrateLocked(url: string, migrate: () => Promise<void>): Promise
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await migrate();
+    await installFunctions({ query: async (text) => (await lock.query(text)).rows, script: async (text) => void (await lock.query(text)) });
   } finally {
     // Ending the session releases the lock whatever happened.
     await lock.end().catch(() => {});
@@ -78,6 +81,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
+  await installFunctions({ query: async (text) => (await client.query<Record<string, unknown>>(text)).rows, script: async (text) => void (await client.exec(text)) });
   return { db, kind: 'pglite', close: () => client.close() };
 }
 

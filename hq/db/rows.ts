@@ -1,6 +1,6 @@
 // How a voucher is stored: hot columns (status, quantities, gift balance, timestamps) are real columns
 // so conditional updates can use them; the rest of the object lives in `attrs`. The voucher object is
-// built back from a row by the SQL function voucher_json (migration 0001) only.
+// built back from a row by the SQL function voucher_json (hq/db/functions/voucher_json.sql) only.
 import type { Voucher } from '../../core/voucher';
 
 export type VoucherAttrs = Pick<
@@ -21,5 +21,5 @@ export function voucherAttrs(v: Voucher): VoucherAttrs {
   };
 }
 
-/** The voucher object as JSON text, built by the database function voucher_json (migration 0001). */
+/** The voucher object as JSON text, built by the database function voucher_json (hq/db/functions/voucher_json.sql). */
 export const VOUCHER_JSON_SQL = 'voucher_json(vouchers)';

@@ -1,4 +1,4 @@
-// Group commit (hq/push-redemptions.ts, migration 0007): pushes that wait while others are in the
+// Group commit (hq/push-redemptions.ts, hq/db/functions/push_redemption_group.sql): pushes that wait while others are in the
 // database go together as one transaction. The rule it must keep: a push's answer, and what it does
 // to HQ's data, are those it would have had alone, after the pushes queued before it.
 //
