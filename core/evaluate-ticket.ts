@@ -15,6 +15,7 @@ import { ticketGross, taxBreakdown, type TaxBand } from './ticket';
 import { isValidCode, normaliseCode } from './code';
 import { discountPerLine, eligibleLines } from './discount';
 import { checkValidityWindow } from './validity-window';
+import { redeemRefusal } from './voucher-effects';
 import { toLocalTime, type LocalTime } from './local-time';
 import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type ValidationContext } from './validation-context';
 
@@ -53,12 +54,12 @@ function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, tot
     const window = checkValidityWindow(voucher, local(), ctx.timeZone);
     if (window) return window;
   }
-  const { quantity, redeemed_quantity } = voucher.redemption;
-  const usedUp = quantity !== null && redeemed_quantity >= quantity;
+  // What HQ would refuse (core/voucher-effects.ts: a discount voucher's uses; gift cards count none),
+  // and a gift card with nothing left: a till pays from a positive balance only (HQ accepts the
+  // overdrafts two offline tills can make together, a till never makes one on its own).
   if (voucher.type === 'GIFT_VOUCHER') {
     if (voucher.gift.balance <= 0) return 'gift_balance_exhausted';
-    if (usedUp) return 'quantity_exceeded';
-  } else if (usedUp || voucher.status === 'REDEEMED') {
+  } else if (redeemRefusal(voucher, 0) === 'quantity_exceeded') {
     return 'quantity_exceeded';
   }
   if (voucher.customer_id !== null) {
@@ -71,7 +72,7 @@ function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, tot
   if (!ctx.online) {
     if (!voucher.offline_redeemable) return 'offline_not_allowed';
     const maxAge = (ctx.offlinePolicy ?? DEFAULT_OFFLINE_POLICY).maxReplicaAgeMs;
-    if (quantity === 1 && maxAge !== null && (ctx.replicaAgeMs ?? Infinity) > maxAge) return 'offline_not_allowed';
+    if (voucher.redemption.quantity === 1 && maxAge !== null && (ctx.replicaAgeMs ?? Infinity) > maxAge) return 'offline_not_allowed';
   }
   const stacking = ctx.stacking ?? DEFAULT_STACKING;
   if (voucher.type === 'DISCOUNT_VOUCHER' ? counts.discounts >= stacking.maxDiscountVouchers : counts.gifts >= stacking.maxGiftCards) {

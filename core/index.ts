@@ -5,6 +5,7 @@ export * from './date-spec';
 export * from './duration';
 export * from './local-time';
 export * from './voucher';
+export * from './voucher-effects';
 export * from './ticket';
 export * from './reasons';
 export * from './validation-context';

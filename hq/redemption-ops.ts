@@ -36,30 +36,20 @@ export async function rollbackRedemption(tx: Executor, redemptionId: string, by:
     return { ok: false, reason: found.mine ? 'already_rolled_back' : 'not_own_redemption' };
   }
   if (row.outcome !== 'ACCEPTED') return { ok: true, code: row.code, restored: false };
-  // A card never holds more than it was issued for (GiftSchema: balance ≤ amount — a voucher past it is
-  // one no till can read, in every till's change feed). Giving back the debit can pass that when the
-  // back office set the balance in between (PUT): then the card is filled up to its amount and the
-  // ledger's ROLLBACK row says what was given back. Read under the row's lock, computed in bigint: a
-  // balance may be as low as −(2^53−1), and amount − balance is not exact as a JavaScript number.
-  const [card] = rowsOf<{ restored: string | number | null }>(
-    await tx.execute(sql`SELECT CASE WHEN type = 'GIFT_VOUCHER' THEN GREATEST(LEAST(${row.amount}::bigint, gift_amount - gift_balance), 0) END AS restored
-      FROM vouchers WHERE code = ${row.code} FOR UPDATE`),
-  );
-  const restored = card?.restored === null || card?.restored === undefined ? 0 : Number(card.restored);
+  // What undoing does is voucher_restore() (hq/db/functions/voucher_restore.sql, core's restoreVoucher
+  // in SQL): a gift card never gets back more than takes it to its issued amount — the back office may
+  // have set the balance in between (PUT) — and the ledger's ROLLBACK row says what it got. Computed in
+  // the database, from the locked row, in bigint: a balance may be as low as −(2^53−1), and the
+  // difference is then not exact as a JavaScript number.
+  await tx.execute(sql`SELECT 1 FROM vouchers WHERE code = ${row.code} FOR UPDATE`);
   await tx.execute(sql`
     WITH upd AS (
-      UPDATE vouchers v SET
-        redeemed_quantity = CASE WHEN v.type = 'DISCOUNT_VOUCHER' THEN GREATEST(v.redeemed_quantity - 1, 0) ELSE v.redeemed_quantity END,
-        gift_balance = CASE WHEN v.type = 'GIFT_VOUCHER' THEN v.gift_balance + ${restored}::bigint ELSE v.gift_balance END,
-        status = CASE
-          WHEN v.status = 'CANCELLED' THEN 'CANCELLED'
-          WHEN v.type = 'DISCOUNT_VOUCHER' THEN CASE WHEN v.quantity IS NOT NULL AND v.redeemed_quantity - 1 >= v.quantity THEN 'REDEEMED' ELSE 'ACTIVE' END
-          ELSE CASE WHEN v.gift_balance + ${restored}::bigint <= 0 THEN 'REDEEMED' ELSE 'ACTIVE' END END,
-        updated_at = now()
-      WHERE v.code = ${row.code}
-      RETURNING v.code, v.type
+      UPDATE vouchers v SET redeemed_quantity = n.redeemed_quantity, gift_balance = n.gift_balance, status = n.status, updated_at = now()
+      FROM vouchers o, LATERAL voucher_restore(o, ${row.amount}::bigint) n
+      WHERE v.code = ${row.code} AND o.code = v.code
+      RETURNING v.code, v.type, n.gift_balance - o.gift_balance AS restored
     )
-    INSERT INTO gift_ledger (code, kind, amount, redemption_id) SELECT code, 'ROLLBACK', ${restored}::bigint, ${redemptionId}::uuid FROM upd WHERE type = 'GIFT_VOUCHER'`);
+    INSERT INTO gift_ledger (code, kind, amount, redemption_id) SELECT code, 'ROLLBACK', restored, ${redemptionId}::uuid FROM upd WHERE type = 'GIFT_VOUCHER'`);
   return { ok: true, code: row.code, restored: true };
 }
 

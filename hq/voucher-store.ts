@@ -3,6 +3,7 @@
 // model would refuse.
 import { sql } from 'drizzle-orm';
 import { generateCode } from '../core/code';
+import { voucherStatus } from '../core/voucher-effects';
 import { VoucherSchema, voucherDefaults, type Voucher, type VoucherCreateInput, type VoucherImportInput, type VoucherUpdateInput } from '../core/voucher';
 import { rowsOf, type Db } from './db/connect';
 import { voucherAttrs, VOUCHER_JSON_SQL } from './db/rows';
@@ -125,19 +126,20 @@ export async function updateVoucher(db: Db, code: string, patch: VoucherUpdateIn
       redemption: { quantity, redeemed_quantity: current.redemption.redeemed_quantity },
       updated_at: new Date().toISOString(),
     };
-    // Status follows the quantity: raising the quantity of a used-up voucher makes it usable again.
-    if (next.status !== 'CANCELLED' && next.type === 'DISCOUNT_VOUCHER') next.status = quantity !== null && next.redemption.redeemed_quantity >= quantity ? 'REDEEMED' : 'ACTIVE';
-    const parsed = VoucherSchema.safeParse(next);
-    if (!parsed.success) {
-      throw new HqError(400, 'invalid_body', 'The update would make the voucher invalid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    const checked = VoucherSchema.safeParse(next);
+    if (!checked.success) {
+      throw new HqError(400, 'invalid_body', 'The update would make the voucher invalid.', checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     }
+    // Status follows the counts (core/voucher-effects.ts): raising the quantity of a used-up voucher,
+    // or the balance of an empty gift card, makes it usable again.
+    const voucher = { ...checked.data, status: voucherStatus(checked.data) };
     if (gift && current.type === 'GIFT_VOUCHER' && current.gift.balance !== gift.balance) {
       // In bigint, from the locked row: an overdrawn balance may be as low as −(2^53−1), and the
       // difference to the new one is then past what a JavaScript number holds exactly.
       await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) SELECT code, 'ADJUST', ${gift.balance}::bigint - gift_balance FROM vouchers WHERE code = ${code}`);
     }
-    await writeVoucher(tx, parsed.data);
-    return { voucher: parsed.data, cp: await stampChanges(tx, { vouchers: [code] }) };
+    await writeVoucher(tx, voucher);
+    return { voucher, cp: await stampChanges(tx, { vouchers: [code] }) };
   });
   onChange(cp);
   return voucher;

@@ -10,7 +10,7 @@ import { VoucherSchema, voucherDefaults, type Voucher } from '../../core/voucher
 import type { Op } from '../protocol';
 import type { ReplicaDb } from './db';
 import type { Payment, RedemptionRow, TicketRow } from './rows';
-import { applyEffect } from './rebase';
+import { redeemVoucher, restoreVoucher } from '../../core/voucher-effects';
 import { SaleError } from './sale-error';
 import { getVoucher, getVouchers } from './voucher-store';
 
@@ -61,7 +61,10 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
       const op: Op = { op_id: uuid(), seq: seq++, type: 'REDEMPTION', occurred_at: at, payload: { code: voucher.code, ticket_id: ticketId, amount } };
       ops.push(op);
       rows.push({ op_id: op.op_id, seq: op.seq, code: voucher.code, ticket_id: ticketId, kind: voucher.type === 'GIFT_VOUCHER' ? 'GIFT' : 'DISCOUNT', amount, status: 'PENDING', rolled_back: false, created_at: at });
-      redeemed.push({ ...applyEffect(voucher, { kind: 'redeem', code: voucher.code, amount }), used_at: at });
+      const after = redeemVoucher(voucher, amount, at);
+      // evaluateTicket refused what HQ would refuse, and more: a refusal here is a bug between the two.
+      if (!after.ok) throw new SaleError('voucher_invalid', `Voucher ${voucher.code} can no longer be used (${after.reason}).`, { code: voucher.code });
+      redeemed.push(after.voucher);
     }
     const row: TicketRow = { id: ticketId, ticket: input.ticket, codes, evaluation, payments: input.payments, completed_at: at };
     await Promise.all([
@@ -89,7 +92,7 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number): 
       await db.outbox.add({ op_id: uuid(), seq: seq++, type: 'ROLLBACK', occurred_at: at, payload: { redemption_op_id: r.op_id } });
       await db.redemptions.update(r.op_id, { rolled_back: true });
       const voucher = await getVoucher(db, r.code);
-      if (voucher) await db.vouchers.put(applyEffect(voucher, { kind: 'restore', code: r.code, amount: r.amount }));
+      if (voucher) await db.vouchers.put(restoreVoucher(voucher, r.amount).voucher);
     }
     const refunded = { ...ticket, refunded_at: at };
     await db.tickets.put(refunded);

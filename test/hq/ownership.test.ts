@@ -209,7 +209,7 @@ describe.each(BACKENDS)('HQ redemption ownership on %s', (backend) => {
 
 // The migration that stopped naming the winner's op_id (0004) also rewrites the results stored for
 // conflicts before it: a replay must not hand out the id either. A database is migrated up to 0003,
-// given conflicts stored by the old code (both shapes: the push_redemptions() text and push.ts's
+// given conflicts as the old code stored them (both shapes: the push_redemptions() text and push.ts's
 // JSON.stringify), then opened by HQ (which applies 0004) and replayed.
 describe.each(BACKENDS)('HQ upgrade to redemption ownership on %s', (backend: Backend) => {
   const migrations = fileURLToPath(new URL('../../hq/db/migrations', import.meta.url));
@@ -251,25 +251,32 @@ describe.each(BACKENDS)('HQ upgrade to redemption ownership on %s', (backend: Ba
       const code = uniqueCode('UP');
       const won = redemptionOp(1, code, 500);
       const lost = [redemptionOp(1, code, 500), redemptionOp(2, code, 500), redemptionOp(3, code, 500)];
-      const wire = (op: ReturnType<typeof redemptionOp>) => ({ op_id: op.op_id, seq: op.seq, type: 'REDEMPTION', ...(op.payload as object), occurred_at: op.occurred_at });
       let storedBefore: string[];
       try {
         const db = old.db;
         await db.execute(sql`INSERT INTO tills (id, name, time_zone, token_hash) VALUES (${a}::uuid, 'A', 'UTC', ${hashToken(`till_a_${a}`)}), (${b}::uuid, 'B', 'UTC', ${hashToken(tokenB)})`);
         const input = VoucherCreateInputSchema.parse({ type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'Old', discount: { type: 'AMOUNT', amount_off: 500 }, code });
         expect(await insertVoucher(db, buildVoucher(input, iso()))).toBe(true);
-        await db.execute(sql`SELECT * FROM push_redemptions(${a}::uuid, ${JSON.stringify([wire(won)])}::jsonb)`);
-        // B's first: as push_redemptions() stored it.
-        await db.execute(sql`SELECT * FROM push_redemptions(${b}::uuid, ${JSON.stringify([wire(lost[0]!)])}::jsonb)`);
+        // What the old code stored (its function bodies are not in the migrations any more, so the rows
+        // are written here as it wrote them). A won the voucher:
+        const voucher = { ...buildVoucher(input, iso()), status: 'REDEEMED', redemption: { quantity: 1, redeemed_quantity: 1 }, used_at: won.occurred_at };
+        const oldWinner = { op_id: won.op_id, till_id: a, occurred_at: won.occurred_at };
+        await db.execute(sql`UPDATE vouchers SET redeemed_quantity = 1, status = 'REDEEMED' WHERE code = ${code}`);
+        await db.execute(sql`INSERT INTO redemptions (id, code, till_id, ticket_id, amount, outcome, occurred_at) VALUES (${won.op_id}::uuid, ${code}, ${a}::uuid, 't-a', 500, 'ACCEPTED', ${won.occurred_at})`);
+        for (const op of lost.slice(0, 2)) {
+          await db.execute(sql`INSERT INTO redemptions (id, code, till_id, ticket_id, amount, outcome, reason, winner, occurred_at)
+            VALUES (${op.op_id}::uuid, ${code}, ${b}::uuid, 't-b', 500, 'CONFLICT', 'quantity_exceeded', ${JSON.stringify(oldWinner)}::jsonb, ${op.occurred_at})`);
+        }
+        // B's first: as push_redemptions() stored it (the winner printed by jsonb, with its spacing).
+        const jsonbWinner = `{"op_id": "${won.op_id}", "till_id": "${a}", "occurred_at": "${won.occurred_at}"}`;
+        const first = `{"outcome":"CONFLICT","reason":"quantity_exceeded","winner":${jsonbWinner},"voucher":${JSON.stringify(voucher)}}`;
         // B's second: as push.ts stored a redemption applied in a batch with a rollback or gift issue.
-        const [r] = rowsOf<{ outcome: string; reason: string; winner: PushResult['winner']; voucher: string }>(
-          await db.execute(sql`SELECT * FROM apply_redemptions(${b}::uuid, ${JSON.stringify([wire(lost[1]!)])}::jsonb)`),
-        );
-        const result = JSON.stringify({ outcome: r!.outcome, reason: r!.reason, winner: r!.winner, voucher: JSON.parse(r!.voucher) as unknown });
-        await db.execute(sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result) VALUES (${lost[1]!.op_id}::uuid, ${b}::uuid, 2, 'REDEMPTION', 'CONFLICT', ${result})`);
+        const result = JSON.stringify({ outcome: 'CONFLICT', reason: 'quantity_exceeded', winner: oldWinner, voucher });
         // And one of a shape no code wrote (keys in another order): rewritten through jsonb.
-        const reordered = JSON.stringify({ winner: r!.winner, voucher: JSON.parse(r!.voucher) as unknown, reason: r!.reason, outcome: r!.outcome });
-        await db.execute(sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result) VALUES (${lost[2]!.op_id}::uuid, ${b}::uuid, 3, 'REDEMPTION', 'CONFLICT', ${reordered})`);
+        const reordered = JSON.stringify({ winner: oldWinner, voucher, reason: 'quantity_exceeded', outcome: 'CONFLICT' });
+        for (const [i, text] of [first, result, reordered].entries()) {
+          await db.execute(sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result) VALUES (${lost[i]!.op_id}::uuid, ${b}::uuid, ${i + 1}, 'REDEMPTION', 'CONFLICT', ${text})`);
+        }
         await db.execute(sql`UPDATE tills SET last_seq = 3 WHERE id = ${b}::uuid`);
         storedBefore = rowsOf<{ result: string }>(await db.execute(sql`SELECT result FROM ops WHERE till_id = ${b}::uuid ORDER BY seq`)).map((x) => x.result);
       } finally {

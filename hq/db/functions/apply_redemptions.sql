@@ -29,19 +29,23 @@ BEGIN
     p_code := e ->> 'code';
     p_amount := (e ->> 'amount')::bigint;
     p_at := (e ->> 'occurred_at')::timestamptz;
-    UPDATE vouchers SET
-      redeemed_quantity = CASE WHEN vouchers.type = 'DISCOUNT_VOUCHER' THEN vouchers.redeemed_quantity + 1 ELSE vouchers.redeemed_quantity END,
-      gift_balance = CASE WHEN vouchers.type = 'GIFT_VOUCHER' THEN vouchers.gift_balance - p_amount ELSE vouchers.gift_balance END,
-      status = CASE
-        WHEN vouchers.type = 'DISCOUNT_VOUCHER' THEN CASE WHEN vouchers.quantity IS NOT NULL AND vouchers.redeemed_quantity + 1 >= vouchers.quantity THEN 'REDEEMED' ELSE vouchers.status END
-        ELSE CASE WHEN vouchers.gift_balance - p_amount <= 0 THEN 'REDEEMED' ELSE 'ACTIVE' END END,
-      used_at = GREATEST(COALESCE(vouchers.used_at, p_at), p_at),
-      updated_at = now()
-    WHERE vouchers.code = p_code AND vouchers.status <> 'CANCELLED'
-      AND (vouchers.type = 'GIFT_VOUCHER' OR vouchers.quantity IS NULL OR vouchers.redeemed_quantity < vouchers.quantity)
-      AND (vouchers.type <> 'GIFT_VOUCHER' OR vouchers.gift_balance - p_amount >= -9007199254740991)
-    RETURNING * INTO v;
-    IF FOUND THEN
+    -- The batch's vouchers are locked already (push.ts lockVouchers): read, decide, write.
+    SELECT * INTO v FROM vouchers WHERE vouchers.code = p_code;
+    IF NOT FOUND THEN
+      op_id := p_op; outcome := 'REJECTED'; reason := 'not_found'; code := p_code; overdraft := false; winner := NULL; voucher := NULL;
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
+    v_reason := voucher_redeem_refusal(v, p_amount);
+    IF v_reason = 'amount_out_of_range' THEN
+      op_id := p_op; outcome := 'REJECTED'; reason := v_reason; code := v.code; overdraft := false; winner := NULL; voucher := voucher_json(v);
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
+    IF v_reason IS NULL THEN
+      v := voucher_redeem(v, p_amount, p_at);
+      UPDATE vouchers SET redeemed_quantity = v.redeemed_quantity, gift_balance = v.gift_balance, status = v.status, used_at = v.used_at, updated_at = now()
+        WHERE vouchers.code = p_code RETURNING * INTO v;
       IF v.type = 'GIFT_VOUCHER' THEN
         INSERT INTO gift_ledger (code, kind, amount, redemption_id) VALUES (v.code, 'DEBIT', -p_amount, p_op);
       END IF;
@@ -52,18 +56,7 @@ BEGIN
       RETURN NEXT;
       CONTINUE;
     END IF;
-    SELECT * INTO v FROM vouchers WHERE vouchers.code = p_code;
-    IF NOT FOUND THEN
-      op_id := p_op; outcome := 'REJECTED'; reason := 'not_found'; code := p_code; overdraft := false; winner := NULL; voucher := NULL;
-      RETURN NEXT;
-      CONTINUE;
-    END IF;
-    IF v.type = 'GIFT_VOUCHER' AND v.status <> 'CANCELLED' THEN -- not debited above: out of range
-      op_id := p_op; outcome := 'REJECTED'; reason := 'amount_out_of_range'; code := v.code; overdraft := false; winner := NULL; voucher := voucher_json(v);
-      RETURN NEXT;
-      CONTINUE;
-    END IF;
-    v_reason := CASE WHEN v.status = 'CANCELLED' THEN 'cancelled' ELSE 'quantity_exceeded' END;
+    -- v_reason: cancelled or quantity_exceeded — a CONFLICT naming the redemption that won.
     SELECT r.id, r.till_id, r.occurred_at INTO w FROM redemptions r
       WHERE r.code = p_code AND r.outcome = 'ACCEPTED' AND r.status = 'ACTIVE'
       ORDER BY r.created_at DESC, r.occurred_at DESC LIMIT 1;

@@ -103,19 +103,15 @@ BEGIN
         v_outcome := 'REJECTED'; v_res := '{"outcome":"REJECTED","reason":"not_found"}';
       ELSE
         v := v_rows[k];
-        IF v.status <> 'CANCELLED' AND v.type = 'GIFT_VOUCHER' AND v.gift_balance - p_amount < -9007199254740991 THEN
+        v_reason := voucher_redeem_refusal(v, p_amount);
+        IF v_reason = 'amount_out_of_range' THEN
           v_outcome := 'REJECTED';
           v_res := concat('{"outcome":"REJECTED","reason":"amount_out_of_range","voucher":', voucher_json(v), '}');
-        ELSIF v.status <> 'CANCELLED' AND (v.type = 'GIFT_VOUCHER' OR v.quantity IS NULL OR v.redeemed_quantity < v.quantity) THEN
-          IF v.type = 'DISCOUNT_VOUCHER' THEN
-            v.redeemed_quantity := v.redeemed_quantity + 1;
-            IF v.quantity IS NOT NULL AND v.redeemed_quantity >= v.quantity THEN v.status := 'REDEEMED'; END IF;
-          ELSE
-            v.gift_balance := v.gift_balance - p_amount;
-            v.status := CASE WHEN v.gift_balance <= 0 THEN 'REDEEMED' ELSE 'ACTIVE' END;
+        ELSIF v_reason IS NULL THEN
+          v := voucher_redeem(v, p_amount, p_at);
+          IF v.type = 'GIFT_VOUCHER' THEN
             n_g := n_g + 1; g_codes[n_g] := v.code; g_amounts[n_g] := -p_amount; g_ids[n_g] := p_op;
           END IF;
-          v.used_at := GREATEST(COALESCE(v.used_at, p_at), p_at);
           v.updated_at := now();
           v_rows[k] := v;
           v_dirty[k] := true;
@@ -126,7 +122,7 @@ BEGIN
           v_outcome := 'ACCEPTED';
           v_res := concat('{"outcome":"ACCEPTED"', CASE WHEN rd_overdrafts[n_r] THEN ',"overdraft":true' END, ',"voucher":', voucher_json(v), '}');
         ELSE
-          v_reason := CASE WHEN v.status = 'CANCELLED' THEN 'cancelled' ELSE 'quantity_exceeded' END;
+          -- v_reason: cancelled or quantity_exceeded
           SELECT r.id, r.till_id, r.occurred_at, r.created_at INTO w_id, w_till, w_at, w_created FROM redemptions r
             WHERE r.code = p_code AND r.outcome = 'ACCEPTED' AND r.status = 'ACTIVE'
             ORDER BY r.created_at DESC, r.occurred_at DESC LIMIT 1;

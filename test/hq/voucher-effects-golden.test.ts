@@ -1,0 +1,54 @@
+// The voucher rule is written twice — core/voucher-effects.ts (the till, HQ's TypeScript) and HQ's SQL
+// functions voucher_redeem_refusal / voucher_redeem / voucher_restore (the push's hot path). One table
+// of cases (test/core/voucher-effect-cases.ts) goes through both, on each backend: the vouchers that
+// come out must be identical — every field, as the contract's JSON — and so must the outcomes, and
+// both must be what the table wants.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redeemVoucher, restoreVoucher } from '../../core/voucher-effects';
+import type { Voucher } from '../../core/voucher';
+import { insertVoucher } from '../../hq/voucher-store';
+import { EFFECT_CASES, seenBy, wanted, type EffectResult } from '../core/voucher-effect-cases';
+import { BACKENDS, startHq, type Hq } from './harness';
+import { query } from './helpers';
+
+describe.each(BACKENDS)('voucher effects: core and SQL agree on %s', (backend) => {
+  let hq: Hq;
+  beforeAll(async () => {
+    hq = await startHq(backend);
+    for (const c of EFFECT_CASES) expect(await insertVoucher(hq.ctx.db, c.voucher), c.name).toBe(true);
+  }, 60_000);
+  afterAll(async () => hq?.close());
+
+  it.each(EFFECT_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const code = c.voucher.code;
+    if (c.effect === 'redeem') {
+      const [row] = await query<{ refusal: string | null; after: string; overdraft: boolean }>(
+        hq,
+        sql`SELECT voucher_redeem_refusal(v, ${c.amount}::bigint) AS refusal, voucher_json(voucher_redeem(v, ${c.amount}::bigint, ${c.at}::timestamptz)) AS after,
+              (voucher_redeem(v, ${c.amount}::bigint, ${c.at}::timestamptz)).gift_balance < 0 AS overdraft
+            FROM vouchers v WHERE code = ${code}`,
+      );
+      const core = redeemVoucher(c.voucher, c.amount, c.at);
+      expect({ ok: row!.refusal === null, ...(row!.refusal === null ? {} : { reason: row!.refusal }) }, 'SQL outcome').toEqual(core.ok ? { ok: true } : { ok: false, reason: core.reason });
+      expect(core.ok, 'the table').toBe(c.want.ok);
+      if (core.ok) {
+        const fromSql: EffectResult = { voucher: JSON.parse(row!.after) as Voucher, overdraft: row!.overdraft === true };
+        expect(fromSql.voucher, 'SQL voucher = core voucher').toEqual(core.voucher);
+        expect(seenBy(c, fromSql)).toEqual(wanted(c));
+      } else {
+        expect(core).toEqual(c.want);
+      }
+    } else {
+      const [row] = await query<{ after: string; restored: string | number }>(
+        hq,
+        sql`SELECT voucher_json(n) AS after, coalesce(n.gift_balance - v.gift_balance, 0) AS restored FROM vouchers v, LATERAL voucher_restore(v, ${c.amount}::bigint) n WHERE v.code = ${code}`,
+      );
+      const core = restoreVoucher(c.voucher, c.amount);
+      const fromSql: EffectResult = { voucher: JSON.parse(row!.after) as Voucher, restored: Number(row!.restored) };
+      expect(fromSql.voucher, 'SQL voucher = core voucher').toEqual(core.voucher);
+      expect(fromSql.restored, 'what came back').toBe(core.restored);
+      expect(seenBy(c, fromSql)).toEqual(wanted(c));
+    }
+  });
+});
