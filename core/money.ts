@@ -1,14 +1,11 @@
-// Money as integers in minor units (cents) plus an ISO 4217 currency, in the spirit of dinero.js:
-// every amount is a safe integer, arithmetic refuses mixed currencies, rounding happens once and
-// explicitly (see percentOf), and allocation never loses or invents a cent.
-
-export type Currency = string; // ISO 4217 alpha code, e.g. "EUR"
-
-export type Money = { readonly amount: number; readonly currency: Currency };
+// Money as integers in minor units (cents), in the spirit of dinero.js: every amount is a safe integer,
+// rounding happens once and explicitly (see percentOf), and allocation never loses or invents a cent.
+// Amounts travel as plain numbers beside their voucher's or ticket's currency; no Money object, because
+// nothing ever added two currencies (the helpers that did were used by their tests only).
 
 export class MoneyError extends Error {
   constructor(
-    readonly reason: 'currency_mismatch' | 'not_integer' | 'bad_currency' | 'bad_ratio',
+    readonly reason: 'not_integer' | 'bad_ratio',
     message: string,
   ) {
     super(message);
@@ -18,46 +15,13 @@ export class MoneyError extends Error {
 
 const CURRENCY = /^[A-Z]{3}$/;
 
+/** An ISO 4217 alphabetic code's shape (amounts of two currencies never meet: a voucher in another currency than the ticket is `currency_mismatch`). */
 export function isCurrency(value: string): boolean {
   return CURRENCY.test(value);
 }
 
-export function assertMinorUnits(amount: number): void {
+function assertMinorUnits(amount: number): void {
   if (!Number.isSafeInteger(amount)) throw new MoneyError('not_integer', `amount must be a safe integer of minor units, got ${amount}`);
-}
-
-export function money(amount: number, currency: Currency): Money {
-  assertMinorUnits(amount);
-  if (!isCurrency(currency)) throw new MoneyError('bad_currency', `currency must be an ISO 4217 code, got "${currency}"`);
-  return { amount, currency };
-}
-
-function sameCurrency(a: Money, b: Money): void {
-  if (a.currency !== b.currency) throw new MoneyError('currency_mismatch', `cannot combine ${a.currency} with ${b.currency}`);
-}
-
-export function add(a: Money, b: Money): Money {
-  sameCurrency(a, b);
-  return money(a.amount + b.amount, a.currency);
-}
-
-export function subtract(a: Money, b: Money): Money {
-  sameCurrency(a, b);
-  return money(a.amount - b.amount, a.currency);
-}
-
-export function multiply(a: Money, factor: number): Money {
-  if (!Number.isSafeInteger(factor)) throw new MoneyError('not_integer', `multiply by whole quantities only, got ${factor}`);
-  return money(a.amount * factor, a.currency);
-}
-
-export function sum(items: readonly Money[], currency: Currency): Money {
-  return items.reduce((acc, m) => add(acc, m), money(0, currency));
-}
-
-export function minMoney(a: Money, b: Money): Money {
-  sameCurrency(a, b);
-  return a.amount <= b.amount ? a : b;
 }
 
 /**

@@ -15,12 +15,11 @@
 //    till while one still holds sales is refused and the pairing screen says which till to pair.
 import { Dexie, type EntityTable } from 'dexie';
 import { openReplica, type ReplicaDeps } from './replica/db';
+import { readMeta } from './replica/meta';
 import type { TillIdentity } from './protocol';
 
 export const REPLICA_PREFIX = 'voucher-till:';
 const DEVICE_DB = 'voucher-till-device';
-/** Where a replica keeps the identity of its till (its meta table). */
-export const IDENTITY_META_KEY = 'till_identity';
 
 /** A till as this device knows it: which HQ, and the till's identity there. */
 export type TillAtHq = TillIdentity & { hq_url: string };
@@ -107,8 +106,8 @@ export function openDevicePairing(deps: ReplicaDeps = {}) {
         const replica = openReplica(dbName, deps);
         try {
           await replica.open();
-          const [pendingOps, identity] = await Promise.all([replica.outbox.count(), replica.meta.get(IDENTITY_META_KEY)]);
-          summaries.push({ dbName, identity: (identity?.value as TillAtHq | undefined) ?? null, pendingOps });
+          const [pendingOps, identity] = await Promise.all([replica.outbox.count(), readMeta(replica, 'till_identity')]);
+          summaries.push({ dbName, identity: identity ?? null, pendingOps });
         } finally {
           replica.close();
         }

@@ -10,6 +10,7 @@ import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type OfflinePolicy, type Stac
 import type { Customer, Product } from './protocol';
 import { matchesSearch, openCatalog } from './replica/catalog';
 import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
+import { readMeta } from './replica/meta';
 import type { ConflictRow, Payment, TicketRow } from './replica/rows';
 import { completeSale, isRedeemed, issueGiftCard, refundSale } from './replica/local-sale';
 import { getVoucher, getVouchers } from './replica/voucher-store';
@@ -91,7 +92,7 @@ export async function openTill(options: TillOptions) {
     const online = engine.status().online === true;
     // The replica's age only matters offline (core/evaluate-ticket.ts): no storage read on the
     // online scan path.
-    const lastPull = online ? undefined : (await db.meta.get('last_pull_at'))?.value;
+    const lastPull = online ? undefined : await readMeta(db, 'last_pull_at');
     return {
       now: now(),
       timeZone: settings.timeZone,
@@ -124,7 +125,7 @@ export async function openTill(options: TillOptions) {
 
     /** Whether the replica has been loaded at least once (the till is usable offline from then on). */
     async isLoaded(): Promise<boolean> {
-      return (await db.meta.get('last_pull_at')) !== undefined;
+      return (await readMeta(db, 'last_pull_at')) !== undefined;
     },
 
     /** First run: pull everything, reporting progress per page. Throws SyncError when HQ is unreachable. */

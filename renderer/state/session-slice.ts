@@ -3,7 +3,8 @@ import { normalisePairingCode } from '../../core/pairing-code';
 import { redeemPairingCode } from '../../sync/engine/hq-client';
 import { SyncError } from '../../sync/engine/sync-error';
 import type { Till } from '../../sync/till';
-import { choosePairingReplica, IDENTITY_META_KEY, legacyReplicaName, tokenDigest, withUnsentOps, type DevicePairing, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
+import { readMeta, writeMeta } from '../../sync/replica/meta';
+import { choosePairingReplica, legacyReplicaName, tokenDigest, withUnsentOps, type DevicePairing, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
 import { DEFAULT_TILL_SETTINGS } from '../../sync/till';
 import { toTillSettings } from './settings-schema';
 import type { SessionSlice, SliceArgs } from './types';
@@ -90,7 +91,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
   async function learnIdentity(till: Till, pairing: DevicePairing, token: string): Promise<void> {
     try {
       const identity: TillAtHq = { ...(await deps.whoAmI(pairing.hqUrl, token)), hq_url: pairing.hqUrl };
-      await till.db.meta.put({ key: IDENTITY_META_KEY, value: identity });
+      await writeMeta(till.db, 'till_identity', identity);
       await deps.device.save({ ...pairing, identity });
     } catch {
       // Offline or HQ busy: asked again at the next start.
@@ -109,7 +110,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     wire(till);
     // The replica says whose it is (durably, before anything is sold), so it is found again after a
     // re-pairing — also when the last start ended between saving the pairing and this write.
-    if (pairing.identity && (verify || !(await till.db.meta.get(IDENTITY_META_KEY)))) await till.db.meta.put({ key: IDENTITY_META_KEY, value: pairing.identity });
+    if (pairing.identity && (verify || !(await readMeta(till.db, 'till_identity')))) await writeMeta(till.db, 'till_identity', pairing.identity);
     if (!pairing.identity) void learnIdentity(till, pairing, token);
     if (!verify && (await till.isLoaded())) return ready(till);
     set({ phase: 'loading', loadProgress: null, pairingError: null });

@@ -6,6 +6,7 @@
 // it can stand in for a pull (sync/replica/apply-pull.ts, applyStreamPage), held for the pages that
 // complete it when it is incomplete, else pulled for.
 import type { ReplicaDb } from '../replica/db';
+import { readMeta } from '../replica/meta';
 import { applyPushResults, markSending } from '../replica/apply-push';
 import { applyChangesPage, applyStreamPage } from '../replica/apply-pull';
 import type { StreamPage } from '../protocol';
@@ -134,7 +135,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
 
   /** Pull pages until has_more is false; each page is applied with its checkpoint. */
   async function pullAll(onProgress?: (p: PullProgress) => void): Promise<PullProgress> {
-    const startCp = Number((await o.db.meta.get('checkpoint'))?.value ?? 0);
+    const startCp = Number((await readMeta(o.db, 'checkpoint')) ?? 0);
     const progress: PullProgress = { pages: 0, vouchers: 0, products: 0, customers: 0, checkpoint: String(startCp), fraction: null };
     let next = o.client.changes(progress.checkpoint, pageSize);
     for (;;) {
@@ -241,8 +242,8 @@ export function createSyncEngine(o: SyncEngineOptions) {
     let debounce: unknown = null;
     /** A pull soon (a burst of announcements is one pull), unless the replica already has `checkpoint`. */
     const pullFor = (checkpoint: string) => {
-      void o.db.meta.get('checkpoint').then((row) => {
-        if (Number(checkpoint) <= Number(row?.value ?? 0) || debounce !== null) return;
+      void readMeta(o.db, 'checkpoint').then((held) => {
+        if (Number(checkpoint) <= Number(held ?? 0) || debounce !== null) return;
         debounce = timers.setTimeout(() => {
           debounce = null;
           void syncNow();

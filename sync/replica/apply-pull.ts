@@ -2,7 +2,8 @@
 // between pages resumes exactly where it stopped. HQ's voucher state is rebased on this till's ops
 // that HQ had not applied when it computed the page (seq > page.last_seq).
 import type { ChangesResponse, StreamPage } from '../protocol';
-import { SENT_SEQ, type ReplicaDb } from './db';
+import type { ReplicaDb } from './db';
+import { readMeta, writeMeta, type MetaKey } from './meta';
 import { pendingEffects, withUnreflected } from './pending';
 import type { PendingEffect } from './rebase';
 import { rebase } from './rebase';
@@ -14,7 +15,7 @@ export async function applyChangesPage(db: ReplicaDb, page: ChangesResponse, now
     await writePage(db, page, now, await pendingEffects(db, page.last_seq));
     // A tail page of a pull is read after this till's last push (HQ's page cache, rule 4), so the
     // replica's checkpoint is now past every change this till's answered pushes made.
-    if (!page.has_more) await db.meta.delete(PUSH_FLOOR);
+    if (!page.has_more) await db.meta.delete('push_floor' satisfies MetaKey);
   });
 }
 
@@ -27,31 +28,24 @@ async function writePage(db: ReplicaDb, page: ChangesResponse, now: number, pend
   if (page.deleted_products.length) await db.products.bulkDelete(page.deleted_products);
   if (page.customers.length) await db.customers.bulkPut(page.customers);
   if (page.deleted_customers.length) await db.customers.bulkDelete(page.deleted_customers);
-  await db.meta.put({ key: 'checkpoint', value: page.checkpoint });
+  await writeMeta(db, 'checkpoint', page.checkpoint);
   // Accepted ops whose changes are numbered up to here are in the data now.
   await db.unreflected.where('checkpoint').belowOrEqual(Number(page.checkpoint)).delete();
   // The highest of this till's seqs a pulled page already reflected: a push result for an op at or
   // below it (a replay of an answer that was lost) is older than what the replica holds; see apply-push.
-  const [pulledRow, nextRow] = await Promise.all([db.meta.get('pulled_last_seq'), db.meta.get('next_seq')]);
-  if (page.last_seq > Number(pulledRow?.value ?? 0)) await db.meta.put({ key: 'pulled_last_seq', value: page.last_seq });
+  const [pulled, next] = await Promise.all([readMeta(db, 'pulled_last_seq'), readMeta(db, 'next_seq')]);
+  if (page.last_seq > (pulled ?? 0)) await writeMeta(db, 'pulled_last_seq', page.last_seq);
   // HQ has applied this till's ops up to last_seq, so its next op is at least last_seq + 1. A replica
   // new to a till HQ already knows (paired again on new hardware, or after an unpair) would
   // otherwise number its ops from 1 again, and HQ refuses every one of them as seq_already_used.
-  if (page.last_seq + 1 > Number(nextRow?.value ?? 1)) await db.meta.put({ key: 'next_seq', value: page.last_seq + 1 });
-  if (!page.has_more) await db.meta.put({ key: 'last_pull_at', value: now });
+  if (page.last_seq + 1 > (next ?? 1)) await writeMeta(db, 'next_seq', page.last_seq + 1);
+  if (!page.has_more) await writeMeta(db, 'last_pull_at', now);
 }
 
-/**
- * The push floor: a checkpoint the change feed reaches only with every effect of this till's answered
- * pushes that the unreflected table does not stand for (apply-push.ts says which). Raised by push
- * answers (their `checkpoint`; without one, past any checkpoint), lifted by a pull that reaches the
- * tail — each in the transaction that writes the rest.
- */
-export const PUSH_FLOOR = 'push_floor';
 
-/** The push floor as stored (absent: 0, nothing to wait for). */
+/** The push floor as stored (meta.ts; absent: 0, nothing to wait for). */
 export async function pushFloor(db: ReplicaDb): Promise<number> {
-  return Number((await db.meta.get(PUSH_FLOOR))?.value ?? 0);
+  return (await readMeta(db, 'push_floor')) ?? 0;
 }
 
 /**
@@ -66,7 +60,7 @@ export type StreamPageOutcome = 'applied' | 'incomplete' | 'refused';
  *
  * A stream page is the same for every till, so it has no `last_seq` — nothing says which of this
  * till's ops it reflects. It is applied only when that question has a safe answer:
- * - no op in the outbox may have reached HQ (none at or below SENT_SEQ): an op in flight, or sent
+ * - no op in the outbox may have reached HQ (none at or below sent_seq, meta.ts): an op in flight, or sent
  *   with its answer lost, may be in the page already, and rebasing on it would count it twice. The
  *   outbox's other ops never left the till, so the page is rebased on them, as a pull is;
  * - accepted ops whose answer named a checkpoint beyond the page's (the unreflected table) are not in
@@ -94,11 +88,11 @@ export type StreamPageOutcome = 'applied' | 'incomplete' | 'refused';
  */
 export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<StreamPageOutcome> {
   return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.unreflected, db.redemptions, db.meta], async () => {
-    const [checkpointRow, floor, pulledRow, pulledAt, sentRow] = await Promise.all([
-      db.meta.get('checkpoint'), pushFloor(db), db.meta.get('pulled_last_seq'), db.meta.get('last_pull_at'), db.meta.get(SENT_SEQ),
+    const [stored, floor, pulled, pulledAt, sent] = await Promise.all([
+      readMeta(db, 'checkpoint'), pushFloor(db), readMeta(db, 'pulled_last_seq'), readMeta(db, 'last_pull_at'), readMeta(db, 'sent_seq'),
     ]);
-    const checkpoint = Number(checkpointRow?.value ?? 0);
-    const maybeSent = await (sentRow === undefined ? db.outbox.count() : db.outbox.where('seq').belowOrEqual(Number(sentRow.value)).count());
+    const checkpoint = Number(stored ?? 0);
+    const maybeSent = await (sent === undefined ? db.outbox.count() : db.outbox.where('seq').belowOrEqual(sent).count());
     // A replica that never finished a pull has not learnt this till's last_seq from HQ yet (next_seq
     // depends on it when a till is paired again): its first data comes by a pull.
     if (maybeSent > 0 || pulledAt === undefined) return 'refused';
@@ -109,7 +103,7 @@ export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: numb
     if (Number(page.checkpoint) < floor) return floor === Number.MAX_SAFE_INTEGER || (await db.outbox.count()) ? 'refused' : 'incomplete';
     if (page.has_more && (await db.unreflected.where('checkpoint').above(Number(page.checkpoint)).count())) return 'incomplete';
     const { since: _since, ...changes } = page;
-    const lastSeq = Number(pulledRow?.value ?? 0);
+    const lastSeq = pulled ?? 0;
     await writePage(db, { ...changes, last_seq: lastSeq }, now, await withUnreflected(db, await pendingEffects(db, lastSeq), Number(page.checkpoint)));
     return 'applied';
   });

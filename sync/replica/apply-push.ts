@@ -3,25 +3,26 @@
 // what is still pending) written to the replica. If the till crashes before this commits, the outbox
 // still holds the ops and the next push gets the same answers from HQ (replays by op_id).
 import type { Op, PushResponse } from '../protocol';
-import { SENT_SEQ, type ReplicaDb } from './db';
+import type { ReplicaDb } from './db';
+import { readMeta, writeMeta } from './meta';
 import { pendingEffects } from './pending';
 import { rebase } from './rebase';
-import { PUSH_FLOOR, pushFloor } from './apply-pull';
+import { pushFloor } from './apply-pull';
 import type { ConflictRow, UnreflectedRow } from './rows';
 
 /**
  * Call before sending `ops` to HQ (the oldest of the outbox, in seq order): from now on HQ may have
  * applied them whether or not an answer comes, so a stream page must not be rebased on them
- * (apply-pull.ts, SENT_SEQ). Returns the mark as it was: the ops above it go out for the first time
+ * (apply-pull.ts; sent_seq in meta.ts). Returns the mark as it was: the ops above it go out for the first time
  * (applyPushResults' `firstSentAbove`). Durability: the replica's transactions are strict, and a
  * stream page is only taken while the stream is open, which it is after a cycle that pushed the
  * whole outbox and had it answered.
  */
 export async function markSending(db: ReplicaDb, ops: readonly Op[]): Promise<number> {
   return db.transaction('rw', db.meta, async () => {
-    const before = Number((await db.meta.get(SENT_SEQ))?.value ?? Number.MAX_SAFE_INTEGER);
+    const before = (await readMeta(db, 'sent_seq')) ?? Number.MAX_SAFE_INTEGER;
     const last = ops.at(-1)?.seq;
-    if (last !== undefined && (before === Number.MAX_SAFE_INTEGER || last > before)) await db.meta.put({ key: SENT_SEQ, value: last });
+    if (last !== undefined && (before === Number.MAX_SAFE_INTEGER || last > before)) await writeMeta(db, 'sent_seq', last);
     return before;
   });
 }
@@ -39,7 +40,7 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
   return db.transaction('rw', [db.outbox, db.unreflected, db.redemptions, db.conflicts, db.vouchers, db.meta], async () => {
     const byId = new Map(sent.map((op) => [op.op_id, op]));
     const counts: PushApplied = { accepted: 0, conflicts: 0, rejected: 0 };
-    const pulledSeq = Number((await db.meta.get('pulled_last_seq'))?.value ?? 0);
+    const pulledSeq = (await readMeta(db, 'pulled_last_seq')) ?? 0;
     const latest = new Map<string, NonNullable<PushResponse['results'][number]['voucher']>>();
     const outcomes = new Map<string, PushResponse['results'][number]>();
     const conflicts: ConflictRow[] = [];
@@ -93,13 +94,12 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
     }
     if (conflicts.length) await db.conflicts.bulkPut(conflicts);
     await deleteAnswered(db, answered);
-    await db.meta.put({ key: 'acked_seq', value: response.last_seq });
     // A stream page is this till's own data only from the checkpoint HQ names, or rebased on the
     // unreflected ops until it is (apply-pull.ts).
     if (unreflected.length) await db.unreflected.bulkPut(unreflected);
     if (raisesFloor) {
       const floor = response.checkpoint === undefined ? Number.MAX_SAFE_INTEGER : Number(response.checkpoint);
-      if (floor > (await pushFloor(db))) await db.meta.put({ key: PUSH_FLOOR, value: floor });
+      if (floor > (await pushFloor(db))) await writeMeta(db, 'push_floor', floor);
     }
     if (latest.size) {
       const pending = await pendingEffects(db, response.last_seq);

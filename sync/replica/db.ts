@@ -4,6 +4,7 @@
 // Sales are committed with durability "strict" (Chromium flushes to disk before reporting success),
 // so a power cut right after "sale complete" cannot lose the sale or its outbox ops.
 import { Dexie, type EntityTable } from 'dexie';
+import type { MetaKey } from './meta';
 import type { Voucher } from '../../core/voucher';
 import type { Customer, Product } from '../protocol';
 import type { CodeLeaseRow, ConflictRow, MetaRow, OutboxRow, RedemptionRow, TicketRow, UnreflectedRow, VoucherChunkRow } from './rows';
@@ -24,13 +25,6 @@ export type ReplicaDb = Dexie & {
   meta: EntityTable<MetaRow, 'key'>;
 };
 
-/**
- * The highest seq of this till's ops that may have reached HQ: written before each push is sent
- * (apply-push.ts, markSending), since HQ may apply a batch whose answer never arrives. An op above it
- * in the outbox has never left the till. A new replica starts at 0; absent (a replica an older
- * version pushed from), every op in the outbox may have been sent.
- */
-export const SENT_SEQ = 'sent_seq';
 
 export type ReplicaDeps = { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange };
 
@@ -57,6 +51,7 @@ export function openReplica(name: string, deps: ReplicaDeps = {}): ReplicaDb {
   db.version(2).stores({ voucherChunks: '&id, *codes', redemptions: '&op_id, code, ticket_id, status, seq' });
   // Accepted ops a stream page may not reflect yet, by the checkpoint their answer named (rows.ts).
   db.version(3).stores({ unreflected: '&seq, checkpoint' });
-  db.on('populate', (tx) => void tx.table('meta').add({ key: SENT_SEQ, value: 0 }));
+  // A new replica has sent nothing (meta.ts, sent_seq).
+  db.on('populate', (tx) => void tx.table('meta').add({ key: 'sent_seq' satisfies MetaKey, value: 0 }));
   return db;
 }

@@ -11,6 +11,7 @@ import type { Op } from '../protocol';
 import type { ReplicaDb } from './db';
 import type { Payment, RedemptionRow, TicketRow } from './rows';
 import { redeemVoucher, restoreVoucher } from '../../core/voucher-effects';
+import { readMeta, writeMeta } from './meta';
 import { SaleError } from './sale-error';
 import { getVoucher, getVouchers } from './voucher-store';
 
@@ -24,12 +25,12 @@ export type SaleInput = { ticketId?: string; ticket: Ticket; codes: string[]; pa
 const uuid = () => globalThis.crypto.randomUUID();
 
 async function nextSeq(db: ReplicaDb): Promise<number> {
-  return Number((await db.meta.get('next_seq'))?.value ?? 1);
+  return (await readMeta(db, 'next_seq')) ?? 1;
 }
 
 async function takeSeqs(db: ReplicaDb, count: number): Promise<number> {
   const next = await nextSeq(db);
-  await db.meta.put({ key: 'next_seq', value: next + count });
+  await writeMeta(db, 'next_seq', next + count);
   return next;
 }
 
@@ -68,7 +69,7 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
     }
     const row: TicketRow = { id: ticketId, ticket: input.ticket, codes, evaluation, payments: input.payments, completed_at: at };
     await Promise.all([
-      db.meta.put({ key: 'next_seq', value: seq }),
+      writeMeta(db, 'next_seq', seq),
       redeemed.length ? db.vouchers.bulkPut(redeemed) : undefined,
       db.tickets.add(row),
       rows.length ? db.redemptions.bulkAdd(rows) : undefined,

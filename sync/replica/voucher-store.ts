@@ -12,6 +12,7 @@
 import { Dexie } from 'dexie';
 import type { Voucher } from '../../core/voucher';
 import type { ReplicaDb } from './db';
+import { readMeta } from './meta';
 import type { VoucherChunkRow } from './rows';
 
 // A lookup reads one whole chunk, so chunks stay small: at most CHUNK vouchers and CHUNK_CHARS of
@@ -81,7 +82,7 @@ function readNative(idb: IDBDatabase, codes: readonly string[]): Promise<[(Vouch
 
 /** Whether a pulled page may go to chunks: only while nothing has been written one by one. */
 export async function chunksAllowed(db: ReplicaDb): Promise<boolean> {
-  return (await db.meta.get('last_pull_at')) === undefined && (await db.vouchers.count()) === 0;
+  return (await readMeta(db, 'last_pull_at')) === undefined && (await db.vouchers.count()) === 0;
 }
 
 /** Write pulled vouchers (already rebased) as chunks or as records; see chunksAllowed. */

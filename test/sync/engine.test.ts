@@ -348,7 +348,7 @@ describe('sync engine', () => {
     expect(calls.push).toHaveLength(1);
     expect(engine.status()).toMatchObject({ lastError: { reason: 'invalid-schema' }, pendingOps: 1 });
     expect(await db.outbox.toArray()).toEqual([op]);
-    expect(await db.meta.get('acked_seq')).toBeUndefined();
+    expect(await db.meta.get('push_floor')).toBeUndefined();
     // A partial answer is refused the same way.
     const other = await addOp(db);
     const { client: partial } = stubClient({ push: async (ops) => ({ last_seq: ops[0]!.seq, results: [{ op_id: ops[0]!.op_id, outcome: 'ACCEPTED' }] }) });

@@ -13,7 +13,6 @@ import type { Timers } from '../../sync/engine/sync-engine';
 import { createHqClient } from '../../sync/engine/hq-client';
 import { SyncError } from '../../sync/engine/sync-error';
 import { getVoucher } from '../../sync/replica/voucher-store';
-import { SENT_SEQ } from '../../sync/replica/db';
 
 /** The fault each kind is tested with, and what the till must report after the faulty cycle. */
 const CASES: Record<Exclude<FaultKind, 'stall'>, { fault: Fault; fails: false | { reason: string; online: boolean | 'unchanged' }; reachesHq: number }> = {
@@ -46,8 +45,8 @@ async function snapshot(till: FaultyTill) {
     db.vouchers.toArray(), db.voucherChunks.toArray(), db.tickets.toArray(), db.redemptions.toArray(), db.outbox.toArray(), db.conflicts.toArray(), db.codeLeases.toArray(), db.meta.toArray(),
   ]);
   // sent_seq is written before a push goes out, answered or not: it records the attempt, which is its
-  // purpose (sync/replica/db.ts, SENT_SEQ); pushUnder checks it where an answer went missing.
-  return plain({ vouchers, voucherChunks, tickets, redemptions, outbox, conflicts, codeLeases, meta: meta.filter((row) => row.key !== SENT_SEQ) });
+  // purpose (sync/replica/meta.ts, sent_seq); pushUnder checks it where an answer went missing.
+  return plain({ vouchers, voucherChunks, tickets, redemptions, outbox, conflicts, codeLeases, meta: meta.filter((row) => row.key !== 'sent_seq') });
 }
 
 async function opsAtHq(hq: LiveHq, tillId: string): Promise<number> {
@@ -113,7 +112,7 @@ describe('till sync under injected faults (real HQ, loopback HTTP)', () => {
       // The till applied nothing of a cycle whose answer it did not get whole — but knows that the
       // ops may have reached HQ, so no stream page is rebased on them (they may be in it already).
       expect(await snapshot(a)).toEqual(before);
-      expect((await a.db.meta.get(SENT_SEQ))?.value).toBe(3);
+      expect((await a.db.meta.get('sent_seq'))?.value).toBe(3);
     } else {
       expect(status).toMatchObject({ online: true, lastError: null, pendingOps: 0 });
     }

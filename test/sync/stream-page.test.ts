@@ -11,8 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openReplica, SENT_SEQ, type ReplicaDb } from '../../sync/replica/db';
-import { applyChangesPage, applyStreamPage, PUSH_FLOOR } from '../../sync/replica/apply-pull';
+import { openReplica, type ReplicaDb } from '../../sync/replica/db';
+import { applyChangesPage, applyStreamPage } from '../../sync/replica/apply-pull';
 import { applyPushResults, markSending } from '../../sync/replica/apply-push';
 import { getVoucher } from '../../sync/replica/voucher-store';
 import type { FetchLike } from '../../sync/engine/hq-client';
@@ -120,7 +120,7 @@ describe('applyStreamPage', () => {
 
   it('refuses a page while the outbox holds ops and nothing says which were sent (a replica an older version pushed from)', async () => {
     const db = await pulledReplica();
-    await db.meta.delete(SENT_SEQ);
+    await db.meta.delete('sent_seq');
     await db.outbox.add(redemption());
     await expectRefused(db, streamPage(10, 12, { vouchers: [card('GC-A', 4_000)] }));
   });
@@ -143,7 +143,7 @@ describe('applyStreamPage', () => {
   it('after a push answer, refuses a page below the checkpoint HQ named (it may lack the push) and applies one that reaches it, without a pull', async () => {
     const db = await pulledReplica();
     await pushed(db, 15);
-    expect(await meta(db, PUSH_FLOOR)).toBe(15);
+    expect(await meta(db, 'push_floor')).toBe(15);
     // Read before the push reached HQ: GC-A at 4,000 would undo this till's redemption. It fits
     // otherwise, so the engine may keep it to join with the pages after it.
     await expectRefused(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'incomplete');
@@ -155,7 +155,7 @@ describe('applyStreamPage', () => {
   it("an accepted redemption answered for the first time raises no floor: a page that predates it is rebased on it, one that holds it is not, and then it is forgotten", async () => {
     const db = await pulledReplica();
     await pushed(db, 15, 4, { first: true }); // GC-A −500 at HQ, its change numbered ≤ 15
-    expect(await meta(db, PUSH_FLOOR)).toBeUndefined();
+    expect(await meta(db, 'push_floor')).toBeUndefined();
     expect(await db.unreflected.count()).toBe(1);
     // Read before the push committed: HQ's GC-A at 4,000, and this till's 500 on top.
     expect(await applyStreamPage(db, streamPage(10, 14, { vouchers: [card('GC-A', 4_000), card('GC-B', 900)] }), NOW + 1)).toBe('applied');
@@ -200,12 +200,12 @@ describe('applyStreamPage', () => {
   it('an op sent before (its answer may be a replay, its changes anywhere below the checkpoint) and a refused op (its answer wrote a newer voucher) raise the floor', async () => {
     const resent = await pulledReplica();
     await pushed(resent, 15, 4, { first: true, sentBefore: true });
-    expect(await meta(resent, PUSH_FLOOR)).toBe(15);
+    expect(await meta(resent, 'push_floor')).toBe(15);
     expect(await resent.unreflected.count()).toBe(0);
     await expectRefused(resent, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'incomplete');
     const refused = await pulledReplica();
     await pushed(refused, 15, 4, { first: true, outcome: 'CONFLICT' });
-    expect(await meta(refused, PUSH_FLOOR)).toBe(15);
+    expect(await meta(refused, 'push_floor')).toBe(15);
     expect(await refused.unreflected.count()).toBe(0);
     await expectRefused(refused, streamPage(10, 14, { vouchers: [card('GC-A', 4_000)] }), 'incomplete');
   });
@@ -221,7 +221,7 @@ describe('applyStreamPage', () => {
     const db = await pulledReplica();
     await pushed(db, 15, 4);
     await pushed(db, 12, 5);
-    expect(await meta(db, PUSH_FLOOR)).toBe(15);
+    expect(await meta(db, 'push_floor')).toBe(15);
     await expectRefused(db, streamPage(10, 14), 'incomplete');
   });
 
@@ -232,7 +232,7 @@ describe('applyStreamPage', () => {
     await applyChangesPage(db, pulledPage(11, 4, { has_more: true }), NOW);
     await expectRefused(db, streamPage(11, 1_000_000));
     await applyChangesPage(db, pulledPage(12, 4, { vouchers: [card('GC-A', 3_500)] }), NOW);
-    expect(await meta(db, PUSH_FLOOR)).toBeUndefined();
+    expect(await meta(db, 'push_floor')).toBeUndefined();
     expect(await applyStreamPage(db, streamPage(12, 13, { vouchers: [card('GC-D', 700)] }), NOW + 1)).toBe('applied');
     expect(await meta(db, 'checkpoint')).toBe('13');
     expect((await getVoucher(db, 'GC-A'))?.gift?.balance).toBe(3_500);
@@ -360,7 +360,7 @@ describe('a till on a real HQ (PGlite, loopback HTTP) and its change stream', ()
       const card = await w.till.issueGiftCard(1_500);
       w.timers.fireExactly(0); // the cycle the sale asked for
       await expect.poll(() => w.till.db.outbox.count(), { timeout: 10_000 }).toBe(0);
-      const floor = Number(await meta(w.till.db, PUSH_FLOOR));
+      const floor = Number(await meta(w.till.db, 'push_floor'));
       expect(floor).toBeGreaterThan(0);
       await expect.poll(async () => Number(await meta(w.till.db, 'checkpoint')), { timeout: 10_000 }).toBeGreaterThanOrEqual(floor);
       expect(w.events().filter((e) => e.data.includes(card.code)).map((e) => e.event)).toEqual(['page']);
