@@ -35,7 +35,7 @@ function payloadOf(steps: Step[]): unknown[] {
       const { op } = s;
       return { op_id: op.op_id, seq: op.seq, type: op.type, code: op.payload.code, ticket_id: op.payload.ticket_id, amount: op.payload.amount, occurred_at: op.occurred_at };
     }
-    if (s.kind === 'done') return { op_id: s.op_id, seq: s.seq, type: s.type, invalid: s.result.reason };
+    if (s.kind === 'done') return { op_id: s.op_id, seq: s.seq, type: s.type, invalid: s.result.detail ?? '' };
     throw new Error('a push of redemptions takes REDEMPTION and malformed ops only');
   });
 }

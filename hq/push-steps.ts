@@ -10,7 +10,7 @@ export type Step =
   | { kind: 'redemption'; op: Extract<Op, { type: 'REDEMPTION' }> }
   | { kind: 'other'; op: Exclude<Op, { type: 'REDEMPTION' }> };
 
-const REASON_LENGTH = 500;
+const DETAIL_LENGTH = 500;
 
 /**
  * The type a rejected op is stored under: one of the known types, else INVALID. What a till sent as
@@ -25,15 +25,15 @@ function storedType(type: unknown): string {
  * Why the op was refused, as storable text: zod's messages name paths and may quote keys the till sent
  * (an unknown key with a NUL in it), so the whole reason is made well-formed after it is cut to length.
  */
-function invalidReason(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+function invalidDetail(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   const detail = issues.map((i) => `${i.path.map(String).join('.') || '(op)'}: ${i.message}`).join('; ');
-  return truncateText(`invalid_op: ${detail}`, REASON_LENGTH);
+  return truncateText(detail, DETAIL_LENGTH);
 }
 
 export function parseOp(raw: RawOp): Step {
   const parsed = OpSchema.safeParse(raw);
   if (!parsed.success) {
-    return { kind: 'done', op_id: raw.op_id, seq: raw.seq, type: storedType(raw.type), result: { op_id: raw.op_id, outcome: 'REJECTED', reason: invalidReason(parsed.error.issues) } };
+    return { kind: 'done', op_id: raw.op_id, seq: raw.seq, type: storedType(raw.type), result: { op_id: raw.op_id, outcome: 'REJECTED', reason: 'invalid_op', detail: invalidDetail(parsed.error.issues) } };
   }
   const op = parsed.data;
   return op.type === 'REDEMPTION' ? { kind: 'redemption', op } : { kind: 'other', op };

@@ -9,7 +9,7 @@
 // are locked up front in one order, so tills cannot deadlock each other; a deadlock or serialisation
 // failure with some other writer is retried as a whole.
 import { sql } from 'drizzle-orm';
-import type { Op, PushRequest, PushResult } from '../sync/protocol';
+import type { Op, PushReason, PushRequest, PushResult } from '../sync/protocol';
 import type { Voucher } from '../core/voucher';
 import { VOUCHER_JSON_SQL } from './db/rows';
 import { rowsOf, type Db } from './db/connect';
@@ -25,7 +25,7 @@ type Applied = { op_id: string; seq: number; type: string; result: PushResult; c
 /** A run of consecutive redemptions: one call of the apply_redemptions() database function. */
 async function applyRedemptionRun(tx: Executor, tillId: string, run: Extract<Op, { type: 'REDEMPTION' }>[]): Promise<Applied[]> {
   const payload = run.map((op) => ({ op_id: op.op_id, code: op.payload.code, ticket_id: op.payload.ticket_id, amount: op.payload.amount, occurred_at: op.occurred_at }));
-  const rows = rowsOf<{ op_id: string; outcome: PushResult['outcome']; reason: string | null; code: string; overdraft: boolean; winner: PushResult['winner'] | null; voucher: string | null }>(
+  const rows = rowsOf<{ op_id: string; outcome: PushResult['outcome']; reason: PushReason | null; code: string; overdraft: boolean; winner: PushResult['winner'] | null; voucher: string | null }>(
     await tx.execute(sql`SELECT * FROM apply_redemptions(${tillId}::uuid, ${JSON.stringify(payload)}::jsonb)`),
   );
   return run.map((op, i) => {

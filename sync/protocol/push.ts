@@ -66,10 +66,28 @@ export const ConflictWinnerSchema = z.object({
 /** The back office's view of the winner (GET /v1/redemptions) also names the winning redemption. */
 export const RedemptionWinnerSchema = ConflictWinnerSchema.extend({ op_id: z.uuid().nullable() });
 
+/**
+ * Why an op was not ACCEPTED — every reason HQ gives (README, "Push reasons"). A CONFLICT: `cancelled`,
+ * `quantity_exceeded` (another redemption won: `winner`). REJECTED: the op could never apply —
+ * `not_found` (no such voucher or redemption), `invalid_op` (the op does not match the protocol; `detail`
+ * says where), `op_id_reused` (another till's op_id), `seq_already_used` (a seq HQ applied for another
+ * op), `not_own_redemption` (a ROLLBACK of another till's sale), `already_rolled_back`,
+ * `code_not_leased` / `code_exists` / `amount_exceeds_maximum` (a GIFT_ISSUE), `amount_out_of_range`
+ * (a debit past the lowest balance a till can read).
+ */
+export const PushReasonSchema = z.enum([
+  'cancelled', 'quantity_exceeded',
+  'not_found', 'invalid_op', 'op_id_reused', 'seq_already_used', 'not_own_redemption', 'already_rolled_back',
+  'code_not_leased', 'code_exists', 'amount_exceeds_maximum', 'amount_out_of_range',
+]);
+export type PushReason = z.infer<typeof PushReasonSchema>;
+
 export const PushResultSchema = z.object({
   op_id: z.uuid(),
   outcome: OutcomeSchema,
-  reason: z.string().optional(),
+  reason: PushReasonSchema.optional(),
+  /** For `invalid_op`: what in the op is wrong (field paths and messages, at most 500 characters). */
+  detail: z.string().optional(),
   /** The voucher as HQ now has it, so the till can correct its replica at once. */
   voucher: VoucherSchema.optional(),
   /** For a CONFLICT: the redemption that won. */

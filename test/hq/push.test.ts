@@ -1,8 +1,9 @@
 // POST /v1/sync/push — reconciliation of a till's outbox against HQ (contract: "Push semantics").
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangesResponseSchema, PushResponseSchema, type PushResponse, type Redemption } from '../../sync/protocol';
@@ -11,6 +12,8 @@ import { BACKENDS, startHq, type Backend, type Hq } from './harness';
 import { createVoucher, discountBody, getVoucher, giftBody, giftIssueOp, iso, ownPostgresDatabase, query, redemptionOp, TestTill, uniqueCode, type WireOp } from './helpers';
 
 type RedemptionList = { result: Redemption[]; total: number };
+
+const MIGRATION_0007 = fileURLToPath(new URL('../../hq/db/migrations/0007_invalid_op_detail.sql', import.meta.url));
 
 describe.each(BACKENDS)('HQ push on %s', (backend) => {
   let hq: Hq;
@@ -163,8 +166,9 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       const { results, last_seq } = await t.pushOk([bad, good]);
       expect(results[0]!.op_id).toBe(bad.op_id);
       expect(results[0]!.outcome).toBe('REJECTED');
-      expect(results[0]!.reason).toMatch(/^invalid_op/);
-      expect(results[0]!.reason!.length).toBeLessThanOrEqual(500);
+      expect(results[0]!.reason).toBe('invalid_op');
+      expect(results[0]!.detail!.length).toBeGreaterThan(0);
+      expect(results[0]!.detail!.length).toBeLessThanOrEqual(500);
       expect(results[1]).toMatchObject({ op_id: good.op_id, outcome: 'ACCEPTED' });
       expect(last_seq).toBe(3);
       expect(await lastSeqOf(t.till_id)).toBe(3);
@@ -185,17 +189,31 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       const redemptionsOnly = [red, t.redeem(poisoned, 1), t.redeem(v.code, 1)];
       const first = await t.pushOk(redemptionsOnly);
       expect(first.results.map((r) => r.outcome)).toEqual(['ACCEPTED', 'REJECTED', 'ACCEPTED']);
-      expect(first.results[1]!.reason).toMatch(/^invalid_op/);
+      expect(first.results[1]!.reason).toBe('invalid_op');
 
       const mixed = [t.rollback(red.op_id), t.redeem(poisoned, 1), t.issue(poisoned, 100), t.redeem(v.code, 1)];
       const second = await t.pushOk(mixed);
       expect(second.results.map((r) => r.outcome)).toEqual(['ACCEPTED', 'REJECTED', 'REJECTED', 'ACCEPTED']);
-      expect(second.results[1]!.reason).toMatch(/^invalid_op/);
-      expect(second.results[2]!.reason).toMatch(/^invalid_op/);
+      expect(second.results[1]!.reason).toBe('invalid_op');
+      expect(second.results[2]!.reason).toBe('invalid_op');
       expect(second.last_seq).toBe(7);
       expect(await lastSeqOf(t.till_id)).toBe(7);
       expect((await getVoucher(hq, v.code))!.redemption.redeemed_quantity).toBe(2); // 3 accepted, 1 rolled back
       expect(await t.pushOk(mixed)).toEqual(second); // and the replay answers the same
+    });
+
+    // Before push reasons were an enum, the detail was part of the reason ("invalid_op: …"); migration
+    // 0007 rewrites results stored that way, since a replay sends them again to a till that parses reasons.
+    it('a result stored with the old "invalid_op: …" reason is replayed as reason invalid_op with its detail', async () => {
+      const t = await till();
+      const op = { op_id: randomUUID(), seq: 1, type: 'REDEMPTION', occurred_at: iso(), payload: { ticket_id: 't' } };
+      await query(hq, sql`INSERT INTO ops (op_id, till_id, seq, type, outcome, result) VALUES (${op.op_id}::uuid, ${t.till_id}::uuid, 1, 'REDEMPTION', 'REJECTED',
+        ${'{"outcome":"REJECTED","reason":"invalid_op: payload.code: Invalid input: expected string, received undefined"}'})`);
+      await query(hq, sql`UPDATE tills SET last_seq = 1 WHERE id = ${t.till_id}::uuid`);
+      await query(hq, sql.raw(await readFile(MIGRATION_0007, 'utf8')));
+      const replay = await t.pushOk([op as WireOp]);
+      expect(replay.results[0]).toEqual({ op_id: op.op_id, outcome: 'REJECTED', reason: 'invalid_op', detail: 'payload.code: Invalid input: expected string, received undefined' });
+      expect(PushResponseSchema.safeParse(replay).success).toBe(true);
     });
 
     it('refuses a malformed envelope as a whole (400) and applies nothing', async () => {

@@ -72,7 +72,7 @@ async function pushed(db: ReplicaDb, checkpoint: number | undefined, seq = 4, o:
   await db.outbox.add(op);
   if (o.sentBefore) await markSending(db, [op]); // an attempt whose answer never came
   const firstSentAbove = await markSending(db, [op]);
-  const result = o.outcome === 'CONFLICT' ? { op_id: op.op_id, outcome: 'CONFLICT' as const, reason: 'insufficient_balance', voucher: card('GC-A', 100) } : { op_id: op.op_id, outcome: 'ACCEPTED' as const };
+  const result = o.outcome === 'CONFLICT' ? { op_id: op.op_id, outcome: 'CONFLICT' as const, reason: 'quantity_exceeded' as const, voucher: card('GC-A', 100) } : { op_id: op.op_id, outcome: 'ACCEPTED' as const };
   await applyPushResults(db, [op], { last_seq: seq, results: [result], ...(checkpoint === undefined ? {} : { checkpoint: String(checkpoint) }) }, NOW, o.first ? firstSentAbove : undefined);
   expect(await db.outbox.count()).toBe(0);
 }

@@ -5,7 +5,7 @@
 -- nothing waits on Node, and the change-feed lock is taken last, right before the commit.
 --
 -- p_ops: the batch's distinct ops in seq order, each {op_id (lower case), seq, type} plus either
--- {code (normalised), ticket_id, amount, occurred_at} or {invalid: reason}. Semantics are push.ts's
+-- {code (normalised), ticket_id, amount, occurred_at} or {invalid: what is wrong} (REJECTED invalid_op). Semantics are push.ts's
 -- (contract "Push semantics"): replays answer from ops.result; a reused seq or another till's op_id is
 -- refused; a gap raises VT409 (nothing applied); an unknown till raises VT401. Returns one row per op:
 -- its op_id and result JSON without op_id (as stored in ops.result), the till's new last_seq and the
@@ -75,7 +75,7 @@ BEGIN
       IF k IS NOT NULL THEN -- another till's op_id: refused, never stored under this till
         v_res := '{"outcome":"REJECTED","reason":"op_id_reused"}';
       ELSIF e ? 'invalid' THEN
-        v_res := concat('{"outcome":"REJECTED","reason":', to_json(e ->> 'invalid')::text, '}');
+        v_res := concat('{"outcome":"REJECTED","reason":"invalid_op","detail":', to_json(e ->> 'invalid')::text, '}');
         n_s := n_s + 1; st_ids[n_s] := p_op; st_seqs[n_s] := p_seq; st_types[n_s] := e ->> 'type'; st_outcomes[n_s] := 'REJECTED'; st_results[n_s] := v_res;
       ELSE
         n_a := n_a + 1; v_apply[n_a] := i; -- answered below
