@@ -1,8 +1,9 @@
 // What a redemption and its undoing do to a voucher — the one statement of that rule in TypeScript.
 // The till uses it for a sale, a refund and for rebasing HQ's state on its own unsent ops
 // (sync/replica); HQ's TypeScript for a voucher's status after an edit. HQ's database has the rule once
-// more, in SQL, for the push's hot path (hq/db/functions/voucher_effects.sql); test/hq/voucher-effects-
-// golden.test.ts runs one table of cases through both and requires the same vouchers and outcomes.
+// more, in SQL, for the push's hot path (hq/db/functions/voucher_redeem.sql, voucher_restore.sql,
+// voucher_status.sql); test/hq/voucher-effects-golden.test.ts runs one table of cases through both and
+// requires the same vouchers and outcomes.
 //
 // - A discount voucher counts uses: a redemption takes one (refused when none is left), undoing it
 //   gives one back (never below zero).

@@ -1,6 +1,7 @@
 // What a ROLLBACK or GIFT_ISSUE op does to the database (REDEMPTION runs are applied by the
-// apply_redemptions() function, hq/db/functions/apply_redemptions.sql). Each runs inside the push transaction and returns the
-// op's outcome; none throws for a business outcome (only for database failures).
+// apply_redemptions() function, hq/db/functions/apply_redemptions.sql). Each runs inside the push
+// transaction and returns the op's outcome; none throws for a business outcome (only for database
+// failures).
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { GiftIssuePayload, PushResult } from '../sync/protocol';
