@@ -4,9 +4,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
-import { openTill } from '../sync/till';
-import { openDevicePairing } from '../sync/device-pairing';
-import { createHqClient } from '../sync/engine/hq-client';
+import { openTill, openDevicePairing, createHqClient } from '../sync/till';
 import { getShell } from './shell/browser-shell';
 import { createTillStore } from './state/store';
 import { listenForScans } from './scan/wedge-listener';

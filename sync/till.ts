@@ -10,13 +10,23 @@ import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type OfflinePolicy, type Stac
 import type { Customer, Product } from './protocol';
 import { matchesSearch, openCatalog } from './replica/catalog';
 import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
-import { readMeta } from './replica/meta';
+import { readMeta, writeMeta } from './replica/meta';
+import type { TillAtHq } from './device-pairing';
 import type { ConflictRow, Payment, TicketRow } from './replica/rows';
 import { completeSale, isRedeemed, issueGiftCard, refundSale } from './replica/local-sale';
 import { getVoucher, getVouchers } from './replica/voucher-store';
 import { createHqClient, type FetchLike } from './engine/hq-client';
 import { createSyncEngine, type PullProgress, type SyncStatus, type Timers } from './engine/sync-engine';
 import type { LockManagerLike } from './engine/sender-lock';
+
+// The rest of sync/ the UI may use comes through this file only (tools/eslint-layers.js): the till's
+// façade below, and these.
+export type { ConflictRow, Payment, RedemptionRow, TicketRow } from './replica/rows';
+export { SaleError } from './replica/sale-error';
+export { SyncError } from './engine/sync-error';
+export type { PullProgress, SyncStatus } from './engine/sync-engine';
+export { createHqClient, redeemPairingCode } from './engine/hq-client';
+export { choosePairingReplica, legacyReplicaName, openDevicePairing, tokenDigest, withUnsentOps, type DevicePairing, type DevicePairingStore, type ReplicaSummary, type TillAtHq } from './device-pairing';
 
 export type TillSettings = {
   timeZone: string;
@@ -65,7 +75,11 @@ export type ScanLookup =
 
 export type CheckedVoucher = Validation & { voucher: Voucher | undefined };
 
-export async function openTill(options: TillOptions) {
+/**
+ * The till with its replica and sync engine in reach (`db`, `engine`): for tests and benchmarks that look
+ * inside. The UI gets openTill's façade, which has everything a screen needs and nothing else.
+ */
+export async function openTillInternals(options: TillOptions) {
   const settings: TillSettings = { ...DEFAULT_TILL_SETTINGS, ...options.settings };
   const now = options.now ?? (() => Date.now());
   const db: ReplicaDb = openReplica(options.dbName ?? 'voucher-till', options.replica);
@@ -114,6 +128,11 @@ export async function openTill(options: TillOptions) {
   const till = {
     db,
     engine,
+    /** The replica's name (IndexedDB database), as the device's pairing records it. */
+    replicaName: db.name,
+    /** Which till at which HQ this replica belongs to, as recorded at pairing (undefined: an older replica). */
+    identity: () => readMeta(db, 'till_identity'),
+    setIdentity: (identity: TillAtHq) => writeMeta(db, 'till_identity', identity),
     settings,
     status: (): SyncStatus => engine.status(),
     /**
@@ -260,8 +279,20 @@ export async function openTill(options: TillOptions) {
         db.close();
       }
     },
+    /** Close and delete the replica (unpairing, once nothing is pending: the caller checks). */
+    async destroy(): Promise<void> {
+      await till.close();
+      await db.delete();
+    },
   };
   return till;
 }
 
-export type Till = Awaited<ReturnType<typeof openTill>>;
+export type TillInternals = Awaited<ReturnType<typeof openTillInternals>>;
+/** What the UI gets of a till: the replica and engine stay inside (openTillInternals has them for tests). */
+export type Till = Omit<TillInternals, 'db' | 'engine'>;
+
+export async function openTill(options: TillOptions): Promise<Till> {
+  const { db: _db, engine: _engine, ...facade } = await openTillInternals(options);
+  return facade;
+}

@@ -14,7 +14,8 @@ const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `
 export const LAYERS = {
   core: { may: ['core'], packages: ['zod', 'temporal-polyfill'], noNodeBuiltins: true },
   sync: { may: ['core', 'sync'], noNodeBuiltins: true },
-  renderer: { may: ['core', 'sync', 'renderer'], noNodeBuiltins: true, noPackages: ['electron'] },
+  // renderer reaches sync through the till's façade and the wire protocol only (sync/till.ts says what it has).
+  renderer: { may: ['core', 'sync/till', 'sync/protocol', 'renderer'], noNodeBuiltins: true, noPackages: ['electron'] },
   electron: { may: ['core', 'sync', 'renderer', 'electron'] },
   // hq may import sync's wire protocol and nothing else of sync.
   hq: { may: ['core', 'hq', 'sync/protocol'] },

@@ -1,6 +1,6 @@
 // Runs inside Chromium for `npm run bench:sync`: the real till code on real IndexedDB.
 // bench/sync.bench.ts drives it through Playwright and prints the table.
-import { openTill, type Till } from '../../sync/till';
+import { openTillInternals as openTill, type TillInternals as Till } from '../../sync/till';
 import { TicketSchema, type Ticket } from '../../core/ticket';
 import { countVouchers } from '../../sync/replica/voucher-store';
 

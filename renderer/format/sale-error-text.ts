@@ -1,6 +1,6 @@
 // Why a sale, refund or gift-card sale did not go through, in words. Nothing was written in any of
 // these cases (sync/replica/local-sale.ts commits all or nothing).
-import { SaleError } from '../../sync/replica/sale-error';
+import { SaleError } from '../../sync/till';
 
 /** `money` words an amount in minor units (the till's currency and locale); plain digits without it. */
 export function saleErrorText(error: unknown, money: (minor: number) => string = String): string {

@@ -2,7 +2,7 @@
 // The token sits in IndexedDB beside the pairing, written with strict durability (a browser has no OS
 // keyring we can reach; localStorage reaches the disk seconds after it is written, and a till killed
 // in between came back unpaired). Printing opens the browser's print dialog on a hidden frame.
-import { openDevicePairing, type DevicePairingStore } from '../../sync/device-pairing';
+import { openDevicePairing, type DevicePairingStore } from '../../sync/till';
 import type { TillShellApi } from './till-shell-api';
 
 /** Where an older version kept the token; read as a fallback and removed once the token moved. */

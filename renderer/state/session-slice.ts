@@ -1,11 +1,6 @@
 // Pairing with HQ, the first load of the replica, and opening the till on later starts.
 import { normalisePairingCode } from '../../core/pairing-code';
-import { redeemPairingCode } from '../../sync/engine/hq-client';
-import { SyncError } from '../../sync/engine/sync-error';
-import type { Till } from '../../sync/till';
-import { readMeta, writeMeta } from '../../sync/replica/meta';
-import { choosePairingReplica, legacyReplicaName, tokenDigest, withUnsentOps, type DevicePairing, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
-import { DEFAULT_TILL_SETTINGS } from '../../sync/till';
+import { redeemPairingCode, SyncError, type Till, choosePairingReplica, legacyReplicaName, tokenDigest, withUnsentOps, type DevicePairing, type ReplicaSummary, type TillAtHq, DEFAULT_TILL_SETTINGS } from '../../sync/till';
 import { toTillSettings } from './settings-schema';
 import type { SessionSlice, SliceArgs } from './types';
 
@@ -76,7 +71,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     set({ phase: 'ready', loadProgress: null, pairingError: null });
     till.start();
     // Another pairing's unsent sales on this device: the sync panel says so (they need their own till).
-    void unsentElsewhere(till.db.name).then((list) => set({ unsentElsewhere: list }));
+    void unsentElsewhere(till.replicaName).then((list) => set({ unsentElsewhere: list }));
     // For the UI benchmark (bench/ui.bench.ts): app start → ready to scan.
     globalThis.performance?.mark?.('ready-to-scan');
     void get().refreshGiftCodes();
@@ -91,7 +86,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
   async function learnIdentity(till: Till, pairing: DevicePairing, token: string): Promise<void> {
     try {
       const identity: TillAtHq = { ...(await deps.whoAmI(pairing.hqUrl, token)), hq_url: pairing.hqUrl };
-      await writeMeta(till.db, 'till_identity', identity);
+      await till.setIdentity(identity);
       await deps.device.save({ ...pairing, identity });
     } catch {
       // Offline or HQ busy: asked again at the next start.
@@ -110,7 +105,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     wire(till);
     // The replica says whose it is (durably, before anything is sold), so it is found again after a
     // re-pairing — also when the last start ended between saving the pairing and this write.
-    if (pairing.identity && (verify || !(await readMeta(till.db, 'till_identity')))) await writeMeta(till.db, 'till_identity', pairing.identity);
+    if (pairing.identity && (verify || !(await till.identity()))) await till.setIdentity(pairing.identity);
     if (!pairing.identity) void learnIdentity(till, pairing, token);
     if (!verify && (await till.isLoaded())) return ready(till);
     set({ phase: 'loading', loadProgress: null, pairingError: null });
@@ -214,7 +209,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       if (!till) return;
       // The engine keeps its settings for its lifetime: reopen on the same replica with the new ones.
       const token = (await deps.shell.readToken()) ?? '';
-      const pairing = (await deps.device.current()) ?? { hqUrl, dbName: till.db.name, tokenDigest: await tokenDigest(token), identity: null, pairedAt: new Date(deps.now()).toISOString() };
+      const pairing = (await deps.device.current()) ?? { hqUrl, dbName: till.replicaName, tokenDigest: await tokenDigest(token), identity: null, pairedAt: new Date(deps.now()).toISOString() };
       unsubscribe?.();
       await till.close();
       await open(pairing, token, false);
@@ -227,9 +222,8 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       }
       unsubscribe?.();
       if (till) {
-        await till.close();
         // Nothing is pending (checked above): this till's replica is of no use to another pairing.
-        await till.db.delete();
+        await till.destroy();
       }
       await deps.shell.clearToken();
       await deps.device.clear();

@@ -2,8 +2,7 @@
 // through the core (evaluateTicket), exactly as the sale will be committed by the till API.
 import { evaluateTicket, type TicketEvaluation } from '../../core/evaluate-ticket';
 import type { Ticket } from '../../core/ticket';
-import { SaleError } from '../../sync/replica/sale-error';
-import type { Payment } from '../../sync/replica/rows';
+import { SaleError, type Payment } from '../../sync/till';
 import { reasonText } from '../format/reason-text';
 import { formatMoney } from '../format/money-format';
 import { saleErrorText } from '../format/sale-error-text';

@@ -2,16 +2,13 @@
 // till only through the till API (sync/till.ts) and the core; components only read state and call
 // actions, so no business rule lives in a component.
 import type { StoreApi } from 'zustand/vanilla';
-import type { Till, TillOptions } from '../../sync/till';
+import type { Till, TillOptions, PullProgress, SyncStatus, ConflictRow, RedemptionRow, TicketRow, DevicePairingStore, ReplicaSummary } from '../../sync/till';
 import type { Customer, Product } from '../../sync/protocol';
 import type { TicketLine } from '../../core/ticket';
 import type { TicketEvaluation } from '../../core/evaluate-ticket';
 import type { ValidationReason } from '../../core/reasons';
 import type { Voucher } from '../../core/voucher';
 import type { Validation } from '../../core/validate';
-import type { PullProgress, SyncStatus } from '../../sync/engine/sync-engine';
-import type { ConflictRow, RedemptionRow, TicketRow } from '../../sync/replica/rows';
-import type { DevicePairingStore, ReplicaSummary } from '../../sync/device-pairing';
 import type { TillIdentity } from '../../sync/protocol';
 import type { TillShellApi } from '../shell/till-shell-api';
 import type { UiSettings } from './settings-schema';

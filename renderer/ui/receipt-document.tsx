@@ -1,6 +1,6 @@
 // The receipt: on screen and, rendered to static HTML, on paper. Plain markup, no store access, so it
 // renders the same in both places.
-import type { TicketRow } from '../../sync/replica/rows';
+import type { TicketRow } from '../../sync/till';
 import { formatInstant } from '../format/date-format';
 import { formatMoney } from '../format/money-format';
 

@@ -18,7 +18,7 @@ import { hashToken } from '../../hq/auth';
 import { failInterruptedImports, IMPORT_LOCK_CLASS } from '../../hq/voucher-import';
 import { hqProcess, type HqProcess } from '../../scripts/hq-process';
 import { readChangeStream } from '../../sync/engine/event-stream';
-import { openTill } from '../../sync/till';
+import { openTillInternals as openTill } from '../../sync/till';
 import { getVoucher } from '../../sync/replica/voucher-store';
 import { TicketSchema } from '../../core/ticket';
 import { ownPostgresDatabase } from './helpers';

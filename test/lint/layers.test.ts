@@ -19,6 +19,7 @@ tester.run('layers', layersRule, {
     { filename: file('core/voucher.ts'), code: "import { z } from 'zod';", options },
     { filename: file('sync/outbox.ts'), code: "import { x } from '../core/money';", options },
     { filename: file('renderer/app.tsx'), code: "import { x } from '../sync/till';", options },
+    { filename: file('renderer/state/a.ts'), code: "import { x } from '../../sync/till'; import { y } from '../../sync/protocol';", options },
     { filename: file('electron/main.ts'), code: "import { app } from 'electron'; import fs from 'node:fs';", options },
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/protocol/push'; import { y } from '../core';", options },
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/protocol';", options },
@@ -33,6 +34,10 @@ tester.run('layers', layersRule, {
     { filename: file('core/money.ts'), code: "import { x } from '../test/core/fixtures';", options, errors: [{ messageId: 'crossLayer' }] },
     { filename: file('sync/engine.ts'), code: "import { x } from '../renderer/app';", options, errors: [{ messageId: 'crossLayer' }] },
     { filename: file('renderer/app.tsx'), code: "import { x } from '../hq/server';", options, errors: [{ messageId: 'crossLayer' }] },
+    // The renderer uses the till's façade, never the replica or the engine behind it.
+    { filename: file('renderer/state/a.ts'), code: "import { x } from '../../sync/replica/db';", options, errors: [{ messageId: 'crossLayer' }] },
+    { filename: file('renderer/app.tsx'), code: "import { x } from '../sync/engine/sync-engine';", options, errors: [{ messageId: 'crossLayer' }] },
+    { filename: file('renderer/app.tsx'), code: "import { x } from '../sync/till-extra';", options, errors: [{ messageId: 'crossLayer' }] },
     { filename: file('renderer/app.tsx'), code: "import { ipcRenderer } from 'electron';", options, errors: [{ messageId: 'package' }] },
     { filename: file('renderer/app.tsx'), code: "const m = import('node:fs');", options, errors: [{ messageId: 'nodeBuiltin' }] },
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/outbox';", options, errors: [{ messageId: 'crossLayer' }] },

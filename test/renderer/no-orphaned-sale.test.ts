@@ -11,7 +11,7 @@ import { openDevicePairing, choosePairingReplica, replicaNameForTill, type Repli
 import { SaleError } from '../../sync/replica/sale-error';
 import type { LiveHq } from '../sync/till-harness';
 import { unsentSalesText } from '../../renderer/state/session-slice';
-import { deviceStore, fakeShell, memoryStorage, startDemoHq, TEST_SETTINGS } from './store-harness';
+import { deviceStore, fakeShell, insideOf, memoryStorage, startDemoHq, TEST_SETTINGS } from './store-harness';
 
 const ESPRESSO = '4006381100007';
 
@@ -46,7 +46,7 @@ async function sellOffline(parts: ReturnType<typeof deviceStore>): Promise<void>
   await s.scan('WELCOME10');
   expect(parts.store.getState().applied.map((a) => a.code)).toEqual(['WELCOME10']);
   expect(await s.pay({ method: 'CARD' })).not.toBeNull();
-  expect(await s.till!.db.outbox.count()).toBe(before + 1);
+  expect(await insideOf(s.till).db.outbox.count()).toBe(before + 1);
 }
 
 async function redemptionsAtHq(tillId: string): Promise<number> {
@@ -69,14 +69,14 @@ describe('the pairing survives a crash right after it', () => {
     await paired.store.getState().pair(hq.url, token);
     expect(paired.store.getState().phase).toBe('ready');
     await sellOffline(paired);
-    const dbName = paired.store.getState().till!.db.name;
+    const dbName = paired.store.getState().till!.replicaName;
     expect(dbName).toBe(replicaNameForTill(hq.url, till_id));
     // Killed: nothing is closed, and localStorage (written to disk seconds later in Chromium) is lost.
     const restarted = track(deviceStore({ indexedDB: first.indexedDB, shell: shellOf(memoryStorage()), storage: memoryStorage() }));
     await restarted.store.getState().boot();
     const s = restarted.store.getState();
     expect(s.phase).toBe('ready');
-    expect(s.till!.db.name).toBe(dbName);
+    expect(s.till!.replicaName).toBe(dbName);
     expect(s.sync.pendingOps).toBeGreaterThan(0);
     await s.syncNow();
     expect(s.till!.status().pendingOps).toBe(0);
@@ -95,7 +95,7 @@ describe('the pairing survives a crash right after it', () => {
     shell.token = token;
     const parts = track(deviceStore({ indexedDB: first.indexedDB, shell, storage }));
     await parts.store.getState().boot();
-    expect(parts.store.getState().till!.db.name).toBe(legacyName);
+    expect(parts.store.getState().till!.replicaName).toBe(legacyName);
     expect(storage.getItem('voucher-till:hq-url')).toBeNull();
     expect(await openDevicePairing({ indexedDB: first.indexedDB, IDBKeyRange }).current()).toMatchObject({ hqUrl: hq.url, dbName: legacyName });
   });
@@ -126,7 +126,7 @@ describe('re-pairing carries the outbox over, or waits for it', () => {
       await again.store.getState().pair(hq.url, how === 'token' ? token : await pairingCodeFor(till_id));
       const s = again.store.getState();
       expect(s.phase).toBe('ready');
-      expect(s.till!.db.name).toBe(replicaNameForTill(hq.url, till_id));
+      expect(s.till!.replicaName).toBe(replicaNameForTill(hq.url, till_id));
       await s.syncNow();
       expect(s.till!.status().pendingOps).toBe(0);
       // HQ has every op, numbered on from where the till left off.
@@ -163,7 +163,7 @@ describe('re-pairing carries the outbox over, or waits for it', () => {
     await again.store.getState().unpair();
     await again.store.getState().pair(hq.url, b.token);
     expect(again.store.getState().phase).toBe('ready');
-    expect(again.store.getState().till!.db.name).toBe(replicaNameForTill(hq.url, b.till_id));
+    expect(again.store.getState().till!.replicaName).toBe(replicaNameForTill(hq.url, b.till_id));
   });
 
   it('unpairing with unsent sales stays refused', async () => {
@@ -207,7 +207,7 @@ describe('gift cards sold at the till are capped by its policy', () => {
     const parts = track(deviceStore());
     await parts.store.getState().boot();
     await parts.store.getState().pair(hq.url, token);
-    const till = parts.store.getState().till!;
+    const till = insideOf(parts.store.getState().till);
     const leases = await till.codeLeaseCount();
     const outbox = await till.db.outbox.count();
     await expect(till.issueGiftCard(till.settings.maxGiftCardAmount + 1)).rejects.toMatchObject({ reason: 'gift_amount_too_high' } satisfies Partial<SaleError>);
@@ -236,7 +236,7 @@ describe('a pairing cut short, and replicas of other pairings', () => {
     expect(again.store.getState()).toMatchObject({ phase: 'pairing', till: null, hqUrl: hq.url, suggestedToken: b.token });
     await again.store.getState().pair(hq.url, again.store.getState().suggestedToken);
     expect(again.store.getState().phase).toBe('ready');
-    expect(again.store.getState().till!.db.name).toBe(replicaNameForTill(hq.url, b.till_id));
+    expect(again.store.getState().till!.replicaName).toBe(replicaNameForTill(hq.url, b.till_id));
   });
 
   it('the sync panel names another pairing’s unsent sales found on the device at start', async () => {

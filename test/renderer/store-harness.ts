@@ -3,12 +3,18 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { startLiveHq, type LiveHq } from '../sync/till-harness';
 import { seedDemo } from '../../hq/seed-demo';
-import { openTill } from '../../sync/till';
+import { openTillInternals, type Till, type TillInternals } from '../../sync/till';
 import { openDevicePairing } from '../../sync/device-pairing';
 import { createHqClient } from '../../sync/engine/hq-client';
 import { createTillStore } from '../../renderer/state/store';
 import type { StoreDeps, TillStore } from '../../renderer/state/types';
 import type { TillShellApi } from '../../renderer/shell/till-shell-api';
+
+/** The store's till with its replica and engine: the harness opens tills with openTillInternals. */
+export function insideOf(till: Till | null): TillInternals {
+  if (!till) throw new Error('no till is open');
+  return till as TillInternals;
+}
 
 export function memoryStorage(): StoreDeps['storage'] & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -65,7 +71,8 @@ export function deviceStore(parts: { indexedDB?: IDBFactory; shell?: TillShellAp
     now: parts.now ?? (() => Date.now()),
     device: openDevicePairing({ indexedDB, IDBKeyRange }),
     whoAmI: (hqUrl, token) => createHqClient({ baseUrl: hqUrl, token }).whoAmI(),
-    openTill: (o) => openTill({ ...o, liveUpdates: false, fetch: tillFetch, replica: { indexedDB, IDBKeyRange } }),
+    // With its internals: the store sees the façade (Till), a test may look inside (insideOf).
+    openTill: (o) => openTillInternals({ ...o, liveUpdates: false, fetch: tillFetch, replica: { indexedDB, IDBKeyRange } }),
   });
   return { store, shell, storage, indexedDB, network };
 }

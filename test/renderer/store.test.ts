@@ -6,7 +6,7 @@ import { createTillStore } from '../../renderer/state/store';
 import { openDevicePairing } from '../../sync/device-pairing';
 import { displayContext } from '../../renderer/state/selectors';
 import { adminCreate, type LiveHq } from '../sync/till-harness';
-import { fakeShell, memoryStorage, pairedStore, startDemoHq, type StoreUnderTest } from './store-harness';
+import { fakeShell, insideOf, memoryStorage, pairedStore, startDemoHq, type StoreUnderTest } from './store-harness';
 
 const ESPRESSO = '4006381100007';
 const CROISSANT = '4006381100021';
@@ -278,7 +278,7 @@ describe('sync', () => {
       expect(store.getState().applied.map((x) => x.code)).toEqual(['ONE-SHOT-1']);
     }
     // Both sell before either pushes (as two offline tills would).
-    await Promise.all([a, b].map(({ store }) => store.getState().till!.engine.stop()));
+    await Promise.all([a, b].map(({ store }) => insideOf(store.getState().till).engine.stop()));
     for (const { store } of [a, b]) expect(await store.getState().pay({ method: 'CARD' })).not.toBeNull();
     for (const { store } of [a, b]) await store.getState().syncNow();
     const conflicts = [a, b].map(({ store }) => store.getState().conflicts);

@@ -4,7 +4,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../hq/db/connect';
-import { openTill, type TillOptions, type Till } from '../../sync/till';
+import { openTillInternals as openTill, type TillOptions, type TillInternals as Till } from '../../sync/till';
 import type { Voucher } from '../../core/voucher';
 import type { LiveHq } from '../sync/till-harness';
 import { createFaultFetch, type FaultFetch } from '../sync/fault-fetch';
