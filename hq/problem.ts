@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { issuePath, issuesText } from '../core/zod-issues';
-import type { Problem } from '../sync/protocol';
+import type { Problem, ProblemCode } from '../sync/protocol';
 import { HqError, type FieldError } from './hq-error';
 
 export const PROBLEM_TYPE = 'application/problem+json';
@@ -16,11 +16,11 @@ export const TITLES: Record<number, string> = {
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
-function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+function problem(status: number, code: ProblemCode, detail: string, errors?: FieldError[]): Problem {
   return { type: `https://voucher-till.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, detail, code, ...(errors ? { errors } : {}) };
 }
 
-export function sendProblem(reply: FastifyReply, status: number, code: string, detail: string, errors?: FieldError[]): FastifyReply {
+export function sendProblem(reply: FastifyReply, status: number, code: ProblemCode, detail: string, errors?: FieldError[]): FastifyReply {
   return reply.code(status).type(PROBLEM_TYPE).send(problem(status, code, detail, errors));
 }
 
@@ -77,7 +77,7 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, detail]: [number, string, string] =
+  const [status, code, detail]: [number, ProblemCode, string] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'headers_too_large', 'The request line and headers are larger than HQ accepts.']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
