@@ -9,7 +9,7 @@ import type { HqContext } from '../context';
 import { rowsOf } from '../db/connect';
 import { toIso } from '../db/rows';
 import { stampChanges } from '../changes';
-import { rollbackRedemption, type RollbackActor } from '../redemption-ops';
+import { rollbackRedemption, type RollbackActor } from '../push/redemption-ops';
 import { getVouchers } from '../voucher-store';
 import { HqError } from '../hq-error';
 

@@ -7,8 +7,8 @@ import { ChangesQuerySchema, ChangesResponseSchema, ProblemSchema, PushRequestSc
 import type { HqContext } from '../context';
 import { COMPRESSED, createChangePages } from '../change-pages';
 import { createStreamHub, type StreamHubOptions } from '../change-stream';
-import { applyPush } from '../push';
-import { createRedemptionPusher } from '../push-redemptions';
+import { applyPush } from '../push/apply-push';
+import { createRedemptionPusher } from '../push/redemption-pusher';
 import { HqError } from '../hq-error';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };

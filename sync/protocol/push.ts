@@ -34,7 +34,7 @@ export type Op = z.infer<typeof OpSchema>;
  * result that still advances last_seq (one bad op never blocks a till), not a 400 for the whole batch
  * that the till would send again on every retry. Only op_id and seq are required here — without them
  * there is no op to answer, nor a place in the till's order. Everything else may be anything (a `type`
- * of 7 or null, an `occurred_at` of 5): OpSchema judges it (hq/push-steps.ts).
+ * of 7 or null, an `occurred_at` of 5): OpSchema judges it (hq/push/steps.ts).
  */
 export const PushRequestSchema = z.strictObject({
   ops: z

@@ -1,4 +1,4 @@
-// Group commit (hq/push-redemptions.ts, hq/db/functions/push_redemption_group.sql): pushes that wait while others are in the
+// Group commit (hq/push/redemption-pusher.ts, hq/db/functions/push_redemption_group.sql): pushes that wait while others are in the
 // database go together as one transaction. The rule it must keep: a push's answer, and what it does
 // to HQ's data, are those it would have had alone, after the pushes queued before it.
 //
@@ -20,8 +20,8 @@ import type { SQL } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../hq/db/connect';
-import { applyPush, type PushPath } from '../../hq/push';
-import { createRedemptionPusher, type GroupOptions } from '../../hq/push-redemptions';
+import { applyPush, type PushPath } from '../../hq/push/apply-push';
+import { createRedemptionPusher, type GroupOptions } from '../../hq/push/redemption-pusher';
 import { HqError } from '../../hq/hq-error';
 import { BACKENDS, startHq, type Hq } from './harness';
 import { createVoucher, discountBody, giftBody, query, redemptionOp, type WireOp } from './helpers';

@@ -1,6 +1,6 @@
 -- Applies a run of REDEMPTION ops (a JSON array, in seq order) for one till, in that order, inside the
 -- database: one round trip per run instead of one per op, and PL/pgSQL keeps its plans cached. Used by
--- the general push path (hq/push.ts: batches with a ROLLBACK or GIFT_ISSUE); push_redemptions.sql is
+-- the general push path (hq/push/apply-push.ts: batches with a ROLLBACK or GIFT_ISSUE); push_redemptions.sql is
 -- the common case's twin (issue 13 merges them).
 -- Semantics are those of the contract's "Push semantics": a conditional UPDATE consumes a use (or
 -- debits a gift card, accepting and flagging an overdraft); a refused redemption is stored as CONFLICT
@@ -29,7 +29,7 @@ BEGIN
     p_code := e ->> 'code';
     p_amount := (e ->> 'amount')::bigint;
     p_at := (e ->> 'occurred_at')::timestamptz;
-    -- The batch's vouchers are locked already (push.ts lockVouchers): read, decide, write.
+    -- The batch's vouchers are locked already (apply-push.ts lockVouchers): read, decide, write.
     SELECT * INTO v FROM vouchers WHERE vouchers.code = p_code;
     IF NOT FOUND THEN
       op_id := p_op; outcome := 'REJECTED'; reason := 'not_found'; code := p_code; overdraft := false; winner := NULL; voucher := NULL;

@@ -1,4 +1,4 @@
--- Several tills' pushes of redemptions in one transaction: hq/push-redemptions.ts gathers the pushes
+-- Several tills' pushes of redemptions in one transaction: hq/push/redemption-pusher.ts gathers the pushes
 -- that arrive while earlier ones are in the database into one call. Each push is still exactly
 -- push_redemptions() (the rule is not written again here); what a group saves is a transaction per
 -- push — a commit (a WAL flush), the change lock, a round trip — which on 2 cores cost more than the

@@ -5,7 +5,7 @@
 -- nothing waits on Node, and the change-feed lock is taken last, right before the commit.
 --
 -- p_ops: the batch's distinct ops in seq order, each {op_id (lower case), seq, type} plus either
--- {code (normalised), ticket_id, amount, occurred_at} or {invalid: what is wrong} (REJECTED invalid_op). Semantics are push.ts's
+-- {code (normalised), ticket_id, amount, occurred_at} or {invalid: what is wrong} (REJECTED invalid_op). Semantics are apply-push.ts's
 -- (contract "Push semantics"): replays answer from ops.result; a reused seq or another till's op_id is
 -- refused; a gap raises VT409 (nothing applied); an unknown till raises VT401. Returns one row per op:
 -- its op_id and result JSON without op_id (as stored in ops.result), the till's new last_seq and the

@@ -1,4 +1,4 @@
--- A till may roll back only its own redemptions (hq/redemption-ops.ts), and a till that loses a
+-- A till may roll back only its own redemptions (hq/push/redemption-ops.ts), and a till that loses a
 -- conflict must not learn the winning redemption's id (it could try to roll that back). Three parts:
 --
 -- 1. Who rolled a redemption back: 'admin' or the till's id (the back office may undo any till's sale;

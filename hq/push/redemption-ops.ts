@@ -4,11 +4,11 @@
 // failures).
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { GiftIssuePayload, PushResult } from '../sync/protocol';
-import { VoucherSchema, voucherDefaults } from '../core/voucher';
-import { rowsOf } from './db/connect';
-import type { Executor } from './changes';
-import { insertVoucher } from './voucher-store';
+import type { GiftIssuePayload, PushResult } from '../../sync/protocol';
+import { VoucherSchema, voucherDefaults } from '../../core/voucher';
+import { rowsOf } from '../db/connect';
+import type { Executor } from '../changes';
+import { insertVoucher } from '../voucher-store';
 
 type GiftIssue = z.infer<typeof GiftIssuePayload>;
 type OpEffect = { result: PushResult; touched?: string };
@@ -82,6 +82,6 @@ export async function applyGiftIssue(tx: Executor, opId: string, tillId: string,
     updated_at: new Date().toISOString(),
   });
   if (!(await insertVoucher(tx, voucher))) return { result: { op_id: opId, outcome: 'REJECTED', reason: 'code_exists' } };
-  // The result's voucher is attached by push.ts as stored (UTC instants), the same object GET returns.
+  // The result's voucher is attached by apply-push.ts as stored (UTC instants), the same object GET returns.
   return { result: { op_id: opId, outcome: 'ACCEPTED' }, touched: voucher.code };
 }

@@ -9,16 +9,16 @@
 // are locked up front in one order, so tills cannot deadlock each other; a deadlock or serialisation
 // failure with some other writer is retried as a whole.
 import { sql } from 'drizzle-orm';
-import type { Op, PushReason, PushRequest, PushResult } from '../sync/protocol';
-import type { Voucher } from '../core/voucher';
-import { VOUCHER_JSON_SQL } from './db/rows';
-import { rowsOf, type Db } from './db/connect';
-import { readHead, stampChanges, type Executor } from './changes';
-import { HqError } from './hq-error';
+import type { Op, PushReason, PushRequest, PushResult } from '../../sync/protocol';
+import type { Voucher } from '../../core/voucher';
+import { VOUCHER_JSON_SQL } from '../db/rows';
+import { rowsOf, type Db } from '../db/connect';
+import { readHead, stampChanges, type Executor } from '../changes';
+import { HqError } from '../hq-error';
 import { applyGiftIssue, rollbackRedemption } from './redemption-ops';
-import { parseOp, type RawOp, type Step } from './push-steps';
-import type { RedemptionPusher } from './push-redemptions';
-import { withRetry } from './db/retry';
+import { parseOp, type RawOp, type Step } from './steps';
+import type { RedemptionPusher } from './redemption-pusher';
+import { withRetry } from '../db/retry';
 
 type Applied = { op_id: string; seq: number; type: string; result: PushResult; code?: string; /** false: answered, never stored (the op_id is another till's) */ store?: boolean };
 

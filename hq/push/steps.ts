@@ -1,7 +1,7 @@
 // A pushed op, checked against the wire schema before anything touches the database: either ready to
 // apply, or already answered (a malformed op is REJECTED with the reason, and still takes its seq).
-import { OpSchema, OpTypes, type Op, type PushRequest, type PushResult } from '../sync/protocol';
-import { truncateText } from '../core/text';
+import { OpSchema, OpTypes, type Op, type PushRequest, type PushResult } from '../../sync/protocol';
+import { truncateText } from '../../core/text';
 
 export type RawOp = PushRequest['ops'][number];
 

@@ -1,7 +1,7 @@
 // The push of a batch of REDEMPTION ops (the common case) as one database statement: the function
-// push_redemptions() (hq/db/functions/push_redemptions.sql) does what push.ts's transaction does, in an implicit
-// transaction, so no lock is held while the database waits for Node. The answer comes back as JSON
-// text per op and is sent as is: the vouchers in it are never parsed or re-serialised by HQ.
+// push_redemptions() (hq/db/functions/push_redemptions.sql) does what apply-push.ts's transaction does,
+// in an implicit transaction, so no lock is held while the database waits for Node. The answer comes
+// back as JSON text per op and is sent as is: the vouchers in it are never parsed or re-serialised by HQ.
 //
 // Group commit. A push of one op costs the database a transaction — a commit that waits for the WAL
 // flush, the change lock, a round trip — several times what the redemption itself costs, and a fleet
@@ -14,10 +14,10 @@
 // alone. Any other error of a group — one that no push causes, or one push's bad data — sends each
 // of its pushes again on its own, so one push cannot fail the others.
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Db } from './db/connect';
-import { HqError } from './hq-error';
-import { dbError, withRetry } from './db/retry';
-import type { RawOp, Step } from './push-steps';
+import { rowsOf, type Db } from '../db/connect';
+import { HqError } from '../hq-error';
+import { dbError, withRetry } from '../db/retry';
+import type { RawOp, Step } from './steps';
 
 export type RedemptionPush = { json: string; checkpoint: number };
 
