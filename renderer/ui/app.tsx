@@ -1,6 +1,6 @@
-import { LoadingScreen } from './loading-screen';
-import { PairingScreen } from './pairing-screen';
-import { TillLayout } from './till-layout';
+import { LoadingScreen } from './screens/loading-screen';
+import { PairingScreen } from './screens/pairing-screen';
+import { TillLayout } from './widgets/till-layout';
 import { useTill } from './store-context';
 
 export function App() {

@@ -1,5 +1,5 @@
-import { useTill } from './store-context';
-import { useMoney } from './use-format';
+import { useTill } from '../store-context';
+import { useMoney } from '../use-format';
 
 export function Totals() {
   const e = useTill((s) => s.evaluation);

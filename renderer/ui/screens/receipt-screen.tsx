@@ -1,10 +1,10 @@
 import { useEffect, useRef } from 'react';
-import { receiptQrPayload } from '../print/codes';
-import { ReceiptDocument } from './receipt-document';
-import { useTill } from './store-context';
-import { useCodes } from './use-codes';
-import { usePrint } from './use-print';
-import { inTextField } from './shortcuts';
+import { receiptQrPayload } from '../../print/codes';
+import { ReceiptDocument } from '../widgets/receipt-document';
+import { useTill } from '../store-context';
+import { useCodes } from '../use-codes';
+import { usePrint } from '../use-print';
+import { inTextField } from '../shortcuts';
 
 export function ReceiptScreen() {
   const row = useTill((s) => s.lastReceipt);

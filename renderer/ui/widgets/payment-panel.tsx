@@ -1,8 +1,8 @@
 // Taking payment: cash (with change due) or card (recorded as paid; no terminal integration).
 import { useState, type KeyboardEvent } from 'react';
-import { parseMoneyInput } from '../format/money-format';
-import { useTill } from './store-context';
-import { useMoney } from './use-format';
+import { parseMoneyInput } from '../../format/money-format';
+import { useTill } from '../store-context';
+import { useMoney } from '../use-format';
 
 export function PaymentPanel() {
   const due = useTill((s) => s.evaluation.amount_due);

@@ -1,8 +1,8 @@
 // The receipt: on screen and, rendered to static HTML, on paper. Plain markup, no store access, so it
 // renders the same in both places.
-import type { TicketRow } from '../../sync/till';
-import { formatInstant } from '../format/date-format';
-import { formatMoney } from '../format/money-format';
+import type { TicketRow } from '../../../sync/till';
+import { formatInstant } from '../../format/date-format';
+import { formatMoney } from '../../format/money-format';
 
 export type ReceiptProps = { row: TicketRow; locale: string; timeZone: string; barcode: string; qr: string };
 

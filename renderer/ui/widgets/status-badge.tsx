@@ -1,4 +1,4 @@
-import { useTill } from './store-context';
+import { useTill } from '../store-context';
 
 /** Always visible: online/offline and what is waiting to reach head office. */
 export function StatusBadge() {

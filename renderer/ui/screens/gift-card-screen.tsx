@@ -1,11 +1,11 @@
 // Sell a gift card: amount → a code from the block leased to this till → printed card. Works offline.
 import { useState, type FormEvent } from 'react';
-import { parseMoneyInput } from '../format/money-format';
-import { useTill } from './store-context';
-import { useCodes } from './use-codes';
-import { useDisplayContext, useMoney } from './use-format';
-import { usePrint } from './use-print';
-import { VoucherDocument } from './voucher-document';
+import { parseMoneyInput } from '../../format/money-format';
+import { useTill } from '../store-context';
+import { useCodes } from '../use-codes';
+import { useDisplayContext, useMoney } from '../use-format';
+import { usePrint } from '../use-print';
+import { VoucherDocument } from '../widgets/voucher-document';
 
 export function GiftCardScreen() {
   const sell = useTill((s) => s.sellGiftCard);

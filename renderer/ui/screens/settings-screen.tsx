@@ -1,11 +1,11 @@
 // Settings: store time zone, currency and locale, offline limits, printer. Validated by the store's
 // zod schema; errors are shown per field.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { PrinterInfo } from '../shell/till-shell-api';
-import { asciiUpperCase } from '../../core/text';
-import { currencyDigits, parseMoneyInput } from '../format/money-format';
-import { useShell } from './shell-context';
-import { useTill } from './store-context';
+import type { PrinterInfo } from '../../shell/till-shell-api';
+import { asciiUpperCase } from '../../../core/text';
+import { currencyDigits, parseMoneyInput } from '../../format/money-format';
+import { useShell } from '../shell-context';
+import { useTill } from '../store-context';
 
 export function SettingsScreen() {
   const settings = useTill((s) => s.settings);

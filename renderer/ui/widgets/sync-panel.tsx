@@ -1,10 +1,10 @@
 // Sync panel: connection, what waits to reach head office, the last sync, and every conflict with
 // who won it.
-import { formatInstant } from '../format/date-format';
-import { unsentSalesText } from '../state/session-slice';
-import { useTill } from './store-context';
-import { reasonText } from '../format/reason-text';
-import { useDisplayContext, useMoney } from './use-format';
+import { formatInstant } from '../../format/date-format';
+import { unsentSalesText } from '../../state/session-slice';
+import { useTill } from '../store-context';
+import { reasonText } from '../../format/reason-text';
+import { useDisplayContext, useMoney } from '../use-format';
 
 export function SyncPanel() {
   const sync = useTill((s) => s.sync);

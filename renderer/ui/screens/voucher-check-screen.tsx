@@ -1,12 +1,12 @@
 // Voucher check: scan a code without a ticket → status, balance, validity, restrictions; print it.
-import { reasonText } from '../format/reason-text';
-import { conditionLines, effectText, statusText } from '../format/voucher-text';
-import { CodeForm } from './code-form';
-import { useTill } from './store-context';
-import { useCodes } from './use-codes';
-import { useDisplayContext } from './use-format';
-import { usePrint } from './use-print';
-import { VoucherDocument } from './voucher-document';
+import { reasonText } from '../../format/reason-text';
+import { conditionLines, effectText, statusText } from '../../format/voucher-text';
+import { CodeForm } from '../widgets/code-form';
+import { useTill } from '../store-context';
+import { useCodes } from '../use-codes';
+import { useDisplayContext } from '../use-format';
+import { usePrint } from '../use-print';
+import { VoucherDocument } from '../widgets/voucher-document';
 
 // Refusals that depend on the ticket, not the voucher: the check has no ticket, so these are conditions.
 const TICKET_DEPENDENT = new Set(['min_order_not_met', 'product_not_in_ticket', 'missing_customer', 'customer_mismatch']);

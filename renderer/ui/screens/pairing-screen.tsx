@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { unsentSalesText } from '../state/session-slice';
-import { useTill } from './store-context';
+import { unsentSalesText } from '../../state/session-slice';
+import { useTill } from '../store-context';
 
 export function PairingScreen() {
   const hqUrl = useTill((s) => s.hqUrl);

@@ -1,14 +1,14 @@
 import { useEffect } from 'react';
-import { CheckoutScreen } from './checkout-screen';
-import { GiftCardScreen } from './gift-card-screen';
-import { ReceiptScreen } from './receipt-screen';
-import { RefundScreen } from './refund-screen';
-import { SettingsScreen } from './settings-screen';
-import { SHORTCUTS, handleShortcut } from './shortcuts';
+import { CheckoutScreen } from '../screens/checkout-screen';
+import { GiftCardScreen } from '../screens/gift-card-screen';
+import { ReceiptScreen } from '../screens/receipt-screen';
+import { RefundScreen } from '../screens/refund-screen';
+import { SettingsScreen } from '../screens/settings-screen';
+import { SHORTCUTS, handleShortcut } from '../shortcuts';
 import { StatusBadge } from './status-badge';
-import { useTill, useTillStore } from './store-context';
+import { useTill, useTillStore } from '../store-context';
 import { SyncPanel } from './sync-panel';
-import { VoucherCheckScreen } from './voucher-check-screen';
+import { VoucherCheckScreen } from '../screens/voucher-check-screen';
 
 const SCREENS = {
   checkout: CheckoutScreen,

@@ -1,4 +1,4 @@
-import { useTill } from './store-context';
+import { useTill } from '../store-context';
 
 export function LoadingScreen() {
   const p = useTill((s) => s.loadProgress);

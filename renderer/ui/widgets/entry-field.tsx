@@ -2,9 +2,9 @@
 // or customers (F3). A wedge scanner works wherever focus is (scan/wedge-listener.ts); this field is
 // for the cashier's own typing.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { Customer, Product } from '../../sync/protocol';
-import { useTill } from './store-context';
-import { useMoney } from './use-format';
+import type { Customer, Product } from '../../../sync/protocol';
+import { useTill } from '../store-context';
+import { useMoney } from '../use-format';
 
 const LABELS = { code: 'Scan or type a barcode or voucher code', product: 'Search products (F2)', customer: 'Search customers (F3)' } as const;
 

@@ -1,9 +1,9 @@
-import { EntryField } from './entry-field';
-import { PaymentPanel } from './payment-panel';
-import { TicketLines } from './ticket-lines';
-import { Totals } from './totals';
-import { VoucherChips } from './voucher-chips';
-import { useTill } from './store-context';
+import { EntryField } from '../widgets/entry-field';
+import { PaymentPanel } from '../widgets/payment-panel';
+import { TicketLines } from '../widgets/ticket-lines';
+import { Totals } from '../widgets/totals';
+import { VoucherChips } from '../widgets/voucher-chips';
+import { useTill } from '../store-context';
 
 export function CheckoutScreen() {
   const paying = useTill((s) => s.paying);

@@ -1,7 +1,7 @@
 // A printed voucher or gift card: what it gives, its conditions, and its code as Code 128 and QR.
-import type { Voucher } from '../../core/voucher';
-import type { DisplayContext } from '../format/display-context';
-import { conditionLines, effectText } from '../format/voucher-text';
+import type { Voucher } from '../../../core/voucher';
+import type { DisplayContext } from '../../format/display-context';
+import { conditionLines, effectText } from '../../format/voucher-text';
 
 export function VoucherDocument({ voucher, d, barcode, qr }: { voucher: Voucher; d: DisplayContext; barcode: string; qr: string }) {
   return (

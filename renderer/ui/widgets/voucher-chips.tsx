@@ -1,8 +1,8 @@
 // Each voucher on the ticket as a chip: what it does now, or in words why it does not.
-import { reasonText } from '../format/reason-text';
-import { effectText } from '../format/voucher-text';
-import { useTill } from './store-context';
-import { useDisplayContext, useMoney } from './use-format';
+import { reasonText } from '../../format/reason-text';
+import { effectText } from '../../format/voucher-text';
+import { useTill } from '../store-context';
+import { useDisplayContext, useMoney } from '../use-format';
 
 export function VoucherChips() {
   const applied = useTill((s) => s.applied);

@@ -1,8 +1,8 @@
 // Refund / void: scan the receipt (barcode or QR), check the ticket, Enter rolls back its vouchers.
-import { formatInstant } from '../format/date-format';
-import { CodeForm } from './code-form';
-import { useTill } from './store-context';
-import { useMoney } from './use-format';
+import { formatInstant } from '../../format/date-format';
+import { CodeForm } from '../widgets/code-form';
+import { useTill } from '../store-context';
+import { useMoney } from '../use-format';
 
 export function RefundScreen() {
   const ticket = useTill((s) => s.refundTicket);

@@ -1,6 +1,6 @@
-import { lineGross } from '../../core/ticket';
-import { useTill } from './store-context';
-import { useMoney } from './use-format';
+import { lineGross } from '../../../core/ticket';
+import { useTill } from '../store-context';
+import { useMoney } from '../use-format';
 
 export function TicketLines() {
   const lines = useTill((s) => s.lines);
