@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'vite';
-import { launchElectron, type LaunchResult } from '../electron/launch';
+import { launchElectron, type LaunchResult } from '../electron/tooling/launch';
 import { hqProcess } from './hq-process';
 
 const DATA = process.env.DEMO_DATA_DIR ?? '.data/demo-hq';

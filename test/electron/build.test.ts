@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../../electron/build';
+import { buildApp } from '../../electron/tooling/build';
 
 let tmp: string;
 let out: string;

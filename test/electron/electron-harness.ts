@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { _electron as electron, type ElectronApplication } from '@playwright/test';
-import { buildApp } from '../../electron/build';
-import { findElectronBinary } from '../../electron/launch';
+import { buildApp } from '../../electron/tooling/build';
+import { findElectronBinary } from '../../electron/tooling/launch';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -36,7 +36,7 @@ export function electronBinary(): string {
 
 let built: string | null = null;
 
-/** vite build + electron/build.ts into a temporary directory, once per worker. */
+/** vite build + electron/tooling/build.ts into a temporary directory, once per worker. */
 export async function builtApp(): Promise<string> {
   if (built) return built;
   const vite = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });

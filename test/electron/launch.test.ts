@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { findElectronBinary, launchElectron, type ChildLike, type LaunchDeps } from '../../electron/launch';
+import { findElectronBinary, launchElectron, type ChildLike, type LaunchDeps } from '../../electron/tooling/launch';
 import { READY_MARKER } from '../../electron/ready-marker';
 
 const ELECTRON_DIR = '/repo/node_modules/electron';

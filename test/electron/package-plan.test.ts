@@ -1,7 +1,7 @@
 // `npm run package` decides what it can build before touching electron-builder.
 import { describe, expect, it } from 'vitest';
-import { builderConfig } from '../../electron/builder-config';
-import { planPackaging } from '../../electron/package';
+import { builderConfig } from '../../electron/tooling/builder-config';
+import { planPackaging } from '../../electron/tooling/package';
 
 const installed = { ok: true as const, path: '/repo/node_modules/electron/dist/electron' };
 const missing = { ok: false as const, reason: 'the Electron binary is not installed' };

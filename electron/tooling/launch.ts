@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { buildApp } from './build';
-import { READY_MARKER } from './ready-marker';
+import { READY_MARKER } from '../ready-marker';
 
 export type LaunchResult = { ok: true; exited: Promise<number> } | { ok: false; reason: string };
 
@@ -38,7 +38,7 @@ export type LaunchDeps = {
   build: (appDir: string) => Promise<void>;
 };
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '..', '..');
 export const DEFAULT_APP_DIR = path.join(root, 'dist', 'app');
 const INSTALL_HINT = 'Install it on a machine with network access: `npx install-electron` (or `node node_modules/electron/install.js`), or point ELECTRON_OVERRIDE_DIST_PATH at an unpacked Electron 45 directory.';
 
