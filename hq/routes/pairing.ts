@@ -10,12 +10,11 @@
 // re-paired on new hardware locks out the device it replaced (see README: sync that device first).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { formatPairingCode, generatePairingCode, normalisePairingCode } from '../../core/pairing-code';
 import { PairingCodeIssuedSchema, PairingRequestSchema, PairingResultSchema, ProblemSchema, TillIdParams } from '../../sync/protocol';
 import type { HqContext } from '../context';
-import { rowsOf } from '../db/connect';
+import { exchangePairingCode, setPairingCode } from '../till-store';
 import { hashToken, newToken } from '../auth';
 import { createLimiter } from '../counters';
 import { HqError } from '../hq-error';
@@ -48,12 +47,7 @@ export const pairingRoutes =
         for (let attempt = 0; ; attempt++) {
           const code = generatePairingCode();
           try {
-            const rows = rowsOf(
-              await ctx.db.execute(
-                sql`UPDATE tills SET pairing_code_hash = ${hashToken(code)}, pairing_expires_at = ${expiresAt} WHERE id = ${request.params.till_id}::uuid RETURNING id`,
-              ),
-            );
-            if (!rows.length) throw new HqError(404, 'till_not_found', `No till ${request.params.till_id} is registered.`);
+            if (!(await setPairingCode(ctx.db, request.params.till_id, hashToken(code), expiresAt))) throw new HqError(404, 'till_not_found', `No till ${request.params.till_id} is registered.`);
             reply.code(201);
             return { till_id: request.params.till_id, pairing_code: formatPairingCode(code), expires_at: expiresAt };
           } catch (error) {
@@ -86,12 +80,8 @@ export const pairingRoutes =
         throw new HqError(400, 'invalid_request', 'A pairing code is 8 letters and digits, such as K7QM-3XHD.', [{ path: 'body.pairing_code', message: '8 of A–Z (no I, L, O) and 2–9' }]);
       }
       const token = newToken('till');
-      // One statement: of two tills racing with the same code, exactly one gets the token.
-      const rows = rowsOf<{ id: string; name: string; time_zone: string }>(
-        await ctx.db.execute(sql`UPDATE tills SET token_hash = ${hashToken(token)}, pairing_code_hash = NULL, pairing_expires_at = NULL
-          WHERE pairing_code_hash = ${hashToken(code)} AND pairing_expires_at > now() RETURNING id, name, time_zone`),
-      );
-      const till = rows[0];
+      // Of two tills racing with the same code, exactly one gets the token (till-store.ts).
+      const till = await exchangePairingCode(ctx.db, hashToken(code), hashToken(token));
       if (!till) {
         throw new HqError(404, 'pairing_code_invalid', 'This pairing code is unknown, already used or expired. Ask head office for a new one.');
       }

@@ -1,25 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sql } from 'drizzle-orm';
 import { evaluateTicket } from '../../core/evaluate-ticket';
 import { normaliseCode } from '../../core/code';
-import { ProblemSchema, RedemptionListQuerySchema, RedemptionSchema, ValidationRequestSchema, ValidationResponseSchema, type Redemption } from '../../sync/protocol';
+import { ProblemSchema, RedemptionListQuerySchema, RedemptionSchema, ValidationRequestSchema, ValidationResponseSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
-import { rowsOf } from '../db/connect';
-import { toIso } from '../db/rows';
-import { stampChanges } from '../changes';
-import { rollbackRedemption, type RollbackActor } from '../push/redemption-ops';
+import type { RollbackActor } from '../push/redemption-ops';
+import { listRedemptions, rollbackOne } from '../redemption-store';
 import { getVouchers } from '../voucher-store';
 import { HqError } from '../hq-error';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 
-type RedemptionRow = {
-  id: string; code: string; till_id: string | null; ticket_id: string | null; amount: string | number; outcome: Redemption['outcome'];
-  reason: string | null; status: Redemption['status']; overdraft: boolean; winner: Redemption['winner']; occurred_at: Date | string; created_at: Date | string;
-  rolled_back_at: Date | string | null; rolled_back_by: string | null;
-};
 
 export const redemptionRoutes =
   (ctx: HqContext): FastifyPluginAsync =>
@@ -47,10 +39,7 @@ export const redemptionRoutes =
         // whatever the other till's redemption's status, so a till learns only that the id is not its own).
         const principal = request.principal!;
         const by: RollbackActor = principal.kind === 'till' ? { kind: 'till', tillId: principal.tillId } : { kind: 'admin' };
-        const { outcome, cp } = await ctx.db.transaction(async (tx) => {
-          const outcome = await rollbackRedemption(tx, request.params.id, by);
-          return { outcome, cp: outcome.ok ? await stampChanges(tx, { vouchers: [outcome.code] }) : 0 };
-        });
+        const { outcome, cp } = await rollbackOne(ctx.db, request.params.id, by);
         if (!outcome.ok) {
           if (outcome.reason === 'not_found') throw new HqError(404, 'not_found', `No redemption ${request.params.id}.`);
           if (outcome.reason === 'not_own_redemption') throw new HqError(403, 'not_own_redemption', `Redemption ${request.params.id} was made at another till; a till may roll back only its own.`);
@@ -65,26 +54,6 @@ export const redemptionRoutes =
     app.get(
       '/v1/redemptions',
       { config: { allow: ['admin'] }, schema: { querystring: RedemptionListQuerySchema, response: { 200: z.object({ result: z.array(RedemptionSchema), total: z.int() }), ...errors } } },
-      async (request) => {
-        const q = request.query;
-        const where = sql.join(
-          [
-            sql`TRUE`,
-            ...(q.code !== undefined ? [sql`code = ${normaliseCode(q.code)}`] : []),
-            ...(q.till_id !== undefined ? [sql`till_id::text = ${q.till_id}`] : []),
-            ...(q.outcome !== undefined ? [sql`outcome = ${q.outcome}`] : []),
-          ],
-          sql` AND `,
-        );
-        const rows = rowsOf<RedemptionRow>(
-          await ctx.db.execute(sql`SELECT id, code, till_id, ticket_id, amount, outcome, reason, status, overdraft, winner, occurred_at, created_at, rolled_back_at, rolled_back_by
-            FROM redemptions WHERE ${where} ORDER BY created_at DESC, id LIMIT ${q.limit} OFFSET ${q.offset}`),
-        );
-        const total = rowsOf<{ n: string | number }>(await ctx.db.execute(sql`SELECT count(*) AS n FROM redemptions WHERE ${where}`));
-        return {
-          result: rows.map((r) => ({ ...r, amount: Number(r.amount), occurred_at: toIso(r.occurred_at), created_at: toIso(r.created_at), rolled_back_at: r.rolled_back_at === null ? null : toIso(r.rolled_back_at) })),
-          total: Number(total[0]?.n ?? 0),
-        };
-      },
+      async (request) => listRedemptions(ctx.db, request.query),
     );
   };

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'drizzle-orm';
 import { generateCode } from '../../core/code';
 import { CodeBlockRequestSchema, CodeBlockSchema, ProblemSchema, TillCreatedSchema, TillCreateSchema, TillIdentitySchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
-import { rowsOf } from '../db/connect';
+import { findTill, leaseCodes, registerTill } from '../till-store';
 import { hashToken, newToken } from '../auth';
 import { HqError } from '../hq-error';
 
@@ -21,7 +20,7 @@ export const tillRoutes =
       const timeZone = request.body.time_zone ?? ctx.defaultTimeZone;
       const tillId = randomUUID();
       const token = newToken('till');
-      await ctx.db.execute(sql`INSERT INTO tills (id, name, time_zone, token_hash) VALUES (${tillId}, ${request.body.name}, ${timeZone}, ${hashToken(token)})`);
+      await registerTill(ctx.db, { id: tillId, name: request.body.name, timeZone, tokenHash: hashToken(token) });
       reply.code(201);
       return { till_id: tillId, token };
     });
@@ -31,8 +30,7 @@ export const tillRoutes =
     app.get('/v1/tills/me', { config: { allow: ['till'] }, schema: { response: { 200: TillIdentitySchema, ...errors } } }, async (request) => {
       const principal = request.principal;
       if (principal?.kind !== 'till') throw new HqError(403, 'forbidden', 'Only a till asks who it is.');
-      const rows = rowsOf<{ id: string; name: string; time_zone: string }>(await ctx.db.execute(sql`SELECT id, name, time_zone FROM tills WHERE id = ${principal.tillId}::uuid`));
-      const till = rows[0];
+      const till = await findTill(ctx.db, principal.tillId);
       if (!till) throw new HqError(401, 'unknown_till', 'This till is not registered.');
       return { till_id: till.id, name: till.name, time_zone: till.time_zone, max_gift_issue: ctx.maxGiftIssue };
     });
@@ -45,14 +43,7 @@ export const tillRoutes =
       const codes: string[] = [];
       for (let attempt = 0; codes.length < wanted && attempt < 5; attempt++) {
         const candidates = Array.from({ length: wanted - codes.length }, () => generateCode(8));
-        // A leased code must be free both as a lease and as a voucher.
-        const got = rowsOf<{ code: string }>(
-          await ctx.db.execute(sql`INSERT INTO code_leases (code, till_id)
-            SELECT c, ${principal.tillId}::uuid FROM jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb) AS c
-            WHERE NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.code = c)
-            ON CONFLICT (code) DO NOTHING RETURNING code`),
-        );
-        codes.push(...got.map((r) => r.code));
+        codes.push(...(await leaseCodes(ctx.db, principal.tillId, candidates)));
       }
       reply.code(201);
       return { codes };

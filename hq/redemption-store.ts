@@ -1,0 +1,49 @@
+// Redemptions as the back office reads and undoes them (GET /v1/redemptions, POST …/rollback). A push
+// writes them (hq/push/); undoing one is hq/push/redemption-ops.ts's rule, here in a transaction of its
+// own that stamps the voucher for the change feed.
+import { sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Redemption, RedemptionListQuerySchema } from '../sync/protocol';
+import { normaliseCode } from '../core/code';
+import { rowsOf, type Db } from './db/connect';
+import { toIso } from './db/rows';
+import { stampChanges } from './changes';
+import { rollbackRedemption, type RollbackActor, type RollbackOutcome } from './push/redemption-ops';
+
+type RedemptionListQuery = z.infer<typeof RedemptionListQuerySchema>;
+
+type RedemptionRow = {
+  id: string; code: string; till_id: string | null; ticket_id: string | null; amount: string | number; outcome: Redemption['outcome'];
+  reason: string | null; status: Redemption['status']; overdraft: boolean; winner: Redemption['winner']; occurred_at: Date | string; created_at: Date | string;
+  rolled_back_at: Date | string | null; rolled_back_by: string | null;
+};
+
+/** A page of redemptions, newest first, and how many match. */
+export async function listRedemptions(db: Db, q: RedemptionListQuery): Promise<{ result: Redemption[]; total: number }> {
+  const where = sql.join(
+    [
+      sql`TRUE`,
+      ...(q.code !== undefined ? [sql`code = ${normaliseCode(q.code)}`] : []),
+      ...(q.till_id !== undefined ? [sql`till_id::text = ${q.till_id}`] : []),
+      ...(q.outcome !== undefined ? [sql`outcome = ${q.outcome}`] : []),
+    ],
+    sql` AND `,
+  );
+  const rows = rowsOf<RedemptionRow>(
+    await db.execute(sql`SELECT id, code, till_id, ticket_id, amount, outcome, reason, status, overdraft, winner, occurred_at, created_at, rolled_back_at, rolled_back_by
+      FROM redemptions WHERE ${where} ORDER BY created_at DESC, id LIMIT ${q.limit} OFFSET ${q.offset}`),
+  );
+  const total = rowsOf<{ n: string | number }>(await db.execute(sql`SELECT count(*) AS n FROM redemptions WHERE ${where}`));
+  return {
+    result: rows.map((r) => ({ ...r, amount: Number(r.amount), occurred_at: toIso(r.occurred_at), created_at: toIso(r.created_at), rolled_back_at: r.rolled_back_at === null ? null : toIso(r.rolled_back_at) })),
+    total: Number(total[0]?.n ?? 0),
+  };
+}
+
+/** Undo one redemption outside a push; returns the outcome and the change number drawn (0: none). */
+export async function rollbackOne(db: Db, redemptionId: string, by: RollbackActor): Promise<{ outcome: RollbackOutcome; cp: number }> {
+  return db.transaction(async (tx) => {
+    const outcome = await rollbackRedemption(tx, redemptionId, by);
+    return { outcome, cp: outcome.ok ? await stampChanges(tx, { vouchers: [outcome.code] }) : 0 };
+  });
+}

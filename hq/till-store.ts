@@ -1,0 +1,42 @@
+// Tills as HQ stores them: registration, identity, pairing codes and the gift-card codes leased to
+// them. Route files (routes/tills.ts, routes/pairing.ts) go through here; auth.ts reads a till by its
+// token hash for every request. Only hashes of tokens and pairing codes are stored.
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from './db/connect';
+
+export type StoredTill = { id: string; name: string; time_zone: string };
+
+export async function registerTill(db: Db, till: { id: string; name: string; timeZone: string; tokenHash: string }): Promise<void> {
+  await db.execute(sql`INSERT INTO tills (id, name, time_zone, token_hash) VALUES (${till.id}, ${till.name}, ${till.timeZone}, ${till.tokenHash})`);
+}
+
+export async function findTill(db: Db, tillId: string): Promise<StoredTill | undefined> {
+  return rowsOf<StoredTill>(await db.execute(sql`SELECT id, name, time_zone FROM tills WHERE id = ${tillId}::uuid`))[0];
+}
+
+/** Replace the till's pairing code (hashed) and its expiry; false when no such till is registered. */
+export async function setPairingCode(db: Db, tillId: string, codeHash: string, expiresAt: string): Promise<boolean> {
+  return rowsOf(await db.execute(sql`UPDATE tills SET pairing_code_hash = ${codeHash}, pairing_expires_at = ${expiresAt} WHERE id = ${tillId}::uuid RETURNING id`)).length === 1;
+}
+
+/**
+ * Exchange a live pairing code for a new token: the code is used up and the till's previous token stops
+ * working. One statement, so of two devices racing with one code exactly one gets the till.
+ */
+export async function exchangePairingCode(db: Db, codeHash: string, tokenHash: string): Promise<StoredTill | undefined> {
+  return rowsOf<StoredTill>(
+    await db.execute(sql`UPDATE tills SET token_hash = ${tokenHash}, pairing_code_hash = NULL, pairing_expires_at = NULL
+      WHERE pairing_code_hash = ${codeHash} AND pairing_expires_at > now() RETURNING id, name, time_zone`),
+  )[0];
+}
+
+/** Lease those of `candidates` that are free both as a lease and as a voucher code; returns the ones leased. */
+export async function leaseCodes(db: Db, tillId: string, candidates: string[]): Promise<string[]> {
+  const rows = rowsOf<{ code: string }>(
+    await db.execute(sql`INSERT INTO code_leases (code, till_id)
+      SELECT c, ${tillId}::uuid FROM jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb) AS c
+      WHERE NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.code = c)
+      ON CONFLICT (code) DO NOTHING RETURNING code`),
+  );
+  return rows.map((r) => r.code);
+}
