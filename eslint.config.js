@@ -37,5 +37,5 @@ export default tseslint.config(
     },
   },
   { files: ['renderer/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
-  { files: ['**/*.js', '**/*.mjs', 'tools/**', 'scripts/**', 'bench/**', 'hq/**', 'electron/**', 'test/**'], languageOptions: { globals: globals.node } },
+  { files: ['**/*.js', '**/*.mjs', 'tools/**', 'scripts/**', 'bench/**', 'hq/**', 'electron/**', 'test/**', 'testkit/**'], languageOptions: { globals: globals.node } },
 );

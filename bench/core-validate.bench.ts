@@ -4,7 +4,7 @@ import os from 'node:os';
 import { validateVoucher } from '../core/validate';
 import { evaluateTicket } from '../core/evaluate-ticket';
 import { classifyScan } from '../core/scan/classify';
-import { discountVoucher, giftVoucher, twentyLineTicket } from '../test/core/fixtures';
+import { discountVoucher, giftVoucher, twentyLineTicket } from '../testkit/fixtures';
 import { measure, printTable } from './harness';
 
 const windows = {

@@ -57,7 +57,7 @@ export function importRows(l: Layout): unknown[] {
   return rows;
 }
 
-import { prng } from '../test/support/prng';
+import { prng } from '../testkit/prng';
 
 export { prng };
 

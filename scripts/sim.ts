@@ -1,4 +1,4 @@
-// Run the multi-till simulation (test/sim/model.ts) for as many seeds as you like:
+// Run the multi-till simulation (testkit/sim/model.ts) for as many seeds as you like:
 //
 //   npx tsx scripts/sim.ts --runs 2000 --seed 42          # fast-check runs 2000 schedules from seed 42
 //   npx tsx scripts/sim.ts --runs 1 --seed 42 --path 17   # replay one failing run (seed + path from a failure)
@@ -9,8 +9,8 @@
 // Every run registers new tills and vouchers, and every new till pulls all of HQ: a fresh HQ every
 // --hq-every runs keeps a run's cost flat over thousands of runs.
 import fc from 'fast-check';
-import { startLiveHq, type LiveHq } from '../test/sync/till-harness';
-import { runScenario, scenarioArb, type RunStats, type Scenario } from '../test/sim/model';
+import { startLiveHq, type LiveHq } from '../testkit/till-harness';
+import { runScenario, scenarioArb, type RunStats, type Scenario } from '../testkit/sim/model';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,5 +1,6 @@
 // A small ESLint rule that enforces the dependency direction core ← sync ← renderer ← electron,
-// with hq allowed only core and sync's wire protocol. It resolves each relative import to the
+// with hq allowed only core and sync's wire protocol, and bench/ and scripts/ kept off test/ (testkit/
+// is what they share with the tests). It resolves each relative import to the
 // top-level folder it lands in, so `../../sync/x` is caught no matter how deep the importer is.
 // Package imports are checked against a per-layer allowlist/denylist (core may use only a few pure
 // libraries; nothing the browser runs may import Node built-ins).
@@ -19,6 +20,11 @@ export const LAYERS = {
   electron: { may: ['core', 'sync', 'renderer', 'electron'] },
   // hq may import sync's wire protocol and nothing else of sync.
   hq: { may: ['core', 'hq', 'sync/protocol'] },
+  // Helpers shared by tests, benchmarks and scripts (a live HQ, tills, the simulation, fixtures). Benchmarks
+  // and scripts use them, never test/ itself: what a test file holds may change with the test.
+  testkit: { may: ['core', 'sync', 'hq', 'testkit'] },
+  bench: { may: ['core', 'sync', 'hq', 'renderer', 'electron', 'testkit', 'bench'] },
+  scripts: { may: ['core', 'sync', 'hq', 'renderer', 'electron', 'testkit', 'scripts'] },
 };
 
 function packageName(spec) {

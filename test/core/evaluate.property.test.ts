@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { evaluateTicket } from '../../core/evaluate-ticket';
 import { discountPerLine } from '../../core/discount';
 import type { Discount, Voucher } from '../../core/voucher';
-import { context, discountVoucher, giftVoucher, ticket } from './fixtures';
+import { context, discountVoucher, giftVoucher, ticket } from '../../testkit/fixtures';
 
 const PRODUCTS = ['P1', 'P2', 'P3', 'P4'];
 

@@ -4,7 +4,7 @@ import { evaluateTicket } from '../../core/evaluate-ticket';
 import { VALIDATION_REASONS, type ValidationReason } from '../../core/reasons';
 import type { Voucher } from '../../core/voucher';
 import type { ValidationContext } from '../../core/validation-context';
-import { context, discountVoucher, giftVoucher, ticket } from './fixtures';
+import { context, discountVoucher, giftVoucher, ticket } from '../../testkit/fixtures';
 
 const NOW = '2026-11-21T10:00:00Z'; // Saturday, 11:00 in Berlin
 const basket = ticket(

@@ -2,7 +2,7 @@
 // it through TypeScript; test/hq/voucher-effects-golden.test.ts through HQ's SQL functions on both
 // backends — so the two statements of the rule cannot drift apart unseen.
 import type { Voucher } from '../../core/voucher';
-import { discountVoucher, giftVoucher } from './fixtures';
+import { discountVoucher, giftVoucher } from '../../testkit/fixtures';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const AT = '2026-03-04T10:11:12.345Z';

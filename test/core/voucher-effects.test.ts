@@ -4,7 +4,7 @@ import { VoucherSchema } from '../../core/voucher';
 import { redeemVoucher, restoreVoucher, voucherStatus } from '../../core/voucher-effects';
 import { evaluateTicket } from '../../core/evaluate-ticket';
 import { EFFECT_CASES, seenBy, wanted, type EffectCase, type EffectResult } from './voucher-effect-cases';
-import { context, giftVoucher, ticket } from './fixtures';
+import { context, giftVoucher, ticket } from '../../testkit/fixtures';
 
 function expectWant(c: EffectCase, got: EffectResult) {
   expect(seenBy(c, got), c.name).toEqual(wanted(c));

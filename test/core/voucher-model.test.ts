@@ -5,7 +5,7 @@ import { MAX_INT4, VoucherCreateInputSchema, VoucherImportInputSchema, VoucherSc
 import { TicketSchema, taxBreakdown } from '../../core/ticket';
 import { evaluateTicket } from '../../core/evaluate-ticket';
 import { TEXT_MESSAGE } from '../../core/text';
-import { discountVoucher } from './fixtures';
+import { discountVoucher } from '../../testkit/fixtures';
 
 describe('date formats of the bulk import', () => {
   it.each([

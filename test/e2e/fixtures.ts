@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hqProcess, type HqProcess } from '../../scripts/hq-process';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../testkit/free-port';
 
 
 export const test = base.extend<object, { hq: HqProcess }>({

@@ -16,8 +16,8 @@ import { sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { ChangesResponseSchema, ProblemSchema, PushResponseSchema, type PushResponse } from '../../sync/protocol';
 import { rowsOf } from '../../hq/db/connect';
-import { prng } from '../support/prng';
-import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from './harness';
+import { prng } from '../../testkit/prng';
+import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 
 type Operation = { responses?: Record<string, unknown>; parameters?: { in: string; name: string }[]; requestBody?: unknown };
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

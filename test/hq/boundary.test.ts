@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWellFormedText } from '../../core/text';
 import { MAX_INT4 } from '../../core/voucher';
 import type { PushResponse } from '../../sync/protocol';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { hashToken } from '../../hq/auth';
 import { createVoucher, dataHash, discountBody, expectProblem, getVoucher, iso, lastSeqOf, query, redemptionOp, TestTill, uniqueCode, type WireOp } from './helpers';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesResponse } from '../../sync/protocol';
 import type { Db } from '../../hq/db/connect';
 import { stampChanges } from '../../hq/changes';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { readChangeStream, type StreamEvent } from '../../sync/engine/event-stream';
 import { createVoucher, discountBody, giftBody, giftIssueOp, query, settledWithin, sleep, TestTill, uniqueCode } from './helpers';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse, PushResult } from '../../sync/protocol';
 import type { Db } from '../../hq/db/connect';
 import { stampChanges } from '../../hq/changes';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { createVoucher, discountBody, getVoucher, giftBody, query, settledWithin, shuffle, sleep, TestTill, type WireOp } from './helpers';
 
 describe.each(BACKENDS)('HQ under concurrent pushes on %s', (backend) => {

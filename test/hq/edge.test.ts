@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../../hq/server';
-import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from './harness';
+import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { expectProblem, TestTill, uniqueCode } from './helpers';
 
 type Raw = { status: number; headers: Record<string, string>; body: string };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangesResponseSchema, type ChangesResponse } from '../../sync/protocol';
 import { pageReads, stampChanges } from '../../hq/changes';
 import { createChangePages, TAIL_MAX_AGE_MS, type TillRow } from '../../hq/change-pages';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { createVoucher, discountBody, query, TestTill } from './helpers';
 
 /** A page's body without the till's own last_seq (the one field that is not shared). */

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { rowsOf } from '../../hq/db/connect';
 import { ChangesResponseSchema, type AsyncAction, type ChangesResponse, type PushResponse, type PushResult } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
-import type { Hq } from './harness';
+import type { Hq } from '../../testkit/hq-harness';
 
 /** A code no other test uses: 4..32 of [A-Z0-9-]. */
 export function uniqueCode(prefix = 'T'): string {

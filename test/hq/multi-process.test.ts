@@ -22,7 +22,7 @@ import { openTillInternals as openTill } from '../../sync/till';
 import { getVoucher } from '../../sync/replica/voucher-store';
 import { TicketSchema } from '../../core/ticket';
 import { ownPostgresDatabase } from './helpers';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../testkit/free-port';
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) console.warn('[multi-process tests] TEST_DATABASE_URL is not set: the PostgreSQL parts are skipped (several HQ processes need PostgreSQL; PGlite is one process).');

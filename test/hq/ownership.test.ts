@@ -19,7 +19,7 @@ import { VoucherCreateInputSchema } from '../../core/voucher';
 import { rowsOf, type Db } from '../../hq/db/connect';
 import { hashToken } from '../../hq/auth';
 import { buildVoucher, insertVoucher } from '../../hq/voucher-store';
-import { BACKENDS, startHq, type Backend, type Hq } from './harness';
+import { BACKENDS, startHq, type Backend, type Hq } from '../../testkit/hq-harness';
 import { createVoucher, discountBody, getVoucher, giftBody, iso, ownPostgresDatabase, query, redemptionOp, TestTill, uniqueCode } from './helpers';
 
 describe.each(BACKENDS)('HQ redemption ownership on %s', (backend) => {

@@ -1,7 +1,7 @@
 // Pairing codes: issued by the back office for a till, exchanged once by the till for a new token.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 
 describe.each(BACKENDS)('pairing codes on %s', (backend) => {
   let hq: Hq;

@@ -23,7 +23,7 @@ import type { Db } from '../../hq/db/connect';
 import { applyPush, type PushPath } from '../../hq/push/apply-push';
 import { createRedemptionPusher, type GroupOptions } from '../../hq/push/redemption-pusher';
 import { HqError } from '../../hq/hq-error';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { createVoucher, discountBody, giftBody, query, redemptionOp, type WireOp } from './helpers';
 
 const TILLS = 4;

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangesResponseSchema, PushResponseSchema, type PushResponse, type Redemption } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
-import { BACKENDS, startHq, type Backend, type Hq } from './harness';
+import { BACKENDS, startHq, type Backend, type Hq } from '../../testkit/hq-harness';
 import { createVoucher, discountBody, getVoucher, giftBody, giftIssueOp, iso, ownPostgresDatabase, query, redemptionOp, TestTill, uniqueCode, type WireOp } from './helpers';
 
 type RedemptionList = { result: Redemption[]; total: number };

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { memoryCounters, postgresCounters, type CounterStore } from '../../hq/counters';
 import { openDatabase, rowsOf, type Database } from '../../hq/db/connect';
-import { startHq, type Hq } from './harness';
+import { startHq, type Hq } from '../../testkit/hq-harness';
 import { ownPostgresDatabase } from './helpers';
 
 const url = process.env.TEST_DATABASE_URL;

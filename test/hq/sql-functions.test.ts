@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFunctions, readFunctionFiles, type ScriptRunner } from '../../hq/db/functions';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 
 const MIGRATIONS = fileURLToPath(new URL('../../hq/db/migrations', import.meta.url));
 

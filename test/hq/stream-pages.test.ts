@@ -12,7 +12,7 @@ import type { StreamHubOptions } from '../../hq/change-stream';
 import { parseStreamEvent, readChangeStream, type StreamEvent } from '../../sync/engine/event-stream';
 import { pageReads } from '../../hq/changes';
 import { StreamPageSchema, type ChangesResponse, type StreamPage } from '../../sync/protocol';
-import { BACKENDS, startHq, type Backend, type Hq } from './harness';
+import { BACKENDS, startHq, type Backend, type Hq } from '../../testkit/hq-harness';
 import { createVoucher, discountBody, query, TestTill } from './helpers';
 
 /** Small limits, so a test can cross them: pages of at most 4 items and 6 KiB, pages for 3 groups. */

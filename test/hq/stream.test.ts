@@ -9,7 +9,7 @@ import { createChangeBus } from '../../hq/change-bus';
 import { HEARTBEAT_MS, STREAM_MAX_BUFFERED } from '../../hq/change-stream';
 import { readChangeStream, type StreamEvent } from '../../sync/engine/event-stream';
 import { StreamPageSchema } from '../../sync/protocol';
-import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from './harness';
+import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { createVoucher, discountBody, ownPostgresDatabase, TestTill } from './helpers';
 import { openStream, type SseEvent } from './sse-stream';
 

@@ -3,7 +3,7 @@
 // stops the shop's other tills syncing, and guessing still gets 429.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuthGate, createAuthThrottle } from '../../hq/auth';
-import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from './harness';
+import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 
 const SHOP = '10.20.30.40';
 const ELSEWHERE = '10.99.99.99';

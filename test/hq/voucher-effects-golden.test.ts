@@ -9,7 +9,7 @@ import { redeemVoucher, restoreVoucher } from '../../core/voucher-effects';
 import type { Voucher } from '../../core/voucher';
 import { insertVoucher } from '../../hq/voucher-store';
 import { EFFECT_CASES, seenBy, wanted, type EffectResult } from '../core/voucher-effect-cases';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { query } from './helpers';
 
 describe.each(BACKENDS)('voucher effects: core and SQL agree on %s', (backend) => {

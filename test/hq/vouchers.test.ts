@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWellFormedText } from '../../core/text';
-import { BACKENDS, startHq, type Hq } from './harness';
+import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { settleImport } from './helpers';
 
 const NUL = '\u0000';

@@ -24,6 +24,8 @@ tester.run('layers', layersRule, {
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/protocol/push'; import { y } from '../core';", options },
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/protocol';", options },
     { filename: file('test/anything.test.ts'), code: "import { x } from '../hq/server'; import fs from 'node:fs';", options },
+    { filename: file('bench/hq.bench.ts'), code: "import { prng } from '../testkit/prng'; import { x } from '../hq/server';", options },
+    { filename: file('test/sim/a.test.ts'), code: "import { x } from '../../testkit/sim/model';", options },
   ],
   invalid: [
     { filename: file('core/money.ts'), code: "import { x } from '../sync/outbox';", options, errors: [{ messageId: 'crossLayer' }] },
@@ -43,5 +45,9 @@ tester.run('layers', layersRule, {
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/outbox';", options, errors: [{ messageId: 'crossLayer' }] },
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/protocol-extra';", options, errors: [{ messageId: 'crossLayer' }] },
     { filename: file('hq/server.ts'), code: "import { x } from '../renderer/app';", options, errors: [{ messageId: 'crossLayer' }] },
+    // Benchmarks and scripts share helpers with the tests through testkit/, never test/ itself.
+    { filename: file('bench/hq.bench.ts'), code: "import { x } from '../test/hq/helpers';", options, errors: [{ messageId: 'crossLayer' }] },
+    { filename: file('scripts/sim.ts'), code: "import { x } from '../test/sim/model';", options, errors: [{ messageId: 'crossLayer' }] },
+    { filename: file('testkit/prng.ts'), code: "import { x } from '../renderer/app';", options, errors: [{ messageId: 'crossLayer' }] },
   ],
 });

@@ -9,7 +9,7 @@ import { rowsOf } from '../../hq/db/connect';
 import { createBrowserShell } from '../../renderer/shell/browser-shell';
 import { openDevicePairing, choosePairingReplica, replicaNameForTill, type ReplicaSummary, type TillAtHq } from '../../sync/device-pairing';
 import { SaleError } from '../../sync/replica/sale-error';
-import type { LiveHq } from '../sync/till-harness';
+import type { LiveHq } from '../../testkit/till-harness';
 import { unsentSalesText } from '../../renderer/state/session-slice';
 import { deviceStore, fakeShell, insideOf, memoryStorage, startDemoHq, TEST_SETTINGS } from './store-harness';
 

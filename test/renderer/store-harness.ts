@@ -1,7 +1,7 @@
 // The cashier UI's store without React: a real HQ (PGlite, demo data) and a till on fake-indexeddb,
 // a fake shell and in-memory storage. Tests drive it through getState() as the components do.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { startLiveHq, type LiveHq } from '../sync/till-harness';
+import { startLiveHq, type LiveHq } from '../../testkit/till-harness';
 import { seedDemo } from '../../hq/seed-demo';
 import { openTillInternals, type Till, type TillInternals } from '../../sync/till';
 import { openDevicePairing } from '../../sync/device-pairing';

@@ -5,7 +5,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { createTillStore } from '../../renderer/state/store';
 import { openDevicePairing } from '../../sync/device-pairing';
 import { displayContext } from '../../renderer/state/selectors';
-import { adminCreate, type LiveHq } from '../sync/till-harness';
+import { adminCreate, type LiveHq } from '../../testkit/till-harness';
 import { fakeShell, insideOf, memoryStorage, pairedStore, startDemoHq, type StoreUnderTest } from './store-harness';
 
 const ESPRESSO = '4006381100007';

@@ -4,9 +4,9 @@
 // seed and the shrunk schedule of a failure; `npx tsx scripts/sim.ts --runs 2000 --seed S` runs more.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { startLiveHq, type LiveHq } from '../sync/till-harness';
-import { runScenario, scenarioArb, type RunStats, type Scenario } from './model';
-import { REGRESSIONS } from './regressions';
+import { startLiveHq, type LiveHq } from '../../testkit/till-harness';
+import { runScenario, scenarioArb, type RunStats, type Scenario } from '../../testkit/sim/model';
+import { REGRESSIONS } from '../../testkit/sim/regressions';
 
 const RUNS = Number(process.env.SIM_RUNS ?? 60);
 const SEED = process.env.SIM_SEED === undefined ? undefined : Number(process.env.SIM_SEED);

@@ -38,7 +38,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { startLiveHq, newTill, type LiveHq } from '../sync/till-harness';
+import { startLiveHq, newTill, type LiveHq } from '../../testkit/till-harness';
 import { applyStreamPage } from '../../sync/replica/apply-pull';
 import { joinStreamPages } from '../../sync/engine/join-stream-pages';
 import { effectsOf, rebase } from '../../sync/replica/rebase';
@@ -49,9 +49,9 @@ import { readChangeStream, type StreamEvent } from '../../sync/engine/event-stre
 import { ticketGross } from '../../core/ticket';
 import type { Voucher } from '../../core/voucher';
 import type { StreamPage } from '../../sync/protocol';
-import { allHqVouchers } from './invariants';
-import { giftCard, multiUse, ticketOf } from './shop';
-import { plain, TILL_SETTINGS } from './tills';
+import { allHqVouchers } from '../../testkit/sim/invariants';
+import { giftCard, multiUse, ticketOf } from '../../testkit/sim/shop';
+import { plain, TILL_SETTINGS } from '../../testkit/sim/tills';
 
 const RUNS = Number(process.env.STREAM_SIM_RUNS ?? 25);
 const SEED = Number(process.env.STREAM_SIM_SEED ?? 424242);

@@ -3,7 +3,7 @@
 import { IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openReplica } from '../../sync/replica/db';
-import { newTill, startLiveHq, type LiveHq } from './till-harness';
+import { newTill, startLiveHq, type LiveHq } from '../../testkit/till-harness';
 
 const COFFEE = { name: 'Coffee', barcode: '4006381333931', unit_price: 1299, tax_rate: 7, currency: 'EUR' };
 

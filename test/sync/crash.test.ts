@@ -2,11 +2,11 @@
 // once; the restarted process opens a new till on the same device (same fake IDBFactory, database
 // name and token). Whatever the point, after healing and syncing nothing is lost or doubled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLiveHq, type LiveHq } from './till-harness';
-import { createFaultFetch, isChanges, isPush, NONE, scripted } from './fault-fetch';
-import { crashAndReopen, hqOps, newFaultyTill, plain, reopenTill, type FaultyTill } from '../sim/tills';
-import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from '../sim/invariants';
-import { giftCard, sell, singleUse, ticketOf } from '../sim/shop';
+import { startLiveHq, type LiveHq } from '../../testkit/till-harness';
+import { createFaultFetch, isChanges, isPush, NONE, scripted } from '../../testkit/fault-fetch';
+import { crashAndReopen, hqOps, newFaultyTill, plain, reopenTill, type FaultyTill } from '../../testkit/sim/tills';
+import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from '../../testkit/sim/invariants';
+import { giftCard, sell, singleUse, ticketOf } from '../../testkit/sim/shop';
 import type { Voucher } from '../../core/voucher';
 import { getVoucher } from '../../sync/replica/voucher-store';
 

@@ -12,8 +12,8 @@ import type { HqClient } from '../../sync/engine/hq-client';
 import { openReplica, type ReplicaDb } from '../../sync/replica/db';
 import type { ChangesResponse, Op, PushResponse, StreamPage } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
-import { giftVoucher } from '../core/fixtures';
-import { manualTimers } from '../support/manual-timers';
+import { giftVoucher } from '../../testkit/fixtures';
+import { manualTimers } from '../../testkit/manual-timers';
 
 const EMPTY_PAGE: ChangesResponse = { vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [], checkpoint: '0', has_more: false, last_seq: 0 };
 

@@ -4,11 +4,11 @@
 // happened (online:false with lastError for network-ish faults, online:true again afterwards).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { startLiveHq, type LiveHq } from './till-harness';
-import { always, createFaultFetch, FAULT_KINDS, isChanges, isPush, NONE, scripted, seededPlan, type Fault, type FaultKind } from './fault-fetch';
-import { hqRows, newFaultyTill, plain, type FaultyTill } from '../sim/tills';
-import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from '../sim/invariants';
-import { giftCard, sell, singleUse, ticketOf } from '../sim/shop';
+import { startLiveHq, type LiveHq } from '../../testkit/till-harness';
+import { always, createFaultFetch, FAULT_KINDS, isChanges, isPush, NONE, scripted, seededPlan, type Fault, type FaultKind } from '../../testkit/fault-fetch';
+import { hqRows, newFaultyTill, plain, type FaultyTill } from '../../testkit/sim/tills';
+import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from '../../testkit/sim/invariants';
+import { giftCard, sell, singleUse, ticketOf } from '../../testkit/sim/shop';
 import type { Timers } from '../../sync/engine/sync-engine';
 import { createHqClient } from '../../sync/engine/hq-client';
 import { SyncError } from '../../sync/engine/sync-error';

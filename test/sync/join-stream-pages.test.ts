@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { joinStreamPages, MAX_JOINED_ROWS } from '../../sync/engine/join-stream-pages';
 import type { StreamPage } from '../../sync/protocol';
-import { giftVoucher } from '../core/fixtures';
+import { giftVoucher } from '../../testkit/fixtures';
 
 const KEYS = ['GC-A', 'GC-B', 'GC-C', 'GC-D', 'GC-E', 'GC-F'];
 

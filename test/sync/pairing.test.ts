@@ -6,7 +6,7 @@ import { TicketSchema } from '../../core/ticket';
 import { redeemPairingCode } from '../../sync/engine/hq-client';
 import { SyncError } from '../../sync/engine/sync-error';
 import { openTillInternals as openTill } from '../../sync/till';
-import { adminCreate, newTill, startLiveHq, type LiveHq } from './till-harness';
+import { adminCreate, newTill, startLiveHq, type LiveHq } from '../../testkit/till-harness';
 
 const ticket = TicketSchema.parse({ currency: 'EUR', lines: [{ product_id: 'COFFEE', quantity: 1, unit_price: 1299, tax_rate: 19 }] });
 

@@ -17,10 +17,10 @@ import { applyPushResults, markSending } from '../../sync/replica/apply-push';
 import { getVoucher } from '../../sync/replica/voucher-store';
 import type { FetchLike } from '../../sync/engine/hq-client';
 import type { ChangesResponse, Op, StreamPage } from '../../sync/protocol';
-import { discountVoucher, giftVoucher } from '../core/fixtures';
-import { adminCreate, newTill, startLiveHq, type LiveHq } from './till-harness';
-import { manualTimers } from '../support/manual-timers';
-import { ticketOf } from '../sim/shop';
+import { discountVoucher, giftVoucher } from '../../testkit/fixtures';
+import { adminCreate, newTill, startLiveHq, type LiveHq } from '../../testkit/till-harness';
+import { manualTimers } from '../../testkit/manual-timers';
+import { ticketOf } from '../../testkit/sim/shop';
 import { joinStreamPages } from '../../sync/engine/join-stream-pages';
 
 const NOW = 1_700_000_000_000;

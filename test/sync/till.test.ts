@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TicketSchema } from '../../core/ticket';
-import { adminCreate, newTill, startLiveHq, type LiveHq } from './till-harness';
+import { adminCreate, newTill, startLiveHq, type LiveHq } from '../../testkit/till-harness';
 import { getVoucher } from '../../sync/replica/voucher-store';
 
 const ticketOf = (lines: { product_id: string; quantity: number; unit_price: number }[], customer_id?: string) =>

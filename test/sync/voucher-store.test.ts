@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openReplica } from '../../sync/replica/db';
 import { allVouchers, chunksAllowed, countVouchers, deleteVouchers, getVoucher, getVouchers, putPulledVouchers } from '../../sync/replica/voucher-store';
-import { discountVoucher } from '../core/fixtures';
+import { discountVoucher } from '../../testkit/fixtures';
 
 const v = (code: string, label = 'first') => discountVoucher({ type: 'AMOUNT', amount_off: 100 }, { code, label });
 const codes = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `C${String(from + i).padStart(5, '0')}`);

@@ -1,9 +1,9 @@
 // Builders for vouchers and tickets in tests. Every voucher built here is parsed by VoucherSchema, so a
 // fixture can never be something the model would refuse.
-import { VoucherSchema, voucherDefaults, type Discount, type Voucher } from '../../core/voucher';
-import type { Ticket, TicketInput } from '../../core/ticket';
-import { TicketSchema } from '../../core/ticket';
-import type { ValidationContext } from '../../core/validation-context';
+import { VoucherSchema, voucherDefaults, type Discount, type Voucher } from '../core/voucher';
+import type { Ticket, TicketInput } from '../core/ticket';
+import { TicketSchema } from '../core/ticket';
+import type { ValidationContext } from '../core/validation-context';
 
 const STAMP = '2026-01-01T00:00:00.000Z';
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { TicketSchema, ticketGross, type Ticket } from '../../core/ticket';
 import type { TicketRow } from '../../sync/replica/rows';
 import type { Voucher } from '../../core/voucher';
-import type { LiveHq } from '../sync/till-harness';
+import type { LiveHq } from '../till-harness';
 import type { FaultyTill } from './tills';
 
 export function ticketOf(lines: readonly { quantity: number; unit_price: number }[]): Ticket {

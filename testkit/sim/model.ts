@@ -8,8 +8,8 @@
 // outbox is empty (and once more), and the invariants of ./invariants.ts must hold.
 import fc from 'fast-check';
 import type { TicketRow } from '../../sync/replica/rows';
-import type { LiveHq } from '../sync/till-harness';
-import { isChanges, isPush, NONE, scripted, type Fault } from '../sync/fault-fetch';
+import type { LiveHq } from '../till-harness';
+import { isChanges, isPush, NONE, scripted, type Fault } from '../fault-fetch';
 import { hqVoucher, newFaultyTill, reopenTill, type FaultyTill } from './tills';
 import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from './invariants';
 import { giftCard, multiUse, singleUse, ticketOf } from './shop';

@@ -3,13 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { openDatabase, type Database } from '../../hq/db/connect';
-import { buildServer } from '../../hq/server';
-import { hashToken } from '../../hq/auth';
-import type { HqContext } from '../../hq/context';
-import type { PairingLimits } from '../../hq/routes/pairing';
-import type { ChangeBus } from '../../hq/change-bus';
-import type { StreamHubOptions } from '../../hq/change-stream';
+import { openDatabase, type Database } from '../hq/db/connect';
+import { buildServer } from '../hq/server';
+import { hashToken } from '../hq/auth';
+import type { HqContext } from '../hq/context';
+import type { PairingLimits } from '../hq/routes/pairing';
+import type { ChangeBus } from '../hq/change-bus';
+import type { StreamHubOptions } from '../hq/change-stream';
 
 export const ADMIN_TOKEN = 'adm_test_token_0123456789';
 

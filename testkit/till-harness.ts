@@ -1,8 +1,8 @@
 // A real HQ on a loopback port plus tills on fake-indexeddb (one IDBFactory each: separate devices).
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { startHq, type Hq } from '../hq/harness';
-import { openTillInternals as openTill, type TillOptions } from '../../sync/till';
-import type { FetchLike } from '../../sync/engine/hq-client';
+import { startHq, type Hq } from './hq-harness';
+import { openTillInternals as openTill, type TillOptions } from '../sync/till';
+import type { FetchLike } from '../sync/engine/hq-client';
 
 export type LiveHq = Hq & { url: string };
 

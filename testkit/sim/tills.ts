@@ -6,8 +6,8 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../hq/db/connect';
 import { openTillInternals as openTill, type TillOptions, type TillInternals as Till } from '../../sync/till';
 import type { Voucher } from '../../core/voucher';
-import type { LiveHq } from '../sync/till-harness';
-import { createFaultFetch, type FaultFetch } from '../sync/fault-fetch';
+import type { LiveHq } from '../till-harness';
+import { createFaultFetch, type FaultFetch } from '../fault-fetch';
 
 export type FaultyTill = Till & { tillId: string; token: string; dbName: string; factory: IDBFactory; net: FaultFetch; options: Partial<TillOptions> };
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import type { Op } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
-import type { LiveHq } from '../sync/till-harness';
+import type { LiveHq } from '../till-harness';
 import { allVouchers } from '../../sync/replica/voucher-store';
 import { activeAccepted, giftLedger, hqLastSeq, hqOpsOfTills, plain, type FaultyTill } from './tills';
 

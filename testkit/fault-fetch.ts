@@ -12,7 +12,7 @@
 //   truncate       HQ answers, the body is cut short ('short': ends early, 'broken': the stream errors)
 //   wrong-shape    a 200 with valid JSON of the wrong shape, after a real call or without one
 //   stall          nothing more arrives (before the headers, or mid-body) until the request is aborted
-import type { FetchLike } from '../../sync/engine/hq-client';
+import type { FetchLike } from '../sync/engine/hq-client';
 
 export type Fault =
   | { kind: 'none' }
@@ -67,7 +67,7 @@ export function always(fault: Fault, match?: (call: CallInfo) => boolean): Fault
 export const isPush = (call: Pick<CallInfo, 'path'>) => call.path === '/v1/sync/push';
 export const isChanges = (call: Pick<CallInfo, 'path'>) => call.path === '/v1/sync/changes';
 
-import { prng } from '../support/prng';
+import { prng } from './prng';
 
 export { prng };
 

@@ -1,6 +1,6 @@
 // Timers that run only when a test fires them: the sync engine's timers (retries, the periodic
 // cycle, debounces) made explicit, so no test decides a race by sleeping.
-import type { Timers } from '../../sync/engine/sync-engine';
+import type { Timers } from '../sync/engine/sync-engine';
 
 export function manualTimers() {
   let id = 0;
