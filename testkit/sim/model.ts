@@ -25,8 +25,12 @@ export type Action =
   | { t: 'offline'; till: number }
   | { t: 'online'; till: number }
   | { t: 'crash'; till: number }
-  /** Start a sync under these faults and crash after `afterMs`. */
-  | { t: 'crashDuringSync'; till: number; afterMs: number; faults: Fault[] }
+  /**
+   * Start a sync under these faults and crash as its `atCall`-th request to HQ (0-based) goes out — or
+   * when it ends, if it makes fewer. Counted in requests, not milliseconds, so a seed replays the same
+   * crash on any machine.
+   */
+  | { t: 'crashDuringSync'; till: number; atCall: number; faults: Fault[] }
   | { t: 'sync'; till: number; faults: Fault[] }
   | { t: 'syncMany'; tills: number[]; faults: Fault[][] }
   | { t: 'pull'; till: number; faults: Fault[] }
@@ -82,7 +86,7 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant('offline' as const), till: tillArb }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('online' as const), till: tillArb }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('crash' as const), till: tillArb }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('crashDuringSync' as const), till: tillArb, afterMs: fc.integer({ min: 0, max: 30 }), faults: faultsArb }), weight: 2 },
+  { arbitrary: fc.record({ t: fc.constant('crashDuringSync' as const), till: tillArb, atCall: fc.integer({ min: 0, max: 3 }), faults: faultsArb }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('sync' as const), till: tillArb, faults: faultsArb }), weight: 6 },
   { arbitrary: fc.record({ t: fc.constant('syncMany' as const), tills: fc.uniqueArray(tillArb, { minLength: 2, maxLength: 4 }), faults: fc.array(faultsArb, { minLength: 4, maxLength: 4 }) }), weight: 3 },
   { arbitrary: fc.record({ t: fc.constant('pull' as const), till: tillArb, faults: faultsArb }), weight: 4 },
@@ -239,9 +243,17 @@ export async function runScenario(hq: LiveHq, s: Scenario, options: { trace?: (l
           break;
         case 'crashDuringSync': {
           const till = tills[at(a.till)]!;
-          till.net.setPlan(scripted(a.faults, { match: syncCalls }));
+          const plan = scripted(a.faults, { match: syncCalls });
+          let crash!: () => void;
+          const crashed = new Promise<void>((resolve) => (crash = resolve));
+          let calls = 0;
+          till.net.setPlan((call) => {
+            if (syncCalls(call) && calls++ === a.atCall) crash();
+            return plan(call);
+          });
           const cycle = till.syncNow();
-          await new Promise((r) => setTimeout(r, a.afterMs));
+          // The request is on its way (the network answers in a later task); the till dies under it.
+          await Promise.race([crashed, cycle]);
           till.db.close();
           await cycle; // the dead process's cycle ends (its writes fail on the closed database)
           await till.net.idle();

@@ -41,7 +41,7 @@ export const REGRESSIONS: { name: string; scenario: Scenario }[] = [
         { t: 'sale', till: 0, codes: [1, 0], lines: [{ quantity: 1, unit_price: 200 }], crashAfterTicks: null },
         { t: 'gift', till: 0, amount: 100 },
         { t: 'sale', till: 3, codes: [29], lines: [{ quantity: 1, unit_price: 200 }], crashAfterTicks: null },
-        { t: 'crashDuringSync', till: 0, afterMs: 0, faults: [] },
+        { t: 'crashDuringSync', till: 0, atCall: 0, faults: [] },
         { t: 'syncMany', tills: [0, 3], faults: [[{ kind: 'drop-response' }], [], [], []] },
         { t: 'pull', till: 0, faults: [] },
       ],
