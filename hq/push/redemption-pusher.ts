@@ -78,8 +78,13 @@ async function pushGroup(db: Db, group: Pending[]): Promise<void> {
   group.forEach((p, i) => {
     const mine = byPush[i]!;
     const error = mine[0]?.r_error;
-    if (error) p.reject(refusal(error, mine[0]!.r_message ?? '') ?? new Error(`push_redemption_group: ${error}`));
-    else p.resolve(answer(p.sent, mine));
+    if (error) return p.reject(refusal(error, mine[0]!.r_message ?? '') ?? new Error(`push_redemption_group: ${error}`));
+    // Every push settles, whatever one answer holds (a push left pending would hang its till's request).
+    try {
+      p.resolve(answer(p.sent, mine));
+    } catch (e) {
+      p.reject(e);
+    }
   });
 }
 
