@@ -217,30 +217,29 @@ describe.each(BACKENDS)('HQ change feed on %s', (backend) => {
       expect(n).toBeGreaterThan(Number(start));
       // A later writer (the admin API) wants to commit a change now.
       const creating = createVoucher(hq, discountBody({ label: 'later' }));
+      let page: ChangesResponse;
       if (backend === 'postgres') {
-        // Deterministic: wait until the writer is blocked on the change lock (or, were there no lock, done).
-        for (let i = 0; i < 500; i++) {
-          const waiting = await query<{ n: string | number }>(hq, sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
-          if (Number(waiting[0]!.n) > 0 || (await settledWithin(creating, 0)) === 'settled') break;
-          await sleep(10);
-        }
-      } else {
-        await sleep(50);
-      }
-      const reading = pull(reader.token, start);
-      const early = await settledWithin(reading, 500);
-      if (early === 'settled') {
-        const page = await reading;
-        // It read while N was uncommitted: it must not have passed N.
+        // The writer must block on the change lock: polled until PostgreSQL shows it waiting.
+        const blocked = async () => Number((await query<{ n: string | number }>(hq, sql`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`))[0]!.n);
+        for (let i = 0; i < 500 && (await blocked()) === 0; i++) await sleep(10);
+        expect(await blocked()).toBe(1);
+        // A reader is never blocked: its snapshot holds neither N (uncommitted) nor the later change
+        // (waiting for N's lock), so it must not pass N.
+        page = await pull(reader.token, start);
         expect(BigInt(page.checkpoint) < BigInt(n)).toBe(true);
         expect(codes(page)).not.toContain(a.code);
         expect(page.vouchers.map((v) => v.label)).not.toContain('later');
-        expect(await settledWithin(creating, 0)).toBe('pending'); // the later writer waits for N
+        expect(await blocked()).toBe(1); // the later writer still waits for N
+        await commit();
+      } else {
+        // PGlite is one connection: the reader and the later writer wait for the open transaction and
+        // run after it commits, so the reader sees N.
+        const reading = pull(reader.token, start);
+        await commit();
+        page = await reading;
+        expect(codes(page)).toContain(a.code);
       }
-      await commit();
-      const page = await reading;
       const b = await creating;
-      if (BigInt(page.checkpoint) >= BigInt(n)) expect(codes(page)).toContain(a.code);
       const rest = await pullAll(reader.token, page.checkpoint);
       const seen = [...page.vouchers, ...rest.vouchers];
       expect(seen.map((v) => v.code)).toEqual([a.code, b.code]);
@@ -287,7 +286,7 @@ describe.each(BACKENDS)('HQ change feed on %s', (backend) => {
     }
   });
 
-  // A push of redemptions stamps its changes inside the database function push_redemptions (one
+  // A push stamps its changes inside the database function push_ops() (one
   // statement), not through stampChanges: it must take the same change lock, so it cannot commit a
   // number above a change that drew its number first and is still uncommitted.
   it.skipIf(backend !== 'postgres')('a pushed redemption waits for an earlier uncommitted change, then follows it in the feed (PostgreSQL only: PGlite is one connection, so no two transactions overlap)', async () => {
