@@ -2,25 +2,16 @@
 // other till, must not undo another till's sale — neither a single-use voucher's use nor a gift-card
 // debit — by push op or by HTTP. The back office may undo any, and who did it is recorded.
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse, PushResult, Redemption } from '../../sync/protocol';
 import { VoucherCreateInputSchema } from '../../core/voucher';
-import { rowsOf, type Db } from '../../hq/db/connect';
+import { rowsOf } from '../../hq/db/connect';
 import { hashToken } from '../../hq/auth';
 import { buildVoucher, insertVoucher } from '../../hq/voucher-store';
 import { BACKENDS, startHq, type Backend, type Hq } from '../../testkit/hq-harness';
-import { createVoucher, discountBody, getVoucher, giftBody, iso, ownPostgresDatabase, query, redemptionOp, TestTill, uniqueCode } from './helpers';
+import { createVoucher, discountBody, getVoucher, giftBody, iso, query, redemptionOp, TestTill, uniqueCode } from './helpers';
+import { databaseBefore } from './old-database';
 
 describe.each(BACKENDS)('HQ redemption ownership on %s', (backend) => {
   let hq: Hq;
@@ -212,39 +203,9 @@ describe.each(BACKENDS)('HQ redemption ownership on %s', (backend) => {
 // given conflicts as the old code stored them (both shapes: the push_redemptions() text and push.ts's
 // JSON.stringify), then opened by HQ (which applies 0004) and replayed.
 describe.each(BACKENDS)('HQ upgrade to redemption ownership on %s', (backend: Backend) => {
-  const migrations = fileURLToPath(new URL('../../hq/db/migrations', import.meta.url));
-
-  /** A copy of the migrations folder that stops before `tag`. */
-  async function migrationsBefore(tag: string): Promise<string> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'vt-migrations-'));
-    await mkdir(path.join(dir, 'meta'));
-    const journal = JSON.parse(await readFile(path.join(migrations, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-    const stop = journal.entries.findIndex((e) => e.tag === tag);
-    expect(stop).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, stop);
-    await writeFile(path.join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-    for (const file of await readdir(migrations)) if (journal.entries.some((e) => file === `${e.tag}.sql`)) await copyFile(path.join(migrations, file), path.join(dir, file));
-    return dir;
-  }
-
   it('stored conflict results lose the winning op_id; everything else in them is kept', async () => {
-    const oldMigrations = await migrationsBefore('0004_redemption_ownership');
-    let dataDir: string | undefined;
-    let own: { url: string; drop: () => Promise<void> } | undefined;
+    const old = await databaseBefore(backend, '0004_redemption_ownership');
     try {
-      let old: { db: Db; close: () => Promise<unknown> };
-      if (backend === 'pglite') {
-        dataDir = await mkdtemp(path.join(tmpdir(), 'vt-hq-upgrade-'));
-        const client = new PGlite(dataDir);
-        old = { db: drizzlePglite(client) as unknown as Db, close: () => client.close() };
-        await migratePglite(old.db as never, { migrationsFolder: oldMigrations });
-      } else {
-        own = await ownPostgresDatabase();
-        const pool = new pg.Pool({ connectionString: own.url, max: 2 });
-        old = { db: drizzlePg(pool) as unknown as Db, close: () => pool.end() };
-        await migratePg(old.db as never, { migrationsFolder: oldMigrations });
-      }
-
       // The old HQ: two tills, a single-use voucher, A wins it, B's two redemptions conflict.
       const [a, b] = [randomUUID(), randomUUID()];
       const tokenB = `till_upgrade_${randomUUID()}`;
@@ -286,7 +247,7 @@ describe.each(BACKENDS)('HQ upgrade to redemption ownership on %s', (backend: Ba
       expect(storedBefore).toHaveLength(3);
       for (const text of storedBefore) expect(text).toContain(won.op_id);
 
-      const hq = await startHq(backend, dataDir ? { dataDir } : { url: own!.url });
+      const hq = await startHq(backend, old.target);
       try {
         const res = await hq.as(tokenB, { method: 'POST', url: '/v1/sync/push', payload: { ops: lost } });
         expect(res.statusCode, res.body).toBe(200);
@@ -314,9 +275,7 @@ describe.each(BACKENDS)('HQ upgrade to redemption ownership on %s', (backend: Ba
         await hq.close();
       }
     } finally {
-      await rm(oldMigrations, { recursive: true, force: true });
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-      await own?.drop();
+      await old.remove();
     }
   }, 120_000);
 });
