@@ -34,7 +34,7 @@ import { openDatabase, rowsOf, type Database } from '../hq/db/connect';
 import { defaultDbPool } from '../hq/config';
 import { buildServer } from '../hq/server';
 import { hashToken } from '../hq/auth';
-import { DEFAULT_PUSH_GROUP } from '../hq/push/redemption-pusher';
+import { DEFAULT_PUSH_GROUP } from '../hq/push/pusher';
 import { importRows, layout } from './hq-workload';
 import type { LoadConfig, LoadResult } from './hq-load';
 

@@ -1,6 +1,6 @@
 // The change feed tills pull from. Every write to replicated data (vouchers, products, customers,
-// tombstones) ends with `stampChanges` (a push of redemptions with its SQL twin in push_redemptions(),
-// which writes each voucher once, with its number). It takes one transaction-scoped advisory lock and
+// tombstones) ends with `stampChanges` (a push and a rollback do the same in SQL, push_ops() and
+// rollback_redemption(), which write each voucher once, with its number). It takes one transaction-scoped advisory lock and
 // only then draws numbers from the `change_seq` sequence. The lock is held until commit, so numbers are
 // handed out in commit order: when a reader sees change N it has also seen every change below N. A
 // plain sequence or a wall-clock timestamp would let a transaction that started early but commits late
@@ -19,7 +19,7 @@ export type Touched = { vouchers?: Iterable<string>; products?: Iterable<string>
 
 /**
  * Take the change lock (idempotent within a transaction). Call before drawing from change_seq. Its key
- * is written once, in hq/db/functions/lock_changes.sql; push_redemptions() calls the same function.
+ * is written once, in hq/db/functions/lock_changes.sql; push_ops() and rollback_redemption() call it too.
  */
 async function lockChanges(tx: Executor): Promise<void> {
   await tx.execute(sql`SELECT lock_changes()`);

@@ -29,7 +29,7 @@ const EnvSchema = z.object({
   // PostgreSQL connections per process (each process also holds one for LISTEN): keep
   // (HQ_DB_POOL + 1) × workers × machines within the server's max_connections. Default: defaultDbPool.
   HQ_DB_POOL: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
-  // Pushes of redemptions that may share one transaction (hq/push/redemption-pusher.ts, group commit); 1
+  // Pushes that may share one transaction (hq/push/pusher.ts, group commit); 1
   // turns grouping off: every push its own statement, as many at once as the pool allows.
   HQ_PUSH_GROUP: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(48, 'must be at most 48 (PostgreSQL caches 64 subtransactions)').default(32),
   // Behind a load balancer: whose X-Forwarded-For to believe, so per-address counters see the tills'

@@ -16,7 +16,7 @@ export type HqContext = {
   defaultTimeZone: string;
   /** The largest gift card a till may issue, minor units (HQ_MAX_GIFT_ISSUE): every GIFT_ISSUE above it is REJECTED, online or offline. */
   maxGiftIssue: number;
-  /** Pushes of redemptions one transaction may hold (hq/push/redemption-pusher.ts); 1: none grouped. */
+  /** Pushes one transaction may hold (hq/push/pusher.ts, group commit); 1: none grouped. */
   pushGroup: number;
 };
 

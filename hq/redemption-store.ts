@@ -1,14 +1,13 @@
 // Redemptions as the back office reads and undoes them (GET /v1/redemptions, POST …/rollback). A push
-// writes them (hq/push/); undoing one is hq/push/redemption-ops.ts's rule, here in a transaction of its
-// own that stamps the voucher for the change feed.
+// writes them (hq/push/, push_ops.sql); undoing one outside a push is the database function
+// rollback_redemption() (hq/db/functions/rollback_redemption.sql), which shares its rule with a push's
+// ROLLBACK.
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Redemption, RedemptionListQuerySchema } from '../sync/protocol';
 import { normaliseCode } from '../core/code';
 import { rowsOf, type Db } from './db/connect';
 import { toIso } from './db/rows';
-import { stampChanges } from './changes';
-import { rollbackRedemption, type RollbackActor, type RollbackOutcome } from './push/redemption-ops';
 
 type RedemptionListQuery = z.infer<typeof RedemptionListQuerySchema>;
 
@@ -40,10 +39,19 @@ export async function listRedemptions(db: Db, q: RedemptionListQuery): Promise<{
   };
 }
 
+/**
+ * Who undoes a redemption. A till may roll back only the redemptions it made (rollback_refusal.sql says
+ * why); the back office may undo any (that is its job), and it is recorded.
+ */
+export type RollbackActor = { kind: 'admin' } | { kind: 'till'; tillId: string };
+
+export type RollbackOutcome = { ok: true; code: string } | { ok: false; reason: 'not_found' | 'not_own_redemption' | 'already_rolled_back' };
+
 /** Undo one redemption outside a push; returns the outcome and the change number drawn (0: none). */
 export async function rollbackOne(db: Db, redemptionId: string, by: RollbackActor): Promise<{ outcome: RollbackOutcome; cp: number }> {
-  return db.transaction(async (tx) => {
-    const outcome = await rollbackRedemption(tx, redemptionId, by);
-    return { outcome, cp: outcome.ok ? await stampChanges(tx, { vouchers: [outcome.code] }) : 0 };
-  });
+  const row = rowsOf<{ r_refusal: Exclude<RollbackOutcome, { ok: true }>['reason'] | null; r_code: string | null; r_checkpoint: string | number }>(
+    await db.execute(sql`SELECT * FROM rollback_redemption(${redemptionId}::uuid, ${by.kind === 'till' ? by.tillId : null}::uuid)`),
+  )[0]!;
+  const outcome: RollbackOutcome = row.r_refusal ? { ok: false, reason: row.r_refusal } : { ok: true, code: row.r_code! };
+  return { outcome, cp: Number(row.r_checkpoint) };
 }

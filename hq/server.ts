@@ -13,7 +13,7 @@ import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } 
 import { HqError } from './hq-error';
 import type { HqContext } from './context';
 import { DEFAULT_MAX_GIFT_ISSUE } from './config';
-import { DEFAULT_PUSH_GROUP } from './push/redemption-pusher';
+import { DEFAULT_PUSH_GROUP } from './push/pusher';
 import { openApiTransform, systemRoutes } from './routes/system';
 import { voucherRoutes } from './routes/vouchers';
 import { tillRoutes } from './routes/tills';
@@ -40,7 +40,7 @@ export type ServerOptions = {
   corsOrigins?: string[] | '*';
   /** The largest gift card a till may issue (GIFT_ISSUE), minor units; default DEFAULT_MAX_GIFT_ISSUE. */
   maxGiftIssue?: number;
-  /** Pushes of redemptions one transaction may hold (hq/push/redemption-pusher.ts); 1: none grouped. Default 32. */
+  /** Pushes one transaction may hold (hq/push/pusher.ts, group commit); 1: none grouped. Default 32. */
   pushGroup?: number;
   /** Announcements of new checkpoints; default in-process (main.ts passes createPgChangeBus on PostgreSQL). The caller closes it. */
   bus?: ChangeBus;

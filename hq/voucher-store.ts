@@ -6,7 +6,7 @@ import { generateCode } from '../core/code';
 import { voucherStatus } from '../core/voucher-effects';
 import { VoucherSchema, voucherDefaults, type Voucher, type VoucherCreateInput, type VoucherImportInput, type VoucherUpdateInput } from '../core/voucher';
 import { rowsOf, type Db } from './db/connect';
-import { voucherAttrs, VOUCHER_JSON_SQL } from './db/rows';
+import { voucherAttrs, voucherRow, VOUCHER_JSON_SQL } from './db/rows';
 import { clearTombstones, stampChanges, writeTombstone, type Executor } from './changes';
 import { HqError } from './hq-error';
 
@@ -30,9 +30,10 @@ export function buildVoucher(input: VoucherCreateInput | VoucherImportInput, now
 }
 
 function insertSql(v: Voucher) {
+  const r = voucherRow(v);
   return sql`INSERT INTO vouchers (code, type, campaign, category, currency, status, quantity, redeemed_quantity, gift_amount, gift_balance, attrs, used_at, created_at, updated_at, change_seq)
-    VALUES (${v.code}, ${v.type}, ${v.campaign}, ${v.category}, ${v.currency}, ${v.status}, ${v.redemption.quantity}, ${v.redemption.redeemed_quantity},
-      ${v.gift?.amount ?? null}, ${v.gift?.balance ?? null}, ${JSON.stringify(voucherAttrs(v))}::jsonb, ${v.used_at}, ${v.created_at}, ${v.updated_at}, 0)
+    VALUES (${r.code}, ${r.type}, ${r.campaign}, ${r.category}, ${r.currency}, ${r.status}, ${r.quantity}, ${r.redeemed_quantity},
+      ${r.gift_amount}, ${r.gift_balance}, ${JSON.stringify(r.attrs)}::jsonb, ${r.used_at}, ${r.created_at}, ${r.updated_at}, ${r.change_seq})
     ON CONFLICT (code) DO NOTHING RETURNING code`;
 }
 

@@ -9,6 +9,19 @@ export type VoucherAttrs = Pick<
   | 'customer_id' | 'product_id' | 'min_order_amount' | 'offline_redeemable' | 'metadata'
 >;
 
+/**
+ * A voucher as a row of the vouchers table (column → value), not yet in the change feed (change_seq 0:
+ * whoever inserts it stamps it). The one mapping of the object onto columns: an insert by HQ's API and a
+ * till's GIFT_ISSUE (push_ops.sql, jsonb_populate_record) both use it.
+ */
+export function voucherRow(v: Voucher) {
+  return {
+    code: v.code, type: v.type, campaign: v.campaign, category: v.category, currency: v.currency, status: v.status,
+    quantity: v.redemption.quantity, redeemed_quantity: v.redemption.redeemed_quantity, gift_amount: v.gift?.amount ?? null, gift_balance: v.gift?.balance ?? null,
+    attrs: voucherAttrs(v), used_at: v.used_at, created_at: v.created_at, updated_at: v.updated_at, change_seq: 0,
+  };
+}
+
 export function toIso(value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }

@@ -124,8 +124,14 @@ export const redemptions = pgTable(
     rolledBackAt: ts('rolled_back_at'),
     /** Who rolled it back (an audit of the back office's power to undo any till's sale): 'admin' or the till's id. */
     rolledBackBy: text('rolled_back_by'),
+    /**
+     * The order HQ applied redemptions in, drawn while the voucher is locked: a CONFLICT names the
+     * latest applied ACTIVE ACCEPTED redemption of its code (push_ops.sql). Not created_at: every row of
+     * one transaction shares that, and a transaction that began first may apply last.
+     */
+    applied: bigint('applied', { mode: 'number' }).notNull().generatedByDefaultAsIdentity(),
   },
-  (t) => [index('redemptions_code').on(t.code, t.createdAt), index('redemptions_till').on(t.tillId, t.createdAt)],
+  (t) => [index('redemptions_code').on(t.code, t.applied), index('redemptions_till').on(t.tillId, t.createdAt)],
 );
 
 /** Append-only gift-card ledger: balance = amount − accepted debits + rollbacks. */

@@ -1,14 +1,28 @@
-// A pushed op, checked against the wire schema before anything touches the database: either ready to
-// apply, or already answered (a malformed op is REJECTED with the reason, and still takes its seq).
-import { OpSchema, OpTypes, type Op, type PushRequest, type PushResult } from '../../sync/protocol';
+// A pushed op, checked against the wire schema and HQ's policy before anything touches the database,
+// as push_ops() (hq/db/functions/push_ops.sql) takes it: an op to apply, or one already answered (a
+// malformed op is REJECTED `invalid_op` with what is wrong; a gift card above HQ's maximum is REJECTED
+// `amount_exceeds_maximum`) — an answered op still takes its seq and is stored like any other.
+import { OpSchema, OpTypes, type Op, type PushReason, type PushRequest } from '../../sync/protocol';
+import { VoucherSchema, voucherDefaults } from '../../core/voucher';
 import { truncateText } from '../../core/text';
+import { voucherRow } from '../db/rows';
 
 export type RawOp = PushRequest['ops'][number];
 
-export type Step =
-  | { kind: 'done'; op_id: string; seq: number; type: string; result: PushResult; code?: string; store?: boolean }
-  | { kind: 'redemption'; op: Extract<Op, { type: 'REDEMPTION' }> }
-  | { kind: 'other'; op: Exclude<Op, { type: 'REDEMPTION' }> };
+/** What HQ's configuration allows a till to do in a push (ServerOptions). */
+export type PushPolicy = {
+  /** The largest gift card a till may issue (GIFT_ISSUE), minor units: HQ_MAX_GIFT_ISSUE. */
+  maxGiftIssue: number;
+};
+
+type Base = { op_id: string; seq: number };
+/** One op as push_ops() takes it (op_id in lower case). */
+export type PushOp =
+  | (Base & { type: 'REDEMPTION'; code: string; ticket_id: string; amount: number; occurred_at: string })
+  | (Base & { type: 'ROLLBACK'; redemption: string })
+  | (Base & { type: 'GIFT_ISSUE'; code: string; voucher: ReturnType<typeof voucherRow> })
+  /** Answered already: `answer` is the REJECTED result's JSON text without op_id, stored and sent as is. */
+  | (Base & { type: Op['type'] | 'INVALID'; answer: string });
 
 const DETAIL_LENGTH = 500;
 
@@ -17,8 +31,8 @@ const DETAIL_LENGTH = 500;
  * `type` may be anything (a NUL, a lone surrogate, 10 kB, a number, null): stored as is, the database
  * would refuse it on every retry and the till would never sync again.
  */
-function storedType(type: unknown): string {
-  return typeof type === 'string' && (OpTypes as readonly string[]).includes(type) ? type : 'INVALID';
+function storedType(type: unknown): Op['type'] | 'INVALID' {
+  return typeof type === 'string' && (OpTypes as readonly string[]).includes(type) ? (type as Op['type']) : 'INVALID';
 }
 
 /**
@@ -30,11 +44,47 @@ function invalidDetail(issues: readonly { path: PropertyKey[]; message: string }
   return truncateText(detail, DETAIL_LENGTH);
 }
 
-export function parseOp(raw: RawOp): Step {
+function rejected(base: Base, type: PushOp['type'], reason: PushReason, detail?: string): PushOp {
+  return { ...base, type, answer: JSON.stringify({ outcome: 'REJECTED', reason, ...(detail === undefined ? {} : { detail }) }) };
+}
+
+/** The gift card a till sold (GIFT_ISSUE), as HQ stores it: the model's checks run here, before SQL. */
+function issuedCard(op: Extract<Op, { type: 'GIFT_ISSUE' }>, tillId: string) {
+  return voucherRow(
+    VoucherSchema.parse({
+      ...voucherDefaults(),
+      code: op.payload.code,
+      type: 'GIFT_VOUCHER',
+      label: 'Gift card',
+      campaign: null,
+      category: null,
+      currency: op.payload.currency,
+      discount: null,
+      gift: { amount: op.payload.amount, balance: op.payload.amount },
+      redemption: { quantity: null, redeemed_quantity: 0 },
+      metadata: { issued_by_till: tillId },
+      status: 'ACTIVE',
+      used_at: null,
+      created_at: op.occurred_at,
+      updated_at: op.occurred_at, // push_ops() sets the time it stores the card
+    }),
+  );
+}
+
+/** `raw` (op_id in lower case) as push_ops() takes it from till `tillId`. */
+export function toPushOp(raw: RawOp, tillId: string, policy: PushPolicy): PushOp {
+  const base = { op_id: raw.op_id, seq: raw.seq };
   const parsed = OpSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { kind: 'done', op_id: raw.op_id, seq: raw.seq, type: storedType(raw.type), result: { op_id: raw.op_id, outcome: 'REJECTED', reason: 'invalid_op', detail: invalidDetail(parsed.error.issues) } };
-  }
+  if (!parsed.success) return rejected(base, storedType(raw.type), 'invalid_op', invalidDetail(parsed.error.issues));
   const op = parsed.data;
-  return op.type === 'REDEMPTION' ? { kind: 'redemption', op } : { kind: 'other', op };
+  switch (op.type) {
+    case 'REDEMPTION':
+      return { ...base, type: op.type, code: op.payload.code, ticket_id: op.payload.ticket_id, amount: op.payload.amount, occurred_at: op.occurred_at };
+    case 'ROLLBACK':
+      return { ...base, type: op.type, redemption: op.payload.redemption_op_id.toLowerCase() };
+    case 'GIFT_ISSUE':
+      // Refused before the lease is used, so the till can still issue that code.
+      if (op.payload.amount > policy.maxGiftIssue) return rejected(base, op.type, 'amount_exceeds_maximum');
+      return { ...base, type: op.type, code: op.payload.code, voucher: issuedCard(op, tillId) };
+  }
 }

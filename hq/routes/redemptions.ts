@@ -5,8 +5,7 @@ import { evaluateTicket } from '../../core/evaluate-ticket';
 import { normaliseCode } from '../../core/code';
 import { ProblemSchema, RedemptionListQuerySchema, RedemptionSchema, ValidationRequestSchema, ValidationResponseSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
-import type { RollbackActor } from '../push/redemption-ops';
-import { listRedemptions, rollbackOne } from '../redemption-store';
+import { listRedemptions, rollbackOne, type RollbackActor } from '../redemption-store';
 import { getVouchers } from '../voucher-store';
 import { HqError } from '../hq-error';
 

@@ -8,7 +8,7 @@ import type { HqContext } from '../context';
 import { COMPRESSED, createChangePages } from '../change-pages';
 import { createStreamHub, type StreamHubOptions } from '../change-stream';
 import { applyPush } from '../push/apply-push';
-import { createRedemptionPusher } from '../push/redemption-pusher';
+import { createPusher } from '../push/pusher';
 import { HqError } from '../hq-error';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema };
@@ -41,7 +41,7 @@ export const syncRoutes =
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const pages = createChangePages(ctx.db, ctx.bus);
     const hub = createStreamHub(pages, ctx.bus, { log: app.log, ...streamOptions });
-    const pushPath = { db: ctx.db, redemptions: createRedemptionPusher(ctx.db, { maxPushes: ctx.pushGroup }), policy: { maxGiftIssue: ctx.maxGiftIssue } };
+    const pushPath = { db: ctx.db, pusher: createPusher(ctx.db, { maxPushes: ctx.pushGroup }), policy: { maxGiftIssue: ctx.maxGiftIssue } };
     // preClose: open event streams would otherwise keep the server from closing.
     app.addHook('preClose', async () => hub.close());
 

@@ -87,8 +87,7 @@ type PushState = { own: string[]; other: string; leased: string[]; n: number };
  * The ops of the next push example: one to three, in turn — a discount redemption, a gift debit (at the
  * schema's maximum half the time: two of those overdraw a card past what a balance may hold), a
  * ROLLBACK of one of the fuzz till's own accepted redemptions or of another till's (refused: not its
- * own), a GIFT_ISSUE of a leased code. A batch of redemptions only is the database's push_redemptions();
- * one with a ROLLBACK or GIFT_ISSUE is apply-push.ts's transaction: both are fuzzed.
+ * own), a GIFT_ISSUE of a leased code, in batches of any mix (all go through push_ops()).
  */
 function pushOps(ids: Ids, state: PushState, firstSeq: number, random: () => number): Record<string, Json>[] {
   const count = 1 + Math.floor(random() * 3);

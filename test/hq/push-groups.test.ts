@@ -1,4 +1,4 @@
-// Group commit (hq/push/redemption-pusher.ts, hq/db/functions/push_redemption_group.sql): pushes that wait while others are in the
+// Group commit (hq/push/pusher.ts, hq/db/functions/push_group.sql): pushes that wait while others are in the
 // database go together as one transaction. The rule it must keep: a push's answer, and what it does
 // to HQ's data, are those it would have had alone, after the pushes queued before it.
 //
@@ -8,11 +8,8 @@
 // push that draws no change number (a replay, a refusal) names the committed head as its checkpoint,
 // which in a group may already include the pushes after it in that group.
 //
-// Winners: a CONFLICT names the latest accepted redemption of its voucher, by the time HQ stored it,
-// then by when it occurred. Pushes in one group are one transaction and share that stored time, so
-// among them the one that occurred last is named. The pushes here occur in push order, so both ways
-// name the same winner; with clocks out of order, a group and one-at-a-time could name different
-// (equally valid) winners, never different outcomes.
+// Winners: a CONFLICT names the ACTIVE ACCEPTED redemption of its voucher that HQ applied last, whatever
+// the tills' clocks say (push_ops.sql), so a group and one push at a time name the same one.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -21,7 +18,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../hq/db/connect';
 import { applyPush, type PushPath } from '../../hq/push/apply-push';
-import { createRedemptionPusher, type GroupOptions } from '../../hq/push/redemption-pusher';
+import { createPusher, type GroupOptions } from '../../hq/push/pusher';
 import { HqError } from '../../hq/hq-error';
 import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { createVoucher, discountBody, giftBody, query, redemptionOp, type WireOp } from './helpers';
@@ -44,7 +41,7 @@ function wirePushes(intents: Intent[], codes: string[], start: number): { till: 
   const seq = Array.from({ length: TILLS + 1 }, () => 0);
   const last = new Map<number, WireOp[]>();
   return intents.map((intent, i) => {
-    const at = new Date(start + i * 1000).toISOString(); // in push order: see the note on winners below
+    const at = new Date(start - i * 1000).toISOString(); // clocks running backwards: winners do not follow them
     let ops: WireOp[];
     if (intent.kind === 'redeem') ops = intent.ops.map((o) => redemptionOp(++seq[intent.till]!, codes[o.code]!, o.amount, { occurred_at: at }));
     else if (intent.kind === 'gap') ops = [redemptionOp(seq[intent.till]! + 2, codes[0]!, 100, { occurred_at: at })];
@@ -82,7 +79,7 @@ async function side(hq: Hq, codes: string[], group: GroupOptions): Promise<Side>
   const tills = [...(await Promise.all(Array.from({ length: TILLS }, (_, i) => hq.newTill(`Group ${i}`)))).map((t) => t.till_id), randomUUID()];
   const stats = { statements: [] as string[] };
   const [seq] = await query<{ last_value: string | number }>(hq, sql`SELECT last_value FROM change_seq`);
-  return { hq, tills, stats, base: Number(seq!.last_value), path: { db: hq.ctx.db, redemptions: createRedemptionPusher(counting(hq.ctx.db, stats.statements), group), policy: { maxGiftIssue: 100_000 } } };
+  return { hq, tills, stats, base: Number(seq!.last_value), path: { db: hq.ctx.db, pusher: createPusher(counting(hq.ctx.db, stats.statements), group), policy: { maxGiftIssue: 100_000 } } };
 }
 
 type Outcome = { ok: string; checkpoint: number } | { error: string };
@@ -158,7 +155,7 @@ describe.each(BACKENDS)('group commit of pushes on %s', (backend) => {
         // checkpoint is the push's highest number, or the head if it drew none); -1: before them (the vouchers' making).
         const owner = (n: number) => (n <= 0 ? -1 : want.findIndex((w) => 'checkpoint' in w && w.checkpoint >= n));
         expect(await rows(a, codes, owner)).toBe(await rows(b, codes, owner));
-        groupsSeen += a.stats.statements.filter((q) => q.includes('push_redemption_group')).length;
+        groupsSeen += a.stats.statements.filter((q) => q.includes('push_group')).length;
       }),
       { numRuns: 12 },
     );
@@ -184,7 +181,7 @@ describe.each(BACKENDS)('group commit of pushes on %s', (backend) => {
       '401 unknown_till',
       'ACCEPTED',
     ]);
-    expect(s.stats.statements.filter((q) => q.includes('push_redemption_group'))).toHaveLength(1);
+    expect(s.stats.statements.filter((q) => q.includes('push_group'))).toHaveLength(1);
     const stored = await query<{ till_id: string }>(s.hq, sql`SELECT till_id FROM ops WHERE till_id = ANY(${`{${s.tills.slice(0, TILLS).join(',')}}`}::uuid[])`);
     expect(stored.map((r) => s.tills.indexOf(r.till_id)).sort()).toEqual([0, 1, 3]);
   }, 60_000);
@@ -200,16 +197,16 @@ describe.each(BACKENDS)('group commit of pushes on %s', (backend) => {
         return (q: SQL) => {
           const text = dialect.sqlToQuery(q).sql;
           statements.push(text);
-          return text.includes('push_redemption_group') ? Promise.reject(Object.assign(new Error('disk full'), { code: '53100' })) : target.execute(q);
+          return text.includes('push_group') ? Promise.reject(Object.assign(new Error('disk full'), { code: '53100' })) : target.execute(q);
         };
       },
     });
-    const path = { ...s.path, redemptions: createRedemptionPusher(failing, { maxInFlight: 1, maxPushes: 8 }) };
+    const path = { ...s.path, pusher: createPusher(failing, { maxInFlight: 1, maxPushes: 8 }) };
     const pushes = [0, 1, 2, 3].map((till) => ({ till, ops: [redemptionOp(1, codes[3]!, 100)] }));
     const answers = await Promise.all(pushes.map((p) => applyPush(path, s.tills[p.till]!, { ops: p.ops } as never, () => {})));
     expect(answers.map((a) => (JSON.parse(a) as { results: { outcome: string }[] }).results[0]!.outcome)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
     // One alone, then the group of three (failed), then those three alone.
-    expect(statements.map((q) => (q.includes('push_redemption_group') ? 'group' : 'alone'))).toEqual(['alone', 'group', 'alone', 'alone', 'alone']);
+    expect(statements.map((q) => (q.includes('push_group') ? 'group' : 'alone'))).toEqual(['alone', 'group', 'alone', 'alone', 'alone']);
     const [card] = await query<{ gift_balance: string | number }>(s.hq, sql`SELECT gift_balance FROM vouchers WHERE code = ${codes[3]!}`);
     expect(Number(card!.gift_balance)).toBe(5000 - 4 * 100);
   }, 60_000);

@@ -343,8 +343,8 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
 
     it.each([
       ['one push each', 'separate'],
-      ['in one batch of redemptions (the database function push_redemptions)', 'batch'],
-      ['in one batch beside a GIFT_ISSUE (apply-push.ts, apply_redemptions)', 'mixed'],
+      ['in one batch of redemptions', 'batch'],
+      ['in one batch beside a GIFT_ISSUE', 'mixed'],
     ] as const)('two debits of 2^53−1 %s: the first is ACCEPTED (overdraft), the second REJECTED amount_out_of_range, nothing changes, every till still pulls', async (_name, mode) => {
       const card = await createVoucher(hq, giftBody(10_000));
       const t = await till();

@@ -45,7 +45,7 @@ describe.each(BACKENDS)('SQL functions as source files on %s', (backend) => {
 
   it('a fresh database has every file installed, with its checksum recorded', async () => {
     const files = readFunctionFiles();
-    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['lock_changes', 'push_redemption_group', 'push_redemptions', 'voucher_json']));
+    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['lock_changes', 'push_group', 'push_ops', 'rollback_redemption', 'voucher_json']));
     const recorded = await runner(hq).query(`SELECT key, value FROM settings WHERE key LIKE 'sql_function:%'`);
     expect(recorded.map((r) => `${String(r.key)} ${String(r.value)}`).sort()).toEqual(files.map((f) => `sql_function:${f.name} ${f.checksum}`).sort());
     // Each file defines the function it is named for.

@@ -1,25 +1,26 @@
-// The push of a batch of REDEMPTION ops (the common case) as one database statement: the function
-// push_redemptions() (hq/db/functions/push_redemptions.sql) does what apply-push.ts's transaction does,
-// in an implicit transaction, so no lock is held while the database waits for Node. The answer comes
-// back as JSON text per op and is sent as is: the vouchers in it are never parsed or re-serialised by HQ.
+// A till's push as one database statement: the function push_ops() (hq/db/functions/push_ops.sql)
+// applies every op type in an implicit transaction, so no lock is held while the database waits for
+// Node. The answer comes back as JSON text per op and is sent as is: the vouchers in it are never parsed
+// or re-serialised by HQ.
 //
 // Group commit. A push of one op costs the database a transaction — a commit that waits for the WAL
-// flush, the change lock, a round trip — several times what the redemption itself costs, and a fleet
-// pushes one op at a time (a till pushes after each sale). So at most `maxInFlight` statements of
-// pushes run at once; pushes that arrive meanwhile wait and go together as one statement,
-// push_redemption_group() (hq/db/functions/push_redemption_group.sql), when one of those ends. Alone, a push goes at once as
-// before; under load, groups grow with the queue and each push's share of a commit shrinks. Each push
-// in a group is still push_redemptions(), so its answer is the same as if it had gone alone, after
-// the pushes before it in the group. A push refused as a whole (seq gap, unknown till) is refused
-// alone. Any other error of a group — one that no push causes, or one push's bad data — sends each
-// of its pushes again on its own, so one push cannot fail the others.
+// flush, the change lock, a round trip — several times what the op itself costs, and a fleet pushes one
+// op at a time (a till pushes after each sale). So at most `maxInFlight` statements of pushes run at
+// once; pushes that arrive meanwhile wait and go together as one statement, push_group()
+// (hq/db/functions/push_group.sql), when one of those ends. Alone, a push goes at once; under load,
+// groups grow with the queue and each push's share of a commit shrinks. Each push in a group is still
+// push_ops(), so its answer is the same as if it had gone alone, after the pushes before it in the
+// group. A push refused as a whole (seq gap, unknown till) is refused alone. Any other error of a group
+// — one that no push causes, or one push's bad data — sends each of its pushes again on its own, so one
+// push cannot fail the others.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/connect';
 import { HqError } from '../hq-error';
 import { dbError, withRetry } from '../db/retry';
-import type { RawOp, Step } from './steps';
+import type { PushOp, RawOp } from './steps';
 
-export type RedemptionPush = { json: string; checkpoint: number };
+/** A push's response as JSON text, without its checkpoint, and the highest change number it drew (0: none). */
+export type PushAnswer = { json: string; checkpoint: number };
 
 /** A push refused as a whole by the database, as the HTTP error the till gets; undefined for any other code. */
 function refusal(code: string | undefined, message: string): HqError | undefined {
@@ -28,34 +29,22 @@ function refusal(code: string | undefined, message: string): HqError | undefined
   return undefined;
 }
 
-/** The ops as push_redemptions() takes them: `steps` are the batch's distinct ops (op_id in lower case) in seq order, parsed. */
-function payloadOf(steps: Step[]): unknown[] {
-  return steps.map((s) => {
-    if (s.kind === 'redemption') {
-      const { op } = s;
-      return { op_id: op.op_id, seq: op.seq, type: op.type, code: op.payload.code, ticket_id: op.payload.ticket_id, amount: op.payload.amount, occurred_at: op.occurred_at };
-    }
-    if (s.kind === 'done') return { op_id: s.op_id, seq: s.seq, type: s.type, invalid: s.result.detail ?? '' };
-    throw new Error('a push of redemptions takes REDEMPTION and malformed ops only');
-  });
-}
-
 type Row = { r_op_id: string; r_result: string; r_last_seq: string | number; r_checkpoint: string | number };
 
 /** The response to one push from its rows. `sent` is the request's ops as sent: their op_id spelling is echoed. */
-function answer(sent: RawOp[], rows: Row[]): RedemptionPush {
+function answer(sent: RawOp[], rows: Row[]): PushAnswer {
   const byId = new Map(rows.map((r) => [r.r_op_id, r.r_result]));
   // Each stored result is an object without op_id: the op_id as the till spelled it goes first.
   const results = sent.map((op) => `{"op_id":${JSON.stringify(op.op_id)},${byId.get(op.op_id.toLowerCase())!.slice(1)}`);
   return { json: `{"last_seq":${Number(rows[0]!.r_last_seq)},"results":[${results.join(',')}]}`, checkpoint: Number(rows[0]!.r_checkpoint) };
 }
 
-type Pending = { tillId: string; sent: RawOp[]; payload: unknown[]; resolve: (push: RedemptionPush) => void; reject: (error: unknown) => void };
+type Pending = { tillId: string; sent: RawOp[]; payload: PushOp[]; resolve: (push: PushAnswer) => void; reject: (error: unknown) => void };
 
 /** One push in a statement of its own. */
-async function pushAlone(db: Db, p: Pending): Promise<RedemptionPush> {
+async function pushAlone(db: Db, p: Pending): Promise<PushAnswer> {
   try {
-    return answer(p.sent, rowsOf<Row>(await withRetry(() => db.execute(sql`SELECT * FROM push_redemptions(${p.tillId}::uuid, ${JSON.stringify(p.payload)}::jsonb)`))));
+    return answer(p.sent, rowsOf<Row>(await withRetry(() => db.execute(sql`SELECT * FROM push_ops(${p.tillId}::uuid, ${JSON.stringify(p.payload)}::jsonb)`))));
   } catch (error) {
     const e = dbError(error);
     throw refusal(e?.code, e?.message ?? '') ?? error;
@@ -67,7 +56,7 @@ async function pushGroup(db: Db, group: Pending[]): Promise<void> {
   const pushes = JSON.stringify(group.map((p) => ({ till: p.tillId, ops: p.payload })));
   let rows: (Row & { r_push: number; r_error: string | null; r_message: string | null })[];
   try {
-    rows = rowsOf(await withRetry(() => db.execute(sql`SELECT * FROM push_redemption_group(${pushes}::jsonb)`)));
+    rows = rowsOf(await withRetry(() => db.execute(sql`SELECT * FROM push_group(${pushes}::jsonb)`)));
   } catch {
     // Nothing of the group committed: each push again, alone, gets its own answer or its own error.
     for (const p of group) await pushAlone(db, p).then(p.resolve, p.reject);
@@ -78,7 +67,7 @@ async function pushGroup(db: Db, group: Pending[]): Promise<void> {
   group.forEach((p, i) => {
     const mine = byPush[i]!;
     const error = mine[0]?.r_error;
-    if (error) return p.reject(refusal(error, mine[0]!.r_message ?? '') ?? new Error(`push_redemption_group: ${error}`));
+    if (error) return p.reject(refusal(error, mine[0]!.r_message ?? '') ?? new Error(`push_group: ${error}`));
     // Every push settles, whatever one answer holds (a push left pending would hang its till's request).
     try {
       p.resolve(answer(p.sent, mine));
@@ -88,12 +77,12 @@ async function pushGroup(db: Db, group: Pending[]): Promise<void> {
   });
 }
 
-export type RedemptionPusher = {
-  /** Apply one till's push of redemptions (and malformed ops); resolves with the response as JSON text. */
-  push(tillId: string, sent: RawOp[], steps: Step[]): Promise<RedemptionPush>;
+export type Pusher = {
+  /** Apply one till's push: `sent` as the till sent it, `ops` its distinct ops in seq order as push_ops() takes them. */
+  push(tillId: string, sent: RawOp[], ops: PushOp[]): Promise<PushAnswer>;
 };
 
-/** Pushes one group may hold unless HQ_PUSH_GROUP says: well under PostgreSQL's 64 cached subtransactions (push_redemption_group.sql). */
+/** Pushes one group may hold unless HQ_PUSH_GROUP says: well under PostgreSQL's 64 cached subtransactions (push_group.sql). */
 export const DEFAULT_PUSH_GROUP = 32;
 
 export type GroupOptions = {
@@ -105,7 +94,7 @@ export type GroupOptions = {
   maxOps?: number;
 };
 
-export function createRedemptionPusher(db: Db, { maxPushes = DEFAULT_PUSH_GROUP, maxInFlight = maxPushes === 1 ? Infinity : 2, maxOps = 1000 }: GroupOptions = {}): RedemptionPusher {
+export function createPusher(db: Db, { maxPushes = DEFAULT_PUSH_GROUP, maxInFlight = maxPushes === 1 ? Infinity : 2, maxOps = 1000 }: GroupOptions = {}): Pusher {
   const queue: Pending[] = [];
   let inFlight = 0;
   const next = (): Pending[] => {
@@ -130,8 +119,7 @@ export function createRedemptionPusher(db: Db, { maxPushes = DEFAULT_PUSH_GROUP,
     }
   };
   return {
-    push(tillId, sent, steps) {
-      const payload = payloadOf(steps);
+    push(tillId, sent, payload) {
       return new Promise((resolve, reject) => {
         queue.push({ tillId, sent, payload, resolve, reject });
         drain();
