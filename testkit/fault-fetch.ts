@@ -12,6 +12,7 @@
 //   truncate       HQ answers, the body is cut short ('short': ends early, 'broken': the stream errors)
 //   wrong-shape    a 200 with valid JSON of the wrong shape, after a real call or without one
 //   stall          nothing more arrives (before the headers, or mid-body) until the request is aborted
+//   hold           like delay, but until the test releases it: the test orders calls, not a timer
 import type { FetchLike } from '../sync/engine/hq-client';
 
 export type Fault =
@@ -25,9 +26,16 @@ export type Fault =
   | { kind: 'truncate'; mode?: 'short' | 'broken'; keep?: number }
   | { kind: 'wrong-shape'; real: boolean; variant?: 'nulls' | 'empty-results' }
   /** The connection hangs (until the request's signal aborts): before the headers, or mid-body after HQ answered. */
-  | { kind: 'stall'; where: 'headers' | 'body' };
+  | { kind: 'stall'; where: 'headers' | 'body' }
+  /**
+   * The request waits before it is sent ('before', the default) or its answer after HQ answered
+   * ('after') until `release` settles; `held` is called as it starts waiting. For tests that need one
+   * call to arrive or return after something else happened — explicit ordering where a delay would race.
+   */
+  | { kind: 'hold'; release: Promise<unknown>; where?: 'before' | 'after'; held?: () => void };
 
-export type FaultKind = Fault['kind'];
+/** The kinds a plan may draw at random ('hold' needs a test to release it). */
+export type FaultKind = Exclude<Fault['kind'], 'hold'>;
 
 export const NETWORK_FAULTS = ['drop-request', 'drop-response'] as const;
 
@@ -185,12 +193,18 @@ export function createFaultFetch(options: { fetch?: FetchLike; plan?: FaultPlan 
         await first.arrayBuffer();
         return callHq();
       }
-      case 'delay': {
-        if (fault.where !== 'after') await sleep(fault.ms);
+      case 'delay':
+      case 'hold': {
+        const wait = async () => {
+          if (fault.kind === 'delay') return sleep(fault.ms);
+          fault.held?.();
+          await fault.release;
+        };
+        if (fault.where !== 'after') await wait();
         const response = await callHq();
         if (fault.where === 'after') {
           const body = await response.arrayBuffer();
-          await sleep(fault.ms);
+          await wait();
           return new Response(body, { status: response.status, statusText: response.statusText, headers: copyHeaders(response.headers) });
         }
         return response;

@@ -43,14 +43,17 @@ test('pairing with a short pairing code instead of the token', async ({ page, br
 
 test('the loading screen shows a progress bar and counts', async ({ page, hq }) => {
   const { token } = await hq.registerTill('Loading till', 'Europe/Berlin');
-  // Slow the change feed so the loading screen can be seen.
+  // The change feed is held until the loading screen has been seen: the test orders it, not a delay.
+  let release!: () => void;
+  const seen = new Promise<void>((r) => (release = r));
   await page.route('**/v1/sync/changes**', async (route) => {
-    await new Promise((r) => setTimeout(r, 700));
+    await seen;
     await route.continue();
   });
   await page.goto(`/#hq=${encodeURIComponent(hq.url)}&token=${encodeURIComponent(token)}`);
   await expect(page.getByRole('progressbar', { name: 'Initial load' })).toBeVisible();
   await expect(page.getByTestId('load-counts')).toContainText('vouchers');
+  release();
   await expect(page.getByTestId('entry-input')).toBeVisible({ timeout: 30_000 });
 });
 

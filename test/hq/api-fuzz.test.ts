@@ -18,6 +18,7 @@ import { ChangesResponseSchema, ProblemSchema, PushResponseSchema, type PushResp
 import { rowsOf } from '../../hq/db/connect';
 import { prng } from '../../testkit/prng';
 import { ADMIN_TOKEN, BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
+import { settleImport } from './helpers';
 
 type Operation = { responses?: Record<string, unknown>; parameters?: { in: string; name: string }[]; requestBody?: unknown };
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -321,12 +322,3 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Wait for an import to finish, so its rows do not land while a later request's data is compared. */
-async function settleImport(hq: Hq, id: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const action = (await hq.admin({ method: 'GET', url: `/v1/async-actions/${id}` })).json() as { status: string };
-    if (action.status !== 'IN_PROGRESS') return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`import ${id} did not finish`);
-}

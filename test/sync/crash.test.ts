@@ -12,14 +12,6 @@ import { getVoucher } from '../../sync/replica/voucher-store';
 
 const ticket = ticketOf([{ quantity: 2, unit_price: 1000 }]); // 20.00
 
-async function waitFor(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 /** What a sale could have left behind in the replica. */
 async function saleTraces(till: FaultyTill, ticketId: string) {
   return {
@@ -156,11 +148,15 @@ describe('crash and restart at each point of a sale (real HQ)', () => {
       const { d, g, till, expectations, log } = await scene();
       await sell(till, [d.code, g.code], ticket, { ticketId: 'crash-3b' });
       await collectOps(till, log);
-      till.net.setPlan(scripted([{ kind: 'delay', ms: 150, where: 'after' }], { match: isPush }));
+      // HQ answers; the answer is held on the way until the till has crashed.
+      let release!: () => void;
+      let held!: () => void;
+      const answered = new Promise<void>((r) => (held = r));
+      till.net.setPlan(scripted([{ kind: 'hold', where: 'after', release: new Promise<void>((r) => (release = r)), held }], { match: isPush }));
       const cycle = till.syncNow();
-      const push = () => till.net.calls.find(isPush);
-      await waitFor(() => push()?.hqStatus !== undefined, 'HQ to answer the push');
+      await answered;
       till.db.close(); // crash: the answer arrives at a dead process
+      release();
       const status = await cycle;
       expect(status.lastError).not.toBeNull();
       till.net.setPlan(() => NONE);

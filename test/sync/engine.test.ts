@@ -76,8 +76,6 @@ async function addOp(db: ReplicaDb): Promise<Op> {
   return op;
 }
 
-const flush = () => new Promise((r) => setTimeout(r, 20));
-
 describe('nextDelayMs', () => {
   it('starts at about one second: the first retry waits between 0.5 s and 1 s', () => {
     expect(nextDelayMs(0, () => 0)).toBe(500);
@@ -266,11 +264,13 @@ describe('sync engine', () => {
   it('a sale made while a cycle is already past its push is pushed right after that cycle, not at the next periodic sync', async () => {
     const db = await replica();
     const gate = deferred<void>();
+    const pulling = deferred<void>();
     let first = true;
     const { client, calls } = stubClient({
       changes: async (cp) => {
         if (first) {
           first = false;
+          pulling.resolve();
           await gate.promise;
         }
         return { ...EMPTY_PAGE, checkpoint: cp };
@@ -279,13 +279,12 @@ describe('sync engine', () => {
     const t = manualTimers();
     const engine = createSyncEngine({ db, client, lockName: `l:${db.name}`, stream: false, timers: t.timers });
     engine.start(); // cycle 1: nothing to push, now waiting in the pull
-    await flush();
+    await pulling.promise;
     const op = await addOp(db);
     engine.notifyLocalChange(1);
     t.fire(250); // real timers fire while cycle 1 is still running: the 0 ms one joins cycle 1
     gate.resolve();
     await engine.syncNow();
-    await flush();
     expect(calls.push).toHaveLength(0);
     // The next cycle must come at once, not in 30 s.
     expect(t.delays()).toEqual([0]);
@@ -300,7 +299,18 @@ describe('sync engine', () => {
     let failing = true;
     const { client, calls } = stubClient({ changes: async (cp) => (failing ? Promise.reject(new SyncError('network', 'down')) : { ...EMPTY_PAGE, checkpoint: cp }) });
     const t = manualTimers();
-    const events = new EventTarget();
+    // Counts its listeners: after stop() the engine must listen no more.
+    const listening = new Set<EventListenerOrEventListenerObject>();
+    const events = new (class extends EventTarget {
+      override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean) {
+        if (listener) listening.add(listener);
+        super.addEventListener(type, listener, options);
+      }
+      override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean) {
+        if (listener) listening.delete(listener);
+        super.removeEventListener(type, listener, options);
+      }
+    })();
     const engine = createSyncEngine({ db, client, lockName: `l:${db.name}`, stream: false, timers: t.timers, random: () => 0, onlineEvents: events });
     engine.start();
     await engine.syncNow();
@@ -320,10 +330,9 @@ describe('sync engine', () => {
     failing = true;
     await engine.syncNow();
     expect(t.delays()).toEqual([500]);
+    expect(listening.size).toBe(1);
     await engine.stop();
-    events.dispatchEvent(new Event('online')); // removed on stop
-    await flush();
-    expect(calls.changes).toBe(before + 2);
+    expect(listening.size).toBe(0); // removed on stop
   });
 
   it('a Retry-After from HQ sets the next retry', async () => {
@@ -360,17 +369,26 @@ describe('sync engine', () => {
   it('stop() waits for the cycle in flight and cancels the timer', async () => {
     const db = await replica();
     const gate = deferred<ChangesResponse>();
-    const { client } = stubClient({ changes: () => gate.promise });
+    const pulling = deferred<void>();
+    const { client } = stubClient({
+      changes: () => {
+        pulling.resolve();
+        return gate.promise;
+      },
+    });
     const t = manualTimers();
     const engine = createSyncEngine({ db, client, lockName: `l:${db.name}`, stream: false, timers: t.timers });
     engine.start();
-    await flush();
-    let stopped = false;
-    const stopping = engine.stop().then(() => (stopped = true));
-    await flush();
-    expect(stopped).toBe(false);
+    await pulling.promise;
+    // stop() settles only after the cycle's pull is answered. Before answering, one turn of the event
+    // loop lets anything the engine could settle stop() with already (microtasks, resolved I/O) run.
+    const order: string[] = [];
+    const stopping = engine.stop().then(() => order.push('stopped'));
+    await new Promise((r) => setImmediate(r));
+    order.push('answered');
     gate.resolve({ ...EMPTY_PAGE });
     await stopping;
+    expect(order).toEqual(['answered', 'stopped']);
     expect(t.delays()).toEqual([]); // a stopped engine schedules nothing
   });
   it('a stream HQ ends is followed by a cycle within 1–3 s (it pulls what was missed and reconnects), not the next periodic one', async () => {

@@ -193,10 +193,16 @@ describe('till sync under injected faults (real HQ, loopback HTTP)', () => {
       expect((await sell(till, [d.code], ticket))?.applied).toEqual([d.code]);
       await collectOps(till, log);
     }
-    a.net.setPlan(scripted([{ kind: 'delay', ms: 150 }], { match: isPush }));
+    // A's push leaves first and is held on the way until B's has been answered.
+    let release!: () => void;
+    let held!: () => void;
+    const onTheWay = new Promise<void>((r) => (held = r));
+    a.net.setPlan(scripted([{ kind: 'hold', release: new Promise<void>((r) => (release = r)), held }], { match: isPush }));
     const first = a.syncNow();
-    await new Promise((r) => setTimeout(r, 5)); // A's push is on its way before B's starts
-    await Promise.all([first, b.syncNow()]);
+    await onTheWay;
+    await b.syncNow();
+    release();
+    await first;
     const [winner, ...others] = await hqRows<{ till_id: string }>(hq, sql`SELECT till_id::text AS till_id FROM redemptions WHERE code = ${d.code} AND outcome = 'ACCEPTED'`);
     expect(others).toEqual([]);
     expect(winner?.till_id).toBe(b.tillId);
