@@ -48,27 +48,28 @@ function rejected(base: Base, type: PushOp['type'], reason: PushReason, detail?:
   return { ...base, type, answer: JSON.stringify({ outcome: 'REJECTED', reason, ...(detail === undefined ? {} : { detail }) }) };
 }
 
-/** The gift card a till sold (GIFT_ISSUE), as HQ stores it: the model's checks run here, before SQL. */
+/**
+ * The gift card a till sold (GIFT_ISSUE), as HQ stores it: the model's checks run here, before SQL. A card
+ * the model refuses is a malformed op (answered, never a 500 that the till would retry forever).
+ */
 function issuedCard(op: Extract<Op, { type: 'GIFT_ISSUE' }>, tillId: string) {
-  return voucherRow(
-    VoucherSchema.parse({
-      ...voucherDefaults(),
-      code: op.payload.code,
-      type: 'GIFT_VOUCHER',
-      label: 'Gift card',
-      campaign: null,
-      category: null,
-      currency: op.payload.currency,
-      discount: null,
-      gift: { amount: op.payload.amount, balance: op.payload.amount },
-      redemption: { quantity: null, redeemed_quantity: 0 },
-      metadata: { issued_by_till: tillId },
-      status: 'ACTIVE',
-      used_at: null,
-      created_at: op.occurred_at,
-      updated_at: op.occurred_at, // push_ops() sets the time it stores the card
-    }),
-  );
+  return VoucherSchema.safeParse({
+    ...voucherDefaults(),
+    code: op.payload.code,
+    type: 'GIFT_VOUCHER',
+    label: 'Gift card',
+    campaign: null,
+    category: null,
+    currency: op.payload.currency,
+    discount: null,
+    gift: { amount: op.payload.amount, balance: op.payload.amount },
+    redemption: { quantity: null, redeemed_quantity: 0 },
+    metadata: { issued_by_till: tillId },
+    status: 'ACTIVE',
+    used_at: null,
+    created_at: op.occurred_at,
+    updated_at: op.occurred_at, // push_ops() sets the time it stores the card
+  });
 }
 
 /** `raw` (op_id in lower case) as push_ops() takes it from till `tillId`. */
@@ -82,9 +83,12 @@ export function toPushOp(raw: RawOp, tillId: string, policy: PushPolicy): PushOp
       return { ...base, type: op.type, code: op.payload.code, ticket_id: op.payload.ticket_id, amount: op.payload.amount, occurred_at: op.occurred_at };
     case 'ROLLBACK':
       return { ...base, type: op.type, redemption: op.payload.redemption_op_id.toLowerCase() };
-    case 'GIFT_ISSUE':
+    case 'GIFT_ISSUE': {
       // Refused before the lease is used, so the till can still issue that code.
       if (op.payload.amount > policy.maxGiftIssue) return rejected(base, op.type, 'amount_exceeds_maximum');
-      return { ...base, type: op.type, code: op.payload.code, voucher: issuedCard(op, tillId) };
+      const card = issuedCard(op, tillId);
+      if (!card.success) return rejected(base, op.type, 'invalid_op', invalidDetail(card.error.issues));
+      return { ...base, type: op.type, code: op.payload.code, voucher: voucherRow(card.data) };
+    }
   }
 }
