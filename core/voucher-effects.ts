@@ -11,6 +11,8 @@
 //   offline is accepted and flagged `overdraft` — but never below −(2^53−1), the lowest balance a till
 //   can read (GiftSchema); undoing it gives the amount back, never past what the card was issued for.
 //   Gift cards count no uses.
+// - A gift card may be topped up (store credit, a refund onto it): its amount and its balance both grow
+//   by the top-up, never past 2^53−1; a discount voucher or a cancelled card is refused.
 // - Status follows from the counts: CANCELLED stays; a discount voucher is REDEEMED when a quantity is
 //   set and used up, a gift card when its balance is zero or less; otherwise ACTIVE.
 import type { Voucher } from './voucher';
@@ -60,6 +62,22 @@ export function restoreVoucher(v: Voucher, amount: number): { voucher: Voucher; 
     return { voucher: withStatus({ ...v, gift: { ...v.gift, balance: v.gift.balance + restored } }), restored };
   }
   return { voucher: withStatus({ ...v, redemption: { ...v.redemption, redeemed_quantity: Math.max(0, v.redemption.redeemed_quantity - 1) } }), restored: 0 };
+}
+
+export type TopUpRefusal = 'not_a_gift_card' | 'cancelled' | 'amount_out_of_range';
+
+/** Whether a top-up of `amount` (minor units, positive) would be accepted, and if not, why. */
+export function topUpRefusal(v: Voucher, amount: number): TopUpRefusal | null {
+  if (v.type !== 'GIFT_VOUCHER') return 'not_a_gift_card';
+  if (v.status === 'CANCELLED') return 'cancelled';
+  return v.gift.amount + amount > Number.MAX_SAFE_INTEGER || v.gift.balance + amount > Number.MAX_SAFE_INTEGER ? 'amount_out_of_range' : null;
+}
+
+/** A gift card topped up by `amount`: the card after it, or why it is refused. */
+export function topUpVoucher(v: Voucher, amount: number): { ok: true; voucher: Voucher } | { ok: false; reason: TopUpRefusal } {
+  const refusal = topUpRefusal(v, amount);
+  if (refusal || v.type !== 'GIFT_VOUCHER') return { ok: false, reason: refusal ?? 'not_a_gift_card' };
+  return { ok: true, voucher: withStatus({ ...v, gift: { amount: v.gift.amount + amount, balance: v.gift.balance + amount } }) };
 }
 
 function withStatus<V extends Voucher>(v: V): V {

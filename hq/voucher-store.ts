@@ -3,7 +3,7 @@
 // model would refuse.
 import { sql } from 'drizzle-orm';
 import { generateCode } from '../core/code';
-import { voucherStatus } from '../core/voucher-effects';
+import { voucherStatus, type TopUpRefusal } from '../core/voucher-effects';
 import { VoucherSchema, voucherDefaults, type Voucher, type VoucherCreateInput, type VoucherImportInput, type VoucherUpdateInput } from '../core/voucher';
 import { rowsOf, type Db } from './db/connect';
 import { voucherAttrs, voucherRow, VOUCHER_JSON_SQL } from './db/rows';
@@ -153,6 +153,28 @@ export async function cancelVoucher(db: Db, code: string, onChange: (cp: number)
     const next = { ...current, status: 'CANCELLED' as const, updated_at: new Date().toISOString() };
     await writeVoucher(tx, next);
     return { voucher: next, cp: await stampChanges(tx, { vouchers: [code] }) };
+  });
+  onChange(cp);
+  return voucher;
+}
+
+/**
+ * Store credit from the back office: a gift card's amount and balance both grow by `amount` (the rule is
+ * voucher_top_up(), hq/db/functions/voucher_top_up.sql, which a till's GIFT_TOP_UP uses too), and the
+ * ledger records it.
+ */
+export async function topUpGiftCard(db: Db, code: string, amount: number, onChange: (cp: number) => void): Promise<Voucher> {
+  const { voucher, cp } = await db.transaction(async (tx) => {
+    const [row] = rowsOf<{ refusal: TopUpRefusal | null }>(await tx.execute(sql`SELECT voucher_top_up_refusal(v, ${amount}::bigint) AS refusal FROM vouchers v WHERE code = ${code} FOR UPDATE`));
+    if (!row) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);
+    if (row.refusal === 'not_a_gift_card') throw new HqError(409, 'not_a_gift_card', `Voucher ${code} is not a gift card; only gift cards can be topped up.`);
+    if (row.refusal === 'cancelled') throw new HqError(409, 'cancelled', `Gift card ${code} is cancelled.`);
+    if (row.refusal) throw new HqError(409, 'amount_out_of_range', `A top-up of ${amount} would take gift card ${code} past the largest amount a till can read (2^53−1 minor units).`);
+    await tx.execute(sql`UPDATE vouchers v SET gift_amount = n.gift_amount, gift_balance = n.gift_balance, status = n.status, updated_at = now()
+      FROM vouchers o, LATERAL voucher_top_up(o, ${amount}::bigint) n WHERE v.code = ${code} AND o.code = v.code`);
+    await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${code}, 'TOP_UP', ${amount})`);
+    const stamped = await stampChanges(tx, { vouchers: [code] });
+    return { voucher: (await getVoucher(tx, code))!, cp: stamped };
   });
   onChange(cp);
   return voucher;

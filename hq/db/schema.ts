@@ -134,13 +134,13 @@ export const redemptions = pgTable(
   (t) => [index('redemptions_code').on(t.code, t.applied), index('redemptions_till').on(t.tillId, t.createdAt)],
 );
 
-/** Append-only gift-card ledger: balance = amount − accepted debits + rollbacks. */
+/** Append-only gift-card ledger: balance = the sum of its rows (ISSUE and TOP_UP raise the amount too). */
 export const giftLedger = pgTable(
   'gift_ledger',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     code: text('code').notNull(),
-    kind: text('kind').notNull(), // ISSUE | DEBIT | ROLLBACK | ADJUST
+    kind: text('kind').notNull(), // ISSUE | DEBIT | ROLLBACK | ADJUST | TOP_UP
     amount: money('amount').notNull(), // signed: debits negative
     redemptionId: uuid('redemption_id'),
     createdAt: ts('created_at').notNull().default(sql`now()`),

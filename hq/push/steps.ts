@@ -11,7 +11,7 @@ export type RawOp = PushRequest['ops'][number];
 
 /** What HQ's configuration allows a till to do in a push (ServerOptions). */
 export type PushPolicy = {
-  /** The largest gift card a till may issue (GIFT_ISSUE), minor units: HQ_MAX_GIFT_ISSUE. */
+  /** The largest gift card a till may issue (GIFT_ISSUE), or top-up it may make (GIFT_TOP_UP), minor units: HQ_MAX_GIFT_ISSUE. */
   maxGiftIssue: number;
 };
 
@@ -21,6 +21,7 @@ export type PushOp =
   | (Base & { type: 'REDEMPTION'; code: string; ticket_id: string; amount: number; occurred_at: string })
   | (Base & { type: 'ROLLBACK'; redemption: string })
   | (Base & { type: 'GIFT_ISSUE'; code: string; voucher: ReturnType<typeof voucherRow> })
+  | (Base & { type: 'GIFT_TOP_UP'; code: string; amount: number; ticket_id: string | null })
   /** Answered already: `answer` is the REJECTED result's JSON text without op_id, stored and sent as is. */
   | (Base & { type: Op['type'] | 'INVALID'; answer: string });
 
@@ -90,5 +91,9 @@ export function toPushOp(raw: RawOp, tillId: string, policy: PushPolicy): PushOp
       if (!card.success) return rejected(base, op.type, 'invalid_op', invalidDetail(card.error.issues));
       return { ...base, type: op.type, code: op.payload.code, voucher: voucherRow(card.data) };
     }
+    case 'GIFT_TOP_UP':
+      // A top-up is money HQ must honour like a card sold: the same maximum.
+      if (op.payload.amount > policy.maxGiftIssue) return rejected(base, op.type, 'amount_exceeds_maximum');
+      return { ...base, type: op.type, code: op.payload.code, amount: op.payload.amount, ticket_id: op.payload.ticket_id ?? null };
   }
 }

@@ -2,12 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normaliseCode } from '../../core/code';
-import { VoucherCreateInputSchema, VoucherSchema, VoucherUpdateInputSchema } from '../../core/voucher';
+import { PositiveMinorUnits, VoucherCreateInputSchema, VoucherSchema, VoucherUpdateInputSchema } from '../../core/voucher';
 import { Text } from '../../core/text';
 import { AsyncActionSchema, ProblemSchema, VoucherListQuerySchema, VoucherListSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
 import { HqError } from '../hq-error';
-import { cancelVoucher, createVoucher, deleteVoucher, getVoucher, listVouchers, updateVoucher } from '../voucher-store';
+import { cancelVoucher, createVoucher, deleteVoucher, getVoucher, listVouchers, topUpGiftCard, updateVoucher } from '../voucher-store';
 import { getAsyncAction, startImport } from '../voucher-import';
 
 // A code in the path is looked up as normalised: one that cannot be a code is simply not found (404).
@@ -50,6 +50,13 @@ export const voucherRoutes =
 
     app.post('/v1/vouchers/:code/cancel', { config: admin, schema: { params: CodeParams, response: { 200: VoucherSchema, ...errors } } }, async (request) =>
       cancelVoucher(ctx.db, normaliseCode(request.params.code), announce),
+    );
+
+    // Store credit: a gift card's amount and balance both grow (contract "v1 additions").
+    app.post(
+      '/v1/vouchers/:code/top-up',
+      { config: admin, schema: { params: CodeParams, body: z.strictObject({ amount: PositiveMinorUnits }), response: { 200: VoucherSchema, ...errors } } },
+      async (request) => topUpGiftCard(ctx.db, normaliseCode(request.params.code), request.body.amount, announce),
     );
 
     // A code against an offer (campaign): the body is a voucher input without code or campaign.

@@ -19,13 +19,16 @@ export const RedemptionPayload = z.strictObject({
 });
 export const RollbackPayload = z.strictObject({ redemption_op_id: z.uuid() });
 export const GiftIssuePayload = z.strictObject({ code: VoucherCodeInput, amount: PositiveMinorUnits, currency: CurrencySchema });
+/** Store credit onto an existing gift card (a refund, or money paid in): its amount and balance grow by `amount`. */
+export const GiftTopUpPayload = z.strictObject({ code: VoucherCodeInput, amount: PositiveMinorUnits, ticket_id: Text.min(1).max(128).optional() });
 
-export const OpTypes = ['REDEMPTION', 'ROLLBACK', 'GIFT_ISSUE'] as const;
+export const OpTypes = ['REDEMPTION', 'ROLLBACK', 'GIFT_ISSUE', 'GIFT_TOP_UP'] as const;
 
 export const OpSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...OpBase, type: z.literal('REDEMPTION'), payload: RedemptionPayload }),
   z.strictObject({ ...OpBase, type: z.literal('ROLLBACK'), payload: RollbackPayload }),
   z.strictObject({ ...OpBase, type: z.literal('GIFT_ISSUE'), payload: GiftIssuePayload }),
+  z.strictObject({ ...OpBase, type: z.literal('GIFT_TOP_UP'), payload: GiftTopUpPayload }),
 ]);
 export type Op = z.infer<typeof OpSchema>;
 
@@ -78,7 +81,7 @@ export const RedemptionWinnerSchema = ConflictWinnerSchema.extend({ op_id: z.uui
 export const PushReasonSchema = z.enum([
   'cancelled', 'quantity_exceeded',
   'not_found', 'invalid_op', 'op_id_reused', 'seq_already_used', 'not_own_redemption', 'already_rolled_back',
-  'code_not_leased', 'code_exists', 'amount_exceeds_maximum', 'amount_out_of_range',
+  'code_not_leased', 'code_exists', 'amount_exceeds_maximum', 'amount_out_of_range', 'not_a_gift_card',
 ]);
 export type PushReason = z.infer<typeof PushReasonSchema>;
 

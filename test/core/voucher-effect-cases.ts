@@ -10,11 +10,12 @@ const EARLIER = '2026-02-01T00:00:00.000Z';
 const LATER = '2026-05-01T00:00:00.000Z';
 const five = { type: 'AMOUNT' as const, amount_off: 500 };
 
-type Want = Partial<{ status: Voucher['status']; redeemed_quantity: number; balance: number; used_at: string | null; overdraft: boolean; restored: number }>;
+type Want = Partial<{ status: Voucher['status']; redeemed_quantity: number; balance: number; amount: number; used_at: string | null; overdraft: boolean; restored: number }>;
 
 export type EffectCase = { name: string; voucher: Voucher } & (
   | { effect: 'redeem'; amount: number; at: string; want: ({ ok: true } & Want) | { ok: false; reason: 'cancelled' | 'quantity_exceeded' | 'amount_out_of_range' } }
   | { effect: 'restore'; amount: number; want: Want }
+  | { effect: 'top_up'; amount: number; want: ({ ok: true } & Want & { amount?: number }) | { ok: false; reason: 'not_a_gift_card' | 'cancelled' | 'amount_out_of_range' } }
 );
 
 const discount = (quantity: number | null, redeemed: number, extra: Partial<Voucher> = {}) =>
@@ -46,6 +47,13 @@ export const EFFECT_CASES: EffectCase[] = [
   { name: 'overdraft undone: usable again', voucher: gift(5000, -2000), effect: 'restore', amount: 3000, want: { balance: 1000, status: 'ACTIVE', restored: 3000 } },
   { name: 'the deepest overdraft undone', voucher: gift(MAX, -MAX), effect: 'restore', amount: MAX, want: { balance: 0, status: 'REDEEMED', restored: MAX } },
   { name: 'undone on a cancelled gift card: the money comes back, it stays cancelled', voucher: gift(5000, 0, { status: 'CANCELLED' }), effect: 'restore', amount: 700, want: { balance: 700, status: 'CANCELLED', restored: 700 } },
+  { name: 'top-up: amount and balance both grow', voucher: gift(5000, 1200), effect: 'top_up', amount: 3000, want: { ok: true, balance: 4200, amount: 8000, status: 'ACTIVE' } },
+  { name: 'top-up of a used-up card: usable again', voucher: gift(2000, 0), effect: 'top_up', amount: 500, want: { ok: true, balance: 500, amount: 2500, status: 'ACTIVE' } },
+  { name: 'top-up of an overdrawn card: the debt is paid first', voucher: gift(2000, -700), effect: 'top_up', amount: 500, want: { ok: true, balance: -200, amount: 2500, status: 'REDEEMED' } },
+  { name: 'top-up to the largest readable amount', voucher: gift(MAX - 100, 50), effect: 'top_up', amount: 100, want: { ok: true, balance: 150, amount: MAX } },
+  { name: 'top-up past the largest readable amount: refused', voucher: gift(MAX - 100, 50), effect: 'top_up', amount: 101, want: { ok: false, reason: 'amount_out_of_range' } },
+  { name: 'top-up of a cancelled card: refused', voucher: gift(5000, 5000, { status: 'CANCELLED' }), effect: 'top_up', amount: 100, want: { ok: false, reason: 'cancelled' } },
+  { name: 'top-up of a discount voucher: refused', voucher: discount(1, 0), effect: 'top_up', amount: 100, want: { ok: false, reason: 'not_a_gift_card' } },
 ].map((c, i) => ({ ...c, voucher: { ...c.voucher, code: `EFFECT${String(i).padStart(3, '0')}` } }) as EffectCase);
 
 export type EffectResult = { voucher: Voucher; overdraft?: boolean; restored?: number };
@@ -63,6 +71,7 @@ export function seenBy(c: EffectCase, got: EffectResult): Record<string, unknown
     status: v.status,
     redeemed_quantity: v.redemption.redeemed_quantity,
     balance: v.type === 'GIFT_VOUCHER' ? v.gift.balance : undefined,
+    amount: v.type === 'GIFT_VOUCHER' ? v.gift.amount : undefined,
     used_at: v.used_at,
     overdraft: got.overdraft,
     restored: got.restored,

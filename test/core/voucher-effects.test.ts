@@ -1,7 +1,7 @@
 // core/voucher-effects.ts: the table every statement of the rule answers to (test/core/voucher-effect-cases.ts).
 import { describe, expect, it } from 'vitest';
 import { VoucherSchema } from '../../core/voucher';
-import { redeemVoucher, restoreVoucher, voucherStatus } from '../../core/voucher-effects';
+import { redeemVoucher, restoreVoucher, topUpVoucher, voucherStatus } from '../../core/voucher-effects';
 import { evaluateTicket } from '../../core/evaluate-ticket';
 import { EFFECT_CASES, seenBy, wanted, type EffectCase, type EffectResult } from './voucher-effect-cases';
 import { context, giftVoucher, ticket } from '../../testkit/fixtures';
@@ -19,6 +19,13 @@ describe('voucher effects (core)', () => {
       else expect(out).toEqual(c.want);
       // What comes out is a voucher the model accepts, or nothing changed.
       if (out.ok) expect(VoucherSchema.safeParse(out.voucher).success).toBe(true);
+    } else if (c.effect === 'top_up') {
+      const out = topUpVoucher(c.voucher, c.amount);
+      expect(out.ok, c.name).toBe(c.want.ok);
+      if (out.ok) {
+        expectWant(c, out);
+        expect(VoucherSchema.safeParse(out.voucher).success).toBe(true);
+      } else expect(out).toEqual(c.want);
     } else {
       const out = restoreVoucher(c.voucher, c.amount);
       expectWant(c, out);

@@ -40,6 +40,10 @@ export function giftIssueOp(seq: number, code: string, amount: number, currency 
   return { op_id: randomUUID(), seq, type: 'GIFT_ISSUE', occurred_at: occurredAt, payload: { code, amount, currency } };
 }
 
+export function giftTopUpOp(seq: number, code: string, amount: number, ticketId?: string): WireOp {
+  return { op_id: randomUUID(), seq, type: 'GIFT_TOP_UP', occurred_at: iso(), payload: { code, amount, ...(ticketId === undefined ? {} : { ticket_id: ticketId }) } };
+}
+
 /** A till under test: registers itself, counts its own seq like a real till's outbox does. */
 export class TestTill {
   seq = 0;
@@ -64,6 +68,10 @@ export class TestTill {
 
   issue(code: string, amount: number, currency = 'EUR'): WireOp {
     return giftIssueOp(++this.seq, code, amount, currency);
+  }
+
+  topUp(code: string, amount: number, ticketId?: string): WireOp {
+    return giftTopUpOp(++this.seq, code, amount, ticketId);
   }
 
   push(ops: WireOp[]) {

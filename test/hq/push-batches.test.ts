@@ -1,7 +1,7 @@
 // One push path (hq/db/functions/push_ops.sql): what an op does must not depend on what shares its
 // batch. The differential property runs one script of ops — redemptions, rollbacks (of the till's own
 // redemptions, earlier in the same batch or stored; of another till's; of nothing), gift cards issued
-// from leased codes (and spent in the same batch), malformed ops, cards above HQ's maximum, and the back
+// from leased codes (and spent and topped up in the same batch), top-ups, malformed ops, cards above HQ's maximum, and the back
 // office's rollbacks in between — on two HQs with the same vouchers: cut into mixed batches on one, one
 // op per push on the other, in the same order. Every answer and every row must be the same.
 //
@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
-import { createVoucher, discountBody, giftBody, query, redemptionOp, rollbackOp, giftIssueOp, type WireOp } from './helpers';
+import { createVoucher, discountBody, giftBody, giftIssueOp, giftTopUpOp, query, redemptionOp, rollbackOp, type WireOp } from './helpers';
 
 const TILLS = 3;
 const LEASES = 2; // per till
@@ -25,6 +25,7 @@ type Step =
   /** `own`: the till's own latest redemption; else any till's (`target`), or one past them: nothing. */
   | { kind: 'rollback'; till: number; own: boolean; target: number; cut: boolean }
   | { kind: 'issue'; till: number; lease: number; big: boolean; cut: boolean }
+  | { kind: 'topup'; till: number; code: number; amount: number; cut: boolean }
   | { kind: 'invalid'; till: number; cut: boolean }
   | { kind: 'admin'; target: number };
 
@@ -34,6 +35,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('redeem' as const), till, code: fc.integer({ min: 0, max: VOUCHERS + TILLS * LEASES - 1 }), amount: fc.integer({ min: 0, max: 3000 }), at: fc.integer({ min: 0, max: 600 }), cut }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('rollback' as const), till, own: fc.boolean(), target: fc.nat(), cut }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('issue' as const), till, lease: fc.integer({ min: 0, max: LEASES }), big: fc.boolean(), cut }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('topup' as const), till, code: fc.integer({ min: 0, max: VOUCHERS + TILLS * LEASES - 1 }), amount: fc.integer({ min: 1, max: 3000 }), cut }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('invalid' as const), till, cut }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('admin' as const), target: fc.nat() }) },
 );
@@ -48,6 +50,8 @@ const EVERY_CASE: Step[] = [
   { kind: 'redeem', till: 1, code: 5, amount: 0, at: 0, cut: false }, // cancelled
   { kind: 'issue', till: 1, lease: 0, big: false, cut: false }, // a card sold…
   { kind: 'redeem', till: 1, code: VOUCHERS + LEASES, amount: 700, at: 10, cut: false }, // …and spent in the same batch
+  { kind: 'topup', till: 1, code: VOUCHERS + LEASES, amount: 300, cut: false }, // …and topped up (store credit)
+  { kind: 'topup', till: 1, code: 0, amount: 300, cut: false }, // not_a_gift_card
   { kind: 'issue', till: 1, lease: LEASES, big: false, cut: false }, // another till's code: code_not_leased
   { kind: 'issue', till: 1, lease: 1, big: true, cut: false }, // amount_exceeds_maximum
   { kind: 'invalid', till: 1, cut: true }, // invalid_op
@@ -104,6 +108,7 @@ function batchesOf(steps: Step[], codes: string[], leases: string[][], run: stri
     let op: WireOp;
     if (step.kind === 'redeem') op = redemptionOp(s, pool[step.code]!, step.amount, { op_id: idOf(i), occurred_at: new Date(start + step.at * 1000).toISOString() });
     else if (step.kind === 'rollback') op = { ...rollbackOp(s, target), op_id: idOf(i) };
+    else if (step.kind === 'topup') op = { ...giftTopUpOp(s, pool[step.code]!, step.amount), op_id: idOf(i) };
     else if (step.kind === 'issue') op = { ...giftIssueOp(s, [...leases[step.till]!, leases[(step.till + 1) % TILLS]![0]!][step.lease]!, step.big ? MAX_GIFT_ISSUE + 1 : 2500), op_id: idOf(i) };
     else op = { op_id: idOf(i), seq: s, type: 'REDEMPTION', occurred_at: new Date(start).toISOString(), payload: { ticket_id: 't' } };
     if (op.type === 'REDEMPTION') redeemed.push({ till: step.till, op_id: op.op_id });
@@ -201,7 +206,7 @@ describe.each(BACKENDS)('one push path on %s', (backend) => {
       { numRuns: 25, examples: [[EVERY_CASE]] },
     );
     // Not a property that holds by never reaching the interesting cases (EVERY_CASE reaches them all).
-    for (const c of ['mixed batch', 'conflict', 'quantity_exceeded', 'cancelled', 'not_own_redemption', 'already_rolled_back', 'code_not_leased', 'amount_exceeds_maximum', 'invalid_op', 'admin rollback', 'rollback in its redemption’s batch']) {
+    for (const c of ['mixed batch', 'conflict', 'quantity_exceeded', 'cancelled', 'not_own_redemption', 'already_rolled_back', 'code_not_leased', 'amount_exceeds_maximum', 'not_a_gift_card', 'invalid_op', 'admin rollback', 'rollback in its redemption’s batch']) {
       expect(seen, c).toContain(c);
     }
   }, 300_000);

@@ -757,6 +757,70 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
     });
   });
 
+  describe('store credit: gift card top-ups', () => {
+    it('GIFT_TOP_UP raises a gift card’s amount and balance, once: ledger TOP_UP row, the card in the answer and the feed, a replay answers the same', async () => {
+      const card = await createVoucher(hq, giftBody(5000));
+      const t = await till();
+      expect(await t.one(t.redeem(card.code, 5000))).toMatchObject({ outcome: 'ACCEPTED', voucher: { status: 'REDEEMED', gift: { balance: 0 } } });
+      const top = t.topUp(card.code, 1500, 'refund-1');
+      const r = await t.one(top);
+      expect(r).toMatchObject({ op_id: top.op_id, outcome: 'ACCEPTED', voucher: { code: card.code, status: 'ACTIVE', gift: { amount: 6500, balance: 1500 } } });
+      expect(r.voucher).toEqual(await getVoucher(hq, card.code));
+      expect(await ledgerOf(card.code)).toEqual([
+        { kind: 'ISSUE', amount: 5000, redemption_id: null },
+        { kind: 'DEBIT', amount: -5000, redemption_id: expect.any(String) },
+        { kind: 'TOP_UP', amount: 1500, redemption_id: null },
+      ]);
+      expect((await t.pushOk([top])).results[0]).toEqual(r);
+      expect((await getVoucher(hq, card.code))!.gift).toEqual({ amount: 6500, balance: 1500 });
+      const page = await t.pull(0);
+      expect(page.vouchers.find((v) => v.code === card.code)).toEqual(r.voucher);
+    });
+
+    it('GIFT_TOP_UP is refused for a discount voucher, a cancelled card, an unknown code, above HQ’s maximum, and when malformed; each still takes its seq', async () => {
+      const t = await till();
+      const discount = await createVoucher(hq, discountBody());
+      const cancelled = await createVoucher(hq, giftBody(2000));
+      expect((await hq.admin({ method: 'POST', url: `/v1/vouchers/${cancelled.code}/cancel` })).statusCode).toBe(200);
+      const ops = [t.topUp(discount.code, 100), t.topUp(cancelled.code, 100), t.topUp(uniqueCode('NO'), 100), t.topUp(cancelled.code, 100_001), { ...t.topUp(discount.code, 100), payload: { code: discount.code, amount: 0 } }];
+      const { results, last_seq } = await t.pushOk(ops);
+      expect(results.map((r) => [r.outcome, r.reason])).toEqual([
+        ['REJECTED', 'not_a_gift_card'],
+        ['REJECTED', 'cancelled'],
+        ['REJECTED', 'not_found'],
+        ['REJECTED', 'amount_exceeds_maximum'],
+        ['REJECTED', 'invalid_op'],
+      ]);
+      expect(results[0]!.voucher).toEqual(await getVoucher(hq, discount.code)); // the till learns what it is
+      expect(last_seq).toBe(5);
+      expect(await ledgerOf(cancelled.code)).toEqual([{ kind: 'ISSUE', amount: 2000, redemption_id: null }]);
+    });
+
+    it('POST /v1/vouchers/{code}/top-up (admin) does what GIFT_TOP_UP does; refusals are problems', async () => {
+      const card = await createVoucher(hq, giftBody(3000));
+      const res = await hq.admin({ method: 'POST', url: `/v1/vouchers/${card.code.toLowerCase()}/top-up`, payload: { amount: 700 } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ code: card.code, gift: { amount: 3700, balance: 3700 } });
+      expect(res.json()).toEqual(await getVoucher(hq, card.code));
+      expect(await ledgerOf(card.code)).toEqual([
+        { kind: 'ISSUE', amount: 3000, redemption_id: null },
+        { kind: 'TOP_UP', amount: 700, redemption_id: null },
+      ]);
+      const discount = await createVoucher(hq, discountBody());
+      const refused = await hq.admin({ method: 'POST', url: `/v1/vouchers/${discount.code}/top-up`, payload: { amount: 700 } });
+      expect([refused.statusCode, refused.json().code]).toEqual([409, 'not_a_gift_card']);
+      expect((await hq.admin({ method: 'POST', url: `/v1/vouchers/${uniqueCode('NO')}/top-up`, payload: { amount: 700 } })).statusCode).toBe(404);
+      for (const amount of [0, -5, 1.5, '700', Number.MAX_SAFE_INTEGER + 1]) {
+        expect((await hq.admin({ method: 'POST', url: `/v1/vouchers/${card.code}/top-up`, payload: { amount } })).statusCode, String(amount)).toBe(400);
+      }
+      const past = await hq.admin({ method: 'POST', url: `/v1/vouchers/${card.code}/top-up`, payload: { amount: Number.MAX_SAFE_INTEGER } });
+      expect([past.statusCode, past.json().code]).toEqual([409, 'amount_out_of_range']);
+      const t = await till();
+      expect((await hq.as(t.token, { method: 'POST', url: `/v1/vouchers/${card.code}/top-up`, payload: { amount: 700 } })).statusCode).toBe(403);
+      expect((await getVoucher(hq, card.code))!.gift).toEqual({ amount: 3700, balance: 3700 });
+    });
+  });
+
   describe('hostile input and auth', () => {
     it('SQL-looking input is stored verbatim and harmless', async () => {
       const evil = "'; DROP TABLE vouchers; --";

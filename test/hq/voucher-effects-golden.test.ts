@@ -1,11 +1,11 @@
 // The voucher rule is written twice — core/voucher-effects.ts (the till, HQ's TypeScript) and HQ's SQL
-// functions voucher_redeem_refusal / voucher_redeem / voucher_restore (the push's hot path). One table
+// functions voucher_redeem_refusal / voucher_redeem / voucher_restore / voucher_top_up (the push). One table
 // of cases (test/core/voucher-effect-cases.ts) goes through both, on each backend: the vouchers that
 // come out must be identical — every field, as the contract's JSON — and so must the outcomes, and
 // both must be what the table wants.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redeemVoucher, restoreVoucher } from '../../core/voucher-effects';
+import { redeemVoucher, restoreVoucher, topUpVoucher } from '../../core/voucher-effects';
 import type { Voucher } from '../../core/voucher';
 import { insertVoucher } from '../../hq/voucher-store';
 import { EFFECT_CASES, seenBy, wanted, type EffectResult } from '../core/voucher-effect-cases';
@@ -34,6 +34,21 @@ describe.each(BACKENDS)('voucher effects: core and SQL agree on %s', (backend) =
       expect(core.ok, 'the table').toBe(c.want.ok);
       if (core.ok) {
         const fromSql: EffectResult = { voucher: JSON.parse(row!.after) as Voucher, overdraft: row!.overdraft === true };
+        expect(fromSql.voucher, 'SQL voucher = core voucher').toEqual(core.voucher);
+        expect(seenBy(c, fromSql)).toEqual(wanted(c));
+      } else {
+        expect(core).toEqual(c.want);
+      }
+    } else if (c.effect === 'top_up') {
+      const [row] = await query<{ refusal: string | null; after: string }>(
+        hq,
+        sql`SELECT voucher_top_up_refusal(v, ${c.amount}::bigint) AS refusal, voucher_json(voucher_top_up(v, ${c.amount}::bigint)) AS after FROM vouchers v WHERE code = ${code}`,
+      );
+      const core = topUpVoucher(c.voucher, c.amount);
+      expect({ ok: row!.refusal === null, ...(row!.refusal === null ? {} : { reason: row!.refusal }) }, 'SQL outcome').toEqual(core.ok ? { ok: true } : { ok: false, reason: core.reason });
+      expect(core.ok, 'the table').toBe(c.want.ok);
+      if (core.ok) {
+        const fromSql: EffectResult = { voucher: JSON.parse(row!.after) as Voucher };
         expect(fromSql.voucher, 'SQL voucher = core voucher').toEqual(core.voucher);
         expect(seenBy(c, fromSql)).toEqual(wanted(c));
       } else {

@@ -11,6 +11,7 @@
 --   REDEMPTION  {code (normalised), ticket_id, amount, occurred_at}
 --   ROLLBACK    {redemption: the op_id of the redemption to undo, lower case}
 --   GIFT_ISSUE  {code, voucher: the new card as a vouchers row}
+--   GIFT_TOP_UP {code, amount, ticket_id}
 --   any type    {answer: the REJECTED result text HQ already decided (malformed op, card above HQ's maximum)}
 -- Replays answer from ops.result; a reused seq or another till's op_id is refused; a gap raises VT409
 -- (nothing applied); an unknown till raises VT401. Returns one row per op: its op_id and result JSON
@@ -30,7 +31,8 @@
 -- it back. A gift debit never takes a balance below −(2^53−1) minor units, the lowest a till can read
 -- (GiftSchema): past it the op is REJECTED `amount_out_of_range` and the answer carries the card as HQ
 -- has it. A ROLLBACK undoes only this till's redemptions (rollback_refusal(), shared with the back
--- office's rollback_redemption()); a GIFT_ISSUE uses a code HQ leased to this till, once.
+-- office's rollback_redemption()); a GIFT_ISSUE uses a code HQ leased to this till, once; a GIFT_TOP_UP
+-- raises a gift card's amount and balance (voucher_top_up(), shared with the back office's top-up).
 CREATE OR REPLACE FUNCTION push_ops(p_till uuid, p_ops jsonb)
 RETURNS TABLE (r_op_id uuid, r_result text, r_last_seq bigint, r_checkpoint bigint)
 LANGUAGE plpgsql AS $fn$
@@ -193,6 +195,24 @@ BEGIN
           v_res := concat('{"outcome":"ACCEPTED"', CASE WHEN k IS NOT NULL THEN concat(',"voucher":', voucher_json(v_rows[k])) END, '}');
         END IF;
 
+      ELSIF p_type = 'GIFT_TOP_UP' THEN
+        p_code := e ->> 'code';
+        p_amount := (e ->> 'amount')::bigint;
+        k := array_position(v_codes, p_code);
+        v_reason := CASE WHEN k IS NULL THEN 'not_found' ELSE voucher_top_up_refusal(v_rows[k], p_amount) END;
+        IF v_reason IS NOT NULL THEN
+          v_outcome := 'REJECTED';
+          v_res := concat('{"outcome":"REJECTED","reason":"', v_reason, '"', CASE WHEN k IS NOT NULL THEN concat(',"voucher":', voucher_json(v_rows[k])) END, '}');
+        ELSE
+          v := voucher_top_up(v_rows[k], p_amount);
+          v.updated_at := now();
+          v_rows[k] := v;
+          v_dirty[k] := true;
+          n_g := n_g + 1; g_codes[n_g] := p_code; g_kinds[n_g] := 'TOP_UP'; g_amounts[n_g] := p_amount; g_ids[n_g] := NULL;
+          v_outcome := 'ACCEPTED';
+          v_res := concat('{"outcome":"ACCEPTED","voucher":', voucher_json(v), '}');
+        END IF;
+
       ELSE -- GIFT_ISSUE
         p_code := e ->> 'code';
         UPDATE code_leases l SET issued_at = now() WHERE l.code = p_code AND l.till_id = p_till AND l.issued_at IS NULL;
@@ -242,7 +262,7 @@ BEGIN
   IF true = ANY(v_dirty) THEN
     PERFORM lock_changes();
     WITH s AS (
-      UPDATE vouchers SET redeemed_quantity = n.redeemed_quantity, gift_balance = n.gift_balance, status = n.status,
+      UPDATE vouchers SET redeemed_quantity = n.redeemed_quantity, gift_amount = n.gift_amount, gift_balance = n.gift_balance, status = n.status,
         used_at = n.used_at, updated_at = n.updated_at, change_seq = nextval('change_seq')
       FROM unnest(v_rows) WITH ORDINALITY AS n
       WHERE v_dirty[n.ordinality] AND vouchers.code = n.code
