@@ -230,9 +230,16 @@ export async function openTillInternals(options: TillOptions) {
       return row;
     },
 
-    async refundTicket(ticketId: string) {
-      const result = await refundSale(db, ticketId, now());
-      engine.notifyLocalChange(result.rolledBack.length);
+    /**
+     * Refund a ticket sold here: its vouchers and gift cards get back what they gave. With `credit`, what
+     * was paid in cash or by card goes onto a gift card instead ('new': from this till's leased codes,
+     * within its gift-card limit; or an existing card's code) — offline too.
+     */
+    async refundTicket(ticketId: string, credit?: { to: 'new' } | { to: 'card'; code: string }) {
+      const storeCredit = credit === undefined ? undefined : credit.to === 'new' ? { kind: 'new_card' as const, maxAmount: settings.maxGiftCardAmount } : { kind: 'card' as const, code: credit.code };
+      const result = await refundSale(db, ticketId, now(), storeCredit);
+      engine.notifyLocalChange(result.rolledBack.length + (result.credited ? 1 : 0));
+      if (credit?.to === 'new') void till.ensureGiftCodes().catch(() => 0);
       return result;
     },
 

@@ -1,4 +1,6 @@
-// Refund / void: find a ticket sold here (scan its receipt) and roll back its redemptions.
+// Refund / void: find a ticket sold here (scan its receipt) and roll back its redemptions; what was paid
+// goes back to cash or card, or as store credit onto a new or an existing gift card.
+import { formatMoney } from '../format/money-format';
 import { saleErrorText } from '../format/sale-error-text';
 import { requireTill } from './selectors';
 import { ticketIdIn } from './ticket-id';
@@ -16,15 +18,19 @@ export function createRefundSlice(...[set, get]: SliceArgs): RefundSlice {
       else if (ticket.refunded_at) get().say('info', 'This ticket was already refunded.');
       else get().say('info', 'Ticket found. Press Enter to refund it.');
     },
-    async refund() {
+    async refund(credit) {
       const ticket = get().refundTicket;
       if (!ticket) return get().say('error', 'Scan the receipt of the ticket to refund first.');
+      const { currency, locale } = get().settings;
+      const money = (minor: number) => formatMoney(minor, currency, locale);
       try {
-        const result = await requireTill(get()).refundTicket(ticket.id);
+        const result = await requireTill(get()).refundTicket(ticket.id, credit);
         set({ refundResult: result, refundTicket: result.ticket });
-        get().say('success', result.rolledBack.length ? `Refunded. ${result.rolledBack.length} voucher${result.rolledBack.length === 1 ? '' : 's'} given back.` : 'Refunded. No vouchers were used on this ticket.');
+        const vouchers = result.rolledBack.length ? `${result.rolledBack.length} voucher${result.rolledBack.length === 1 ? '' : 's'} given back.` : 'No vouchers were used on this ticket.';
+        const stored = result.ticket.credit ? ` ${money(result.ticket.credit.amount)} store credit on gift card ${result.ticket.credit.code}.` : '';
+        get().say('success', `Refunded. ${vouchers}${stored}`);
       } catch (error) {
-        get().say('error', saleErrorText(error));
+        get().say('error', saleErrorText(error, money));
       }
     },
   };

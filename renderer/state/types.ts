@@ -102,11 +102,14 @@ export type GiftCardSlice = {
   refreshGiftCodes(): Promise<void>;
 };
 
+/** Where a refund's money goes when not back to cash or card: a new gift card, or an existing one by its code. */
+export type RefundCredit = { to: 'new' } | { to: 'card'; code: string };
+
 export type RefundSlice = {
   refundTicket: TicketRow | null;
-  refundResult: { ticket: TicketRow; rolledBack: RedemptionRow[] } | null;
+  refundResult: { ticket: TicketRow; rolledBack: RedemptionRow[]; credited?: Voucher } | null;
   findRefundTicket(raw: string): Promise<void>;
-  refund(): Promise<void>;
+  refund(credit?: RefundCredit): Promise<void>;
 };
 
 export type SyncSlice = {

@@ -52,11 +52,12 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
       if (!op) continue; // not ours to apply (cannot happen with one sender; ignore rather than guess)
       counts[result.outcome === 'ACCEPTED' ? 'accepted' : result.outcome === 'CONFLICT' ? 'conflicts' : 'rejected'] += 1;
       if (op.type === 'REDEMPTION') outcomes.set(op.op_id, result);
-      if (result.outcome !== 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'GIFT_ISSUE')) {
+      // A refused sale, card or store credit is the cashier's to see (money given or taken that HQ did not book).
+      if (result.outcome !== 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'GIFT_ISSUE' || op.type === 'GIFT_TOP_UP')) {
         conflicts.push({
           op_id: op.op_id,
           code: op.payload.code,
-          ticket_id: op.type === 'REDEMPTION' ? op.payload.ticket_id : '',
+          ticket_id: op.type === 'REDEMPTION' ? op.payload.ticket_id : op.type === 'GIFT_TOP_UP' ? (op.payload.ticket_id ?? '') : '',
           amount: op.payload.amount,
           reason: result.reason ?? result.outcome.toLowerCase(),
           winner: result.winner ?? null,
@@ -77,7 +78,7 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
       // at or before the checkpoint), brings the voucher again and corrects a stale result anyway.
       if (result.voucher && result.outcome !== 'ACCEPTED' && op.seq > pulledSeq) latest.set(result.voucher.code, result.voucher);
       answered.push(op.seq);
-      const effectOnly = result.outcome === 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'ROLLBACK');
+      const effectOnly = result.outcome === 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'ROLLBACK' || op.type === 'GIFT_TOP_UP');
       if (effectOnly && op.seq > firstSentAbove && response.checkpoint !== undefined) unreflected.push({ seq: op.seq, op, checkpoint: Number(response.checkpoint) });
       else raisesFloor = true;
     }

@@ -10,7 +10,7 @@ import { VoucherSchema, voucherDefaults, type Voucher } from '../../core/voucher
 import type { Op } from '../protocol';
 import type { ReplicaDb } from './db';
 import type { Payment, RedemptionRow, TicketRow } from './rows';
-import { redeemVoucher, restoreVoucher } from '../../core/voucher-effects';
+import { redeemVoucher, restoreVoucher, topUpVoucher } from '../../core/voucher-effects';
 import { readMeta, writeMeta } from './meta';
 import { SaleError } from './sale-error';
 import { getVoucher, getVouchers } from './voucher-store';
@@ -79,10 +79,21 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
   });
 }
 
-/** Refund: roll back every redemption of a completed ticket (ROLLBACK ops), once. */
-export async function refundSale(db: ReplicaDb, ticketId: string, now: number): Promise<{ ticket: TicketRow; rolledBack: RedemptionRow[] }> {
+/**
+ * Where a refund's money goes when not back to the tender it was paid with: onto a new gift card from
+ * the till's leased codes (at most `maxAmount`, the till's gift-card policy) or onto an existing card
+ * (GIFT_TOP_UP) — offline too.
+ */
+export type StoreCredit = { kind: 'new_card'; maxAmount: number } | { kind: 'card'; code: string };
+
+/**
+ * Refund: roll back every redemption of a completed ticket (ROLLBACK ops), once. With `credit`, what was
+ * paid beyond vouchers and gift cards (the ticket's amount due: a gift card's part goes back onto that
+ * card by its rollback) becomes store credit, in the same transaction.
+ */
+export async function refundSale(db: ReplicaDb, ticketId: string, now: number, credit?: StoreCredit): Promise<{ ticket: TicketRow; rolledBack: RedemptionRow[]; credited?: Voucher }> {
   const at = new Date(now).toISOString();
-  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
+  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.tickets, db.redemptions, db.outbox, db.meta, db.codeLeases], async () => {
     const ticket = await db.tickets.get(ticketId);
     if (!ticket) throw new SaleError('unknown_ticket', `No completed ticket ${ticketId} at this till.`);
     if (ticket.refunded_at) throw new SaleError('already_refunded', `Ticket ${ticketId} was already refunded on ${ticket.refunded_at}.`);
@@ -95,33 +106,52 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number): 
       const voucher = await getVoucher(db, r.code);
       if (voucher) await db.vouchers.put(restoreVoucher(voucher, r.amount).voucher);
     }
-    const refunded = { ...ticket, refunded_at: at };
+    let credited: Voucher | undefined;
+    if (credit) {
+      const amount = ticket.evaluation.amount_due;
+      if (amount <= 0) throw new SaleError('nothing_to_credit', 'Nothing was paid on this ticket beyond vouchers and gift cards: there is no store credit to give.');
+      credited = credit.kind === 'new_card' ? await issueFromLease(db, amount, ticket.ticket.currency, at, credit.maxAmount) : await topUpCard(db, credit.code, amount, ticketId, at);
+    }
+    const refunded: TicketRow = { ...ticket, refunded_at: at, ...(credited && credit ? { credit: { kind: credit.kind, code: credited.code, amount: ticket.evaluation.amount_due } } : {}) };
     await db.tickets.put(refunded);
-    return { ticket: refunded, rolledBack: redemptions.map((r) => ({ ...r, rolled_back: true })) };
+    return { ticket: refunded, rolledBack: redemptions.map((r) => ({ ...r, rolled_back: true })), ...(credited ? { credited } : {}) };
   });
 }
 
-/** Sell a gift card from a code leased to this till: usable at once, announced to HQ as GIFT_ISSUE. */
+/** Store credit onto an existing gift card of the replica (core's top-up rule), announced to HQ as GIFT_TOP_UP. */
+async function topUpCard(db: ReplicaDb, raw: string, amount: number, ticketId: string, at: string): Promise<Voucher> {
+  const code = normaliseCode(raw);
+  const card = await getVoucher(db, code);
+  if (!card) throw new SaleError('unknown_card', `This till does not know a gift card ${code}.`, { code });
+  const topped = topUpVoucher(card, amount);
+  if (!topped.ok) throw new SaleError('card_refused', `Gift card ${code} cannot take store credit (${topped.reason}).`, { code, reason: topped.reason });
+  await db.vouchers.put(topped.voucher);
+  await db.outbox.add({ op_id: uuid(), seq: await takeSeqs(db, 1), type: 'GIFT_TOP_UP', occurred_at: at, payload: { code, amount, ticket_id: ticketId } });
+  return topped.voucher;
+}
+
 /**
  * Sell a gift card from a leased code. `maxAmount` is the till's policy: a card is money HQ must honour
  * once the till pushes it, and offline nobody else can check a mistyped amount, so the till refuses
  * more than its policy allows (HQ also refuses GIFT_ISSUE above its own maximum).
  */
 export async function issueGiftCard(db: ReplicaDb, amount: number, currency: string, now: number, maxAmount: number): Promise<Voucher> {
+  const at = new Date(now).toISOString();
+  return db.transaction('rw', [db.vouchers, db.codeLeases, db.outbox, db.meta], async () => issueFromLease(db, amount, currency, at, maxAmount));
+}
+
+/** A gift card from a code leased to this till, inside the caller's transaction: usable at once, announced to HQ as GIFT_ISSUE. */
+async function issueFromLease(db: ReplicaDb, amount: number, currency: string, at: string, maxAmount: number): Promise<Voucher> {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new SaleError('bad_amount', 'A gift card needs a positive amount in minor units.');
   if (amount > maxAmount) throw new SaleError('gift_amount_too_high', `A gift card sold at this till may hold at most ${maxAmount} minor units.`, { limit: maxAmount });
-  const at = new Date(now).toISOString();
-  return db.transaction('rw', [db.vouchers, db.codeLeases, db.outbox, db.meta], async () => {
-    const lease = await db.codeLeases.where('used').equals(0).first();
-    if (!lease) throw new SaleError('no_gift_codes', 'No gift-card codes are left at this till; connect to HQ to get more.');
-    await db.codeLeases.update(lease.code, { used: 1 });
-    const voucher = VoucherSchema.parse({
-      ...voucherDefaults(), code: lease.code, type: 'GIFT_VOUCHER', label: 'Gift card', currency, discount: null, gift: { amount, balance: amount },
-      redemption: { quantity: null, redeemed_quantity: 0 }, status: 'ACTIVE', used_at: null, created_at: at, updated_at: at,
-    });
-    await db.vouchers.put(voucher);
-    const [seq] = [await takeSeqs(db, 1)];
-    await db.outbox.add({ op_id: uuid(), seq, type: 'GIFT_ISSUE', occurred_at: at, payload: { code: lease.code, amount, currency } });
-    return voucher;
+  const lease = await db.codeLeases.where('used').equals(0).first();
+  if (!lease) throw new SaleError('no_gift_codes', 'No gift-card codes are left at this till; connect to HQ to get more.');
+  await db.codeLeases.update(lease.code, { used: 1 });
+  const voucher = VoucherSchema.parse({
+    ...voucherDefaults(), code: lease.code, type: 'GIFT_VOUCHER', label: 'Gift card', currency, discount: null, gift: { amount, balance: amount },
+    redemption: { quantity: null, redeemed_quantity: 0 }, status: 'ACTIVE', used_at: null, created_at: at, updated_at: at,
   });
+  await db.vouchers.put(voucher);
+  await db.outbox.add({ op_id: uuid(), seq: await takeSeqs(db, 1), type: 'GIFT_ISSUE', occurred_at: at, payload: { code: lease.code, amount, currency } });
+  return voucher;
 }

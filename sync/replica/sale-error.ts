@@ -1,13 +1,17 @@
 // Why a sale (or refund, or gift-card sale) could not be committed. Nothing was written.
 import type { ValidationReason } from '../../core/reasons';
+import type { TopUpRefusal } from '../../core/voucher-effects';
 
-export type SaleErrorReason = 'voucher_invalid' | 'underpaid' | 'unknown_ticket' | 'already_refunded' | 'no_gift_codes' | 'bad_amount' | 'gift_amount_too_high';
+export type SaleErrorReason =
+  | 'voucher_invalid' | 'underpaid' | 'unknown_ticket' | 'already_refunded' | 'no_gift_codes' | 'bad_amount' | 'gift_amount_too_high'
+  // store credit on a refund
+  | 'nothing_to_credit' | 'unknown_card' | 'card_refused';
 
 export class SaleError extends Error {
   constructor(
     readonly reason: SaleErrorReason,
     message: string,
-    readonly details: { code?: string; voucherReason?: ValidationReason; limit?: number } = {},
+    readonly details: { code?: string; voucherReason?: ValidationReason; limit?: number; reason?: TopUpRefusal } = {},
   ) {
     super(message);
     this.name = 'SaleError';

@@ -1,6 +1,6 @@
 // The cashier's main flows in real Chromium against a real HQ (PGlite, demo data).
 import AxeBuilder from '@axe-core/playwright';
-import { chip, EAN, expect, openPairedTill, payByCard, shot, test, typeAndEnter, wedgeScan } from './fixtures';
+import { chip, createVoucher, EAN, expect, openPairedTill, payByCard, shot, test, typeAndEnter, wedgeScan } from './fixtures';
 
 test('pairing by hand: HQ address and till token, then a real initial load with counts', async ({ page, hq }) => {
   const { token } = await hq.registerTill('Pairing till', 'Europe/Berlin');
@@ -138,6 +138,32 @@ test('a refund gives a single-use voucher back', async ({ page, hq }) => {
   await typeAndEnter(page, EAN.mug);
   await typeAndEnter(page, 'ONCE-0002');
   await expect(await chip(page, 'ONCE-0002')).toHaveAttribute('data-state', 'applied');
+});
+
+test('a refund as store credit: what was paid goes onto the customer’s gift card, and the card shows it', async ({ page, hq }) => {
+  await createVoucher(hq, { code: 'GIFT-CREDIT', type: 'GIFT_VOUCHER', currency: 'EUR', gift: { amount: 1000 } });
+  await openPairedTill(page, hq);
+  await typeAndEnter(page, EAN.mug);
+  await payByCard(page);
+  const ticketId = (await page.getByTestId('receipt-barcode').getAttribute('alt'))!.replace('Ticket barcode ', '');
+  await page.getByRole('button', { name: /Next customer/ }).press('Enter');
+
+  await wedgeScan(page, ticketId);
+  await expect(page.getByRole('heading', { name: 'Refund a ticket' })).toBeVisible();
+  await expect(page.getByTestId('refund-ticket')).toContainText('store credit');
+  const paid = (await page.getByTestId('refund-ticket').innerText()).match(/give the (€[\d.,]+) paid/)![1]!;
+  await page.getByTestId('refund-credit-card').fill('gift-credit');
+  await page.getByTestId('refund-credit-card').press('Enter');
+  await expect(page.getByTestId('refund-state')).toContainText(`${paid} store credit on gift card GIFT-CREDIT`);
+  await shot(page, 'refund-store-credit');
+
+  // The card holds it at once (the till's replica; HQ books the top-up when the till syncs).
+  const euros = (cents: number) => `€${(cents / 100).toFixed(2)}`;
+  const total = euros(1000 + Number(paid.replace(/\D/g, '')));
+  await page.keyboard.press('F6');
+  await page.getByTestId('check-input').fill('GIFT-CREDIT');
+  await page.getByTestId('check-input').press('Enter');
+  await expect(page.getByTestId('check-effect')).toHaveText(`Gift card, balance ${total} of ${total}`);
 });
 
 test('wedge-speed scans work while a text field has focus, and leave the cashier’s typing alone', async ({ page, hq }) => {

@@ -204,6 +204,30 @@ describe('checkout', () => {
 });
 
 describe('desks', () => {
+  it('refund as store credit on a new gift card: the notice names the card and the amount; the ticket keeps it', async () => {
+    const { store } = await paired();
+    const s = () => store.getState();
+    await s().scan(WINE);
+    const row = (await s().pay({ method: 'CARD' }))!;
+    s().go('refund');
+    await s().scan(`VT1;${row.id};${row.evaluation.amount_due};EUR;${row.completed_at}`);
+    await s().refund({ to: 'new' });
+    const credit = s().refundResult?.ticket.credit;
+    expect(credit).toMatchObject({ kind: 'new_card', amount: row.evaluation.amount_due });
+    expect(s().refundResult?.credited).toMatchObject({ code: credit!.code, gift: { amount: row.evaluation.amount_due, balance: row.evaluation.amount_due } });
+    expect(s().notice?.text).toMatch(new RegExp(`^Refunded\\. No vouchers were used on this ticket\\. .+ store credit on gift card ${credit!.code}\\.$`));
+    // A discount voucher cannot hold store credit: said in words, nothing refunded.
+    s().go('checkout');
+    await s().scan(WINE);
+    const other = (await s().pay({ method: 'CARD' }))!;
+    s().go('refund');
+    await s().scan(`VT1;${other.id};${other.evaluation.amount_due};EUR;${other.completed_at}`);
+    await s().refund({ to: 'card', code: 'ONCE-0005' });
+    expect(s().notice?.text).toBe('Gift card ONCE-0005 cannot take store credit (it is not a gift card). Nothing was refunded.');
+    expect(s().refundTicket?.refunded_at).toBeUndefined();
+  });
+
+
   it('refund: find the ticket by its receipt QR text and give its voucher back, once', async () => {
     const { store } = await paired();
     const s = () => store.getState();

@@ -1,4 +1,5 @@
-// Refund / void: scan the receipt (barcode or QR), check the ticket, Enter rolls back its vouchers.
+// Refund / void: scan the receipt (barcode or QR), check the ticket, Enter rolls back its vouchers; what
+// was paid goes back to cash or card, or as store credit onto a new or an existing gift card.
 import { formatInstant } from '../../format/date-format';
 import { CodeForm } from '../widgets/code-form';
 import { useTill } from '../store-context';
@@ -20,9 +21,21 @@ export function RefundScreen() {
           <h2>Ticket of {formatInstant(ticket.completed_at, settings.timeZone, settings.locale)}</h2>
           <p>{ticket.ticket.lines.length} lines, total {money(ticket.evaluation.total_after_discounts)}; vouchers: {ticket.codes.join(', ') || 'none'}</p>
           {ticket.refunded_at ? (
-            <p data-testid="refund-state">Refunded {formatInstant(ticket.refunded_at, settings.timeZone, settings.locale)}.{result ? ` ${result.rolledBack.length} redemption(s) rolled back.` : ''}</p>
+            <p data-testid="refund-state">
+              Refunded {formatInstant(ticket.refunded_at, settings.timeZone, settings.locale)}.{result ? ` ${result.rolledBack.length} redemption(s) rolled back.` : ''}
+              {ticket.credit ? ` ${money(ticket.credit.amount)} store credit on gift card ${ticket.credit.code}.` : ''}
+            </p>
           ) : (
-            <button type="button" className="primary" onClick={() => void refund()} data-testid="refund-button" autoFocus>Refund and give vouchers back</button>
+            <>
+              <button type="button" className="primary" onClick={() => void refund()} data-testid="refund-button" autoFocus>Refund and give vouchers back</button>
+              {ticket.evaluation.amount_due > 0 && (
+                <div className="store-credit">
+                  <p>Or give the {money(ticket.evaluation.amount_due)} paid as store credit:</p>
+                  <button type="button" onClick={() => void refund({ to: 'new' })} data-testid="refund-credit-new">On a new gift card</button>
+                  <CodeForm label="On this gift card (scan or type it)" onSubmit={(code) => void refund({ to: 'card', code })} testId="refund-credit-card" autoFocus={false} />
+                </div>
+              )}
+            </>
           )}
         </div>
       )}

@@ -1,7 +1,7 @@
 // A one-field form for a code, used by the voucher check and refund screens (scanning works too).
 import { useState, type FormEvent } from 'react';
 
-export function CodeForm({ label, onSubmit, testId }: { label: string; onSubmit: (value: string) => void; testId: string }) {
+export function CodeForm({ label, onSubmit, testId, autoFocus = true }: { label: string; onSubmit: (value: string) => void; testId: string; autoFocus?: boolean }) {
   const [text, setText] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -12,7 +12,7 @@ export function CodeForm({ label, onSubmit, testId }: { label: string; onSubmit:
     <form onSubmit={submit} className="entry">
       <label>
         {label}
-        <input data-testid={testId} value={text} onChange={(e) => setText(e.target.value)} autoFocus autoComplete="off" />
+        <input data-testid={testId} value={text} onChange={(e) => setText(e.target.value)} autoFocus={autoFocus} autoComplete="off" />
       </label>
     </form>
   );
