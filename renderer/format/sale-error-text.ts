@@ -24,6 +24,8 @@ export function saleErrorText(error: unknown, money: (minor: number) => string =
       return 'Nothing was paid on this ticket beyond vouchers and gift cards, so there is no store credit to give. Nothing was refunded.';
     case 'unknown_card':
       return `This till does not know gift card ${error.details.code ?? ''}. Check the number, or put the credit on a new card. Nothing was refunded.`;
+    case 'card_currency':
+      return `Gift card ${error.details.code ?? ''} holds another currency than this ticket was paid in. Put the credit on a new card. Nothing was refunded.`;
     case 'card_refused':
       return `Gift card ${error.details.code ?? ''} cannot take store credit (${error.details.reason === 'cancelled' ? 'it is cancelled' : error.details.reason === 'not_a_gift_card' ? 'it is not a gift card' : 'the amount is too large'}). Nothing was refunded.`;
   }

@@ -110,7 +110,7 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number, c
     if (credit) {
       const amount = ticket.evaluation.amount_due;
       if (amount <= 0) throw new SaleError('nothing_to_credit', 'Nothing was paid on this ticket beyond vouchers and gift cards: there is no store credit to give.');
-      credited = credit.kind === 'new_card' ? await issueFromLease(db, amount, ticket.ticket.currency, at, credit.maxAmount) : await topUpCard(db, credit.code, amount, ticketId, at);
+      credited = credit.kind === 'new_card' ? await issueFromLease(db, amount, ticket.ticket.currency, at, credit.maxAmount) : await topUpCard(db, credit.code, amount, ticket.ticket.currency, ticketId, at);
     }
     const refunded: TicketRow = { ...ticket, refunded_at: at, ...(credited && credit ? { credit: { kind: credit.kind, code: credited.code, amount: ticket.evaluation.amount_due } } : {}) };
     await db.tickets.put(refunded);
@@ -119,10 +119,12 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number, c
 }
 
 /** Store credit onto an existing gift card of the replica (core's top-up rule), announced to HQ as GIFT_TOP_UP. */
-async function topUpCard(db: ReplicaDb, raw: string, amount: number, ticketId: string, at: string): Promise<Voucher> {
+async function topUpCard(db: ReplicaDb, raw: string, amount: number, currency: string, ticketId: string, at: string): Promise<Voucher> {
   const code = normaliseCode(raw);
   const card = await getVoucher(db, code);
   if (!card) throw new SaleError('unknown_card', `This till does not know a gift card ${code}.`, { code });
+  // The op names no currency (contract): the till, which knows the ticket's, is where a mismatch is caught.
+  if (card.currency !== currency) throw new SaleError('card_currency', `Gift card ${code} holds ${card.currency}; this ticket was paid in ${currency}.`, { code });
   const topped = topUpVoucher(card, amount);
   if (!topped.ok) throw new SaleError('card_refused', `Gift card ${code} cannot take store credit (${topped.reason}).`, { code, reason: topped.reason });
   await db.vouchers.put(topped.voucher);

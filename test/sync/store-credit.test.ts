@@ -59,9 +59,10 @@ describe('store credit on a refund, against a real HQ (PGlite, loopback HTTP)', 
     await till.close();
   });
 
-  it('refused at the till, with nothing written: a discount voucher, an unknown card, a ticket paid wholly by gift card', async () => {
+  it('refused at the till, with nothing written: a discount voucher, an unknown card, a card in another currency, a ticket paid wholly by gift card', async () => {
     const five = await adminCreate(hq, { type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'AMOUNT', amount_off: 300 } });
     const big = await adminCreate(hq, { type: 'GIFT_VOUCHER', currency: 'EUR', gift: { amount: 5000 } });
+    const dollars = await adminCreate(hq, { type: 'GIFT_VOUCHER', currency: 'USD', gift: { amount: 5000 } });
     const till = await newTill(hq);
     await till.initialLoad();
     const cash = await till.completeTicket({ ticket: coffee, codes: [], payments: [{ method: 'CASH', tendered: 1299, change: 0 }] });
@@ -69,6 +70,7 @@ describe('store credit on a refund, against a real HQ (PGlite, loopback HTTP)', 
     const outbox = await till.db.outbox.count();
     await expect(till.refundTicket(cash.id, { to: 'card', code: five.code })).rejects.toMatchObject({ reason: 'card_refused', details: { code: five.code, reason: 'not_a_gift_card' } });
     await expect(till.refundTicket(cash.id, { to: 'card', code: 'NO-SUCH-CARD' })).rejects.toMatchObject({ reason: 'unknown_card' });
+    await expect(till.refundTicket(cash.id, { to: 'card', code: dollars.code })).rejects.toMatchObject({ reason: 'card_currency', details: { code: dollars.code } });
     await expect(till.refundTicket(byCard.id, { to: 'new' })).rejects.toMatchObject({ reason: 'nothing_to_credit' });
     expect(await till.db.outbox.count()).toBe(outbox);
     expect((await till.findTicket(cash.id))?.refunded_at).toBeUndefined();
