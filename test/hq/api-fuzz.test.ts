@@ -60,6 +60,7 @@ function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
     'PUT /v1/vouchers/{code}': { method: 'PUT', path: '/v1/vouchers/{code}', params: { code: ids.code }, query: {}, body: { label: 'Changed', metadata: { k: 'v' }, min_order_amount: 100 } },
     'DELETE /v1/vouchers/{code}': { method: 'DELETE', path: '/v1/vouchers/{code}', params: { code: 'NO-SUCH-CODE' }, query: {} },
     'POST /v1/vouchers/{code}/cancel': { method: 'POST', path: '/v1/vouchers/{code}/cancel', params: { code: 'NO-SUCH-CODE' }, query: {} },
+    'POST /v1/vouchers/{code}/top-up': { method: 'POST', path: '/v1/vouchers/{code}/top-up', params: { code: ids.gift }, query: {}, body: { amount: 100 } },
     'POST /v1/offers/{offer}/vouchers': { method: 'POST', path: '/v1/offers/{offer}/vouchers', params: { offer: 'FUZZ' }, query: {}, body: { ...voucher, client_user_id: 'u1' } },
     'POST /v1/vouchers/import': { method: 'POST', path: '/v1/vouchers/import', params: {}, query: {}, body: [voucher] },
     'GET /v1/async-actions/{id}': { method: 'GET', path: '/v1/async-actions/{id}', params: { id: 'nothing' }, query: {} },
