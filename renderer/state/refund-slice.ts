@@ -27,7 +27,7 @@ export function createRefundSlice(...[set, get]: SliceArgs): RefundSlice {
         const result = await requireTill(get()).refundTicket(ticket.id, credit);
         set({ refundResult: result, refundTicket: result.ticket });
         const vouchers = result.rolledBack.length ? `${result.rolledBack.length} voucher${result.rolledBack.length === 1 ? '' : 's'} given back.` : 'No vouchers were used on this ticket.';
-        const stored = result.ticket.credit ? ` ${money(result.ticket.credit.amount)} store credit on gift card ${result.ticket.credit.code}.` : '';
+        const stored = result.ticket.credit ? ` ${money(result.ticket.evaluation.amount_due)} store credit on gift card ${result.ticket.credit.code}.` : '';
         get().say('success', `Refunded. ${vouchers}${stored}`);
       } catch (error) {
         get().say('error', saleErrorText(error, money));

@@ -112,7 +112,7 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number, c
       if (amount <= 0) throw new SaleError('nothing_to_credit', 'Nothing was paid on this ticket beyond vouchers and gift cards: there is no store credit to give.');
       credited = credit.kind === 'new_card' ? await issueFromLease(db, amount, ticket.ticket.currency, at, credit.maxAmount) : await topUpCard(db, credit.code, amount, ticket.ticket.currency, ticketId, at);
     }
-    const refunded: TicketRow = { ...ticket, refunded_at: at, ...(credited && credit ? { credit: { kind: credit.kind, code: credited.code, amount: ticket.evaluation.amount_due } } : {}) };
+    const refunded: TicketRow = { ...ticket, refunded_at: at, ...(credited && credit ? { credit: { kind: credit.kind, code: credited.code } } : {}) };
     await db.tickets.put(refunded);
     return { ticket: refunded, rolledBack: redemptions.map((r) => ({ ...r, rolled_back: true })), ...(credited ? { credited } : {}) };
   });

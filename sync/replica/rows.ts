@@ -14,11 +14,12 @@ export type TicketRow = {
   completed_at: string;
   /** Set when the ticket was refunded: its redemptions were rolled back. */
   refunded_at?: string;
-  /** What was paid (cash, card) went back as store credit instead: onto a new gift card or an existing one. */
-  credit?: StoreCreditRow;
+  /**
+   * What was paid (cash, card) went back as store credit instead: onto a new gift card or an existing
+   * one. The amount is the ticket's `evaluation.amount_due`.
+   */
+  credit?: { kind: 'new_card' | 'card'; code: string };
 };
-
-export type StoreCreditRow = { kind: 'new_card' | 'card'; code: string; amount: number };
 
 export type RedemptionStatus = 'PENDING' | 'ACCEPTED' | 'CONFLICT' | 'REJECTED';
 

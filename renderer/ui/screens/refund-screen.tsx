@@ -23,7 +23,7 @@ export function RefundScreen() {
           {ticket.refunded_at ? (
             <p data-testid="refund-state">
               Refunded {formatInstant(ticket.refunded_at, settings.timeZone, settings.locale)}.{result ? ` ${result.rolledBack.length} redemption(s) rolled back.` : ''}
-              {ticket.credit ? ` ${money(ticket.credit.amount)} store credit on gift card ${ticket.credit.code}.` : ''}
+              {ticket.credit ? ` ${money(ticket.evaluation.amount_due)} store credit on gift card ${ticket.credit.code}.` : ''}
             </p>
           ) : (
             <>
