@@ -34,6 +34,17 @@ export type Fault =
    */
   | { kind: 'hold'; release: Promise<unknown>; where?: 'before' | 'after'; held?: () => void };
 
+/**
+ * A 'hold' fault with its two handles: `held` settles when the call starts waiting, `release()` lets it go.
+ */
+export function holdFault(where: 'before' | 'after' = 'before'): { fault: Fault; held: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let onHeld!: () => void;
+  const held = new Promise<void>((r) => (onHeld = r));
+  const fault: Fault = { kind: 'hold', where, release: new Promise<void>((r) => (release = r)), held: onHeld };
+  return { fault, held, release };
+}
+
 /** The kinds a plan may draw at random ('hold' needs a test to release it). */
 export type FaultKind = Exclude<Fault['kind'], 'hold'>;
 

@@ -3,7 +3,7 @@
 // name and token). Whatever the point, after healing and syncing nothing is lost or doubled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveHq, type LiveHq } from '../../testkit/till-harness';
-import { createFaultFetch, isChanges, isPush, NONE, scripted } from '../../testkit/fault-fetch';
+import { createFaultFetch, holdFault, isChanges, isPush, NONE, scripted } from '../../testkit/fault-fetch';
 import { crashAndReopen, hqOps, newFaultyTill, plain, reopenTill, type FaultyTill } from '../../testkit/sim/tills';
 import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from '../../testkit/sim/invariants';
 import { giftCard, sell, singleUse, ticketOf } from '../../testkit/sim/shop';
@@ -149,14 +149,12 @@ describe('crash and restart at each point of a sale (real HQ)', () => {
       await sell(till, [d.code, g.code], ticket, { ticketId: 'crash-3b' });
       await collectOps(till, log);
       // HQ answers; the answer is held on the way until the till has crashed.
-      let release!: () => void;
-      let held!: () => void;
-      const answered = new Promise<void>((r) => (held = r));
-      till.net.setPlan(scripted([{ kind: 'hold', where: 'after', release: new Promise<void>((r) => (release = r)), held }], { match: isPush }));
+      const hold = holdFault('after');
+      till.net.setPlan(scripted([hold.fault], { match: isPush }));
       const cycle = till.syncNow();
-      await answered;
+      await hold.held;
       till.db.close(); // crash: the answer arrives at a dead process
-      release();
+      hold.release();
       const status = await cycle;
       expect(status.lastError).not.toBeNull();
       till.net.setPlan(() => NONE);

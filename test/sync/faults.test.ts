@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startLiveHq, type LiveHq } from '../../testkit/till-harness';
-import { always, createFaultFetch, FAULT_KINDS, isChanges, isPush, NONE, scripted, seededPlan, type Fault, type FaultKind } from '../../testkit/fault-fetch';
+import { always, createFaultFetch, FAULT_KINDS, holdFault, isChanges, isPush, NONE, scripted, seededPlan, type Fault, type FaultKind } from '../../testkit/fault-fetch';
 import { hqRows, newFaultyTill, plain, type FaultyTill } from '../../testkit/sim/tills';
 import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from '../../testkit/sim/invariants';
 import { giftCard, sell, singleUse, ticketOf } from '../../testkit/sim/shop';
@@ -194,14 +194,12 @@ describe('till sync under injected faults (real HQ, loopback HTTP)', () => {
       await collectOps(till, log);
     }
     // A's push leaves first and is held on the way until B's has been answered.
-    let release!: () => void;
-    let held!: () => void;
-    const onTheWay = new Promise<void>((r) => (held = r));
-    a.net.setPlan(scripted([{ kind: 'hold', release: new Promise<void>((r) => (release = r)), held }], { match: isPush }));
+    const hold = holdFault();
+    a.net.setPlan(scripted([hold.fault], { match: isPush }));
     const first = a.syncNow();
-    await onTheWay;
+    await hold.held;
     await b.syncNow();
-    release();
+    hold.release();
     await first;
     const [winner, ...others] = await hqRows<{ till_id: string }>(hq, sql`SELECT till_id::text AS till_id FROM redemptions WHERE code = ${d.code} AND outcome = 'ACCEPTED'`);
     expect(others).toEqual([]);
