@@ -69,8 +69,8 @@ export async function createVoucher(db: Db, input: VoucherCreateInput, onChange:
   throw new HqError(503, 'code_space_exhausted', 'Could not generate a free code; try again or use a longer code length.');
 }
 
-// Every voucher leaves the database through one builder, the SQL function voucher_json (migration
-// 0001): GET, lists, the change feed and push results cannot drift apart.
+// Every voucher leaves the database through one builder, the SQL function voucher_json
+// (hq/db/functions/voucher_json.sql): GET, lists, the change feed and push results cannot drift apart.
 type JsonRow = { code: string; json: string };
 const fromJson = (row: JsonRow): Voucher => JSON.parse(row.json) as Voucher;
 
@@ -170,8 +170,8 @@ export async function topUpGiftCard(db: Db, code: string, amount: number, onChan
     if (row.refusal === 'not_a_gift_card') throw new HqError(409, 'not_a_gift_card', `Voucher ${code} is not a gift card; only gift cards can be topped up.`);
     if (row.refusal === 'cancelled') throw new HqError(409, 'cancelled', `Gift card ${code} is cancelled.`);
     if (row.refusal) throw new HqError(409, 'amount_out_of_range', `A top-up of ${amount} would take gift card ${code} past the largest amount a till can read (2^53−1 minor units).`);
-    await tx.execute(sql`UPDATE vouchers v SET gift_amount = n.gift_amount, gift_balance = n.gift_balance, status = n.status, updated_at = now()
-      FROM vouchers o, LATERAL voucher_top_up(o, ${amount}::bigint) n WHERE v.code = ${code} AND o.code = v.code`);
+    await tx.execute(sql`UPDATE vouchers v SET (gift_amount, gift_balance, status, updated_at) = (SELECT n.gift_amount, n.gift_balance, n.status, now() FROM voucher_top_up(v, ${amount}::bigint) n)
+      WHERE v.code = ${code}`);
     await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${code}, 'TOP_UP', ${amount})`);
     const stamped = await stampChanges(tx, { vouchers: [code] });
     return { voucher: (await getVoucher(tx, code))!, cp: stamped };

@@ -12,7 +12,7 @@ import { matchesSearch, openCatalog } from './replica/catalog';
 import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
 import { readMeta, writeMeta } from './replica/meta';
 import type { TillAtHq } from './device-pairing';
-import type { ConflictRow, Payment, TicketRow } from './replica/rows';
+import type { ConflictRow, Payment, StoreCredit, TicketRow } from './replica/rows';
 import { completeSale, isRedeemed, issueGiftCard, refundSale } from './replica/local-sale';
 import { getVoucher, getVouchers } from './replica/voucher-store';
 import { createHqClient, type FetchLike } from './engine/hq-client';
@@ -21,7 +21,7 @@ import type { LockManagerLike } from './engine/sender-lock';
 
 // The rest of sync/ the UI may use comes through this file only (tools/eslint-layers.js): the till's
 // façade below, and these.
-export type { ConflictRow, Payment, RedemptionRow, TicketRow } from './replica/rows';
+export type { ConflictRow, Payment, RedemptionRow, StoreCredit, TicketRow } from './replica/rows';
 export { SaleError } from './replica/sale-error';
 export { SyncError } from './engine/sync-error';
 export type { PullProgress, SyncStatus } from './engine/sync-engine';
@@ -232,12 +232,11 @@ export async function openTillInternals(options: TillOptions) {
 
     /**
      * Refund a ticket sold here: its vouchers and gift cards get back what they gave. With `credit`, what
-     * was paid in cash or by card goes onto a gift card instead ('new': from this till's leased codes,
-     * within its gift-card limit; or an existing card's code) — offline too.
+     * was paid in cash or by card goes onto a gift card instead (a new one from this till's leased codes,
+     * or an existing card), within the till's gift-card limit — offline too.
      */
-    async refundTicket(ticketId: string, credit?: { to: 'new' } | { to: 'card'; code: string }) {
-      const storeCredit = credit === undefined ? undefined : credit.to === 'new' ? { kind: 'new_card' as const, maxAmount: settings.maxGiftCardAmount } : { kind: 'card' as const, code: credit.code };
-      const result = await refundSale(db, ticketId, now(), storeCredit);
+    async refundTicket(ticketId: string, credit?: StoreCredit) {
+      const result = await refundSale(db, ticketId, now(), credit, settings.maxGiftCardAmount);
       engine.notifyLocalChange(result.rolledBack.length + (result.credited ? 1 : 0));
       if (credit?.to === 'new') void till.ensureGiftCodes().catch(() => 0);
       return result;

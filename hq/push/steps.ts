@@ -21,7 +21,8 @@ export type PushOp =
   | (Base & { type: 'REDEMPTION'; code: string; ticket_id: string; amount: number; occurred_at: string })
   | (Base & { type: 'ROLLBACK'; redemption: string })
   | (Base & { type: 'GIFT_ISSUE'; code: string; voucher: ReturnType<typeof voucherRow> })
-  | (Base & { type: 'GIFT_TOP_UP'; code: string; amount: number; ticket_id: string | null })
+  /** `max`: HQ_MAX_GIFT_ISSUE, checked by push_ops() so that a refusal carries the card. */
+  | (Base & { type: 'GIFT_TOP_UP'; code: string; amount: number; max: number })
   /** Answered already: `answer` is the REJECTED result's JSON text without op_id, stored and sent as is. */
   | (Base & { type: Op['type'] | 'INVALID'; answer: string });
 
@@ -93,7 +94,6 @@ export function toPushOp(raw: RawOp, tillId: string, policy: PushPolicy): PushOp
     }
     case 'GIFT_TOP_UP':
       // A top-up is money HQ must honour like a card sold: the same maximum.
-      if (op.payload.amount > policy.maxGiftIssue) return rejected(base, op.type, 'amount_exceeds_maximum');
-      return { ...base, type: op.type, code: op.payload.code, amount: op.payload.amount, ticket_id: op.payload.ticket_id ?? null };
+      return { ...base, type: op.type, code: op.payload.code, amount: op.payload.amount, max: policy.maxGiftIssue };
   }
 }

@@ -22,6 +22,8 @@ export function saleErrorText(error: unknown, money: (minor: number) => string =
       return `A gift card sold at this till may hold at most ${error.details.limit === undefined ? 'the amount in the settings' : money(error.details.limit)}. Nothing was sold.`;
     case 'nothing_to_credit':
       return 'Nothing was paid on this ticket beyond vouchers and gift cards, so there is no store credit to give. Nothing was refunded.';
+    case 'credit_too_high':
+      return `Store credit at this till may be at most ${error.details.limit === undefined ? 'the gift-card amount in the settings' : money(error.details.limit)}. Give the money back instead. Nothing was refunded.`;
     case 'unknown_card':
       return `This till does not know gift card ${error.details.code ?? ''}. Check the number, or put the credit on a new card. Nothing was refunded.`;
     case 'card_currency':

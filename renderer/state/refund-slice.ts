@@ -2,6 +2,7 @@
 // goes back to cash or card, or as store credit onto a new or an existing gift card.
 import { formatMoney } from '../format/money-format';
 import { saleErrorText } from '../format/sale-error-text';
+import { storeCreditText } from '../format/store-credit-text';
 import { requireTill } from './selectors';
 import { ticketIdIn } from './ticket-id';
 import type { RefundSlice, SliceArgs } from './types';
@@ -27,8 +28,7 @@ export function createRefundSlice(...[set, get]: SliceArgs): RefundSlice {
         const result = await requireTill(get()).refundTicket(ticket.id, credit);
         set({ refundResult: result, refundTicket: result.ticket });
         const vouchers = result.rolledBack.length ? `${result.rolledBack.length} voucher${result.rolledBack.length === 1 ? '' : 's'} given back.` : 'No vouchers were used on this ticket.';
-        const stored = result.ticket.credit ? ` ${money(result.ticket.evaluation.amount_due)} store credit on gift card ${result.ticket.credit.code}.` : '';
-        get().say('success', `Refunded. ${vouchers}${stored}`);
+        get().say('success', ['Refunded.', vouchers, storeCreditText(result.ticket, money)].filter(Boolean).join(' '));
       } catch (error) {
         get().say('error', saleErrorText(error, money));
       }

@@ -2,7 +2,7 @@
 // till only through the till API (sync/till.ts) and the core; components only read state and call
 // actions, so no business rule lives in a component.
 import type { StoreApi } from 'zustand/vanilla';
-import type { Till, TillOptions, PullProgress, SyncStatus, ConflictRow, RedemptionRow, TicketRow, DevicePairingStore, ReplicaSummary } from '../../sync/till';
+import type { Till, TillOptions, PullProgress, SyncStatus, ConflictRow, RedemptionRow, StoreCredit, TicketRow, DevicePairingStore, ReplicaSummary } from '../../sync/till';
 import type { Customer, Product } from '../../sync/protocol';
 import type { TicketLine } from '../../core/ticket';
 import type { TicketEvaluation } from '../../core/evaluate-ticket';
@@ -102,14 +102,12 @@ export type GiftCardSlice = {
   refreshGiftCodes(): Promise<void>;
 };
 
-/** Where a refund's money goes when not back to cash or card: a new gift card, or an existing one by its code. */
-export type RefundCredit = { to: 'new' } | { to: 'card'; code: string };
-
 export type RefundSlice = {
   refundTicket: TicketRow | null;
   refundResult: { ticket: TicketRow; rolledBack: RedemptionRow[]; credited?: Voucher } | null;
   findRefundTicket(raw: string): Promise<void>;
-  refund(credit?: RefundCredit): Promise<void>;
+  /** Without `credit`, what was paid goes back to cash or card. */
+  refund(credit?: StoreCredit): Promise<void>;
 };
 
 export type SyncSlice = {

@@ -9,7 +9,7 @@ import { normaliseCode } from '../../core/code';
 import { VoucherSchema, voucherDefaults, type Voucher } from '../../core/voucher';
 import type { Op } from '../protocol';
 import type { ReplicaDb } from './db';
-import type { Payment, RedemptionRow, TicketRow } from './rows';
+import type { Payment, RedemptionRow, StoreCredit, TicketRow } from './rows';
 import { redeemVoucher, restoreVoucher, topUpVoucher } from '../../core/voucher-effects';
 import { readMeta, writeMeta } from './meta';
 import { SaleError } from './sale-error';
@@ -80,18 +80,14 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
 }
 
 /**
- * Where a refund's money goes when not back to the tender it was paid with: onto a new gift card from
- * the till's leased codes (at most `maxAmount`, the till's gift-card policy) or onto an existing card
- * (GIFT_TOP_UP) — offline too.
- */
-export type StoreCredit = { kind: 'new_card'; maxAmount: number } | { kind: 'card'; code: string };
-
-/**
  * Refund: roll back every redemption of a completed ticket (ROLLBACK ops), once. With `credit`, what was
  * paid beyond vouchers and gift cards (the ticket's amount due: a gift card's part goes back onto that
- * card by its rollback) becomes store credit, in the same transaction.
+ * card by its rollback) becomes store credit, in the same transaction, offline too: a new gift card
+ * from the till's leased codes (GIFT_ISSUE) or the customer's card (GIFT_TOP_UP). Either way it is money
+ * HQ must honour, so it is capped by `maxCredit`, the till's gift-card limit (HQ refuses more than its
+ * own maximum for both ops).
  */
-export async function refundSale(db: ReplicaDb, ticketId: string, now: number, credit?: StoreCredit): Promise<{ ticket: TicketRow; rolledBack: RedemptionRow[]; credited?: Voucher }> {
+export async function refundSale(db: ReplicaDb, ticketId: string, now: number, credit?: StoreCredit, maxCredit = Number.MAX_SAFE_INTEGER): Promise<{ ticket: TicketRow; rolledBack: RedemptionRow[]; credited?: Voucher }> {
   const at = new Date(now).toISOString();
   return db.transaction('rw', [db.vouchers, db.voucherChunks, db.tickets, db.redemptions, db.outbox, db.meta, db.codeLeases], async () => {
     const ticket = await db.tickets.get(ticketId);
@@ -110,9 +106,10 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number, c
     if (credit) {
       const amount = ticket.evaluation.amount_due;
       if (amount <= 0) throw new SaleError('nothing_to_credit', 'Nothing was paid on this ticket beyond vouchers and gift cards: there is no store credit to give.');
-      credited = credit.kind === 'new_card' ? await issueFromLease(db, amount, ticket.ticket.currency, at, credit.maxAmount) : await topUpCard(db, credit.code, amount, ticket.ticket.currency, ticketId, at);
+      if (amount > maxCredit) throw new SaleError('credit_too_high', `Store credit at this till may be at most ${maxCredit} minor units.`, { limit: maxCredit });
+      credited = credit.to === 'new' ? await issueFromLease(db, amount, ticket.ticket.currency, at, maxCredit) : await topUpCard(db, credit.code, amount, ticket.ticket.currency, ticketId, at);
     }
-    const refunded: TicketRow = { ...ticket, refunded_at: at, ...(credited && credit ? { credit: { kind: credit.kind, code: credited.code } } : {}) };
+    const refunded: TicketRow = { ...ticket, refunded_at: at, ...(credited && credit ? { credit: { to: credit.to, code: credited.code } } : {}) };
     await db.tickets.put(refunded);
     return { ticket: refunded, rolledBack: redemptions.map((r) => ({ ...r, rolled_back: true })), ...(credited ? { credited } : {}) };
   });

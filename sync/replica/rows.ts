@@ -15,11 +15,14 @@ export type TicketRow = {
   /** Set when the ticket was refunded: its redemptions were rolled back. */
   refunded_at?: string;
   /**
-   * What was paid (cash, card) went back as store credit instead: onto a new gift card or an existing
-   * one. The amount is the ticket's `evaluation.amount_due`.
+   * What was paid (cash, card) went back as store credit instead, onto this gift card (a new one or the
+   * customer's). The amount is the ticket's `evaluation.amount_due`.
    */
-  credit?: { kind: 'new_card' | 'card'; code: string };
+  credit?: { to: StoreCredit['to']; code: string };
 };
+
+/** Where a refund's store credit goes: a new gift card from this till's leased codes, or an existing card. */
+export type StoreCredit = { to: 'new' } | { to: 'card'; code: string };
 
 export type RedemptionStatus = 'PENDING' | 'ACCEPTED' | 'CONFLICT' | 'REJECTED';
 

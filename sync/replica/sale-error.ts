@@ -5,7 +5,7 @@ import type { TopUpRefusal } from '../../core/voucher-effects';
 export type SaleErrorReason =
   | 'voucher_invalid' | 'underpaid' | 'unknown_ticket' | 'already_refunded' | 'no_gift_codes' | 'bad_amount' | 'gift_amount_too_high'
   // store credit on a refund
-  | 'nothing_to_credit' | 'unknown_card' | 'card_refused' | 'card_currency';
+  | 'nothing_to_credit' | 'credit_too_high' | 'unknown_card' | 'card_refused' | 'card_currency';
 
 export class SaleError extends Error {
   constructor(

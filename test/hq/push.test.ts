@@ -792,6 +792,7 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
         ['REJECTED', 'invalid_op'],
       ]);
       expect(results[0]!.voucher).toEqual(await getVoucher(hq, discount.code)); // the till learns what it is
+      expect(results[3]!.voucher).toEqual(await getVoucher(hq, cancelled.code)); // and the card as HQ has it
       expect(last_seq).toBe(5);
       expect(await ledgerOf(cancelled.code)).toEqual([{ kind: 'ISSUE', amount: 2000, redemption_id: null }]);
     });

@@ -213,7 +213,7 @@ describe('desks', () => {
     await s().scan(`VT1;${row.id};${row.evaluation.amount_due};EUR;${row.completed_at}`);
     await s().refund({ to: 'new' });
     const credit = s().refundResult?.ticket.credit;
-    expect(credit).toMatchObject({ kind: 'new_card' });
+    expect(credit).toMatchObject({ to: 'new' });
     expect(s().refundResult?.credited).toMatchObject({ code: credit!.code, gift: { amount: row.evaluation.amount_due, balance: row.evaluation.amount_due } });
     expect(s().notice?.text).toMatch(new RegExp(`^Refunded\\. No vouchers were used on this ticket\\. .+ store credit on gift card ${credit!.code}\\.$`));
     // A discount voucher cannot hold store credit: said in words, nothing refunded.

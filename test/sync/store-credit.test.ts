@@ -30,7 +30,7 @@ describe('store credit on a refund, against a real HQ (PGlite, loopback HTTP)', 
     const before = await till.db.outbox.count();
     const { ticket, credited } = await till.refundTicket(sale.id, { to: 'new' });
     expect(credited).toMatchObject({ type: 'GIFT_VOUCHER', currency: 'EUR', gift: { amount: 999, balance: 999 } });
-    expect(ticket.credit).toEqual({ kind: 'new_card', code: credited!.code });
+    expect(ticket.credit).toEqual({ to: 'new', code: credited!.code });
     expect(ticket.evaluation.amount_due).toBe(999);
     expect((await till.db.outbox.toArray()).slice(before).map((op) => op.type)).toEqual(['ROLLBACK', 'GIFT_ISSUE']);
     expect(await getVoucher(till.db, credited!.code)).toEqual(credited);
@@ -50,7 +50,7 @@ describe('store credit on a refund, against a real HQ (PGlite, loopback HTTP)', 
     const sale = await till.completeTicket({ ticket: coffee, codes: [], payments: [{ method: 'CARD', amount: 1299 }] });
     const { credited, ticket } = await till.refundTicket(sale.id, { to: 'card', code: card.code.toLowerCase() });
     expect(credited).toMatchObject({ code: card.code, gift: { amount: 2299, balance: 2299 } });
-    expect(ticket.credit).toEqual({ kind: 'card', code: card.code });
+    expect(ticket.credit).toEqual({ to: 'card', code: card.code });
     expect(ticket.evaluation.amount_due).toBe(1299);
     expect((await till.db.outbox.toArray()).map((op) => [op.type, op.payload])).toEqual([
       ['GIFT_TOP_UP', { code: card.code, amount: 1299, ticket_id: sale.id }],
@@ -77,6 +77,17 @@ describe('store credit on a refund, against a real HQ (PGlite, loopback HTTP)', 
     expect(await till.db.outbox.count()).toBe(outbox);
     expect((await till.findTicket(cash.id))?.refunded_at).toBeUndefined();
     expect((await getVoucher(till.db, big.code))?.gift?.balance).toBe(5000 - 1299);
+    // Above the till's gift-card limit, onto a new card or an existing one alike.
+    const strict = await newTill(hq, { settings: { timeZone: 'Europe/Berlin', currency: 'EUR', maxGiftCardAmount: 1000 } });
+    await strict.initialLoad();
+    const dear = await strict.completeTicket({ ticket: coffee, codes: [], payments: [{ method: 'CASH', tendered: 1299, change: 0 }] });
+    for (const credit of [{ to: 'new' as const }, { to: 'card' as const, code: big.code }]) {
+      await expect(strict.refundTicket(dear.id, credit)).rejects.toMatchObject({ reason: 'credit_too_high', details: { limit: 1000 } });
+    }
+    expect(await strict.db.outbox.count()).toBe(0); // a sale without vouchers sends nothing, and the refunds wrote nothing
+    expect((await strict.findTicket(dear.id))?.refunded_at).toBeUndefined();
+    expect((await getVoucher(strict.db, big.code))?.gift).toEqual({ amount: 5000, balance: 5000 });
+    await strict.close();
     // Refunded without store credit, the gift card gets its money back as before.
     await till.refundTicket(byCard.id);
     expect((await getVoucher(till.db, big.code))?.gift?.balance).toBe(5000);

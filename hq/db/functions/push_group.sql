@@ -5,10 +5,15 @@
 -- (bench/RESULTS.md, "Group commit").
 --
 -- Locks: every till of the group, then every voucher its pushes may change (push_codes()), each set in
--- one order, before any push runs. A single push takes its till, then its vouchers by code, then
--- redemption rows it rolls back, then the change lock (changes.ts); a group takes the same kinds in the
--- same order, so neither can wait for the other in a cycle. Without this the group's second push would
--- lock its vouchers while holding the change lock that the first push's stamp took.
+-- one order, before any push runs. A single push takes its till, then its vouchers by code, then rows
+-- of its own (redemptions it rolls back, its code leases, tombstones of cards it issues), then the
+-- change lock (changes.ts). In a group, a later push takes its own rows while holding the change lock
+-- an earlier push's stamp took. Redemption rows cannot close a cycle: their vouchers are locked already
+-- (the back office's rollback takes the voucher first), and leases are the till's own (its till row is
+-- locked). The one cycle left needs the back office to create, at that moment, a voucher with the very
+-- code a till issues a card from (a leased code); PostgreSQL breaks it and the group is retried
+-- (hq/db/retry.ts). Without the up-front voucher locks, the group's second push would lock its
+-- vouchers while holding the change lock, and any single push holding one of them would wait for it.
 --
 -- A push refused as a whole (VT409 seq gap, VT401 unknown till) is refused alone: its block is a
 -- subtransaction, rolled back to nothing, and the others commit. HQ keeps a group well under the 64

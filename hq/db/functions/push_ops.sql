@@ -11,7 +11,7 @@
 --   REDEMPTION  {code (normalised), ticket_id, amount, occurred_at}
 --   ROLLBACK    {redemption: the op_id of the redemption to undo, lower case}
 --   GIFT_ISSUE  {code, voucher: the new card as a vouchers row}
---   GIFT_TOP_UP {code, amount, ticket_id}
+--   GIFT_TOP_UP {code, amount, max: HQ's maximum (amount_exceeds_maximum above it, with the card)}
 --   any type    {answer: the REJECTED result text HQ already decided (malformed op, card above HQ's maximum)}
 -- Replays answer from ops.result; a reused seq or another till's op_id is refused; a gap raises VT409
 -- (nothing applied); an unknown till raises VT401. Returns one row per op: its op_id and result JSON
@@ -20,7 +20,7 @@
 --
 -- The push works on copies: the vouchers it may change are locked and read once, in code order
 -- (push_codes()), changed in memory by the rules core/voucher-effects.ts states (voucher_redeem(),
--- voucher_restore(); test/hq/voucher-effects-golden.test.ts holds them equal), and each changed one is
+-- voucher_restore(), voucher_top_up(); test/hq/voucher-effects-golden.test.ts holds them equal), and each changed one is
 -- written once at the end with its change number. This push's redemptions go into the table in one
 -- INSERT at the end; per-op lists are filled by index (appending with `||` copies the whole array every
 -- time: quadratic in the batch). Each step was measured with bench:hq (bench/RESULTS-hq.md).
@@ -199,7 +199,7 @@ BEGIN
         p_code := e ->> 'code';
         p_amount := (e ->> 'amount')::bigint;
         k := array_position(v_codes, p_code);
-        v_reason := CASE WHEN k IS NULL THEN 'not_found' ELSE voucher_top_up_refusal(v_rows[k], p_amount) END;
+        v_reason := CASE WHEN k IS NULL THEN 'not_found' WHEN p_amount > (e ->> 'max')::bigint THEN 'amount_exceeds_maximum' ELSE voucher_top_up_refusal(v_rows[k], p_amount) END;
         IF v_reason IS NOT NULL THEN
           v_outcome := 'REJECTED';
           v_res := concat('{"outcome":"REJECTED","reason":"', v_reason, '"', CASE WHEN k IS NOT NULL THEN concat(',"voucher":', voucher_json(v_rows[k])) END, '}');
@@ -218,12 +218,11 @@ BEGIN
         UPDATE code_leases l SET issued_at = now() WHERE l.code = p_code AND l.till_id = p_till AND l.issued_at IS NULL;
         IF NOT FOUND THEN
           v_reason := 'code_not_leased';
-        ELSIF array_position(v_codes, p_code) IS NOT NULL THEN
-          v_reason := 'code_exists'; -- the lease is used all the same
         ELSE
+          -- change_seq 0 (voucherRow()): drawn with the others at the end. A code a voucher has is
+          -- code_exists, and the lease is used all the same.
           v := jsonb_populate_record(NULL::vouchers, e -> 'voucher');
           v.updated_at := now();
-          v.change_seq := 0; -- drawn with the others at the end
           INSERT INTO vouchers SELECT v.* ON CONFLICT (code) DO NOTHING;
           v_reason := CASE WHEN FOUND THEN NULL ELSE 'code_exists' END;
         END IF;

@@ -2,7 +2,7 @@
 -- and topUpVoucher(), in SQL: its amount and its balance both grow by the top-up, never past 2^53−1 (the
 -- largest a till can read); a discount voucher or a cancelled card is refused. Whoever writes the card
 -- back sets updated_at. Used by a push's GIFT_TOP_UP (push_ops()) and by POST /v1/vouchers/{code}/top-up
--- (top_up_voucher()); test/hq/voucher-effects-golden.test.ts holds them equal to core.
+-- (hq/voucher-store.ts, topUpGiftCard()); test/hq/voucher-effects-golden.test.ts holds them equal to core.
 CREATE OR REPLACE FUNCTION voucher_top_up_refusal(v vouchers, p_amount bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
   SELECT CASE
     WHEN v.type <> 'GIFT_VOUCHER' THEN 'not_a_gift_card'

@@ -1,6 +1,7 @@
 // Refund / void: scan the receipt (barcode or QR), check the ticket, Enter rolls back its vouchers; what
 // was paid goes back to cash or card, or as store credit onto a new or an existing gift card.
 import { formatInstant } from '../../format/date-format';
+import { storeCreditText } from '../../format/store-credit-text';
 import { CodeForm } from '../widgets/code-form';
 import { useTill } from '../store-context';
 import { useMoney } from '../use-format';
@@ -23,7 +24,7 @@ export function RefundScreen() {
           {ticket.refunded_at ? (
             <p data-testid="refund-state">
               Refunded {formatInstant(ticket.refunded_at, settings.timeZone, settings.locale)}.{result ? ` ${result.rolledBack.length} redemption(s) rolled back.` : ''}
-              {ticket.credit ? ` ${money(ticket.evaluation.amount_due)} store credit on gift card ${ticket.credit.code}.` : ''}
+              {ticket.credit ? ` ${storeCreditText(ticket, money)}` : ''}
             </p>
           ) : (
             <>
