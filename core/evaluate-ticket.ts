@@ -6,9 +6,14 @@
 //      then FIXED — and in scan order within a kind, each on what the lines still cost after the ones
 //      before it. Percent before amount is the customer-friendly order; FIXED last so "pay 10.00"
 //      caps the final price. No line, and so no total, ever goes below zero.
-//   3. Gift cards are tender, not discounts: in scan order each pays min(balance, amount still due),
-//      capped offline by the offline policy's per-ticket gift limit.
-import type { Voucher } from './voucher';
+//   3. Gift cards and loyalty points are tender, not discounts: in scan order each pays what it can of
+//      the amount still due — a gift card min(balance, due), a loyalty card asked to spend what its
+//      points are worth (core/loyalty.ts) — capped offline by the offline policy's per-ticket limits
+//      (one for gift cards, one for points).
+//   4. A loyalty card (one per ticket) earns points on what was paid after discounts, less what points
+//      paid; it earns whether or not it spends.
+import type { GiftVoucher, LoyaltyCard, Voucher } from './voucher';
+import { pointsEarned, pointsSpend } from './loyalty';
 import type { Ticket } from './ticket';
 import type { ValidationReason } from './reasons';
 import { ticketGross, taxBreakdown, type TaxBand } from './ticket';
@@ -19,11 +24,14 @@ import { redeemRefusal } from './voucher-effects';
 import { toLocalTime, type LocalTime } from './local-time';
 import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING, type ValidationContext } from './validation-context';
 
-export type VoucherEntry = { code: string; voucher: Voucher | undefined };
+/** `spend_points`: a loyalty card pays with its points as well as earning (ignored for other vouchers). */
+export type VoucherEntry = { code: string; voucher: Voucher | undefined; spend_points?: boolean };
 
 export type VoucherResult =
   | { code: string; valid: true; type: 'DISCOUNT_VOUCHER'; discount_amount: number; gift_amount: 0; line_discounts: number[] }
   | { code: string; valid: true; type: 'GIFT_VOUCHER'; discount_amount: 0; gift_amount: number; limited_by_offline_cap: boolean }
+  /** gift_amount: what the points spent pay (minor units). */
+  | { code: string; valid: true; type: 'LOYALTY_CARD'; discount_amount: 0; gift_amount: number; points_spent: number; points_earned: number; limited_by_offline_cap: boolean }
   | { code: string; valid: false; reason: ValidationReason; discount_amount: 0; gift_amount: 0 };
 
 export type TicketEvaluation = {
@@ -33,6 +41,7 @@ export type TicketEvaluation = {
   total_discount: number;
   line_discounts: number[];
   total_after_discounts: number;
+  /** What gift cards and loyalty points paid. */
   gift_total: number;
   amount_due: number;
   tax: TaxBand[];
@@ -40,10 +49,11 @@ export type TicketEvaluation = {
 
 const DISCOUNT_ORDER = { UNIT: 0, PERCENT: 1, AMOUNT: 2, FIXED: 3 } as const;
 
-type Counts = { discounts: number; gifts: number; seen: Set<string> };
+type Counts = { discounts: number; gifts: number; loyalty: number; seen: Set<string> };
 
 /** Why this voucher cannot be used on this ticket, checked in this order — or null when it can. */
-function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, totalBefore: number, ctx: ValidationContext, local: () => LocalTime, counts: Counts): ValidationReason | null {
+function refusal(entry: VoucherEntry, code: string, ticket: Ticket, totalBefore: number, ctx: ValidationContext, local: () => LocalTime, counts: Counts): ValidationReason | null {
+  const voucher = entry.voucher;
   if (!isValidCode(code)) return 'invalid_code_format';
   if (!voucher) return 'not_found';
   if (counts.seen.has(code)) return 'already_applied';
@@ -59,6 +69,10 @@ function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, tot
   // overdrafts two offline tills can make together, a till never makes one on its own).
   if (voucher.type === 'GIFT_VOUCHER') {
     if (voucher.gift.balance <= 0) return 'gift_balance_exhausted';
+  } else if (voucher.type === 'LOYALTY_CARD') {
+    const program = ctx.loyaltyPrograms?.get(voucher.campaign);
+    if (!program) return 'loyalty_program_unknown';
+    if (program.currency !== ticket.currency) return 'currency_mismatch';
   } else if (redeemRefusal(voucher, 0) === 'quantity_exceeded') {
     return 'quantity_exceeded';
   }
@@ -69,16 +83,16 @@ function refusal(code: string, voucher: Voucher | undefined, ticket: Ticket, tot
   const productId = voucher.type === 'DISCOUNT_VOUCHER' && voucher.discount.type === 'UNIT' ? voucher.discount.product_id : voucher.product_id;
   if (productId !== null && eligibleLines(ticket.lines, productId).length === 0) return 'product_not_in_ticket';
   if (voucher.min_order_amount !== null && totalBefore < voucher.min_order_amount) return 'min_order_not_met';
-  if (!ctx.online) {
+  // A loyalty card that only earns takes nothing HQ could refuse: offline_redeemable governs spending.
+  if (!ctx.online && (voucher.type !== 'LOYALTY_CARD' || entry.spend_points === true)) {
     if (!voucher.offline_redeemable) return 'offline_not_allowed';
     const maxAge = (ctx.offlinePolicy ?? DEFAULT_OFFLINE_POLICY).maxReplicaAgeMs;
     if (voucher.redemption.quantity === 1 && maxAge !== null && (ctx.replicaAgeMs ?? Infinity) > maxAge) return 'offline_not_allowed';
   }
   const stacking = ctx.stacking ?? DEFAULT_STACKING;
-  if (voucher.type === 'DISCOUNT_VOUCHER' ? counts.discounts >= stacking.maxDiscountVouchers : counts.gifts >= stacking.maxGiftCards) {
-    return 'stacking_limit';
-  }
-  return null;
+  const full =
+    voucher.type === 'DISCOUNT_VOUCHER' ? counts.discounts >= stacking.maxDiscountVouchers : voucher.type === 'GIFT_VOUCHER' ? counts.gifts >= stacking.maxGiftCards : counts.loyalty >= 1;
+  return full ? 'stacking_limit' : null;
 }
 
 function hasWindow(v: Voucher): boolean {
@@ -95,13 +109,14 @@ export function evaluateTicket(ticket: Ticket, entries: readonly VoucherEntry[],
   const local = () => (localTime ??= toLocalTime(ctx.now, ctx.timeZone));
   const totalBefore = ticketGross(ticket);
   const results: (VoucherResult | undefined)[] = entries.map(() => undefined);
-  const counts: Counts = { discounts: 0, gifts: 0, seen: new Set() };
+  const counts: Counts = { discounts: 0, gifts: 0, loyalty: 0, seen: new Set() };
   const discounts: { index: number; voucher: Extract<Voucher, { type: 'DISCOUNT_VOUCHER' }> }[] = [];
-  const gifts: { index: number; voucher: Extract<Voucher, { type: 'GIFT_VOUCHER' }> }[] = [];
+  // Tender in scan order: gift cards, and the loyalty card (which is here even when it only earns).
+  const tenders: { index: number; voucher: GiftVoucher | LoyaltyCard; spend: boolean }[] = [];
 
   entries.forEach((entry, index) => {
     const code = normaliseCode(entry.code);
-    const reason = refusal(code, entry.voucher, ticket, totalBefore, ctx, local, counts);
+    const reason = refusal(entry, code, ticket, totalBefore, ctx, local, counts);
     if (reason) {
       results[index] = refused(code, reason);
       return;
@@ -112,8 +127,8 @@ export function evaluateTicket(ticket: Ticket, entries: readonly VoucherEntry[],
       counts.discounts += 1;
       discounts.push({ index, voucher });
     } else {
-      counts.gifts += 1;
-      gifts.push({ index, voucher });
+      counts[voucher.type === 'GIFT_VOUCHER' ? 'gifts' : 'loyalty'] += 1;
+      tenders.push({ index, voucher, spend: voucher.type === 'GIFT_VOUCHER' || entry.spend_points === true });
     }
   });
 
@@ -134,15 +149,29 @@ export function evaluateTicket(ticket: Ticket, entries: readonly VoucherEntry[],
   const totalDiscount = lineDiscounts.reduce((a, b) => a + b, 0);
   const afterDiscounts = totalBefore - totalDiscount;
 
-  // Gift cards, in scan order, as tender.
-  const offlineCap = ctx.online ? null : (ctx.offlinePolicy ?? DEFAULT_OFFLINE_POLICY).maxGiftAmountPerTicket;
+  // Gift cards and points, in scan order, as tender.
+  const policy = ctx.offlinePolicy ?? DEFAULT_OFFLINE_POLICY;
+  const giftCap = ctx.online ? null : policy.maxGiftAmountPerTicket;
+  const pointsCap = ctx.online ? null : (policy.maxPointsAmountPerTicket ?? null);
   let due = afterDiscounts;
-  let giftTotal = 0;
-  for (const { index, voucher } of gifts) {
+  let giftPaid = 0;
+  let pointsPaid = 0;
+  for (const { index, voucher, spend } of tenders) {
+    if (voucher.type === 'LOYALTY_CARD') {
+      const program = ctx.loyaltyPrograms!.get(voucher.campaign)!; // refusal() checked it is there
+      const wanted = spend ? pointsSpend(program, voucher.loyalty.balance, due, null) : { amount: 0, points: 0 };
+      const { amount, points } = pointsCap !== null && wanted.amount > pointsCap ? pointsSpend(program, voucher.loyalty.balance, due, pointsCap) : wanted;
+      due -= amount;
+      pointsPaid = amount;
+      // Earned on what was paid after discounts, less what points paid (known now: one card per ticket).
+      const earned = pointsEarned(program, afterDiscounts - amount);
+      results[index] = { code: voucher.code, valid: true, type: 'LOYALTY_CARD', discount_amount: 0, gift_amount: amount, points_spent: points, points_earned: earned, limited_by_offline_cap: amount < wanted.amount };
+      continue;
+    }
     let debit = Math.min(voucher.gift.balance, due);
     let limited = false;
-    if (offlineCap !== null) {
-      const capLeft = offlineCap - giftTotal;
+    if (giftCap !== null) {
+      const capLeft = giftCap - giftPaid;
       if (capLeft <= 0 && due > 0) {
         results[index] = refused(voucher.code, 'offline_limit_exceeded');
         continue;
@@ -153,7 +182,7 @@ export function evaluateTicket(ticket: Ticket, entries: readonly VoucherEntry[],
       }
     }
     due -= debit;
-    giftTotal += debit;
+    giftPaid += debit;
     results[index] = { code: voucher.code, valid: true, type: 'GIFT_VOUCHER', discount_amount: 0, gift_amount: debit, limited_by_offline_cap: limited };
   }
 
@@ -163,7 +192,7 @@ export function evaluateTicket(ticket: Ticket, entries: readonly VoucherEntry[],
     total_discount: totalDiscount,
     line_discounts: lineDiscounts,
     total_after_discounts: afterDiscounts,
-    gift_total: giftTotal,
+    gift_total: giftPaid + pointsPaid,
     amount_due: due,
     tax: taxBreakdown(ticket, lineDiscounts),
   };

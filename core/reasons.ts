@@ -18,6 +18,8 @@ export const VALIDATION_REASONS = [
   'stacking_limit',
   'offline_not_allowed',
   'offline_limit_exceeded',
+  // v1 additions: a loyalty card whose program this till or HQ does not know
+  'loyalty_program_unknown',
 ] as const;
 
 export type ValidationReason = (typeof VALIDATION_REASONS)[number];

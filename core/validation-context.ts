@@ -1,9 +1,13 @@
+import type { LoyaltyProgram } from './loyalty';
+
 // Everything a validation needs besides the voucher and the ticket. HQ passes online: true and no
 // replica age; a till passes whether its last request to HQ succeeded and how old its replica is.
 
 export type OfflinePolicy = {
   /** Most gift-card value (minor units) one ticket may take from gift cards while offline; null = no cap. */
   maxGiftAmountPerTicket: number | null;
+  /** Most money (minor units) one ticket may pay with loyalty points while offline; null or absent = no cap. */
+  maxPointsAmountPerTicket?: number | null;
   /** Past this replica age, single-use codes are refused offline (someone else may have used them). */
   maxReplicaAgeMs: number | null;
 };
@@ -23,6 +27,8 @@ export type ValidationContext = {
   online: boolean;
   offlinePolicy?: OfflinePolicy;
   stacking?: StackingPolicy;
+  /** Loyalty programs by id: a loyalty card is valid only with its program (what its points earn and are worth). */
+  loyaltyPrograms?: ReadonlyMap<string, LoyaltyProgram>;
   /** Milliseconds since the replica last pulled from HQ (till only). */
   replicaAgeMs?: number;
 };

@@ -13,14 +13,20 @@
 //   Gift cards count no uses.
 // - A gift card may be topped up (store credit, a refund onto it): its amount and its balance both grow
 //   by the top-up, never past 2^53−1; a discount voucher or a cancelled card is refused.
+// - A loyalty card counts points (core/loyalty.ts says how many): an earn adds to `earned` and the
+//   balance, a spend to `spent` and takes from the balance — past zero too, like a gift card's debit, and
+//   flagged `overdraft` — neither past ±(2^53−1). Reversing one (a refund) takes back what it did, never
+//   below zero counted and never past the largest balance. A REDEMPTION of a loyalty card is refused
+//   (`wrong_voucher_type`): its points move by their own ops; points ops on other vouchers are refused
+//   (`not_a_loyalty_card`), and a cancelled card takes none.
 // - Status follows from the counts: CANCELLED stays; a discount voucher is REDEEMED when a quantity is
-//   set and used up, a gift card when its balance is zero or less; otherwise ACTIVE.
-import type { Voucher } from './voucher';
+//   set and used up, a gift card when its balance is zero or less; a loyalty card never; otherwise ACTIVE.
+import type { LoyaltyCard, Voucher } from './voucher';
 
 /** The lowest balance a gift card may reach (GiftSchema): −(2^53−1) minor units. */
 export const MIN_GIFT_BALANCE = -Number.MAX_SAFE_INTEGER;
 
-export type RedeemRefusal = 'cancelled' | 'quantity_exceeded' | 'amount_out_of_range';
+export type RedeemRefusal = 'cancelled' | 'quantity_exceeded' | 'amount_out_of_range' | 'wrong_voucher_type';
 
 export type RedeemOutcome = { ok: true; voucher: Voucher; overdraft: boolean } | { ok: false; reason: RedeemRefusal };
 
@@ -28,6 +34,7 @@ export type RedeemOutcome = { ok: true; voucher: Voucher; overdraft: boolean } |
 export function voucherStatus(v: Voucher): Voucher['status'] {
   if (v.status === 'CANCELLED') return 'CANCELLED';
   if (v.type === 'GIFT_VOUCHER') return v.gift.balance <= 0 ? 'REDEEMED' : 'ACTIVE';
+  if (v.type === 'LOYALTY_CARD') return 'ACTIVE';
   const { quantity, redeemed_quantity } = v.redemption;
   return quantity !== null && redeemed_quantity >= quantity ? 'REDEEMED' : 'ACTIVE';
 }
@@ -36,6 +43,7 @@ export function voucherStatus(v: Voucher): Voucher['status'] {
 export function redeemRefusal(v: Voucher, amount: number): RedeemRefusal | null {
   if (v.status === 'CANCELLED') return 'cancelled';
   if (v.type === 'GIFT_VOUCHER') return v.gift.balance - amount < MIN_GIFT_BALANCE ? 'amount_out_of_range' : null;
+  if (v.type === 'LOYALTY_CARD') return 'wrong_voucher_type';
   const { quantity, redeemed_quantity } = v.redemption;
   return quantity !== null && redeemed_quantity >= quantity ? 'quantity_exceeded' : null;
 }
@@ -43,7 +51,7 @@ export function redeemRefusal(v: Voucher, amount: number): RedeemRefusal | null 
 /** A redemption of `amount` that occurred `at` (ISO instant): the voucher after it, or why it is refused. */
 export function redeemVoucher(v: Voucher, amount: number, at: string): RedeemOutcome {
   const refusal = redeemRefusal(v, amount);
-  if (refusal) return { ok: false, reason: refusal };
+  if (refusal || v.type === 'LOYALTY_CARD') return { ok: false, reason: refusal ?? 'wrong_voucher_type' };
   const used_at = v.used_at !== null && Date.parse(v.used_at) >= Date.parse(at) ? v.used_at : at;
   if (v.type === 'GIFT_VOUCHER') {
     const balance = v.gift.balance - amount;
@@ -61,6 +69,7 @@ export function restoreVoucher(v: Voucher, amount: number): { voucher: Voucher; 
     const restored = Math.max(0, Math.min(amount, v.gift.amount - v.gift.balance));
     return { voucher: withStatus({ ...v, gift: { ...v.gift, balance: v.gift.balance + restored } }), restored };
   }
+  if (v.type === 'LOYALTY_CARD') return { voucher: v, restored: 0 }; // never redeemed (redeemRefusal)
   return { voucher: withStatus({ ...v, redemption: { ...v.redemption, redeemed_quantity: Math.max(0, v.redemption.redeemed_quantity - 1) } }), restored: 0 };
 }
 
@@ -78,6 +87,48 @@ export function topUpVoucher(v: Voucher, amount: number): { ok: true; voucher: V
   const refusal = topUpRefusal(v, amount);
   if (refusal || v.type !== 'GIFT_VOUCHER') return { ok: false, reason: refusal ?? 'not_a_gift_card' };
   return { ok: true, voucher: withStatus({ ...v, gift: { amount: v.gift.amount + amount, balance: v.gift.balance + amount } }) };
+}
+
+// ---- loyalty points ---------------------------------------------------------------------------------
+
+export type PointsOp = 'earn' | 'spend';
+export type PointsRefusal = 'not_a_loyalty_card' | 'cancelled' | 'amount_out_of_range';
+export type PointsOutcome = { ok: true; voucher: LoyaltyCard; overdraft: boolean } | { ok: false; reason: PointsRefusal };
+
+/** Whether earning or spending `points` (positive) would be accepted, and if not, why. */
+export function pointsRefusal(v: Voucher, op: PointsOp, points: number): PointsRefusal | null {
+  if (v.type !== 'LOYALTY_CARD') return 'not_a_loyalty_card';
+  if (v.status === 'CANCELLED') return 'cancelled';
+  const { balance, earned, spent } = v.loyalty;
+  const MAX = Number.MAX_SAFE_INTEGER;
+  if (op === 'earn') return earned + points > MAX || balance + points > MAX ? 'amount_out_of_range' : null;
+  return spent + points > MAX || balance - points < -MAX ? 'amount_out_of_range' : null;
+}
+
+/** Points earned or spent that occurred `at`: the card after it (a spend below zero is an overdraft), or why it is refused. */
+export function movePoints(v: Voucher, op: PointsOp, points: number, at: string): PointsOutcome {
+  const refusal = pointsRefusal(v, op, points);
+  if (refusal || v.type !== 'LOYALTY_CARD') return { ok: false, reason: refusal ?? 'not_a_loyalty_card' };
+  const { balance, earned, spent } = v.loyalty;
+  const used_at = v.used_at !== null && Date.parse(v.used_at) >= Date.parse(at) ? v.used_at : at;
+  const loyalty = op === 'earn' ? { balance: balance + points, earned: earned + points, spent } : { balance: balance - points, earned, spent: spent + points };
+  return { ok: true, voucher: { ...v, loyalty, used_at }, overdraft: op === 'spend' && loyalty.balance < 0 };
+}
+
+/**
+ * An accepted earn or spend of `points` undone: an earn's points are taken back (the balance may go
+ * below zero: they may be spent already), a spend's given back. Never more than the op counted, nor a
+ * balance past 2^53−1; `moved` is what the balance changed by. Other vouchers are left as they are.
+ */
+export function reversePoints(v: Voucher, op: PointsOp, points: number): { voucher: Voucher; moved: number } {
+  if (v.type !== 'LOYALTY_CARD') return { voucher: v, moved: 0 };
+  const { balance, earned, spent } = v.loyalty;
+  if (op === 'earn') {
+    const back = Math.max(0, Math.min(points, earned));
+    return { voucher: { ...v, loyalty: { balance: balance - back, earned: earned - back, spent } }, moved: -back };
+  }
+  const back = Math.max(0, Math.min(points, spent, Number.MAX_SAFE_INTEGER - balance));
+  return { voucher: { ...v, loyalty: { balance: balance + back, earned, spent: spent - back } }, moved: back };
 }
 
 function withStatus<V extends Voucher>(v: V): V {

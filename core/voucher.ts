@@ -67,6 +67,18 @@ export const GiftSchema = z
   .refine((g) => g.balance <= g.amount, { message: 'balance cannot exceed amount', path: ['balance'] });
 export type Gift = z.infer<typeof GiftSchema>;
 
+/** A points count: whole points, never more than a till can read exactly. */
+export const Points = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+// A loyalty card's points (core/loyalty.ts for what they are worth). balance = opening + earned − spent,
+// where earned and spent count accepted ops net of their reversals; like a gift card's, the balance may
+// be negative: a spend at an offline till that overdraws is accepted and flagged at HQ.
+export const LoyaltySchema = z.strictObject({
+  balance: z.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  earned: Points,
+  spent: Points,
+});
+export type Loyalty = z.infer<typeof LoyaltySchema>;
+
 // ---- validity windows ----------------------------------------------------------------------------
 
 export const ValidityHoursSchema = z.strictObject({
@@ -145,10 +157,13 @@ const voucherBase = {
 
 export const DiscountVoucherSchema = z.strictObject({ ...voucherBase, type: z.literal('DISCOUNT_VOUCHER'), discount: DiscountSchema, gift: z.null() });
 export const GiftVoucherSchema = z.strictObject({ ...voucherBase, type: z.literal('GIFT_VOUCHER'), discount: z.null(), gift: GiftSchema });
-export const VoucherSchema = z.discriminatedUnion('type', [DiscountVoucherSchema, GiftVoucherSchema]);
+/** A loyalty card: its campaign is its program's id; it counts points, never uses (redemption quantity null). */
+export const LoyaltyCardSchema = z.strictObject({ ...voucherBase, type: z.literal('LOYALTY_CARD'), campaign: EntityId, discount: z.null(), gift: z.null(), loyalty: LoyaltySchema });
+export const VoucherSchema = z.discriminatedUnion('type', [DiscountVoucherSchema, GiftVoucherSchema, LoyaltyCardSchema]);
 export type Voucher = z.infer<typeof VoucherSchema>;
 export type DiscountVoucher = z.infer<typeof DiscountVoucherSchema>;
 export type GiftVoucher = z.infer<typeof GiftVoucherSchema>;
+export type LoyaltyCard = z.infer<typeof LoyaltyCardSchema>;
 export type VoucherType = Voucher['type'];
 
 // ---- input bodies (create / update / import) -----------------------------------------------------
@@ -192,10 +207,25 @@ const GiftInput = z
   .strictObject({ amount: PositiveMinorUnits, balance: MinorUnits.optional() })
   .refine((g) => g.balance === undefined || g.balance <= g.amount, { message: 'balance cannot exceed amount', path: ['balance'] });
 
+/** A new or imported loyalty card may bring an opening balance (points moved from another system). */
+const LoyaltyInput = z
+  .strictObject({ balance: Points.optional(), earned: readOnly, spent: readOnly })
+  .optional()
+  .transform((l) => ({ balance: l?.balance ?? 0, earned: 0, spent: 0 }));
+
 function inputUnion<G extends z.ZodType<Gift, unknown>>(gift: G) {
   return z.discriminatedUnion('type', [
-    z.strictObject({ ...inputFields, type: z.literal('DISCOUNT_VOUCHER'), discount: DiscountSchema, gift: z.null().optional() }),
-    z.strictObject({ ...inputFields, type: z.literal('GIFT_VOUCHER'), discount: z.null().optional(), gift }),
+    z.strictObject({ ...inputFields, type: z.literal('DISCOUNT_VOUCHER'), discount: DiscountSchema, gift: z.null().optional(), loyalty: z.null().optional() }),
+    z.strictObject({ ...inputFields, type: z.literal('GIFT_VOUCHER'), discount: z.null().optional(), gift, loyalty: z.null().optional() }),
+    z.strictObject({
+      ...inputFields,
+      type: z.literal('LOYALTY_CARD'),
+      campaign: EntityId.describe("the loyalty program's id"),
+      redemption: z.never({ error: 'a loyalty card counts points, not uses' }).optional(),
+      discount: z.null().optional(),
+      gift: z.null().optional(),
+      loyalty: LoyaltyInput,
+    }),
   ]);
 }
 

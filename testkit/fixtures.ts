@@ -4,6 +4,7 @@ import { VoucherSchema, voucherDefaults, type Discount, type Voucher } from '../
 import type { Ticket, TicketInput } from '../core/ticket';
 import { TicketSchema } from '../core/ticket';
 import type { ValidationContext } from '../core/validation-context';
+import { LoyaltyProgramSchema, type LoyaltyProgram } from '../core/loyalty';
 
 const STAMP = '2026-01-01T00:00:00.000Z';
 
@@ -30,6 +31,17 @@ export function discountVoucher(discount: Discount, overrides: Overrides = {}): 
 
 export function giftVoucher(amount: number, balance: number, overrides: Overrides = {}): Voucher {
   return storedVoucher({ code: 'GIFT0001', type: 'GIFT_VOUCHER', discount: null, gift: { amount, balance } }, overrides);
+}
+
+/** A loyalty card of program `campaign` with these points. */
+export function loyaltyCard(loyalty: { balance: number; earned?: number; spent?: number }, overrides: Overrides & { campaign?: string } = {}): Voucher {
+  const { balance, earned = 0, spent = 0 } = loyalty;
+  return storedVoucher({ code: 'LOYAL0001', type: 'LOYALTY_CARD', campaign: 'PROGRAM1', discount: null, gift: null, loyalty: { balance, earned, spent } }, overrides);
+}
+
+/** A loyalty program: by default 1 point per full 1.00 paid, 100 points buy 1.00. */
+export function loyaltyProgram(overrides: Partial<LoyaltyProgram> = {}): LoyaltyProgram {
+  return LoyaltyProgramSchema.parse({ id: 'PROGRAM1', name: 'Club', currency: 'EUR', earn: { points: 1, per_amount: 100 }, redeem: { points: 100, amount: 100 }, created_at: STAMP, updated_at: STAMP, ...overrides });
 }
 
 export function ticket(lines: TicketInput['lines'], extra: Partial<TicketInput> = {}): Ticket {

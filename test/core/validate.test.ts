@@ -4,7 +4,7 @@ import { evaluateTicket } from '../../core/evaluate-ticket';
 import { VALIDATION_REASONS, type ValidationReason } from '../../core/reasons';
 import type { Voucher } from '../../core/voucher';
 import type { ValidationContext } from '../../core/validation-context';
-import { context, discountVoucher, giftVoucher, ticket } from '../../testkit/fixtures';
+import { context, discountVoucher, giftVoucher, loyaltyCard, ticket } from '../../testkit/fixtures';
 
 const NOW = '2026-11-21T10:00:00Z'; // Saturday, 11:00 in Berlin
 const basket = ticket(
@@ -55,6 +55,7 @@ describe('validateVoucher: every reason in the contract', () => {
           ctx: { online: false, offlinePolicy: { maxGiftAmountPerTicket: 500, maxReplicaAgeMs: null } },
         }),
     ],
+    ['loyalty_program_unknown', () => reasonOf(loyaltyCard({ balance: 10 }), { ctx: { loyaltyPrograms: new Map() } })],
   ];
 
   it('covers the contract list exactly', () => {

@@ -2,7 +2,7 @@
 // it through TypeScript; test/hq/voucher-effects-golden.test.ts through HQ's SQL functions on both
 // backends — so the two statements of the rule cannot drift apart unseen.
 import type { Voucher } from '../../core/voucher';
-import { discountVoucher, giftVoucher } from '../../testkit/fixtures';
+import { discountVoucher, giftVoucher, loyaltyCard } from '../../testkit/fixtures';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const AT = '2026-03-04T10:11:12.345Z';
@@ -10,12 +10,17 @@ const EARLIER = '2026-02-01T00:00:00.000Z';
 const LATER = '2026-05-01T00:00:00.000Z';
 const five = { type: 'AMOUNT' as const, amount_off: 500 };
 
-type Want = Partial<{ status: Voucher['status']; redeemed_quantity: number; balance: number; amount: number; used_at: string | null; overdraft: boolean; restored: number }>;
+type Want = Partial<{
+  status: Voucher['status']; redeemed_quantity: number; balance: number; amount: number; used_at: string | null; overdraft: boolean; restored: number;
+  points: number; earned: number; spent: number; moved: number;
+}>;
 
 export type EffectCase = { name: string; voucher: Voucher } & (
   | { effect: 'redeem'; amount: number; at: string; want: ({ ok: true } & Want) | { ok: false; reason: 'cancelled' | 'quantity_exceeded' | 'amount_out_of_range' } }
   | { effect: 'restore'; amount: number; want: Want }
   | { effect: 'top_up'; amount: number; want: ({ ok: true } & Want & { amount?: number }) | { ok: false; reason: 'not_a_gift_card' | 'cancelled' | 'amount_out_of_range' } }
+  | { effect: 'earn' | 'spend'; points: number; at: string; want: ({ ok: true } & Want) | { ok: false; reason: 'not_a_loyalty_card' | 'cancelled' | 'amount_out_of_range' } }
+  | { effect: 'unearn' | 'unspend'; points: number; want: Want }
 );
 
 const discount = (quantity: number | null, redeemed: number, extra: Partial<Voucher> = {}) =>
@@ -54,9 +59,32 @@ export const EFFECT_CASES: EffectCase[] = [
   { name: 'top-up past the largest readable amount: refused', voucher: gift(MAX - 100, 50), effect: 'top_up', amount: 101, want: { ok: false, reason: 'amount_out_of_range' } },
   { name: 'top-up of a cancelled card: refused', voucher: gift(5000, 5000, { status: 'CANCELLED' }), effect: 'top_up', amount: 100, want: { ok: false, reason: 'cancelled' } },
   { name: 'top-up of a discount voucher: refused', voucher: discount(1, 0), effect: 'top_up', amount: 100, want: { ok: false, reason: 'not_a_gift_card' } },
+  { name: 'top-up of a loyalty card: refused', voucher: loyaltyCard({ balance: 10 }), effect: 'top_up', amount: 100, want: { ok: false, reason: 'not_a_gift_card' } },
+  { name: 'a loyalty card is not redeemed: its points move by their own ops', voucher: loyaltyCard({ balance: 500 }), effect: 'redeem', amount: 100, at: AT, want: { ok: false, reason: 'wrong_voucher_type' } },
+  { name: 'points earned', voucher: loyaltyCard({ balance: 120, earned: 20 }), effect: 'earn', points: 35, at: AT, want: { ok: true, points: 155, earned: 55, spent: 0, status: 'ACTIVE', used_at: AT, overdraft: false } },
+  { name: 'points earned on an overdrawn card: the debt first', voucher: loyaltyCard({ balance: -50, spent: 50 }), effect: 'earn', points: 30, at: AT, want: { ok: true, points: -20, earned: 30, spent: 50 } },
+  { name: 'points earned up to the largest balance', voucher: loyaltyCard({ balance: MAX - 5 }), effect: 'earn', points: 5, at: AT, want: { ok: true, points: MAX } },
+  { name: 'points earned past the largest balance: refused', voucher: loyaltyCard({ balance: MAX - 5 }), effect: 'earn', points: 6, at: AT, want: { ok: false, reason: 'amount_out_of_range' } },
+  { name: 'points earned on a cancelled card: refused', voucher: loyaltyCard({ balance: 5 }, { status: 'CANCELLED' }), effect: 'earn', points: 6, at: AT, want: { ok: false, reason: 'cancelled' } },
+  { name: 'points earned on a gift card: refused', voucher: gift(5000, 5000), effect: 'earn', points: 6, at: AT, want: { ok: false, reason: 'not_a_loyalty_card' } },
+  { name: 'points spent', voucher: loyaltyCard({ balance: 300, earned: 300 }), effect: 'spend', points: 200, at: AT, want: { ok: true, points: 100, earned: 300, spent: 200, status: 'ACTIVE', overdraft: false } },
+  { name: 'points spent to zero: still active', voucher: loyaltyCard({ balance: 200 }), effect: 'spend', points: 200, at: AT, want: { ok: true, points: 0, status: 'ACTIVE', overdraft: false } },
+  { name: 'points overdrawn: accepted and flagged', voucher: loyaltyCard({ balance: 100 }), effect: 'spend', points: 250, at: AT, want: { ok: true, points: -150, spent: 250, status: 'ACTIVE', overdraft: true } },
+  { name: 'points spent earlier than the last use: used_at stays', voucher: loyaltyCard({ balance: 100 }, { used_at: LATER }), effect: 'spend', points: 10, at: AT, want: { ok: true, used_at: LATER } },
+  { name: 'points spent past the lowest balance: refused', voucher: loyaltyCard({ balance: -(MAX - 10), spent: MAX - 10 }), effect: 'spend', points: 11, at: AT, want: { ok: false, reason: 'amount_out_of_range' } },
+  { name: 'points spent on a cancelled card: refused', voucher: loyaltyCard({ balance: 500 }, { status: 'CANCELLED' }), effect: 'spend', points: 1, at: AT, want: { ok: false, reason: 'cancelled' } },
+  { name: 'points spent from a discount voucher: refused', voucher: discount(1, 0), effect: 'spend', points: 1, at: AT, want: { ok: false, reason: 'not_a_loyalty_card' } },
+  { name: 'an earn reversed: the points taken back', voucher: loyaltyCard({ balance: 155, earned: 55 }), effect: 'unearn', points: 35, want: { points: 120, earned: 20, spent: 0, moved: -35 } },
+  { name: 'an earn reversed after the points were spent: below zero', voucher: loyaltyCard({ balance: 0, earned: 40, spent: 40 }), effect: 'unearn', points: 40, want: { points: -40, earned: 0, spent: 40, moved: -40 } },
+  { name: 'an earn reversed: never more than was earned', voucher: loyaltyCard({ balance: 510, earned: 10 }), effect: 'unearn', points: 35, want: { points: 500, earned: 0, moved: -10 } },
+  { name: 'a spend reversed: the points given back', voucher: loyaltyCard({ balance: 100, earned: 300, spent: 200 }), effect: 'unspend', points: 200, want: { points: 300, earned: 300, spent: 0, moved: 200 } },
+  { name: 'a spend reversed: never more than was spent', voucher: loyaltyCard({ balance: 100, spent: 50 }), effect: 'unspend', points: 80, want: { points: 150, spent: 0, moved: 50 } },
+  { name: 'a spend reversed: never past the largest balance', voucher: loyaltyCard({ balance: MAX - 3, spent: 10 }), effect: 'unspend', points: 10, want: { points: MAX, spent: 7, moved: 3 } },
+  { name: 'a spend reversed on a cancelled card: the points come back, it stays cancelled', voucher: loyaltyCard({ balance: 0, spent: 70 }, { status: 'CANCELLED' }), effect: 'unspend', points: 70, want: { points: 70, status: 'CANCELLED' } },
+  { name: 'points reversed on a gift card: nothing moves', voucher: gift(5000, 100), effect: 'unspend', points: 70, want: { balance: 100, moved: 0 } },
 ].map((c, i) => ({ ...c, voucher: { ...c.voucher, code: `EFFECT${String(i).padStart(3, '0')}` } }) as EffectCase);
 
-export type EffectResult = { voucher: Voucher; overdraft?: boolean; restored?: number };
+export type EffectResult = { voucher: Voucher; overdraft?: boolean; restored?: number; moved?: number };
 
 /** The fields a case's `want` names (`ok` aside). */
 export function wanted(c: EffectCase): Record<string, unknown> {
@@ -75,6 +103,10 @@ export function seenBy(c: EffectCase, got: EffectResult): Record<string, unknown
     used_at: v.used_at,
     overdraft: got.overdraft,
     restored: got.restored,
+    points: v.type === 'LOYALTY_CARD' ? v.loyalty.balance : undefined,
+    earned: v.type === 'LOYALTY_CARD' ? v.loyalty.earned : undefined,
+    spent: v.type === 'LOYALTY_CARD' ? v.loyalty.spent : undefined,
+    moved: got.moved,
   };
   return Object.fromEntries(Object.keys(wanted(c)).map((k) => [k, seen[k]]));
 }

@@ -1,7 +1,7 @@
 // core/voucher-effects.ts: the table every statement of the rule answers to (test/core/voucher-effect-cases.ts).
 import { describe, expect, it } from 'vitest';
 import { VoucherSchema } from '../../core/voucher';
-import { redeemVoucher, restoreVoucher, topUpVoucher, voucherStatus } from '../../core/voucher-effects';
+import { movePoints, redeemVoucher, restoreVoucher, reversePoints, topUpVoucher, voucherStatus } from '../../core/voucher-effects';
 import { evaluateTicket } from '../../core/evaluate-ticket';
 import { EFFECT_CASES, seenBy, wanted, type EffectCase, type EffectResult } from './voucher-effect-cases';
 import { context, giftVoucher, ticket } from '../../testkit/fixtures';
@@ -26,6 +26,17 @@ describe('voucher effects (core)', () => {
         expectWant(c, out);
         expect(VoucherSchema.safeParse(out.voucher).success).toBe(true);
       } else expect(out).toEqual(c.want);
+    } else if (c.effect === 'earn' || c.effect === 'spend') {
+      const out = movePoints(c.voucher, c.effect, c.points, c.at);
+      expect(out.ok, c.name).toBe(c.want.ok);
+      if (out.ok) {
+        expectWant(c, out);
+        expect(VoucherSchema.safeParse(out.voucher).success).toBe(true);
+      } else expect(out).toEqual(c.want);
+    } else if (c.effect === 'unearn' || c.effect === 'unspend') {
+      const out = reversePoints(c.voucher, c.effect === 'unearn' ? 'earn' : 'spend', c.points);
+      expectWant(c, out);
+      expect(VoucherSchema.safeParse(out.voucher).success).toBe(true);
     } else {
       const out = restoreVoucher(c.voucher, c.amount);
       expectWant(c, out);
