@@ -1,5 +1,5 @@
 // The change feed tills pull from. Every write to replicated data (vouchers, products, customers,
-// tombstones) ends with `stampChanges` (a push and a rollback do the same in SQL, push_ops() and
+// loyalty programs, tombstones) ends with `stampChanges` (a push and a rollback do the same in SQL, push_ops() and
 // rollback_redemption(), which write each voucher once, with its number). It takes one transaction-scoped advisory lock and
 // only then draws numbers from the `change_seq` sequence. The lock is held until commit, so numbers are
 // handed out in commit order: when a reader sees change N it has also seen every change below N. A
@@ -10,12 +10,14 @@ import type { Db } from './db/connect';
 import { rowsOf } from './db/connect';
 import { VOUCHER_JSON_SQL } from './db/rows';
 import type { ChangesResponse } from '../sync/protocol';
+import type { LoyaltyProgram } from '../core/loyalty';
+import { PROGRAM_JSON_SQL } from './loyalty-program-store';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Executor = Db | Tx;
 
 
-export type Touched = { vouchers?: Iterable<string>; products?: Iterable<string>; customers?: Iterable<string> };
+export type Touched = { vouchers?: Iterable<string>; products?: Iterable<string>; customers?: Iterable<string>; loyaltyPrograms?: Iterable<string> };
 
 /**
  * Take the change lock (idempotent within a transaction). Call before drawing from change_seq. Its key
@@ -31,11 +33,12 @@ export async function stampChanges(tx: Executor, touched: Touched): Promise<numb
     vouchers: [...new Set(touched.vouchers ?? [])],
     products: [...new Set(touched.products ?? [])],
     customers: [...new Set(touched.customers ?? [])],
+    loyaltyPrograms: [...new Set(touched.loyaltyPrograms ?? [])],
   };
-  if (!lists.vouchers.length && !lists.products.length && !lists.customers.length) return 0;
+  if (!lists.vouchers.length && !lists.products.length && !lists.customers.length && !lists.loyaltyPrograms.length) return 0;
   await lockChanges(tx);
   let max = 0;
-  const stamp = async (table: 'vouchers' | 'products' | 'customers', key: 'code' | 'id', ids: string[]) => {
+  const stamp = async (table: 'vouchers' | 'products' | 'customers' | 'loyalty_programs', key: 'code' | 'id', ids: string[]) => {
     if (!ids.length) return;
     const rows = rowsOf<{ m: string | number | null }>(
       await tx.execute(
@@ -49,6 +52,7 @@ export async function stampChanges(tx: Executor, touched: Touched): Promise<numb
   await stamp('vouchers', 'code', lists.vouchers);
   await stamp('products', 'id', lists.products);
   await stamp('customers', 'id', lists.customers);
+  await stamp('loyalty_programs', 'id', lists.loyaltyPrograms);
   return max;
 }
 
@@ -80,7 +84,7 @@ type Item = { seq: number; apply: (page: Page) => void };
 export type SharedPage = { json: string; checkpoint: number; hasMore: boolean; snapshot: string };
 
 /**
- * The highest committed change number: four index look-ups. Numbers are handed out in commit order,
+ * The highest committed change number: five index look-ups. Numbers are handed out in commit order,
  * so no change above it has committed yet (numbers drawn by transactions still running, or rolled
  * back, are not in any table). The sequence's last_value would count those too.
  */
@@ -92,13 +96,14 @@ export async function readHead(db: Db): Promise<number> {
 /** readHead's query as text, for a plain pg client (the change bus reads the head after reconnecting). */
 export const HEAD_SQL = `SELECT greatest(
   coalesce((SELECT max(change_seq) FROM vouchers), 0), coalesce((SELECT max(change_seq) FROM tombstones), 0),
-  coalesce((SELECT max(change_seq) FROM products), 0), coalesce((SELECT max(change_seq) FROM customers), 0)) AS head`;
+  coalesce((SELECT max(change_seq) FROM products), 0), coalesce((SELECT max(change_seq) FROM customers), 0),
+  coalesce((SELECT max(change_seq) FROM loyalty_programs), 0)) AS head`;
 
 /** Page reads since the process started (tests count them: N tills asking the same → 1 read). */
 export const pageReads = { count: 0 };
 
 /**
- * One page of changes after `checkpoint`, read in a single repeatable-read snapshot (four tables read
+ * One page of changes after `checkpoint`, read in a single repeatable-read snapshot (five tables read
  * at different moments could otherwise pass a change that commits in between). Vouchers arrive from
  * the database already as JSON (VOUCHER_JSON_SQL). Nothing in it depends on who asks.
  */
@@ -108,7 +113,7 @@ export async function readChangePage(db: Db, checkpoint: number, limit: number):
     async (tx) => {
       const after = checkpoint;
       const take = limit + 1;
-      const [vouchers, tombs, products, customers] = [
+      const [vouchers, tombs, products, customers, programs] = [
         rowsOf<{ change_seq: string | number; json: string }>(
           await tx.execute(sql`SELECT change_seq, ${sql.raw(VOUCHER_JSON_SQL)} AS json FROM vouchers WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
         ),
@@ -120,6 +125,9 @@ export async function readChangePage(db: Db, checkpoint: number, limit: number):
         ),
         rowsOf<{ id: string; name: string; card_code: string | null; change_seq: string | number }>(
           await tx.execute(sql`SELECT id, name, card_code, change_seq FROM customers WHERE change_seq > ${after} ORDER BY change_seq LIMIT ${take}`),
+        ),
+        rowsOf<{ json: string; change_seq: string | number }>(
+          await tx.execute(sql`SELECT ${sql.raw(PROGRAM_JSON_SQL)} AS json, p.change_seq FROM loyalty_programs p WHERE p.change_seq > ${after} ORDER BY p.change_seq LIMIT ${take}`),
         ),
       ];
       const head = rowsOf<{ last_value: string | number | null; snapshot: string }>(await tx.execute(sql`SELECT last_value, pg_current_snapshot()::text AS snapshot FROM change_seq`));
@@ -135,9 +143,10 @@ export async function readChangePage(db: Db, checkpoint: number, limit: number):
             void p.products.push({ id: r.id, barcode: r.barcode, name: r.name, unit_price: Number(r.unit_price), tax_rate: Number(r.tax_rate), currency: r.currency, active: r.active }),
         })),
         ...customers.map((r) => ({ seq: Number(r.change_seq), apply: (p: Page) => void p.customers.push({ id: r.id, name: r.name, card_code: r.card_code }) })),
+        ...programs.map((r) => ({ seq: Number(r.change_seq), apply: (p: Page) => void p.loyalty_programs.push(JSON.parse(r.json) as LoyaltyProgram) })),
       ].sort((a, b) => a.seq - b.seq);
       const page: Page = {
-        vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [],
+        vouchers: [], deleted: [], products: [], deleted_products: [], customers: [], deleted_customers: [], loyalty_programs: [],
         checkpoint: String(checkpoint), has_more: items.length > limit,
         latest_checkpoint: String(Math.max(checkpoint, Number(head[0]?.last_value ?? 0))),
       };

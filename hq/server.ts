@@ -21,6 +21,7 @@ import { syncRoutes } from './routes/sync';
 import type { StreamHubOptions } from './change-stream';
 import { redemptionRoutes } from './routes/redemptions';
 import { catalogRoutes } from './routes/catalog';
+import { loyaltyRoutes } from './routes/loyalty';
 import { pairingRoutes, type PairingLimits } from './routes/pairing';
 
 export type ServerOptions = {
@@ -195,6 +196,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(syncRoutes(ctx, options.stream));
   await app.register(redemptionRoutes(ctx));
   await app.register(catalogRoutes(ctx));
+  await app.register(loyaltyRoutes(ctx));
   await app.register(pairingRoutes(ctx, options.pairingLimits));
   return { app, ctx };
 }

@@ -11,10 +11,9 @@ import { isWellFormedText, truncateText } from '../core/text';
 import { issuesText } from '../core/zod-issues';
 import type { AsyncAction } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
-import { voucherAttrs } from './db/rows';
-import { clearTombstones, stampChanges } from './changes';
+import { stampChanges } from './changes';
 import type { HqContext } from './context';
-import { buildVoucher } from './voucher-store';
+import { buildVoucher, insertVouchers, loyaltyProgramIssues } from './voucher-store';
 
 const CHUNK = 2000;
 type ImportError = AsyncAction['result']['errors'][number];
@@ -105,34 +104,18 @@ async function runImport(ctx: HqContext, id: string, rows: unknown[], result: As
     await yieldToEventLoop(); // PGlite never yields inside its queries: let requests in between chunks
     const chunk = valid.slice(start, start + CHUNK);
     const inserted = await ctx.db.transaction(async (tx) => {
-      const payload = chunk.map(({ voucher: v }) => ({
-        code: v.code, type: v.type, campaign: v.campaign, category: v.category, currency: v.currency, quantity: v.redemption.quantity,
-        gift_amount: v.gift?.amount ?? null, gift_balance: v.gift?.balance ?? null, attrs: voucherAttrs(v),
-      }));
-      const codes = rowsOf<{ code: string }>(
-        await tx.execute(sql`INSERT INTO vouchers (code, type, campaign, category, currency, status, quantity, redeemed_quantity, gift_amount, gift_balance, attrs, created_at, updated_at, change_seq)
-          SELECT r.code, r.type, r.campaign, r.category, r.currency, 'ACTIVE', r.quantity, 0, r.gift_amount, r.gift_balance, r.attrs, ${now}::timestamptz, ${now}::timestamptz, 0
-          FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
-            AS r(code text, type text, campaign text, category text, currency text, quantity integer, gift_amount bigint, gift_balance bigint, attrs jsonb)
-          ON CONFLICT (code) DO NOTHING RETURNING code`),
-      ).map((r) => r.code);
-      const gifts = chunk.filter(({ voucher }) => voucher.type === 'GIFT_VOUCHER' && codes.includes(voucher.code));
-      if (gifts.length) {
-        // ISSUE of the amount, then (for a card that arrives partly used) an ADJUST down to its balance,
-        // so the ledger sums to the balance like every other card's.
-        const ledger = gifts.flatMap(({ voucher }) => [
-          { code: voucher.code, kind: 'ISSUE', amount: voucher.gift!.amount },
-          ...(voucher.gift!.balance !== voucher.gift!.amount ? [{ code: voucher.code, kind: 'ADJUST', amount: voucher.gift!.balance - voucher.gift!.amount }] : []),
-        ]);
-        await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount)
-          SELECT r.code, r.kind, r.amount FROM jsonb_to_recordset(${JSON.stringify(ledger)}::jsonb) AS r(code text, kind text, amount bigint)`);
+      // A loyalty card whose program is missing (or counts another currency) is that row's error.
+      const issues = await loyaltyProgramIssues(tx, chunk.map((c) => c.voucher));
+      for (const { index, voucher } of chunk) {
+        const issue = issues.get(voucher.code);
+        if (issue) errors.push({ index, code: voucher.code, detail: issue });
       }
-      await clearTombstones(tx, 'voucher', codes);
+      const codes = [...(await insertVouchers(tx, chunk.map((c) => c.voucher).filter((v) => !issues.has(v.code))))];
       // Stamped last, under the change lock, like every other writer (see changes.ts).
-      return { codes: new Set(codes), checkpoint: await stampChanges(tx, { vouchers: codes }) };
+      return { codes: new Set(codes), issues, checkpoint: await stampChanges(tx, { vouchers: codes }) };
     });
     for (const { index, voucher } of chunk) {
-      if (!inserted.codes.has(voucher.code)) errors.push({ index, code: voucher.code, detail: 'a voucher with this code already exists' });
+      if (!inserted.codes.has(voucher.code) && !inserted.issues.has(voucher.code)) errors.push({ index, code: voucher.code, detail: 'a voucher with this code already exists' });
     }
     result.imported += inserted.codes.size;
     processed += chunk.length;

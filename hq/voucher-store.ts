@@ -22,6 +22,7 @@ export function buildVoucher(input: VoucherCreateInput | VoucherImportInput, now
     discount: input.type === 'DISCOUNT_VOUCHER' ? input.discount : null,
     gift: input.type === 'GIFT_VOUCHER' ? input.gift : null,
     redemption: { quantity: redemption === undefined ? (input.type === 'DISCOUNT_VOUCHER' ? 1 : null) : redemption.quantity, redeemed_quantity: 0 },
+    ...(input.type === 'LOYALTY_CARD' ? { loyalty: input.loyalty } : {}),
     status: 'ACTIVE',
     used_at: null,
     created_at: now,
@@ -29,26 +30,60 @@ export function buildVoucher(input: VoucherCreateInput | VoucherImportInput, now
   });
 }
 
-function insertSql(v: Voucher) {
-  const r = voucherRow(v);
-  return sql`INSERT INTO vouchers (code, type, campaign, category, currency, status, quantity, redeemed_quantity, gift_amount, gift_balance, attrs, used_at, created_at, updated_at, change_seq)
-    VALUES (${r.code}, ${r.type}, ${r.campaign}, ${r.category}, ${r.currency}, ${r.status}, ${r.quantity}, ${r.redeemed_quantity},
-      ${r.gift_amount}, ${r.gift_balance}, ${JSON.stringify(r.attrs)}::jsonb, ${r.used_at}, ${r.created_at}, ${r.updated_at}, ${r.change_seq})
-    ON CONFLICT (code) DO NOTHING RETURNING code`;
+/**
+ * Insert new vouchers (change_seq 0: the caller stamps them) with their ledgers' first rows, in one
+ * statement each; returns the codes inserted (a code that exists is skipped). The one insert of vouchers
+ * HQ's API and imports share. A gift card's ledger starts with ISSUE of its amount, then (a card that
+ * arrives partly used) an ADJUST down to its balance; a loyalty card's with OPEN of its opening balance —
+ * so every ledger sums to its card's balance from the start.
+ */
+export async function insertVouchers(tx: Executor, vouchers: readonly Voucher[]): Promise<Set<string>> {
+  if (!vouchers.length) return new Set();
+  const codes = new Set(
+    rowsOf<{ code: string }>(
+      await tx.execute(sql`INSERT INTO vouchers SELECT * FROM jsonb_populate_recordset(NULL::vouchers, ${JSON.stringify(vouchers.map(voucherRow))}::jsonb)
+        ON CONFLICT (code) DO NOTHING RETURNING code`),
+    ).map((r) => r.code),
+  );
+  const inserted = vouchers.filter((v) => codes.has(v.code));
+  const gift = inserted.flatMap((v) =>
+    v.type !== 'GIFT_VOUCHER' ? [] : [{ code: v.code, kind: 'ISSUE', amount: v.gift.amount }, ...(v.gift.balance !== v.gift.amount ? [{ code: v.code, kind: 'ADJUST', amount: v.gift.balance - v.gift.amount }] : [])],
+  );
+  const loyalty = inserted.flatMap((v) => (v.type === 'LOYALTY_CARD' && v.loyalty.balance !== 0 ? [{ code: v.code, kind: 'OPEN', points: v.loyalty.balance }] : []));
+  if (gift.length) await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) SELECT r.code, r.kind, r.amount FROM jsonb_to_recordset(${JSON.stringify(gift)}::jsonb) AS r(code text, kind text, amount bigint)`);
+  if (loyalty.length) await tx.execute(sql`INSERT INTO loyalty_ledger (code, kind, points) SELECT r.code, r.kind, r.points FROM jsonb_to_recordset(${JSON.stringify(loyalty)}::jsonb) AS r(code text, kind text, points bigint)`);
+  await clearTombstones(tx, 'voucher', [...codes]);
+  return codes;
 }
 
 /** Insert one voucher; false when the code exists. */
 export async function insertVoucher(tx: Executor, v: Voucher): Promise<boolean> {
-  const inserted = rowsOf(await tx.execute(insertSql(v))).length === 1;
-  if (inserted) {
-    if (v.type === 'GIFT_VOUCHER') {
-      await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${v.code}, 'ISSUE', ${v.gift.amount})`);
-      // A card that arrives partly used: the ledger must sum to its balance from the start.
-      if (v.gift.balance !== v.gift.amount) await tx.execute(sql`INSERT INTO gift_ledger (code, kind, amount) VALUES (${v.code}, 'ADJUST', ${v.gift.balance - v.gift.amount})`);
-    }
-    await clearTombstones(tx, 'voucher', [v.code]);
+  return (await insertVouchers(tx, [v])).has(v.code);
+}
+
+/**
+ * Why each loyalty card among `vouchers` cannot be stored, by code: its program (campaign) does not
+ * exist, or counts another currency. Other vouchers are never named.
+ */
+export async function loyaltyProgramIssues(tx: Executor, vouchers: readonly Voucher[]): Promise<Map<string, string>> {
+  const cards = vouchers.filter((v) => v.type === 'LOYALTY_CARD');
+  if (!cards.length) return new Map();
+  const ids = [...new Set(cards.map((c) => c.campaign!))];
+  const programs = new Map(
+    rowsOf<{ id: string; currency: string }>(await tx.execute(sql`SELECT id, currency FROM loyalty_programs WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)).map((r) => [r.id, r.currency]),
+  );
+  const issues = new Map<string, string>();
+  for (const card of cards) {
+    const currency = programs.get(card.campaign!);
+    if (currency === undefined) issues.set(card.code, `no loyalty program ${card.campaign}`);
+    else if (currency !== card.currency) issues.set(card.code, `loyalty program ${card.campaign} counts ${currency}, not ${card.currency}`);
   }
-  return inserted;
+  return issues;
+}
+
+async function assertLoyaltyProgram(tx: Executor, v: Voucher): Promise<void> {
+  const issue = (await loyaltyProgramIssues(tx, [v])).get(v.code);
+  if (issue) throw new HqError(400, 'invalid_body', `A loyalty card needs an existing program in its currency: ${issue}.`, [{ path: 'campaign', message: issue }]);
 }
 
 export async function createVoucher(db: Db, input: VoucherCreateInput, onChange: (cp: number) => void, campaign?: string): Promise<Voucher> {
@@ -57,6 +92,7 @@ export async function createVoucher(db: Db, input: VoucherCreateInput, onChange:
   for (let attempt = 0; attempt < 5; attempt++) {
     const voucher = buildVoucher(campaign ? { ...input, campaign } : input, now);
     const result = await db.transaction(async (tx) => {
+      await assertLoyaltyProgram(tx, voucher);
       if (!(await insertVoucher(tx, voucher))) return null;
       return stampChanges(tx, { vouchers: [voucher.code] });
     });
@@ -134,6 +170,7 @@ export async function updateVoucher(db: Db, code: string, patch: VoucherUpdateIn
     // Status follows the counts (core/voucher-effects.ts): raising the quantity of a used-up voucher,
     // or the balance of an empty gift card, makes it usable again.
     const voucher = { ...checked.data, status: voucherStatus(checked.data) };
+    if (voucher.campaign !== current.campaign || voucher.currency !== current.currency) await assertLoyaltyProgram(tx, voucher);
     if (gift && current.type === 'GIFT_VOUCHER' && current.gift.balance !== gift.balance) {
       // In bigint, from the locked row: an overdrawn balance may be as low as −(2^53−1), and the
       // difference to the new one is then past what a JavaScript number holds exactly.

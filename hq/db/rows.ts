@@ -1,4 +1,4 @@
-// How a voucher is stored: hot columns (status, quantities, gift balance, timestamps) are real columns
+// How a voucher is stored: hot columns (status, quantities, gift balance, loyalty points, timestamps) are real columns
 // so conditional updates can use them; the rest of the object lives in `attrs`. The voucher object is
 // built back from a row by the SQL function voucher_json (hq/db/functions/voucher_json.sql) only.
 import type { Voucher } from '../../core/voucher';
@@ -18,6 +18,8 @@ export function voucherRow(v: Voucher) {
   return {
     code: v.code, type: v.type, campaign: v.campaign, category: v.category, currency: v.currency, status: v.status,
     quantity: v.redemption.quantity, redeemed_quantity: v.redemption.redeemed_quantity, gift_amount: v.gift?.amount ?? null, gift_balance: v.gift?.balance ?? null,
+    points_balance: v.type === 'LOYALTY_CARD' ? v.loyalty.balance : null, points_earned: v.type === 'LOYALTY_CARD' ? v.loyalty.earned : null,
+    points_spent: v.type === 'LOYALTY_CARD' ? v.loyalty.spent : null,
     attrs: voucherAttrs(v), used_at: v.used_at, created_at: v.created_at, updated_at: v.updated_at, change_seq: 0,
   };
 }

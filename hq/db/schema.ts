@@ -25,6 +25,10 @@ export const vouchers = pgTable(
     redeemedQuantity: integer('redeemed_quantity').notNull().default(0),
     giftAmount: money('gift_amount'),
     giftBalance: money('gift_balance'),
+    /** A loyalty card's points (core/voucher.ts LoyaltySchema); null on other vouchers. */
+    pointsBalance: bigint('points_balance', { mode: 'number' }),
+    pointsEarned: bigint('points_earned', { mode: 'number' }),
+    pointsSpent: bigint('points_spent', { mode: 'number' }),
     /** Every other field of the voucher object (label, discount, windows, restrictions, metadata…). */
     attrs: jsonb('attrs').notNull(),
     usedAt: ts('used_at'),
@@ -105,15 +109,23 @@ export const ops = pgTable(
   (t) => [uniqueIndex('ops_till_seq').on(t.tillId, t.seq)],
 );
 
-/** One row per REDEMPTION op, whatever its outcome (conflicts are kept for the back office). */
+/**
+ * One row per REDEMPTION, LOYALTY_EARN and LOYALTY_SPEND op, whatever its outcome (conflicts are kept for
+ * the back office): what a ROLLBACK names and undoes.
+ */
 export const redemptions = pgTable(
   'redemptions',
   {
-    id: uuid('id').primaryKey(), // the REDEMPTION op's op_id
+    id: uuid('id').primaryKey(), // the op's op_id
+    /** REDEMPTION | LOYALTY_EARN | LOYALTY_SPEND: what undoing it does. */
+    kind: text('kind').notNull().default('REDEMPTION'),
     code: text('code').notNull(),
     tillId: uuid('till_id'),
     ticketId: text('ticket_id'),
+    /** Discount given, gift amount debited, or what the points spent paid (0 for an earn). */
     amount: money('amount').notNull(),
+    /** A loyalty op's points. */
+    points: bigint('points', { mode: 'number' }),
     outcome: text('outcome').notNull(),
     reason: text('reason'),
     status: text('status').notNull().default('ACTIVE'),
@@ -146,6 +158,41 @@ export const giftLedger = pgTable(
     createdAt: ts('created_at').notNull().default(sql`now()`),
   },
   (t) => [index('gift_ledger_code').on(t.code)],
+);
+
+/**
+ * Append-only loyalty ledger: a card's balance = the sum of its rows' points (OPEN: the opening balance;
+ * EARN, SPEND (negative), and their reversals EARN_REVERSAL, SPEND_REVERSAL).
+ */
+export const loyaltyLedger = pgTable(
+  'loyalty_ledger',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    code: text('code').notNull(),
+    kind: text('kind').notNull(),
+    points: bigint('points', { mode: 'number' }).notNull(), // signed
+    redemptionId: uuid('redemption_id'),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+  },
+  (t) => [index('loyalty_ledger_code').on(t.code)],
+);
+
+/** Loyalty programs (core/loyalty.ts), replicated to tills like products. */
+export const loyaltyPrograms = pgTable(
+  'loyalty_programs',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    currency: text('currency').notNull(),
+    earnPoints: integer('earn_points').notNull(),
+    earnPerAmount: money('earn_per_amount').notNull(),
+    redeemPoints: integer('redeem_points').notNull(),
+    redeemAmount: money('redeem_amount').notNull(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+    updatedAt: ts('updated_at').notNull().default(sql`now()`),
+    changeSeq: bigint('change_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('loyalty_programs_change_seq').on(t.changeSeq)],
 );
 
 /** Codes leased to one till for the gift cards it sells offline. */

@@ -23,6 +23,8 @@ export type PushOp =
   | (Base & { type: 'GIFT_ISSUE'; code: string; voucher: ReturnType<typeof voucherRow> })
   /** `max`: HQ_MAX_GIFT_ISSUE, checked by push_ops() so that a refusal carries the card. */
   | (Base & { type: 'GIFT_TOP_UP'; code: string; amount: number; max: number })
+  /** `amount`: a spend's money value (0 for an earn). */
+  | (Base & { type: 'LOYALTY_EARN' | 'LOYALTY_SPEND'; code: string; ticket_id: string; points: number; amount: number; occurred_at: string })
   /** Answered already: `answer` is the REJECTED result's JSON text without op_id, stored and sent as is. */
   | (Base & { type: Op['type'] | 'INVALID'; answer: string });
 
@@ -95,5 +97,11 @@ export function toPushOp(raw: RawOp, tillId: string, policy: PushPolicy): PushOp
     case 'GIFT_TOP_UP':
       // A top-up is money HQ must honour like a card sold: the same maximum.
       return { ...base, type: op.type, code: op.payload.code, amount: op.payload.amount, max: policy.maxGiftIssue };
+    case 'LOYALTY_EARN':
+    case 'LOYALTY_SPEND':
+      return {
+        ...base, type: op.type, code: op.payload.code, ticket_id: op.payload.ticket_id, points: op.payload.points,
+        amount: op.type === 'LOYALTY_SPEND' ? op.payload.amount : 0, occurred_at: op.occurred_at,
+      };
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { evaluateTicket } from '../../core/evaluate-ticket';
+import { programsById } from '../loyalty-program-store';
 import { normaliseCode } from '../../core/code';
 import { ProblemSchema, RedemptionListQuerySchema, RedemptionSchema, ValidationRequestSchema, ValidationResponseSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
@@ -25,8 +26,13 @@ export const redemptionRoutes =
       const timeZone = request.body.time_zone ?? (request.principal?.kind === 'till' ? request.principal.timeZone : ctx.defaultTimeZone);
       const normalised = codes.map(normaliseCode);
       const found = await getVouchers(ctx.db, normalised);
-      const evaluation = evaluateTicket(ticket, normalised.map((code) => ({ code, voucher: found.get(code) })), { now: Date.now(), timeZone, online: true });
-      const results = evaluation.results.map((r) => ({ code: r.code, valid: r.valid, ...(r.valid ? {} : { reason: r.reason }), discount_amount: r.discount_amount, gift_amount: r.gift_amount }));
+      const loyaltyPrograms = await programsById(ctx.db, [...found.values()].flatMap((v) => (v.type === 'LOYALTY_CARD' ? [v.campaign] : [])));
+      const spend = request.body.spend_points === true;
+      const evaluation = evaluateTicket(ticket, normalised.map((code) => ({ code, voucher: found.get(code), spend_points: spend })), { now: Date.now(), timeZone, online: true, loyaltyPrograms });
+      const results = evaluation.results.map((r) => ({
+        code: r.code, valid: r.valid, ...(r.valid ? {} : { reason: r.reason }), discount_amount: r.discount_amount, gift_amount: r.gift_amount,
+        ...(r.valid && r.type === 'LOYALTY_CARD' ? { points: r.points_spent, points_earned: r.points_earned } : {}),
+      }));
       return { valid: results.every((r) => r.valid), results, total_discount: evaluation.total_discount, amount_due: evaluation.amount_due };
     });
 

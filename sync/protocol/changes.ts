@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { VoucherCode, VoucherSchema } from '../../core/voucher';
 import { CustomerSchema, ProductSchema } from './catalog';
+import { LoyaltyProgramSchema } from '../../core/loyalty';
 
 /**
  * Checkpoints are opaque to the till: it stores the last one and sends it back. At most 15 digits, so
@@ -21,6 +22,8 @@ export const ChangesResponseSchema = z.object({
   deleted_products: z.array(z.string()),
   customers: z.array(CustomerSchema),
   deleted_customers: z.array(z.string()),
+  /** Loyalty programs changed since the checkpoint (a till values its cards' points with them; never deleted). */
+  loyalty_programs: z.array(LoyaltyProgramSchema).default([]),
   checkpoint: CheckpointSchema,
   has_more: z.boolean(),
   /** The highest op seq of this till that HQ has applied: local changes above it are not yet in this data. */

@@ -14,7 +14,7 @@ export const ProblemCodeSchema = z.enum([
   'unauthorized', 'forbidden', 'too_many_auth_failures', 'unknown_till', 'pairing_code_invalid', 'too_many_pairing_attempts',
   // what is asked
   'not_found', 'till_not_found', 'code_exists', 'code_space_exhausted', 'not_own_redemption', 'already_rolled_back',
-  'not_a_gift_card', 'cancelled', 'amount_out_of_range',
+  'not_a_gift_card', 'cancelled', 'amount_out_of_range', 'program_exists', 'program_in_use',
   // a push refused as a whole
   'seq_gap', 'duplicate_seq',
   // HQ itself

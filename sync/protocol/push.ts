@@ -22,13 +22,22 @@ export const GiftIssuePayload = z.strictObject({ code: VoucherCodeInput, amount:
 /** Store credit onto an existing gift card (a refund, or money paid in): its amount and balance grow by `amount`. */
 export const GiftTopUpPayload = z.strictObject({ code: VoucherCodeInput, amount: PositiveMinorUnits, ticket_id: Text.min(1).max(128).optional() });
 
-export const OpTypes = ['REDEMPTION', 'ROLLBACK', 'GIFT_ISSUE', 'GIFT_TOP_UP'] as const;
+const TicketId = Text.min(1).max(128);
+const PositivePoints = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** Points a loyalty card earned on a sale (always accepted: HQ cannot recount them without the ticket). */
+export const LoyaltyEarnPayload = z.strictObject({ code: VoucherCodeInput, ticket_id: TicketId, points: PositivePoints });
+/** Points a loyalty card paid with, and the money they paid (minor units). */
+export const LoyaltySpendPayload = z.strictObject({ code: VoucherCodeInput, ticket_id: TicketId, points: PositivePoints, amount: MinorUnits });
+
+export const OpTypes = ['REDEMPTION', 'ROLLBACK', 'GIFT_ISSUE', 'GIFT_TOP_UP', 'LOYALTY_EARN', 'LOYALTY_SPEND'] as const;
 
 export const OpSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...OpBase, type: z.literal('REDEMPTION'), payload: RedemptionPayload }),
   z.strictObject({ ...OpBase, type: z.literal('ROLLBACK'), payload: RollbackPayload }),
   z.strictObject({ ...OpBase, type: z.literal('GIFT_ISSUE'), payload: GiftIssuePayload }),
   z.strictObject({ ...OpBase, type: z.literal('GIFT_TOP_UP'), payload: GiftTopUpPayload }),
+  z.strictObject({ ...OpBase, type: z.literal('LOYALTY_EARN'), payload: LoyaltyEarnPayload }),
+  z.strictObject({ ...OpBase, type: z.literal('LOYALTY_SPEND'), payload: LoyaltySpendPayload }),
 ]);
 export type Op = z.infer<typeof OpSchema>;
 
@@ -76,12 +85,15 @@ export const RedemptionWinnerSchema = ConflictWinnerSchema.extend({ op_id: z.uui
  * says where), `op_id_reused` (another till's op_id), `seq_already_used` (a seq HQ applied for another
  * op), `not_own_redemption` (a ROLLBACK of another till's sale), `already_rolled_back`,
  * `code_not_leased` / `code_exists` / `amount_exceeds_maximum` (a GIFT_ISSUE), `amount_out_of_range`
- * (a debit past the lowest balance a till can read).
+ * (a debit past the lowest balance a till can read), `not_a_gift_card` (a GIFT_TOP_UP of another
+ * voucher), `not_a_loyalty_card` (points of another voucher), `wrong_voucher_type` (a REDEMPTION of a
+ * loyalty card: its points move by LOYALTY_EARN / LOYALTY_SPEND).
  */
 export const PushReasonSchema = z.enum([
   'cancelled', 'quantity_exceeded',
   'not_found', 'invalid_op', 'op_id_reused', 'seq_already_used', 'not_own_redemption', 'already_rolled_back',
   'code_not_leased', 'code_exists', 'amount_exceeds_maximum', 'amount_out_of_range', 'not_a_gift_card',
+  'not_a_loyalty_card', 'wrong_voucher_type',
 ]);
 export type PushReason = z.infer<typeof PushReasonSchema>;
 
@@ -95,7 +107,7 @@ export const PushResultSchema = z.object({
   voucher: VoucherSchema.optional(),
   /** For a CONFLICT: the redemption that won. */
   winner: ConflictWinnerSchema.optional(),
-  /** For an ACCEPTED gift debit that took the balance below zero (money already taken offline). */
+  /** For an ACCEPTED gift debit or points spend that took the balance below zero (already taken offline). */
   overdraft: z.boolean().optional(),
 });
 export type PushResult = z.infer<typeof PushResultSchema>;

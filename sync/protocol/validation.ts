@@ -10,6 +10,8 @@ export const ValidationRequestSchema = z.strictObject({
   ticket: TicketSchema,
   /** Extension: the store's zone for date-only windows; defaults to the till's zone or HQ_TIME_ZONE. */
   time_zone: TimeZoneName.optional(),
+  /** Extension: the loyalty card among `codes` pays with its points too (it always earns). */
+  spend_points: z.boolean().optional(),
 });
 
 export const ValidationResultSchema = z.object({
@@ -17,7 +19,12 @@ export const ValidationResultSchema = z.object({
   valid: z.boolean(),
   reason: z.string().optional(),
   discount_amount: z.int(),
+  /** What a gift card, or a loyalty card's points, pay (minor units). */
   gift_amount: z.int(),
+  /** A loyalty card: the points its payment uses. */
+  points: z.int().optional(),
+  /** A loyalty card: the points this ticket earns it. */
+  points_earned: z.int().optional(),
 });
 
 export const ValidationResponseSchema = z.object({

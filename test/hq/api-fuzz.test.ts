@@ -32,7 +32,7 @@ const NOBODY_ROUTES = new Set(['POST /v1/pairings']);
 const REQUESTS_PER_BACKEND = 2_400;
 const SEED = 0x11f022;
 
-const TABLES = ['vouchers', 'tombstones', 'products', 'customers', 'tills', 'ops', 'redemptions', 'gift_ledger', 'code_leases', 'async_actions'];
+const TABLES = ['vouchers', 'tombstones', 'products', 'customers', 'tills', 'ops', 'redemptions', 'gift_ledger', 'code_leases', 'async_actions', 'loyalty_programs', 'loyalty_ledger'];
 
 // Hostile values for JSON fields. Raw entries are written into the JSON text as they are.
 const RAW = (text: string) => ({ raw: text });
@@ -48,7 +48,7 @@ const FRONT_DOOR = new Set(HOSTILE_JSON.filter((v) => typeof v === 'object' && v
 // Hostile path and query values, already percent-encoded (a lone surrogate has no UTF-8: its bytes are sent).
 const HOSTILE_URL = ['%00', 'a%00b', '%ED%A0%80', 'x%ED%B0%80', '%E2%80%AEevil', 'S%C5%BFALE', '%EF%AC%80', 'G%C4%B1FT-0050', 'A'.repeat(129), 'A'.repeat(4_000), '..%2F..%2Fadmin', '%FF%FE', '%', '1e400', '9223372036854775808', '-1', '', '%20'];
 
-type Ids = { code: string; gift: string; tillId: string; product: string; customer: string };
+type Ids = { code: string; gift: string; card: string; program: string; tillId: string; product: string; customer: string };
 
 function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
   const voucher = { type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'Fuzz', discount: { type: 'AMOUNT', amount_off: 500 }, redemption: { quantity: 1 }, metadata: { source: 'fuzz' } };
@@ -79,6 +79,12 @@ function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
     'DELETE /v1/customers/{id}': { method: 'DELETE', path: '/v1/customers/{id}', params: { id: 'no-such-customer' }, query: {} },
     'POST /v1/tills/{till_id}/pairing-code': { method: 'POST', path: '/v1/tills/{till_id}/pairing-code', params: { till_id: ids.tillId }, query: {}, body: { valid_minutes: 5 } },
     'POST /v1/pairings': { method: 'POST', path: '/v1/pairings', params: {}, query: {}, body: { pairing_code: 'K7QM-3XHD' } },
+    'POST /v1/loyalty-programs': { method: 'POST', path: '/v1/loyalty-programs', params: {}, query: {}, body: { name: 'Fuzz club', currency: 'EUR', earn: { points: 1, per_amount: 100 }, redeem: { points: 100, amount: 100 } } },
+    'GET /v1/loyalty-programs': { method: 'GET', path: '/v1/loyalty-programs', params: {}, query: {} },
+    'GET /v1/loyalty-programs/{id}': { method: 'GET', path: '/v1/loyalty-programs/{id}', params: { id: ids.program }, query: {} },
+    'PUT /v1/loyalty-programs/{id}': {
+      method: 'PUT', path: '/v1/loyalty-programs/{id}', params: { id: ids.program }, query: {}, body: { name: 'Fuzz club', currency: 'EUR', earn: { points: 2, per_amount: 100 }, redeem: { points: 100, amount: 100 } },
+    },
   };
 }
 
@@ -96,7 +102,7 @@ function pushOps(ids: Ids, state: PushState, firstSeq: number, random: () => num
   return Array.from({ length: count }, (_, i): Record<string, Json> => {
     const base = { op_id: randomUUID(), seq: firstSeq + i, occurred_at: new Date().toISOString() };
     const turn = state.n++;
-    switch (turn % 4) {
+    switch (turn % 6) {
       case 0:
         return { ...base, type: 'REDEMPTION', payload: { code: ids.code, ticket_id: 'fuzz-ticket', amount: 100 } };
       case 1:
@@ -105,6 +111,10 @@ function pushOps(ids: Ids, state: PushState, firstSeq: number, random: () => num
         const own = turn % 8 === 2 ? state.own.pop() : undefined;
         return { ...base, type: 'ROLLBACK', payload: { redemption_op_id: own ?? state.other } };
       }
+      case 4:
+        return { ...base, type: 'LOYALTY_EARN', payload: { code: ids.card, ticket_id: 'fuzz-points', points: random() < 0.5 ? Number.MAX_SAFE_INTEGER : 25 } };
+      case 5:
+        return { ...base, type: 'LOYALTY_SPEND', payload: { code: random() < 0.2 ? ids.gift : ids.card, ticket_id: 'fuzz-points', points: 300, amount: 300 } };
       default:
         return { ...base, type: 'GIFT_ISSUE', payload: { code: state.leased.shift() ?? 'NOTLEASD', amount: 5_000, currency: 'EUR' } };
     }
@@ -163,7 +173,12 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
     const gift = 'FUZZ-GIFT-0001';
     expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { code, type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'AMOUNT', amount_off: 100 } } })).statusCode).toBe(201);
     expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { code: gift, type: 'GIFT_VOUCHER', currency: 'EUR', gift: { amount: 10_000 } } })).statusCode).toBe(201);
-    ids = { code, gift, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer' };
+    const program = 'FUZZ-CLUB';
+    const card = 'FUZZ-CARD-0001';
+    const club = { id: program, name: 'Fuzz club', currency: 'EUR', earn: { points: 1, per_amount: 100 }, redeem: { points: 100, amount: 100 } };
+    expect((await hq.admin({ method: 'POST', url: '/v1/loyalty-programs', payload: club })).statusCode).toBe(201);
+    expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { code: card, type: 'LOYALTY_CARD', currency: 'EUR', campaign: program, loyalty: { balance: 1_000 } } })).statusCode).toBe(201);
+    ids = { code, gift, card, program, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer' };
     // Another till's accepted debit of the card, for the fuzz till to try to roll back.
     const other = { op_id: randomUUID(), seq: 1, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code: gift, ticket_id: 'other-ticket', amount: 1_000 } };
     const pushed = await hq.as(otherTillToken, { method: 'POST', url: '/v1/sync/push', payload: { ops: [other] } });
@@ -275,7 +290,8 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
           pushSeq = body.last_seq + 1;
           const sent = (shape.raw !== undefined ? safeJson(shape.raw) : shape.body) as { ops?: { type?: unknown }[] } | undefined;
           for (const [i, r] of body.results.entries()) {
-            if (r.outcome === 'ACCEPTED' && sent?.ops?.[i]?.type === 'REDEMPTION') pushState.own.push(r.op_id);
+            // Its own redemptions and points ops: what its ROLLBACKs may undo.
+            if (r.outcome === 'ACCEPTED' && ['REDEMPTION', 'LOYALTY_EARN', 'LOYALTY_SPEND'].includes(String(sent?.ops?.[i]?.type))) pushState.own.push(r.op_id);
             pushOutcomes.set(r.outcome, (pushOutcomes.get(r.outcome) ?? 0) + 1);
             if (r.reason) pushReasons.set(r.reason, (pushReasons.get(r.reason) ?? 0) + 1);
           }
@@ -309,6 +325,7 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
     expect([...pushOutcomes.keys()].sort()).toEqual(['ACCEPTED', 'CONFLICT', 'REJECTED']);
     expect(pushReasons.get('amount_out_of_range') ?? 0).toBeGreaterThan(0);
     expect(pushReasons.get('not_own_redemption') ?? 0).toBeGreaterThan(0);
+    expect(pushReasons.get('not_a_loyalty_card') ?? 0).toBeGreaterThan(0);
     // The fuzz reached HQ's own checks, not just the front door: some requests were accepted, many refused by schema.
     expect(byStatus.get(400) ?? 0).toBeGreaterThan(REQUESTS_PER_BACKEND / 10);
     expect([...byStatus.keys()].some((s) => s >= 200 && s < 300)).toBe(true);

@@ -44,6 +44,10 @@ export function giftTopUpOp(seq: number, code: string, amount: number, ticketId?
   return { op_id: randomUUID(), seq, type: 'GIFT_TOP_UP', occurred_at: iso(), payload: { code, amount, ...(ticketId === undefined ? {} : { ticket_id: ticketId }) } };
 }
 
+export function loyaltyOp(seq: number, type: 'LOYALTY_EARN' | 'LOYALTY_SPEND', code: string, points: number, amount = 0, ticketId = 'ticket-1'): WireOp {
+  return { op_id: randomUUID(), seq, type, occurred_at: iso(), payload: { code, ticket_id: ticketId, points, ...(type === 'LOYALTY_SPEND' ? { amount } : {}) } };
+}
+
 /** A till under test: registers itself, counts its own seq like a real till's outbox does. */
 export class TestTill {
   seq = 0;
@@ -72,6 +76,14 @@ export class TestTill {
 
   topUp(code: string, amount: number, ticketId?: string): WireOp {
     return giftTopUpOp(++this.seq, code, amount, ticketId);
+  }
+
+  earn(code: string, points: number, ticketId?: string): WireOp {
+    return loyaltyOp(++this.seq, 'LOYALTY_EARN', code, points, 0, ticketId);
+  }
+
+  spend(code: string, points: number, amount: number, ticketId?: string): WireOp {
+    return loyaltyOp(++this.seq, 'LOYALTY_SPEND', code, points, amount, ticketId);
   }
 
   push(ops: WireOp[]) {
@@ -153,6 +165,18 @@ export async function ledgerOf(hq: Hq, code: string): Promise<{ kind: string; am
   const rows = await query<{ kind: string; amount: string | number; redemption_id: string | null }>(hq, sql`SELECT kind, amount, redemption_id FROM gift_ledger WHERE code = ${code} ORDER BY id`);
   return rows.map((r) => ({ kind: r.kind, amount: Number(r.amount), redemption_id: r.redemption_id }));
 }
+
+/** A loyalty card's ledger, oldest entry first. */
+export async function pointsLedgerOf(hq: Hq, code: string): Promise<{ kind: string; points: number; redemption_id: string | null }[]> {
+  const rows = await query<{ kind: string; points: string | number; redemption_id: string | null }>(hq, sql`SELECT kind, points, redemption_id FROM loyalty_ledger WHERE code = ${code} ORDER BY id`);
+  return rows.map((r) => ({ kind: r.kind, points: Number(r.points), redemption_id: r.redemption_id }));
+}
+
+export const programBody = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Club', currency: 'EUR', earn: { points: 1, per_amount: 100 }, redeem: { points: 100, amount: 100 }, ...overrides,
+});
+
+export const loyaltyCardBody = (program: string, overrides: Record<string, unknown> = {}) => ({ type: 'LOYALTY_CARD', currency: 'EUR', campaign: program, ...overrides });
 
 /**
  * An md5 of every row of every table of HQ's database: equal before and after a request means the

@@ -1,11 +1,11 @@
 // The voucher rule is written twice — core/voucher-effects.ts (the till, HQ's TypeScript) and HQ's SQL
-// functions voucher_redeem_refusal / voucher_redeem / voucher_restore / voucher_top_up (the push). One table
+// functions voucher_redeem_refusal / voucher_redeem / voucher_restore / voucher_top_up / voucher_points* (the push). One table
 // of cases (test/core/voucher-effect-cases.ts) goes through both, on each backend: the vouchers that
 // come out must be identical — every field, as the contract's JSON — and so must the outcomes, and
 // both must be what the table wants.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redeemVoucher, restoreVoucher, topUpVoucher } from '../../core/voucher-effects';
+import { movePoints, redeemVoucher, restoreVoucher, reversePoints, topUpVoucher } from '../../core/voucher-effects';
 import type { Voucher } from '../../core/voucher';
 import { insertVoucher } from '../../hq/voucher-store';
 import { EFFECT_CASES, seenBy, wanted, type EffectResult } from '../core/voucher-effect-cases';
@@ -54,6 +54,33 @@ describe.each(BACKENDS)('voucher effects: core and SQL agree on %s', (backend) =
       } else {
         expect(core).toEqual(c.want);
       }
+    } else if (c.effect === 'earn' || c.effect === 'spend') {
+      const [row] = await query<{ refusal: string | null; after: string; overdraft: boolean }>(
+        hq,
+        sql`SELECT voucher_points_refusal(v, ${c.effect}, ${c.points}::bigint) AS refusal, voucher_json(n) AS after, ${c.effect} = 'spend' AND n.points_balance < 0 AS overdraft
+            FROM vouchers v, LATERAL voucher_points(v, ${c.effect}, ${c.points}::bigint, ${c.at}::timestamptz) n WHERE v.code = ${code}`,
+      );
+      const core = movePoints(c.voucher, c.effect, c.points, c.at);
+      expect({ ok: row!.refusal === null, ...(row!.refusal === null ? {} : { reason: row!.refusal }) }, 'SQL outcome').toEqual(core.ok ? { ok: true } : { ok: false, reason: core.reason });
+      expect(core.ok, 'the table').toBe(c.want.ok);
+      if (core.ok) {
+        const fromSql: EffectResult = { voucher: JSON.parse(row!.after) as Voucher, overdraft: row!.overdraft === true };
+        expect(fromSql.voucher, 'SQL voucher = core voucher').toEqual(core.voucher);
+        expect(seenBy(c, fromSql)).toEqual(wanted(c));
+      } else {
+        expect(core).toEqual(c.want);
+      }
+    } else if (c.effect === 'unearn' || c.effect === 'unspend') {
+      const op = c.effect === 'unearn' ? 'earn' : 'spend';
+      const [row] = await query<{ after: string; moved: string | number }>(
+        hq,
+        sql`SELECT voucher_json(n) AS after, coalesce(n.points_balance - v.points_balance, 0) AS moved FROM vouchers v, LATERAL voucher_points_reverse(v, ${op}, ${c.points}::bigint) n WHERE v.code = ${code}`,
+      );
+      const core = reversePoints(c.voucher, op, c.points);
+      const fromSql: EffectResult = { voucher: JSON.parse(row!.after) as Voucher, moved: Number(row!.moved) };
+      expect(fromSql.voucher, 'SQL voucher = core voucher').toEqual(core.voucher);
+      expect(fromSql.moved, 'what moved').toBe(core.moved);
+      expect(seenBy(c, fromSql)).toEqual(wanted(c));
     } else {
       const [row] = await query<{ after: string; restored: string | number }>(
         hq,

@@ -12,6 +12,7 @@
 --   ROLLBACK    {redemption: the op_id of the redemption to undo, lower case}
 --   GIFT_ISSUE  {code, voucher: the new card as a vouchers row}
 --   GIFT_TOP_UP {code, amount, max: HQ's maximum (amount_exceeds_maximum above it, with the card)}
+--   LOYALTY_EARN / LOYALTY_SPEND {code, ticket_id, points, amount (a spend's money value), occurred_at}
 --   any type    {answer: the REJECTED result text HQ already decided (malformed op, card above HQ's maximum)}
 -- Replays answer from ops.result; a reused seq or another till's op_id is refused; a gap raises VT409
 -- (nothing applied); an unknown till raises VT401. Returns one row per op: its op_id and result JSON
@@ -20,7 +21,7 @@
 --
 -- The push works on copies: the vouchers it may change are locked and read once, in code order
 -- (push_codes()), changed in memory by the rules core/voucher-effects.ts states (voucher_redeem(),
--- voucher_restore(), voucher_top_up(); test/hq/voucher-effects-golden.test.ts holds them equal), and each changed one is
+-- voucher_restore(), voucher_top_up(), voucher_points(); test/hq/voucher-effects-golden.test.ts holds them equal), and each changed one is
 -- written once at the end with its change number. This push's redemptions go into the table in one
 -- INSERT at the end; per-op lists are filled by index (appending with `||` copies the whole array every
 -- time: quadratic in the batch). Each step was measured with bench:hq (bench/RESULTS-hq.md).
@@ -33,6 +34,10 @@
 -- has it. A ROLLBACK undoes only this till's redemptions (rollback_refusal(), shared with the back
 -- office's rollback_redemption()); a GIFT_ISSUE uses a code HQ leased to this till, once; a GIFT_TOP_UP
 -- raises a gift card's amount and balance (voucher_top_up(), shared with the back office's top-up).
+-- LOYALTY_EARN and LOYALTY_SPEND move a loyalty card's points (voucher_points()): never refused for the
+-- balance — an earn always adds, a spend that overdraws is ACCEPTED and flagged `overdraft` (the points
+-- paid at an offline till) — and stored as redemptions of their kind, so a ROLLBACK reverses either
+-- (voucher_points_reverse()). Every move is a row of the append-only loyalty ledger.
 CREATE OR REPLACE FUNCTION push_ops(p_till uuid, p_ops jsonb)
 RETURNS TABLE (r_op_id uuid, r_result text, r_last_seq bigint, r_checkpoint bigint)
 LANGUAGE plpgsql AS $fn$
@@ -45,6 +50,8 @@ DECLARE
   p_type text;
   p_code text;
   p_amount bigint;
+  p_points bigint;
+  p_kind text;
   p_at timestamptz;
   v_first bigint;
   v_last bigint;
@@ -67,6 +74,7 @@ DECLARE
   -- this push's redemptions, inserted at the end; the gift ledger's rows, likewise
   n_r int := 0; rd redemptions[] := '{}'; rd_ids uuid[] := '{}';
   n_g int := 0; g_codes text[] := '{}'; g_kinds text[] := '{}'; g_amounts bigint[] := '{}'; g_ids uuid[] := '{}';
+  n_l int := 0; l_codes text[] := '{}'; l_kinds text[] := '{}'; l_points bigint[] := '{}'; l_ids uuid[] := '{}';
 BEGIN
   SELECT t.last_seq INTO v_last FROM tills t WHERE t.id = p_till FOR UPDATE;
   IF NOT FOUND THEN RAISE EXCEPTION 'This till is not registered.' USING ERRCODE = 'VT401'; END IF;
@@ -120,11 +128,11 @@ BEGIN
         ELSE
           v := v_rows[k];
           v_reason := voucher_redeem_refusal(v, p_amount);
-          r := NULL; r.id := p_op; r.code := p_code; r.till_id := p_till; r.ticket_id := e ->> 'ticket_id'; r.amount := p_amount;
+          r := NULL; r.id := p_op; r.kind := 'REDEMPTION'; r.code := p_code; r.till_id := p_till; r.ticket_id := e ->> 'ticket_id'; r.amount := p_amount;
           r.status := 'ACTIVE'; r.overdraft := false; r.occurred_at := p_at;
-          IF v_reason = 'amount_out_of_range' THEN
+          IF v_reason IN ('amount_out_of_range', 'wrong_voucher_type') THEN -- never applicable: the till learns the voucher
             v_outcome := 'REJECTED';
-            v_res := concat('{"outcome":"REJECTED","reason":"amount_out_of_range","voucher":', voucher_json(v), '}');
+            v_res := concat('{"outcome":"REJECTED","reason":"', v_reason, '","voucher":', voucher_json(v), '}');
           ELSIF v_reason IS NULL THEN
             v := voucher_redeem(v, p_amount, p_at);
             v.updated_at := now();
@@ -180,7 +188,16 @@ BEGIN
             -- gives a use back, so the next redemption of the voucher in this push is accepted and takes
             -- win[k] — no CONFLICT can come between (a voucher is cancelled only between pushes).
           END IF;
-          IF r.outcome = 'ACCEPTED' AND k IS NOT NULL THEN -- a conflicted one had no effect to undo
+          IF r.kind <> 'REDEMPTION' AND k IS NOT NULL THEN -- a loyalty earn or spend (always ACCEPTED when stored)
+            v := v_rows[k];
+            p_kind := CASE r.kind WHEN 'LOYALTY_EARN' THEN 'earn' ELSE 'spend' END;
+            v_old := v.points_balance;
+            v := voucher_points_reverse(v, p_kind, r.points);
+            v.updated_at := now();
+            v_rows[k] := v;
+            v_dirty[k] := true;
+            n_l := n_l + 1; l_codes[n_l] := v.code; l_kinds[n_l] := upper(p_kind) || '_REVERSAL'; l_points[n_l] := v.points_balance - v_old; l_ids[n_l] := r.id;
+          ELSIF r.outcome = 'ACCEPTED' AND k IS NOT NULL THEN -- a conflicted one had no effect to undo
             v := v_rows[k];
             v_old := v.gift_balance;
             v := voucher_restore(v, r.amount);
@@ -213,6 +230,30 @@ BEGIN
           v_res := concat('{"outcome":"ACCEPTED","voucher":', voucher_json(v), '}');
         END IF;
 
+      ELSIF p_type IN ('LOYALTY_EARN', 'LOYALTY_SPEND') THEN
+        p_code := e ->> 'code';
+        p_kind := CASE p_type WHEN 'LOYALTY_EARN' THEN 'earn' ELSE 'spend' END;
+        p_points := (e ->> 'points')::bigint;
+        p_at := (e ->> 'occurred_at')::timestamptz;
+        k := array_position(v_codes, p_code);
+        v_reason := CASE WHEN k IS NULL THEN 'not_found' ELSE voucher_points_refusal(v_rows[k], p_kind, p_points) END;
+        IF v_reason IS NOT NULL THEN
+          v_outcome := 'REJECTED';
+          v_res := concat('{"outcome":"REJECTED","reason":"', v_reason, '"', CASE WHEN k IS NOT NULL THEN concat(',"voucher":', voucher_json(v_rows[k])) END, '}');
+        ELSE
+          v := voucher_points(v_rows[k], p_kind, p_points, p_at);
+          v.updated_at := now();
+          v_rows[k] := v;
+          v_dirty[k] := true;
+          r := NULL; r.id := p_op; r.kind := p_type; r.code := p_code; r.till_id := p_till; r.ticket_id := e ->> 'ticket_id';
+          r.amount := (e ->> 'amount')::bigint; r.points := p_points; r.outcome := 'ACCEPTED'; r.status := 'ACTIVE';
+          r.overdraft := p_kind = 'spend' AND v.points_balance < 0; r.occurred_at := p_at;
+          n_r := n_r + 1; rd[n_r] := r; rd_ids[n_r] := p_op;
+          n_l := n_l + 1; l_codes[n_l] := p_code; l_kinds[n_l] := upper(p_kind); l_points[n_l] := CASE p_kind WHEN 'earn' THEN p_points ELSE -p_points END; l_ids[n_l] := p_op;
+          v_outcome := 'ACCEPTED';
+          v_res := concat('{"outcome":"ACCEPTED"', CASE WHEN r.overdraft THEN ',"overdraft":true' END, ',"voucher":', voucher_json(v), '}');
+        END IF;
+
       ELSE -- GIFT_ISSUE
         p_code := e ->> 'code';
         UPDATE code_leases l SET issued_at = now() WHERE l.code = p_code AND l.till_id = p_till AND l.issued_at IS NULL;
@@ -243,13 +284,17 @@ BEGIN
   END IF;
 
   IF n_r > 0 THEN -- `applied` is drawn here, in this push's order
-    INSERT INTO redemptions (id, code, till_id, ticket_id, amount, outcome, reason, status, overdraft, winner, occurred_at, rolled_back_at, rolled_back_by)
-      SELECT u.id, u.code, u.till_id, u.ticket_id, u.amount, u.outcome, u.reason, u.status, u.overdraft, u.winner, u.occurred_at, u.rolled_back_at, u.rolled_back_by
+    INSERT INTO redemptions (id, kind, code, till_id, ticket_id, amount, points, outcome, reason, status, overdraft, winner, occurred_at, rolled_back_at, rolled_back_by)
+      SELECT u.id, u.kind, u.code, u.till_id, u.ticket_id, u.amount, u.points, u.outcome, u.reason, u.status, u.overdraft, u.winner, u.occurred_at, u.rolled_back_at, u.rolled_back_by
       FROM unnest(rd) WITH ORDINALITY AS u ORDER BY u.ordinality;
   END IF;
   IF n_g > 0 THEN
     INSERT INTO gift_ledger (code, kind, amount, redemption_id)
       SELECT u.code, u.kind, u.amount, u.id FROM unnest(g_codes, g_kinds, g_amounts, g_ids) WITH ORDINALITY AS u(code, kind, amount, id, n) ORDER BY u.n;
+  END IF;
+  IF n_l > 0 THEN
+    INSERT INTO loyalty_ledger (code, kind, points, redemption_id)
+      SELECT u.code, u.kind, u.points, u.id FROM unnest(l_codes, l_kinds, l_points, l_ids) WITH ORDINALITY AS u(code, kind, points, id, n) ORDER BY u.n;
   END IF;
   IF n_s > 0 THEN
     INSERT INTO ops (op_id, till_id, seq, type, outcome, result)
@@ -262,7 +307,7 @@ BEGIN
     PERFORM lock_changes();
     WITH s AS (
       UPDATE vouchers SET redeemed_quantity = n.redeemed_quantity, gift_amount = n.gift_amount, gift_balance = n.gift_balance, status = n.status,
-        used_at = n.used_at, updated_at = n.updated_at, change_seq = nextval('change_seq')
+        points_balance = n.points_balance, points_earned = n.points_earned, points_spent = n.points_spent, used_at = n.used_at, updated_at = n.updated_at, change_seq = nextval('change_seq')
       FROM unnest(v_rows) WITH ORDINALITY AS n
       WHERE v_dirty[n.ordinality] AND vouchers.code = n.code
       RETURNING vouchers.change_seq)

@@ -8,6 +8,7 @@ CREATE OR REPLACE FUNCTION voucher_redeem_refusal(v vouchers, p_amount bigint) R
     WHEN v.status = 'CANCELLED' THEN 'cancelled'
     -- −(2^53−1): the lowest balance a till can read (GiftSchema)
     WHEN v.type = 'GIFT_VOUCHER' THEN CASE WHEN v.gift_balance - p_amount < -9007199254740991 THEN 'amount_out_of_range' END
+    WHEN v.type = 'LOYALTY_CARD' THEN 'wrong_voucher_type' -- its points move by LOYALTY_EARN / LOYALTY_SPEND
     WHEN v.quantity IS NOT NULL AND v.redeemed_quantity >= v.quantity THEN 'quantity_exceeded'
   END
 $fn$;

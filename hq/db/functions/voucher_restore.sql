@@ -6,6 +6,8 @@ CREATE OR REPLACE FUNCTION voucher_restore(v vouchers, p_amount bigint) RETURNS 
 BEGIN
   IF v.type = 'GIFT_VOUCHER' THEN
     v.gift_balance := v.gift_balance + GREATEST(LEAST(p_amount, v.gift_amount - v.gift_balance), 0);
+  ELSIF v.type = 'LOYALTY_CARD' THEN
+    RETURN v; -- never redeemed (voucher_redeem_refusal())
   ELSE
     v.redeemed_quantity := GREATEST(v.redeemed_quantity - 1, 0);
   END IF;
