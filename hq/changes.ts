@@ -72,7 +72,7 @@ export async function clearTombstones(tx: Executor, kind: 'voucher' | 'product' 
   await tx.execute(sql`DELETE FROM tombstones WHERE kind = ${kind} AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
 }
 
-type Page = Omit<ChangesResponse, 'vouchers' | 'last_seq'> & { vouchers: string[] };
+type Page = Omit<ChangesResponse, 'vouchers' | 'last_seq' | 'loyalty_programs'> & { vouchers: string[]; loyalty_programs: LoyaltyProgram[] };
 type Item = { seq: number; apply: (page: Page) => void };
 
 /**

@@ -12,8 +12,9 @@ import { matchesSearch, openCatalog } from './replica/catalog';
 import { openReplica, type ReplicaDb, type ReplicaDeps } from './replica/db';
 import { readMeta, writeMeta } from './replica/meta';
 import type { TillAtHq } from './device-pairing';
-import type { ConflictRow, Payment, StoreCredit, TicketRow } from './replica/rows';
-import { completeSale, isRedeemed, issueGiftCard, refundSale } from './replica/local-sale';
+import type { ConflictRow, StoreCredit, TicketRow } from './replica/rows';
+import { completeSale, issueGiftCard, refundSale, saleMoves, type SaleInput } from './replica/local-sale';
+import { openProgramCache } from './replica/loyalty-programs';
 import { getVoucher, getVouchers } from './replica/voucher-store';
 import { createHqClient, type FetchLike } from './engine/hq-client';
 import { createSyncEngine, type PullProgress, type SyncStatus, type Timers } from './engine/sync-engine';
@@ -42,7 +43,7 @@ export type TillSettings = {
 export const DEFAULT_TILL_SETTINGS: TillSettings = {
   timeZone: 'UTC',
   currency: 'EUR',
-  offlinePolicy: { ...DEFAULT_OFFLINE_POLICY, maxGiftAmountPerTicket: 20_000, maxReplicaAgeMs: 24 * 3_600_000 },
+  offlinePolicy: { ...DEFAULT_OFFLINE_POLICY, maxGiftAmountPerTicket: 20_000, maxPointsAmountPerTicket: 10_000, maxReplicaAgeMs: 24 * 3_600_000 },
   stacking: DEFAULT_STACKING,
   giftCodeReserve: 20,
   maxGiftCardAmount: 50_000,
@@ -101,6 +102,7 @@ export async function openTillInternals(options: TillOptions) {
   });
   await engine.refreshCounts();
   const catalog = await openCatalog(db);
+  const programs = await openProgramCache(db);
 
   async function context(): Promise<ValidationContext> {
     const online = engine.status().online === true;
@@ -114,6 +116,7 @@ export async function openTillInternals(options: TillOptions) {
       offlinePolicy: settings.offlinePolicy,
       stacking: settings.stacking,
       replicaAgeMs: online ? 0 : typeof lastPull === 'number' ? now() - lastPull : Infinity,
+      loyaltyPrograms: programs.programs(),
     };
   }
 
@@ -224,9 +227,10 @@ export async function openTillInternals(options: TillOptions) {
       }
     },
 
-    async completeTicket(input: { ticketId?: string; ticket: Ticket; codes: string[]; payments: Payment[] }): Promise<TicketRow> {
+    /** `spendPoints`: the ticket's loyalty card pays with its points too (it earns either way). */
+    async completeTicket(input: SaleInput): Promise<TicketRow> {
       const row = await completeSale(db, input, await context());
-      engine.notifyLocalChange(row.evaluation.results.filter(isRedeemed).length);
+      engine.notifyLocalChange(row.evaluation.results.reduce((n, r) => n + saleMoves(r).length, 0));
       return row;
     },
 
@@ -282,6 +286,7 @@ export async function openTillInternals(options: TillOptions) {
         await engine.stop();
       } finally {
         catalog.close();
+        programs.close();
         db.close();
       }
     },

@@ -19,7 +19,7 @@ export function joinStreamPages(a: StreamPage, b: StreamPage, maxRows = MAX_JOIN
   const [vouchers, deleted] = joinRows(a.vouchers, a.deleted, b.vouchers, b.deleted, (v) => v.code);
   const [products, deletedProducts] = joinRows(a.products, a.deleted_products, b.products, b.deleted_products, (p) => p.id);
   const [customers, deletedCustomers] = joinRows(a.customers, a.deleted_customers, b.customers, b.deleted_customers, (c) => c.id);
-  const [programs] = joinRows(a.loyalty_programs, [], b.loyalty_programs, [], (p) => p.id);
+  const [programs] = joinRows(a.loyalty_programs ?? [], [], b.loyalty_programs ?? [], [], (p) => p.id);
   const rows = vouchers.length + deleted.length + products.length + deletedProducts.length + customers.length + deletedCustomers.length + programs.length;
   if (rows > maxRows) return null;
   return {

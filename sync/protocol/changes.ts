@@ -23,7 +23,7 @@ export const ChangesResponseSchema = z.object({
   customers: z.array(CustomerSchema),
   deleted_customers: z.array(z.string()),
   /** Loyalty programs changed since the checkpoint (a till values its cards' points with them; never deleted). */
-  loyalty_programs: z.array(LoyaltyProgramSchema).default([]),
+  loyalty_programs: z.array(LoyaltyProgramSchema).optional(),
   checkpoint: CheckpointSchema,
   has_more: z.boolean(),
   /** The highest op seq of this till that HQ has applied: local changes above it are not yet in this data. */

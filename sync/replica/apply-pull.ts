@@ -9,9 +9,12 @@ import type { PendingEffect } from './rebase';
 import { rebase } from './rebase';
 import { chunksAllowed, deleteVouchers, putPulledVouchers } from './voucher-store';
 
+/** The tables writing a page touches (one transaction). */
+const PAGE_TABLES = (db: ReplicaDb) => [db.vouchers, db.voucherChunks, db.products, db.customers, db.loyaltyPrograms, db.outbox, db.unreflected, db.redemptions, db.meta];
+
 /** A page from a pull: written, and at the tail the push floor is lifted (see applyStreamPage). */
 export async function applyChangesPage(db: ReplicaDb, page: ChangesResponse, now: number): Promise<void> {
-  await db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.unreflected, db.redemptions, db.meta], async () => {
+  await db.transaction('rw', [...PAGE_TABLES(db)], async () => {
     await writePage(db, page, now, await pendingEffects(db, page.last_seq));
     // A tail page of a pull is read after this till's last push (HQ's page cache, rule 4), so the
     // replica's checkpoint is now past every change this till's answered pushes made.
@@ -28,6 +31,7 @@ async function writePage(db: ReplicaDb, page: ChangesResponse, now: number, pend
   if (page.deleted_products.length) await db.products.bulkDelete(page.deleted_products);
   if (page.customers.length) await db.customers.bulkPut(page.customers);
   if (page.deleted_customers.length) await db.customers.bulkDelete(page.deleted_customers);
+  if (page.loyalty_programs?.length) await db.loyaltyPrograms.bulkPut(page.loyalty_programs);
   await writeMeta(db, 'checkpoint', page.checkpoint);
   // Accepted ops whose changes are numbered up to here are in the data now.
   await db.unreflected.where('checkpoint').belowOrEqual(Number(page.checkpoint)).delete();
@@ -87,7 +91,7 @@ export type StreamPageOutcome = 'applied' | 'incomplete' | 'refused';
  * that follow it on the stream (joinStreamPages) until the whole is applied, instead of pulling.
  */
 export async function applyStreamPage(db: ReplicaDb, page: StreamPage, now: number): Promise<StreamPageOutcome> {
-  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.products, db.customers, db.outbox, db.unreflected, db.redemptions, db.meta], async () => {
+  return db.transaction('rw', [...PAGE_TABLES(db)], async () => {
     const [stored, floor, pulled, pulledAt, sent] = await Promise.all([
       readMeta(db, 'checkpoint'), pushFloor(db), readMeta(db, 'pulled_last_seq'), readMeta(db, 'last_pull_at'), readMeta(db, 'sent_seq'),
     ]);

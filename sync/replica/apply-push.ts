@@ -51,14 +51,17 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
       const op = byId.get(result.op_id);
       if (!op) continue; // not ours to apply (cannot happen with one sender; ignore rather than guess)
       counts[result.outcome === 'ACCEPTED' ? 'accepted' : result.outcome === 'CONFLICT' ? 'conflicts' : 'rejected'] += 1;
-      if (op.type === 'REDEMPTION') outcomes.set(op.op_id, result);
-      // A refused sale, card or store credit is the cashier's to see (money given or taken that HQ did not book).
-      if (result.outcome !== 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'GIFT_ISSUE' || op.type === 'GIFT_TOP_UP')) {
+      const saleOp = op.type === 'REDEMPTION' || op.type === 'LOYALTY_EARN' || op.type === 'LOYALTY_SPEND'; // has a redemption row
+      if (saleOp) outcomes.set(op.op_id, result);
+      // A refused sale, card, store credit or points are the cashier's to see (money or points given or
+      // taken that HQ did not book).
+      if (result.outcome !== 'ACCEPTED' && op.type !== 'ROLLBACK') {
         conflicts.push({
           op_id: op.op_id,
           code: op.payload.code,
-          ticket_id: op.type === 'REDEMPTION' ? op.payload.ticket_id : op.type === 'GIFT_TOP_UP' ? (op.payload.ticket_id ?? '') : '',
-          amount: op.payload.amount,
+          ticket_id: 'ticket_id' in op.payload ? (op.payload.ticket_id ?? '') : '',
+          amount: op.type === 'LOYALTY_EARN' ? 0 : op.payload.amount,
+          ...(op.type === 'LOYALTY_EARN' || op.type === 'LOYALTY_SPEND' ? { points: op.payload.points } : {}),
           reason: result.reason ?? result.outcome.toLowerCase(),
           winner: result.winner ?? null,
           detected_at: at,
@@ -78,7 +81,8 @@ export async function applyPushResults(db: ReplicaDb, sent: readonly Op[], respo
       // at or before the checkpoint), brings the voucher again and corrects a stale result anyway.
       if (result.voucher && result.outcome !== 'ACCEPTED' && op.seq > pulledSeq) latest.set(result.voucher.code, result.voucher);
       answered.push(op.seq);
-      const effectOnly = result.outcome === 'ACCEPTED' && (op.type === 'REDEMPTION' || op.type === 'ROLLBACK' || op.type === 'GIFT_TOP_UP');
+      // A GIFT_ISSUE creates a voucher: not an effect a page could be rebased on.
+      const effectOnly = result.outcome === 'ACCEPTED' && op.type !== 'GIFT_ISSUE';
       if (effectOnly && op.seq > firstSentAbove && response.checkpoint !== undefined) unreflected.push({ seq: op.seq, op, checkpoint: Number(response.checkpoint) });
       else raisesFloor = true;
     }

@@ -6,6 +6,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { MetaKey } from './meta';
 import type { Voucher } from '../../core/voucher';
+import type { LoyaltyProgram } from '../../core/loyalty';
 import type { Customer, Product } from '../protocol';
 import type { CodeLeaseRow, ConflictRow, MetaRow, OutboxRow, RedemptionRow, TicketRow, UnreflectedRow, VoucherChunkRow } from './rows';
 
@@ -16,6 +17,8 @@ export type ReplicaDb = Dexie & {
   voucherChunks: EntityTable<VoucherChunkRow, 'id'>;
   products: EntityTable<Product, 'id'>;
   customers: EntityTable<Customer, 'id'>;
+  /** What loyalty cards' points earn and are worth (core/loyalty.ts); from the change feed. */
+  loyaltyPrograms: EntityTable<LoyaltyProgram, 'id'>;
   tickets: EntityTable<TicketRow, 'id'>;
   redemptions: EntityTable<RedemptionRow, 'op_id'>;
   outbox: EntityTable<OutboxRow, 'seq'>;
@@ -51,6 +54,8 @@ export function openReplica(name: string, deps: ReplicaDeps = {}): ReplicaDb {
   db.version(2).stores({ voucherChunks: '&id, *codes', redemptions: '&op_id, code, ticket_id, status, seq' });
   // Accepted ops a stream page may not reflect yet, by the checkpoint their answer named (rows.ts).
   db.version(3).stores({ unreflected: '&seq, checkpoint' });
+  // Loyalty programs (contract v1 additions).
+  db.version(4).stores({ loyaltyPrograms: '&id' });
   // A new replica has sent nothing (meta.ts, sent_seq).
   db.on('populate', (tx) => void tx.table('meta').add({ key: 'sent_seq' satisfies MetaKey, value: 0 }));
   return db;

@@ -10,17 +10,36 @@ import { VoucherSchema, voucherDefaults, type Voucher } from '../../core/voucher
 import type { Op } from '../protocol';
 import type { ReplicaDb } from './db';
 import type { Payment, RedemptionRow, StoreCredit, TicketRow } from './rows';
-import { redeemVoucher, restoreVoucher, topUpVoucher } from '../../core/voucher-effects';
+import { movePoints, redeemVoucher, topUpVoucher } from '../../core/voucher-effects';
+import type { VoucherResult } from '../../core/evaluate-ticket';
+import { applyEffect, undoEffect } from './rebase';
+import { programsFor } from './loyalty-programs';
 import { readMeta, writeMeta } from './meta';
 import { SaleError } from './sale-error';
 import { getVoucher, getVouchers } from './voucher-store';
 
-/** A voucher that took something off (or a gift card that paid something) is redeemed: one op each. */
-export function isRedeemed(r: TicketRow['evaluation']['results'][number]): boolean {
-  return r.valid && r.discount_amount + r.gift_amount > 0;
+/** An op a sale makes for one of its vouchers, and the row a refund undoes it by. */
+type SaleMove = { type: 'REDEMPTION'; kind: 'DISCOUNT' | 'GIFT'; amount: number } | { type: 'LOYALTY_SPEND' | 'LOYALTY_EARN'; kind: 'POINTS_SPENT' | 'POINTS_EARNED'; amount: number; points: number };
+
+/**
+ * What a sale records for one voucher's result: a voucher that took something off, or a gift card that
+ * paid something, is one REDEMPTION; a loyalty card spends (LOYALTY_SPEND) and earns (LOYALTY_EARN) what
+ * it did, each an op of its own (a refund reverses both). Nothing for what took, paid or earned nothing.
+ */
+export function saleMoves(r: VoucherResult): SaleMove[] {
+  if (!r.valid) return [];
+  if (r.type === 'LOYALTY_CARD') {
+    return [
+      ...(r.points_spent > 0 ? [{ type: 'LOYALTY_SPEND' as const, kind: 'POINTS_SPENT' as const, amount: r.gift_amount, points: r.points_spent }] : []),
+      ...(r.points_earned > 0 ? [{ type: 'LOYALTY_EARN' as const, kind: 'POINTS_EARNED' as const, amount: 0, points: r.points_earned }] : []),
+    ];
+  }
+  const amount = r.discount_amount + r.gift_amount;
+  return amount > 0 ? [{ type: 'REDEMPTION', kind: r.type === 'GIFT_VOUCHER' ? 'GIFT' : 'DISCOUNT', amount }] : [];
 }
 
-export type SaleInput = { ticketId?: string; ticket: Ticket; codes: string[]; payments: Payment[] };
+/** `spendPoints`: the ticket's loyalty card pays with its points (it earns either way). */
+export type SaleInput = { ticketId?: string; ticket: Ticket; codes: string[]; payments: Payment[]; spendPoints?: boolean };
 
 const uuid = () => globalThis.crypto.randomUUID();
 
@@ -38,12 +57,15 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
   const codes = input.codes.map(normaliseCode);
   const ticketId = input.ticketId ?? uuid();
   const at = new Date(ctx.now).toISOString();
-  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
+  return db.transaction('rw', [db.vouchers, db.voucherChunks, db.loyaltyPrograms, db.tickets, db.redemptions, db.outbox, db.meta], async () => {
     // Every read at once, then every write at once: IndexedDB runs a transaction's requests in order,
     // so waiting for each before making the next only added a round trip per request (most of a
     // sale's time in Chromium).
     const [found, firstSeq] = await Promise.all([getVouchers(db, codes), nextSeq(db)]);
-    const evaluation = evaluateTicket(input.ticket, codes.map((code, i) => ({ code, voucher: found[i] })), ctx);
+    // A loyalty card is valued by the programs the replica holds now (one more read, only with a card).
+    const loyaltyPrograms = found.some((v) => v?.type === 'LOYALTY_CARD') ? await programsFor(db, found) : ctx.loyaltyPrograms;
+    const entries = codes.map((code, i) => ({ code, voucher: found[i], spend_points: input.spendPoints === true }));
+    const evaluation = evaluateTicket(input.ticket, entries, loyaltyPrograms ? { ...ctx, loyaltyPrograms } : ctx);
     const refused = evaluation.results.find((r) => !r.valid);
     if (refused && !refused.valid) {
       throw new SaleError('voucher_invalid', `Voucher ${refused.code} can no longer be used (${refused.reason}).`, { code: refused.code, voucherReason: refused.reason });
@@ -51,22 +73,32 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
     const paid = input.payments.reduce((sum, p) => sum + (p.method === 'CASH' ? p.tendered - p.change : p.amount), 0);
     if (paid < evaluation.amount_due) throw new SaleError('underpaid', `Payments cover ${paid} of ${evaluation.amount_due}.`);
 
-    // A voucher that took nothing off (or a gift card that paid nothing) is not redeemed.
-    const used = evaluation.results.flatMap((r, i) => (isRedeemed(r) ? [{ r, voucher: found[i]! }] : []));
     let seq = firstSeq;
     const ops: Op[] = [];
     const rows: RedemptionRow[] = [];
     const redeemed: Voucher[] = [];
-    for (const { r, voucher } of used) {
-      const amount = r.discount_amount + r.gift_amount;
-      const op: Op = { op_id: uuid(), seq: seq++, type: 'REDEMPTION', occurred_at: at, payload: { code: voucher.code, ticket_id: ticketId, amount } };
-      ops.push(op);
-      rows.push({ op_id: op.op_id, seq: op.seq, code: voucher.code, ticket_id: ticketId, kind: voucher.type === 'GIFT_VOUCHER' ? 'GIFT' : 'DISCOUNT', amount, status: 'PENDING', rolled_back: false, created_at: at });
-      const after = redeemVoucher(voucher, amount, at);
-      // evaluateTicket refused what HQ would refuse, and more: a refusal here is a bug between the two.
-      if (!after.ok) throw new SaleError('voucher_invalid', `Voucher ${voucher.code} can no longer be used (${after.reason}).`, { code: voucher.code });
-      redeemed.push(after.voucher);
-    }
+    evaluation.results.forEach((r, i) => {
+      let voucher = found[i]!;
+      const moves = saleMoves(r);
+      for (const move of moves) {
+        const op: Op =
+          move.type === 'REDEMPTION'
+            ? { op_id: uuid(), seq: seq++, type: 'REDEMPTION', occurred_at: at, payload: { code: voucher.code, ticket_id: ticketId, amount: move.amount } }
+            : move.type === 'LOYALTY_SPEND'
+              ? { op_id: uuid(), seq: seq++, type: 'LOYALTY_SPEND', occurred_at: at, payload: { code: voucher.code, ticket_id: ticketId, points: move.points, amount: move.amount } }
+              : { op_id: uuid(), seq: seq++, type: 'LOYALTY_EARN', occurred_at: at, payload: { code: voucher.code, ticket_id: ticketId, points: move.points } };
+        ops.push(op);
+        rows.push({
+          op_id: op.op_id, seq: op.seq, code: voucher.code, ticket_id: ticketId, kind: move.kind, amount: move.amount, ...(move.type === 'REDEMPTION' ? {} : { points: move.points }),
+          status: 'PENDING', rolled_back: false, created_at: at,
+        });
+        const after = move.type === 'REDEMPTION' ? redeemVoucher(voucher, move.amount, at) : movePoints(voucher, move.type === 'LOYALTY_SPEND' ? 'spend' : 'earn', move.points, at);
+        // evaluateTicket refused what HQ would refuse, and more: a refusal here is a bug between the two.
+        if (!after.ok) throw new SaleError('voucher_invalid', `Voucher ${voucher.code} can no longer be used (${after.reason}).`, { code: voucher.code });
+        voucher = after.voucher;
+      }
+      if (moves.length) redeemed.push(voucher);
+    });
     const row: TicketRow = { id: ticketId, ticket: input.ticket, codes, evaluation, payments: input.payments, completed_at: at };
     await Promise.all([
       writeMeta(db, 'next_seq', seq),
@@ -100,7 +132,7 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number, c
       await db.outbox.add({ op_id: uuid(), seq: seq++, type: 'ROLLBACK', occurred_at: at, payload: { redemption_op_id: r.op_id } });
       await db.redemptions.update(r.op_id, { rolled_back: true });
       const voucher = await getVoucher(db, r.code);
-      if (voucher) await db.vouchers.put(restoreVoucher(voucher, r.amount).voucher);
+      if (voucher) await db.vouchers.put(applyEffect(voucher, undoEffect(r)));
     }
     let credited: Voucher | undefined;
     if (credit) {

@@ -27,7 +27,7 @@ async function effectsByCode(db: ReplicaDb, ops: readonly Op[]): Promise<Map<str
   const effects = effectsOf(ops, (opId) => {
     const r = targets.get(opId);
     // Undoing a redemption HQ refused restores nothing.
-    return r && r.status !== 'CONFLICT' && r.status !== 'REJECTED' ? { code: r.code, amount: r.amount } : undefined;
+    return r && r.status !== 'CONFLICT' && r.status !== 'REJECTED' ? r : undefined;
   });
   const byCode = new Map<string, PendingEffect[]>();
   for (const e of effects) byCode.set(e.code, [...(byCode.get(e.code) ?? []), e]);

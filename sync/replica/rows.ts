@@ -26,13 +26,20 @@ export type StoreCredit = { to: 'new' } | { to: 'card'; code: string };
 
 export type RedemptionStatus = 'PENDING' | 'ACCEPTED' | 'CONFLICT' | 'REJECTED';
 
+/**
+ * An op of a sale that a refund undoes (a ROLLBACK names it): a voucher's redemption (a discount, a
+ * gift card's debit) or a loyalty card's points earned or spent.
+ */
 export type RedemptionRow = {
   op_id: string;
   seq: number;
   code: string;
   ticket_id: string;
-  kind: 'DISCOUNT' | 'GIFT';
+  kind: 'DISCOUNT' | 'GIFT' | 'POINTS_EARNED' | 'POINTS_SPENT';
+  /** Money: the discount, the gift debit, or what the points paid (0 for points earned). */
   amount: number;
+  /** Points earned or spent (loyalty kinds only). */
+  points?: number;
   status: RedemptionStatus;
   rolled_back: boolean;
   reason?: string;
@@ -55,6 +62,8 @@ export type ConflictRow = {
   code: string;
   ticket_id: string;
   amount: number;
+  /** A loyalty op's points. */
+  points?: number;
   reason: string;
   winner: NonNullable<PushResult['winner']> | null;
   detected_at: string;

@@ -57,7 +57,7 @@ describe.each(BACKENDS)('loyalty at HQ on %s', (backend) => {
       const before = Number((await t.pull(0)).checkpoint);
       const program = await newProgram();
       const page = await t.pull(before);
-      expect(page.loyalty_programs.map((p) => p.id)).toEqual([program.id]);
+      expect(page.loyalty_programs?.map((p) => p.id)).toEqual([program.id]);
       await newCard(0, program.id);
       expectProblem(await hq.admin({ method: 'PUT', url: `/v1/loyalty-programs/${program.id}`, payload: programBody({ currency: 'USD' }) }), 409, { code: 'program_in_use' });
       const renamed = await hq.admin({ method: 'PUT', url: `/v1/loyalty-programs/${program.id}`, payload: programBody({ name: 'Renamed' }) });
