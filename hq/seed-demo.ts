@@ -3,7 +3,8 @@
 import { gs1CheckDigit } from '../core/scan/gtin';
 import { VoucherImportInputSchema } from '../core/voucher';
 import type { Customer, Product } from '../sync/protocol';
-import type { Db } from './db/connect';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from './db/connect';
 import { stampChanges } from './changes';
 import { upsertCustomers, upsertProducts } from './catalog-store';
 import { buildVoucher, insertVoucher } from './voucher-store';
@@ -47,6 +48,7 @@ export const DEMO_VOUCHERS: unknown[] = [
   { code: 'XMAS-2025', type: 'DISCOUNT_VOUCHER', label: 'Christmas 2025 (expired)', currency: 'EUR', discount: { type: 'PERCENT', percent_off: 30 }, start_date: '2025-12-01', expiration_date: '2025-12-26' },
   { code: 'GIFT-0050', type: 'GIFT_VOUCHER', label: 'Gift card 50.00', currency: 'EUR', gift: { amount: 5000 } },
   { code: 'GIFT-0020', type: 'GIFT_VOUCHER', label: 'Gift card 20.00, partly used', currency: 'EUR', gift: { amount: 2000, balance: 750 } },
+  { code: 'CLUB-0001', type: 'LOYALTY_CARD', label: 'Coffee club card', currency: 'EUR', campaign: 'COFFEE-CLUB', loyalty: { balance: 1200 } },
 ];
 
 export async function seedDemo(db: Db): Promise<{ checkpoint: number; vouchersAdded: number }> {
@@ -54,6 +56,12 @@ export async function seedDemo(db: Db): Promise<{ checkpoint: number; vouchersAd
   return db.transaction(async (tx) => {
     let checkpoint = await upsertProducts(tx, DEMO_PRODUCTS);
     checkpoint = Math.max(checkpoint, await upsertCustomers(tx, DEMO_CUSTOMERS));
+    // The demo loyalty card's programme: a point per full 1.00 paid, 100 points pay 1.00.
+    const program = rowsOf(
+      await tx.execute(sql`INSERT INTO loyalty_programs (id, name, currency, earn_points, earn_per_amount, redeem_points, redeem_amount, change_seq)
+        VALUES ('COFFEE-CLUB', 'Coffee club', 'EUR', 1, 100, 100, 100, 0) ON CONFLICT (id) DO NOTHING RETURNING id`),
+    );
+    if (program.length) checkpoint = Math.max(checkpoint, await stampChanges(tx, { loyaltyPrograms: ['COFFEE-CLUB'] }));
     const added: string[] = [];
     for (const raw of DEMO_VOUCHERS) {
       const voucher = buildVoucher(VoucherImportInputSchema.parse(raw), now);

@@ -22,7 +22,7 @@ import type { LockManagerLike } from './engine/sender-lock';
 
 // The rest of sync/ the UI may use comes through this file only (tools/eslint-layers.js): the till's
 // façade below, and these.
-export type { ConflictRow, Payment, RedemptionRow, StoreCredit, TicketRow } from './replica/rows';
+export type { CardBalance, ConflictRow, Payment, RedemptionRow, StoreCredit, TicketRow } from './replica/rows';
 export { SaleError } from './replica/sale-error';
 export { SyncError } from './engine/sync-error';
 export type { PullProgress, SyncStatus } from './engine/sync-engine';

@@ -55,9 +55,12 @@ export function reasonText(reason: ValidationReason | string, code: string, vouc
     case 'already_applied':
       return `Voucher ${code} is already on this ticket.`;
     case 'stacking_limit':
+      if (voucher?.type === 'LOYALTY_CARD') return 'A ticket can take one loyalty card.';
       return voucher?.type === 'GIFT_VOUCHER'
         ? `A ticket can take at most ${d.stacking.maxGiftCards} gift cards.`
         : `A ticket can take at most ${d.stacking.maxDiscountVouchers} discount vouchers.`;
+    case 'loyalty_program_unknown':
+      return 'This till does not know this loyalty card’s programme yet. Reconnect to head office.';
     case 'offline_not_allowed':
       return voucher?.offline_redeemable === false
         ? 'Head office must confirm this voucher, and head office cannot be reached right now.'

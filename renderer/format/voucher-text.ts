@@ -7,6 +7,7 @@ import type { DisplayContext } from './display-context';
 export function effectText(voucher: Voucher, d: DisplayContext): string {
   const money = (minor: number) => formatMoney(minor, voucher.currency, d.locale);
   if (voucher.type === 'GIFT_VOUCHER') return `Gift card, balance ${money(voucher.gift.balance)} of ${money(voucher.gift.amount)}`;
+  if (voucher.type === 'LOYALTY_CARD') return `Loyalty card, ${pointsText(voucher.loyalty.balance, d)}`;
   const discount = voucher.discount;
   switch (discount.type) {
     case 'AMOUNT':
@@ -18,6 +19,11 @@ export function effectText(voucher: Voucher, d: DisplayContext): string {
     case 'UNIT':
       return `${discount.unit_off} × ${d.productName?.(discount.product_id) ?? discount.product_id} free`;
   }
+}
+
+/** "1 point", "1,250 points" in the till's locale. */
+export function pointsText(points: number, d: Pick<DisplayContext, 'locale'>): string {
+  return `${new Intl.NumberFormat(d.locale).format(points)} point${Math.abs(points) === 1 ? '' : 's'}`;
 }
 
 export function statusText(voucher: Voucher): string {

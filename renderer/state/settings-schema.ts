@@ -20,6 +20,8 @@ export const UiSettingsSchema = z.strictObject({
   locale: z.string().refine(isLocale, 'must be a language tag such as de-DE or en-GB'),
   /** Most gift-card value per ticket while offline, minor units; null = no cap. */
   maxOfflineGiftPerTicket: z.int().min(0).nullable(),
+  /** Most loyalty-points value per ticket while offline, minor units; null = no cap (optional: older saved settings lack it). */
+  maxOfflinePointsPerTicket: z.int().min(0).nullable().default(DEFAULT_TILL_SETTINGS.offlinePolicy.maxPointsAmountPerTicket ?? null),
   /** Hours without a pull after which single-use vouchers are refused offline; null = never. */
   maxReplicaAgeHours: z.number().min(0).max(24 * 365).nullable(),
   /** Most a gift card sold at this till may hold, minor units (optional: settings saved before it existed lack it). */
@@ -33,6 +35,7 @@ export const DEFAULT_UI_SETTINGS: UiSettings = {
   currency: DEFAULT_TILL_SETTINGS.currency,
   locale: 'en-GB',
   maxOfflineGiftPerTicket: DEFAULT_TILL_SETTINGS.offlinePolicy.maxGiftAmountPerTicket,
+  maxOfflinePointsPerTicket: DEFAULT_TILL_SETTINGS.offlinePolicy.maxPointsAmountPerTicket ?? null,
   maxReplicaAgeHours: DEFAULT_TILL_SETTINGS.offlinePolicy.maxReplicaAgeMs === null ? null : DEFAULT_TILL_SETTINGS.offlinePolicy.maxReplicaAgeMs / 3_600_000,
   maxGiftCardAmount: DEFAULT_TILL_SETTINGS.maxGiftCardAmount,
   printer: null,
@@ -45,6 +48,7 @@ export function toTillSettings(s: UiSettings): Partial<TillSettings> {
     maxGiftCardAmount: s.maxGiftCardAmount,
     offlinePolicy: {
       maxGiftAmountPerTicket: s.maxOfflineGiftPerTicket,
+      maxPointsAmountPerTicket: s.maxOfflinePointsPerTicket,
       maxReplicaAgeMs: s.maxReplicaAgeHours === null ? null : Math.round(s.maxReplicaAgeHours * 3_600_000),
     },
   };

@@ -122,6 +122,11 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
       await reevaluate();
     },
 
+    async togglePoints(code) {
+      set({ applied: get().applied.map((a) => (a.code === code && a.voucher?.type === 'LOYALTY_CARD' ? { ...a, spend_points: !a.spend_points } : a)), paying: false });
+      await reevaluate();
+    },
+
     async startPayment() {
       await scans;
       if (get().lines.length === 0) return get().say('error', 'The ticket is empty: scan a product first.');
@@ -145,9 +150,11 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
         return null;
       } else payments = [{ method: 'CASH', tendered: tender.tendered, change: tender.tendered - due }];
       // A voucher the ticket no longer qualifies for stays on screen with its reason but is not sold.
-      const codes = state.applied.filter((_, i) => state.evaluation.results[i]?.valid).map((a) => a.code);
+      const sold = state.applied.filter((_, i) => state.evaluation.results[i]?.valid);
+      const codes = sold.map((a) => a.code);
+      const spendPoints = sold.some((a) => a.spend_points === true);
       try {
-        const row = await till.completeTicket({ ticket: currentTicket(state), codes, payments });
+        const row = await till.completeTicket({ ticket: currentTicket(state), codes, payments, spendPoints });
         const change = payments[0]?.method === 'CASH' ? payments[0].change : 0;
         set({ lastReceipt: row, screen: 'receipt', lines: [], customer: null, applied: [], refused: [], evaluation: EMPTY_EVALUATION, paying: false });
         get().say('success', change > 0 ? `Sale complete. Change due: ${money(change)}` : 'Sale complete.');

@@ -62,8 +62,11 @@ export type UiSlice = {
   say(tone: Notice['tone'], text: string): void;
 };
 
-/** A voucher the cashier scanned onto the ticket; the evaluation says what it does now. */
-export type AppliedVoucher = { code: string; voucher: Voucher | undefined };
+/**
+ * A voucher the cashier scanned onto the ticket; the evaluation says what it does now. `spend_points`:
+ * a loyalty card pays with its points too (it is core's VoucherEntry).
+ */
+export type AppliedVoucher = { code: string; voucher: Voucher | undefined; spend_points?: boolean };
 /** A scan that was refused: shown as a chip with its reason until the ticket changes hands. */
 export type RefusedVoucher = { code: string; voucher: Voucher | undefined; reason: ValidationReason; text: string };
 
@@ -84,6 +87,8 @@ export type TicketSlice = {
   attachCustomer(customer: Customer | null): Promise<void>;
   addVoucher(code: string, scanned?: Voucher): Promise<void>;
   removeVoucher(code: string): Promise<void>;
+  /** A loyalty card on the ticket: pay with its points, or stop paying with them (it earns either way). */
+  togglePoints(code: string): Promise<void>;
   startPayment(): Promise<void>;
   cancelPayment(): void;
   pay(tender: Tender): Promise<TicketRow | null>;

@@ -9,7 +9,7 @@ import { normaliseCode } from '../../core/code';
 import { VoucherSchema, voucherDefaults, type Voucher } from '../../core/voucher';
 import type { Op } from '../protocol';
 import type { ReplicaDb } from './db';
-import type { Payment, RedemptionRow, StoreCredit, TicketRow } from './rows';
+import type { CardBalance, Payment, RedemptionRow, StoreCredit, TicketRow } from './rows';
 import { movePoints, redeemVoucher, topUpVoucher } from '../../core/voucher-effects';
 import type { VoucherResult } from '../../core/evaluate-ticket';
 import { applyEffect, undoEffect } from './rebase';
@@ -77,6 +77,7 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
     const ops: Op[] = [];
     const rows: RedemptionRow[] = [];
     const redeemed: Voucher[] = [];
+    const balances: CardBalance[] = [];
     evaluation.results.forEach((r, i) => {
       let voucher = found[i]!;
       const moves = saleMoves(r);
@@ -98,8 +99,10 @@ export async function completeSale(db: ReplicaDb, input: SaleInput, ctx: Validat
         voucher = after.voucher;
       }
       if (moves.length) redeemed.push(voucher);
+      if (r.valid && voucher.type === 'GIFT_VOUCHER') balances.push({ code: voucher.code, kind: 'GIFT', balance: voucher.gift.balance });
+      if (r.valid && voucher.type === 'LOYALTY_CARD') balances.push({ code: voucher.code, kind: 'LOYALTY', balance: voucher.loyalty.balance });
     });
-    const row: TicketRow = { id: ticketId, ticket: input.ticket, codes, evaluation, payments: input.payments, completed_at: at };
+    const row: TicketRow = { id: ticketId, ticket: input.ticket, codes, evaluation, payments: input.payments, completed_at: at, ...(balances.length ? { balances } : {}) };
     await Promise.all([
       writeMeta(db, 'next_seq', seq),
       redeemed.length ? db.vouchers.bulkPut(redeemed) : undefined,

@@ -12,6 +12,12 @@ export type TicketRow = {
   evaluation: TicketEvaluation;
   payments: Payment[];
   completed_at: string;
+  /**
+   * What each gift or loyalty card on the ticket held right after the sale, as this till saw it (the
+   * receipt prints it): money for a gift card, points for a loyalty card. Another till's use of the same
+   * card that HQ has and this till had not yet seen is not in it. Absent on tickets sold before.
+   */
+  balances?: CardBalance[];
   /** Set when the ticket was refunded: its redemptions were rolled back. */
   refunded_at?: string;
   /**
@@ -20,6 +26,8 @@ export type TicketRow = {
    */
   credit?: { to: StoreCredit['to']; code: string };
 };
+
+export type CardBalance = { code: string; kind: 'GIFT'; balance: number } | { code: string; kind: 'LOYALTY'; balance: number };
 
 /** Where a refund's store credit goes: a new gift card from this till's leased codes, or an existing card. */
 export type StoreCredit = { to: 'new' } | { to: 'card'; code: string };

@@ -1,6 +1,8 @@
 // Loyalty cards at the till (issue 14, part 1): points earned and spent offline, in the sale's own
 // transaction; HQ books them when the till syncs; a refund reverses both.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../hq/db/connect';
 import { TicketSchema } from '../../core/ticket';
 import type { Voucher } from '../../core/voucher';
 import { adminCreate, newTill, startLiveHq, type LiveHq } from '../../testkit/till-harness';
@@ -35,8 +37,8 @@ describe('loyalty cards at the till, against a real HQ (PGlite, loopback HTTP)',
   const newCard = (balance: number) => adminCreate(hq, { type: 'LOYALTY_CARD', currency: 'EUR', campaign: program, loyalty: { balance } });
   const heldAtHq = async (code: string): Promise<Voucher> => (await hq.admin({ method: 'GET', url: `/v1/vouchers/${code}` })).json();
   const ledgerSum = async (code: string) => {
-    const rows = await hq.database.db.execute(`SELECT coalesce(sum(points), 0)::text AS s FROM loyalty_ledger WHERE code = '${code}'`);
-    return Number((('rows' in rows ? rows.rows : rows) as { s: string }[])[0]!.s);
+    const rows = rowsOf<{ s: string }>(await hq.database.db.execute(sql`SELECT coalesce(sum(points), 0)::text AS s FROM loyalty_ledger WHERE code = ${code}`));
+    return Number(rows[0]!.s);
   };
 
   it('earns and spends offline in the sale’s transaction; HQ books both on sync, and its ledger sums to the balance', async () => {
@@ -57,7 +59,7 @@ describe('loyalty cards at the till, against a real HQ (PGlite, loopback HTTP)',
     expect(await till.syncNow()).toMatchObject({ pendingOps: 0, lastError: null });
     expect(loyaltyOf(await heldAtHq(card.code))).toEqual({ balance: 17, earned: 17, spent: 800 });
     expect(await ledgerSum(card.code)).toBe(17);
-    expect((await till.db.redemptions.where('ticket_id').equals(sale.id).toArray()).map((r) => [r.kind, r.status, r.points])).toEqual([
+    expect((await till.db.redemptions.where('ticket_id').equals(sale.id).sortBy('seq')).map((r) => [r.kind, r.status, r.points])).toEqual([
       ['POINTS_SPENT', 'ACCEPTED', 800],
       ['POINTS_EARNED', 'ACCEPTED', 17],
     ]);
@@ -106,8 +108,8 @@ describe('loyalty cards at the till, against a real HQ (PGlite, loopback HTTP)',
     await a.syncNow();
     const atHq = loyaltyOf(await heldAtHq(card.code));
     expect(atHq).toEqual({ balance: -970, earned: 30, spent: 2_000 });
-    const rows = await hq.database.db.execute(`SELECT count(*)::int AS n FROM redemptions WHERE code = '${card.code}' AND overdraft`);
-    expect((('rows' in rows ? rows.rows : rows) as { n: number }[])[0]!.n).toBe(1);
+    const rows = rowsOf<{ n: number }>(await hq.database.db.execute(sql`SELECT count(*)::int AS n FROM redemptions WHERE code = ${card.code} AND overdraft`));
+    expect(rows[0]!.n).toBe(1);
     // Money already taken: not a conflict for either cashier.
     expect([await a.db.conflicts.count(), await b.db.conflicts.count()]).toEqual([0, 0]);
     expect(loyaltyOf(await getVoucher(a.db, card.code))).toEqual(atHq);

@@ -19,6 +19,7 @@ export function SettingsScreen() {
     currency: settings.currency,
     locale: settings.locale,
     maxGift: settings.maxOfflineGiftPerTicket === null ? '' : String(settings.maxOfflineGiftPerTicket / 10 ** currencyDigits(settings.currency)),
+    maxPoints: settings.maxOfflinePointsPerTicket === null ? '' : String(settings.maxOfflinePointsPerTicket / 10 ** currencyDigits(settings.currency)),
     maxAge: settings.maxReplicaAgeHours === null ? '' : String(settings.maxReplicaAgeHours),
     maxCard: String(settings.maxGiftCardAmount / 10 ** currencyDigits(settings.currency)),
     printer: settings.printer ?? '',
@@ -35,6 +36,8 @@ export function SettingsScreen() {
     const currency = asciiUpperCase(form.currency.trim());
     const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, currency);
     if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([`maxOfflineGiftPerTicket: “${form.maxGift}” is not an amount`]);
+    const maxPoints = form.maxPoints.trim() === '' ? null : parseMoneyInput(form.maxPoints, currency);
+    if (maxPoints === undefined || (form.maxPoints.trim() !== '' && maxPoints === null)) return setErrors([`maxOfflinePointsPerTicket: “${form.maxPoints}” is not an amount`]);
     const maxAge = form.maxAge.trim() === '' ? null : Number(form.maxAge);
     const maxCard = parseMoneyInput(form.maxCard, currency);
     if (maxCard === null) return setErrors([`maxGiftCardAmount: “${form.maxCard}” is not an amount`]);
@@ -43,6 +46,7 @@ export function SettingsScreen() {
       currency,
       locale: form.locale.trim(),
       maxOfflineGiftPerTicket: maxGift,
+      maxOfflinePointsPerTicket: maxPoints,
       maxReplicaAgeHours: maxAge,
       maxGiftCardAmount: maxCard,
       printer: form.printer || null,
@@ -58,6 +62,7 @@ export function SettingsScreen() {
         <label>Currency<input {...field('currency')} maxLength={3} /></label>
         <label>Locale (number and date format)<input {...field('locale')} /></label>
         <label>Most gift-card value per ticket while offline (empty = no limit)<input {...field('maxGift')} inputMode="decimal" /></label>
+        <label>Most loyalty points may pay per ticket while offline (empty = no limit)<input {...field('maxPoints')} inputMode="decimal" /></label>
         <label>Most a gift card sold at this till may hold<input {...field('maxCard')} inputMode="decimal" /></label>
         <label>Refuse single-use vouchers offline after this many hours without sync (empty = never)<input {...field('maxAge')} inputMode="decimal" /></label>
         <label>

@@ -1,8 +1,10 @@
 // The receipt: on screen and, rendered to static HTML, on paper. Plain markup, no store access, so it
-// renders the same in both places.
+// renders the same in both places. It says what each gift card has left and, for a loyalty card, the
+// points earned, spent and the balance after the sale (TicketRow.balances: as this till saw them).
 import type { TicketRow } from '../../../sync/till';
 import { formatInstant } from '../../format/date-format';
 import { formatMoney } from '../../format/money-format';
+import { pointsText } from '../../format/voucher-text';
 
 export type ReceiptProps = { row: TicketRow; locale: string; timeZone: string; barcode: string; qr: string };
 
@@ -10,6 +12,9 @@ export function ReceiptDocument({ row, locale, timeZone, barcode, qr }: ReceiptP
   const currency = row.ticket.currency;
   const money = (minor: number) => formatMoney(minor, currency, locale);
   const e = row.evaluation;
+  const points = (n: number) => pointsText(n, { locale });
+  const balanceOf = (code: string) => row.balances?.find((b) => b.code === code)?.balance;
+  const loyalty = e.results.flatMap((r) => (r.valid && r.type === 'LOYALTY_CARD' ? [r] : []));
   return (
     <article className="receipt" data-testid="receipt">
       <h1>Receipt</h1>
@@ -32,9 +37,17 @@ export function ReceiptDocument({ row, locale, timeZone, barcode, qr }: ReceiptP
             <tr key={r.code} data-testid="receipt-voucher"><td>Voucher {r.code}</td><td className="num">−{money(r.discount_amount)}</td></tr>
           ))}
           <tr><th scope="row"><strong>Total</strong></th><td className="num"><strong data-testid="receipt-total">{money(e.total_after_discounts)}</strong></td></tr>
-          {e.results.filter((r) => r.valid && r.gift_amount > 0).map((r) => (
-            <tr key={r.code} data-testid="receipt-gift"><td>Gift card {r.code}</td><td className="num">−{money(r.gift_amount)}</td></tr>
-          ))}
+          {e.results.map((r) => {
+            if (!r.valid || r.gift_amount <= 0) return null;
+            if (r.type === 'LOYALTY_CARD') return <tr key={r.code} data-testid="receipt-points"><td>{points(r.points_spent)} from card {r.code}</td><td className="num">−{money(r.gift_amount)}</td></tr>;
+            const left = balanceOf(r.code);
+            return (
+              <tr key={r.code} data-testid="receipt-gift">
+                <td>Gift card {r.code}{left !== undefined && <div className="muted" data-testid="receipt-gift-left">left on the card: {money(left)}</div>}</td>
+                <td className="num">−{money(r.gift_amount)}</td>
+              </tr>
+            );
+          })}
           {row.payments.map((p, i) => (
             <tr key={i}>
               <td>{p.method === 'CASH' ? 'Cash' : 'Card'}</td>
@@ -44,6 +57,19 @@ export function ReceiptDocument({ row, locale, timeZone, barcode, qr }: ReceiptP
           {row.payments.map((p, i) => p.method === 'CASH' && p.change > 0 && <tr key={`c${i}`}><td>Change</td><td className="num">{money(p.change)}</td></tr>)}
         </tbody>
       </table>
+      {loyalty.map((r) => {
+        const balance = balanceOf(r.code);
+        return (
+          <table key={r.code} data-testid="receipt-loyalty">
+            <caption>Loyalty card {r.code}</caption>
+            <tbody>
+              <tr><td>Points earned</td><td className="num">{points(r.points_earned)}</td></tr>
+              <tr><td>Points spent</td><td className="num">{points(r.points_spent)}</td></tr>
+              {balance !== undefined && <tr><td>Balance</td><td className="num" data-testid="receipt-points-balance">{points(balance)}</td></tr>}
+            </tbody>
+          </table>
+        );
+      })}
       <hr />
       <table data-testid="receipt-tax">
         <thead><tr><th>VAT</th><th className="num">Net</th><th className="num">Tax</th><th className="num">Gross</th></tr></thead>
