@@ -168,7 +168,7 @@ describe.each(BACKENDS)('loyalty at HQ on %s', (backend) => {
       expect(await other.one(other.rollback(mine.op_id))).toMatchObject({ outcome: 'REJECTED', reason: 'not_own_redemption' });
     });
 
-    it('points of another voucher, a REDEMPTION of a card, a cancelled or unknown card and malformed ops are REJECTED and still take their seq', async () => {
+    it('points of another voucher, a REDEMPTION of a card, an unknown card and malformed ops are REJECTED, on a cancelled card a CONFLICT; each takes its seq', async () => {
       const card = await newCard(1_000);
       const gift = await createVoucher(hq, giftBody(5_000));
       const cancelled = await newCard(1_000);
@@ -182,13 +182,17 @@ describe.each(BACKENDS)('loyalty at HQ on %s', (backend) => {
         ['REJECTED', 'not_a_loyalty_card'],
         ['REJECTED', 'not_a_loyalty_card'],
         ['REJECTED', 'wrong_voucher_type'],
-        ['REJECTED', 'cancelled'],
+        ['CONFLICT', 'cancelled'],
         ['REJECTED', 'not_found'],
         ['REJECTED', 'invalid_op'],
         ['REJECTED', 'amount_out_of_range'],
       ]);
       expect(results[3]!.voucher).toEqual(await getVoucher(hq, cancelled.code));
+      expect(results[3]!.winner).toBeUndefined();
       expect(last_seq).toBe(7);
+      // A refund's ROLLBACK of the conflicted spend is accepted and gives nothing back.
+      const spendOnCancelled = (await query<{ id: string }>(hq, sql`SELECT id FROM redemptions WHERE code = ${cancelled.code} AND outcome = 'CONFLICT'`))[0]!.id;
+      expect(await t.one(t.rollback(spendOnCancelled))).toMatchObject({ outcome: 'ACCEPTED', voucher: { loyalty: { balance: 1_000, spent: 0 } } });
       expect(await getVoucher(hq, card.code)).toMatchObject({ loyalty: { balance: 1_000, earned: 0, spent: 0 } });
       await expectLedgerSum(card.code);
     });

@@ -37,7 +37,7 @@
 -- LOYALTY_EARN and LOYALTY_SPEND move a loyalty card's points (voucher_points()): never refused for the
 -- balance — an earn always adds, a spend that overdraws is ACCEPTED and flagged `overdraft` (the points
 -- paid at an offline till) — and stored as redemptions of their kind, so a ROLLBACK reverses either
--- (voucher_points_reverse()). Every move is a row of the append-only loyalty ledger.
+-- (voucher_points_reverse()); on a cancelled card one is a stored CONFLICT, like a redemption. Every move is a row of the append-only loyalty ledger.
 CREATE OR REPLACE FUNCTION push_ops(p_till uuid, p_ops jsonb)
 RETURNS TABLE (r_op_id uuid, r_result text, r_last_seq bigint, r_checkpoint bigint)
 LANGUAGE plpgsql AS $fn$
@@ -188,7 +188,7 @@ BEGIN
             -- gives a use back, so the next redemption of the voucher in this push is accepted and takes
             -- win[k] — no CONFLICT can come between (a voucher is cancelled only between pushes).
           END IF;
-          IF r.kind <> 'REDEMPTION' AND k IS NOT NULL THEN -- a loyalty earn or spend (always ACCEPTED when stored)
+          IF r.kind <> 'REDEMPTION' AND r.outcome = 'ACCEPTED' AND k IS NOT NULL THEN -- a loyalty earn or spend
             v := v_rows[k];
             p_kind := CASE r.kind WHEN 'LOYALTY_EARN' THEN 'earn' ELSE 'spend' END;
             v_old := v.points_balance;
@@ -197,7 +197,7 @@ BEGIN
             v_rows[k] := v;
             v_dirty[k] := true;
             n_l := n_l + 1; l_codes[n_l] := v.code; l_kinds[n_l] := upper(p_kind) || '_REVERSAL'; l_points[n_l] := v.points_balance - v_old; l_ids[n_l] := r.id;
-          ELSIF r.outcome = 'ACCEPTED' AND k IS NOT NULL THEN -- a conflicted one had no effect to undo
+          ELSIF r.kind = 'REDEMPTION' AND r.outcome = 'ACCEPTED' AND k IS NOT NULL THEN -- a conflicted one had no effect to undo
             v := v_rows[k];
             v_old := v.gift_balance;
             v := voucher_restore(v, r.amount);
@@ -237,7 +237,16 @@ BEGIN
         p_at := (e ->> 'occurred_at')::timestamptz;
         k := array_position(v_codes, p_code);
         v_reason := CASE WHEN k IS NULL THEN 'not_found' ELSE voucher_points_refusal(v_rows[k], p_kind, p_points) END;
-        IF v_reason IS NOT NULL THEN
+        IF v_reason = 'cancelled' THEN
+          -- Like a redemption of a cancelled voucher: a CONFLICT, stored (the back office sees it, and a
+          -- refund's ROLLBACK of it is accepted with nothing to undo). No winner: nobody else took it.
+          r := NULL; r.id := p_op; r.kind := p_type; r.code := p_code; r.till_id := p_till; r.ticket_id := e ->> 'ticket_id';
+          r.amount := (e ->> 'amount')::bigint; r.points := p_points; r.outcome := 'CONFLICT'; r.reason := v_reason; r.status := 'ACTIVE';
+          r.overdraft := false; r.occurred_at := p_at;
+          n_r := n_r + 1; rd[n_r] := r; rd_ids[n_r] := p_op;
+          v_outcome := 'CONFLICT';
+          v_res := concat('{"outcome":"CONFLICT","reason":"cancelled","voucher":', voucher_json(v_rows[k]), '}');
+        ELSIF v_reason IS NOT NULL THEN
           v_outcome := 'REJECTED';
           v_res := concat('{"outcome":"REJECTED","reason":"', v_reason, '"', CASE WHEN k IS NOT NULL THEN concat(',"voucher":', voucher_json(v_rows[k])) END, '}');
         ELSE
