@@ -10,7 +10,7 @@
 // --hq-every runs keeps a run's cost flat over thousands of runs.
 import fc from 'fast-check';
 import { startLiveHq, type LiveHq } from '../testkit/till-harness';
-import { runScenario, scenarioArb, type RunStats, type Scenario } from '../testkit/sim/model';
+import { NO_STATS, runScenario, scenarioArb, type RunStats, type Scenario } from '../testkit/sim/model';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,7 +40,7 @@ async function currentHq(): Promise<LiveHq> {
   return hq;
 }
 
-const totals: RunStats & { runs: number } = { runs: 0, sales: 0, crashedSales: 0, refunds: 0, gifts: 0, ops: 0, crashes: 0, syncs: 0, faults: 0 };
+const totals: RunStats & { runs: number } = { runs: 0, ...NO_STATS };
 const started = Date.now();
 let lastReport = started;
 

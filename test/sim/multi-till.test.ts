@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startLiveHq, type LiveHq } from '../../testkit/till-harness';
-import { runScenario, scenarioArb, type RunStats, type Scenario } from '../../testkit/sim/model';
+import { NO_STATS, runScenario, scenarioArb, type RunStats, type Scenario } from '../../testkit/sim/model';
 import { REGRESSIONS } from '../../testkit/sim/regressions';
 
 const RUNS = Number(process.env.SIM_RUNS ?? 60);
@@ -23,7 +23,7 @@ describe('multi-till simulation (fast-check, real HQ on PGlite)', () => {
   }, 60_000);
 
   it(`${RUNS} random schedules end with nothing lost, nothing doubled, every outbox empty and every replica equal to HQ`, async () => {
-    const totals: RunStats = { sales: 0, crashedSales: 0, refunds: 0, gifts: 0, ops: 0, crashes: 0, syncs: 0, faults: 0 };
+    const totals: RunStats = { ...NO_STATS };
     await fc.assert(
       fc.asyncProperty(scenarioArb(20), async (scenario) => {
         const stats = await runScenario(hq, scenario);
@@ -39,6 +39,9 @@ describe('multi-till simulation (fast-check, real HQ on PGlite)', () => {
       expect(totals.gifts).toBeGreaterThan(0);
       expect(totals.crashes).toBeGreaterThan(0);
       expect(totals.faults).toBeGreaterThan(RUNS);
+      expect(totals.pointsOps).toBeGreaterThan(0);
+      expect(totals.credits).toBeGreaterThan(0);
+      expect(totals.overdraws).toBeGreaterThan(0);
     }
   }, 900_000);
 });

@@ -7,7 +7,7 @@ import type { Op } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
 import type { LiveHq } from '../till-harness';
 import { allVouchers } from '../../sync/replica/voucher-store';
-import { activeAccepted, giftLedger, hqLastSeq, hqOpsOfTills, plain, type FaultyTill } from './tills';
+import { activeAccepted, giftLedger, hqLastSeq, hqOpsOfTills, ledgerReplay, plain, type FaultyTill } from './tills';
 
 /** Every op the tills created, by op_id (collected from their outboxes before anything could send them). */
 export type OpLog = Map<string, Op & { tillId: string }>;
@@ -60,9 +60,26 @@ export type Expectations = {
   gifts: ReadonlySet<string>;
   /** Expected HQ balance of a gift card, where the test knows it independently of the tills. */
   giftBalances?: ReadonlyMap<string, number>;
+  /** Loyalty cards in play. */
+  loyalty?: ReadonlySet<string>;
+  /** Expected HQ points balance of a loyalty card, where the test knows it independently of the tills. */
+  loyaltyBalances?: ReadonlyMap<string, number>;
   /** Tills whose last sync must have succeeded (default: all). */
   online?: boolean;
 };
+
+/**
+ * The card's ledger, replayed in the order HQ wrote it, sums to its balance, and a debit or spend is
+ * flagged `overdraft` exactly when it took the running balance below zero.
+ */
+async function checkOverdraws(hq: LiveHq, code: string, ledger: 'gift_ledger' | 'loyalty_ledger', balance: number): Promise<void> {
+  let running = 0;
+  for (const row of await ledgerReplay(hq, code, ledger)) {
+    running += row.amount;
+    if (row.kind === 'DEBIT' || row.kind === 'SPEND') assert.equal(row.overdraft, running < 0, `${code}: ${row.kind} ${row.redemption_id} took the balance to ${running}, flagged overdraft ${row.overdraft}`);
+  }
+  assert.equal(running, balance, `${code}: the ledger sums to ${running}, the card says ${balance}`);
+}
 
 function describeDiff(a: unknown, b: unknown): string {
   const left = JSON.stringify(a);
@@ -147,6 +164,39 @@ export async function checkQuiescent(hq: LiveHq, tills: readonly FaultyTill[], l
     assert.equal(v.gift.balance, v.gift.amount - ledger.debits + ledger.rollbacks, `${code}: balance vs ledger`);
     const expected = expect.giftBalances?.get(code);
     if (expected !== undefined) assert.equal(v.gift.balance, expected, `${code}: balance vs the sales made`);
+    await checkOverdraws(hq, code, 'gift_ledger', v.gift.balance);
+  }
+
+  // Loyalty cards: balance = opening + earned − spent = the ledger's sum; the ledger's earns and spends
+  // are exactly the tills' accepted ones (nothing earned twice), their reversals exactly the refunded
+  // ones; every spend that took the balance below zero is flagged, and no other.
+  for (const code of expect.loyalty ?? []) {
+    const v = vouchers.get(code);
+    assert.ok(v && v.type === 'LOYALTY_CARD', `loyalty card ${code} missing at HQ`);
+    const rows = await ledgerReplay(hq, code, 'loyalty_ledger');
+    const sum = (kind: string) => rows.filter((r) => r.kind === kind).reduce((s, r) => s + r.amount, 0);
+    const mine = (kind: 'POINTS_EARNED' | 'POINTS_SPENT') => local.filter((r) => r.code === code && r.kind === kind && r.status === 'ACCEPTED');
+    for (const [kind, ledgerKind, sign] of [['POINTS_EARNED', 'EARN', 1], ['POINTS_SPENT', 'SPEND', -1]] as const) {
+      const made = mine(kind);
+      assert.deepEqual(
+        rows.filter((r) => r.kind === ledgerKind).map((r) => r.redemption_id).sort(),
+        made.map((r) => r.op_id.toLowerCase()).sort(),
+        `${code}: ${ledgerKind} rows at HQ are not the tills' accepted ${kind} ops`,
+      );
+      assert.equal(sum(ledgerKind), sign * made.reduce((s, r) => s + (r.points ?? 0), 0) + 0, `${code}: ${ledgerKind} points`); // + 0: never −0
+      assert.deepEqual(
+        rows.filter((r) => r.kind === `${ledgerKind}_REVERSAL`).map((r) => r.redemption_id).sort(),
+        made.filter((r) => r.rolled_back).map((r) => r.op_id.toLowerCase()).sort(),
+        `${code}: ${ledgerKind}_REVERSAL rows are not the refunded ones`,
+      );
+    }
+    const earnTickets = mine('POINTS_EARNED').map((r) => r.ticket_id);
+    assert.equal(new Set(earnTickets).size, earnTickets.length, `${code}: a ticket earned twice`);
+    assert.equal(v.loyalty.earned, sum('EARN') + sum('EARN_REVERSAL'), `${code}: earned vs ledger`);
+    assert.equal(v.loyalty.spent, 0 - (sum('SPEND') + sum('SPEND_REVERSAL')), `${code}: spent vs ledger`);
+    const expected = expect.loyaltyBalances?.get(code);
+    if (expected !== undefined) assert.equal(v.loyalty.balance, expected, `${code}: points balance vs the sales made`);
+    await checkOverdraws(hq, code, 'loyalty_ledger', v.loyalty.balance);
   }
 
   // Every replica equals HQ, voucher by voucher, and holds every voucher HQ has.

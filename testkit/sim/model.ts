@@ -1,8 +1,10 @@
 // The multi-till simulation, shared by test/sim/multi-till.test.ts and scripts/sim.ts.
 //
 // One run: fresh vouchers at HQ (single-use discounts shared by all tills, a multi-use one, gift
-// cards), 2..6 fresh tills loaded while online, then a random schedule of cashier and network events:
-// sales with some of the shared codes (validated first, like the UI), refunds, gift-card sales, a
+// cards, loyalty cards of one program), 2..6 fresh tills loaded while online, then a random schedule of
+// cashier and network events: sales with some of the shared codes (validated first, like the UI; a
+// loyalty card earns, and pays with its points when the sale says so), refunds (to the card paid with,
+// or as store credit onto a new or an existing gift card), gift-card sales, a
 // till going offline and online, crash + restart (idle, during a sync, or during a sale), syncs and
 // pulls under injected faults, concurrent syncs. Then the network heals, every till syncs until every
 // outbox is empty (and once more), and the invariants of ./invariants.ts must hold.
@@ -10,17 +12,19 @@ import fc from 'fast-check';
 import type { TicketRow } from '../../sync/replica/rows';
 import type { LiveHq } from '../till-harness';
 import { isChanges, isPush, NONE, scripted, type Fault } from '../fault-fetch';
-import { hqVoucher, newFaultyTill, reopenTill, type FaultyTill } from './tills';
+import { sql } from 'drizzle-orm';
+import { hqRows, hqVoucher, newFaultyTill, reopenTill, type FaultyTill } from './tills';
 import { checkQuiescent, collectOps, syncToQuiescence, type OpLog } from './invariants';
-import { giftCard, multiUse, singleUse, ticketOf } from './shop';
+import { giftCard, loyaltyCards, multiUse, singleUse, ticketOf } from './shop';
 import { ticketGross } from '../../core/ticket';
 
 export type Line = { quantity: number; unit_price: number };
 
 export type Action =
   /** `codes` index the pool of codes (mod its size); `crashAfterTicks` crashes the till that many microtask ticks into completeTicket. */
-  | { t: 'sale'; till: number; codes: number[]; lines: Line[]; crashAfterTicks: number | null }
-  | { t: 'refund'; till: number; pick: number }
+  | { t: 'sale'; till: number; codes: number[]; lines: Line[]; crashAfterTicks: number | null; spendPoints?: boolean }
+  /** `credit`: store credit onto a new gift card, or onto the gift card `card` indexes (of the run's gift cards, mod their number). */
+  | { t: 'refund'; till: number; pick: number; credit?: 'new' | 'card'; card?: number }
   | { t: 'gift'; till: number; amount: number }
   | { t: 'offline'; till: number }
   | { t: 'online'; till: number }
@@ -45,6 +49,8 @@ export type Scenario = {
   /** quantity of the multi-use discount (null = unlimited). */
   multiUse: number | null;
   gifts: number[];
+  /** Opening balances of loyalty cards (absent: none; the pool's codes come after the gift cards). */
+  loyalty?: number[];
   actions: Action[];
 };
 
@@ -78,10 +84,14 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
       codes: fc.array(fc.nat({ max: 31 }), { minLength: 1, maxLength: 3 }),
       lines: fc.array(lineArb, { minLength: 1, maxLength: 2 }),
       crashAfterTicks: fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: fc.nat({ max: 60 }), weight: 1 }),
+      spendPoints: fc.boolean(),
     }),
     weight: 8,
   },
-  { arbitrary: fc.record({ t: fc.constant('refund' as const), till: tillArb, pick: fc.nat({ max: 7 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({ t: fc.constant('refund' as const), till: tillArb, pick: fc.nat({ max: 7 }), credit: fc.constantFrom(undefined, 'new' as const, 'card' as const), card: fc.nat({ max: 7 }) }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ t: fc.constant('gift' as const), till: tillArb, amount: fc.integer({ min: 1, max: 50 }).map((a) => a * 100) }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('offline' as const), till: tillArb }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('online' as const), till: tillArb }), weight: 2 },
@@ -100,6 +110,7 @@ export function scenarioArb(maxActions = 20): fc.Arbitrary<Scenario> {
     singleUse: fc.integer({ min: 1, max: 3 }),
     multiUse: fc.option(fc.integer({ min: 2, max: 3 }), { nil: null }),
     gifts: fc.array(fc.integer({ min: 5, max: 60 }).map((a) => a * 100), { minLength: 1, maxLength: 3 }),
+    loyalty: fc.array(fc.integer({ min: 0, max: 30 }).map((p) => p * 100), { maxLength: 2 }),
     actions: fc.array(actionArb, { maxLength: maxActions, size: 'max' }),
   });
 }
@@ -110,7 +121,18 @@ const syncCalls = (call: { path: string }) => isPush(call) || isChanges(call);
 
 type Sale = { till: number; row: TicketRow; refunded: boolean };
 
-export type RunStats = { sales: number; crashedSales: number; refunds: number; gifts: number; ops: number; crashes: number; syncs: number; faults: number };
+export type RunStats = {
+  sales: number; crashedSales: number; refunds: number; gifts: number; ops: number; crashes: number; syncs: number; faults: number;
+  /** Loyalty ops made (earns and spends) and refunds that gave store credit (a new card or a top-up). */
+  pointsOps: number; credits: number;
+  /** Gift debits and points spends HQ flagged as overdraws (two offline tills spending the same balance). */
+  overdraws: number;
+};
+
+export const NO_STATS: RunStats = { sales: 0, crashedSales: 0, refunds: 0, gifts: 0, ops: 0, crashes: 0, syncs: 0, faults: 0, pointsOps: 0, credits: 0, overdraws: 0 };
+
+/** The reasons a refund's store credit is refused at the till (nothing written): the sim then refunds without it. */
+const CREDIT_REFUSALS = new Set(['nothing_to_credit', 'credit_too_high', 'unknown_card', 'card_refused', 'card_currency', 'no_gift_codes', 'gift_amount_too_high']);
 
 async function ticks(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await Promise.resolve();
@@ -119,10 +141,11 @@ async function ticks(n: number): Promise<void> {
 /** Run one scenario against a live HQ; throws (an AssertionError with the detail) if an invariant breaks. */
 export async function runScenario(hq: LiveHq, s: Scenario, options: { trace?: (line: string) => void } = {}): Promise<RunStats> {
   const trace = options.trace ?? (() => {});
-  const stats: RunStats = { sales: 0, crashedSales: 0, refunds: 0, gifts: 0, ops: 0, crashes: 0, syncs: 0, faults: 0 };
+  const stats: RunStats = { ...NO_STATS };
   const single = await Promise.all(Array.from({ length: s.singleUse }, () => singleUse(hq, 300, 'SIM-S')));
   const multi = await multiUse(hq, s.multiUse, 'SIM-M');
   const gifts = await Promise.all(s.gifts.map((amount) => giftCard(hq, amount, 'SIM-G')));
+  const cards = s.loyalty?.length ? await loyaltyCards(hq, s.loyalty, 'SIM-L') : [];
   trace('vouchers');
   const tills: FaultyTill[] = [];
   for (let i = 0; i < s.tills; i++) tills.push(await newFaultyTill(hq, { name: `Sim ${i}` }));
@@ -134,8 +157,9 @@ export async function runScenario(hq: LiveHq, s: Scenario, options: { trace?: (l
     const sales: Sale[] = [];
     const issued: string[] = [];
     const issuedAmounts = new Map<string, number>();
+    const toppedUp = new Map<string, number>();
     const cancelled = new Set<string>();
-    const pool = () => [...single.map((v) => v.code), multi.code, ...gifts.map((v) => v.code), ...issued];
+    const pool = () => [...single.map((v) => v.code), multi.code, ...gifts.map((v) => v.code), ...cards.map((v) => v.code), ...issued];
     const at = (i: number) => i % tills.length;
 
     async function restart(i: number): Promise<void> {
@@ -174,11 +198,11 @@ export async function runScenario(hq: LiveHq, s: Scenario, options: { trace?: (l
           }
           if (!applied.length) break;
           const ticketId = `sim-${crypto.randomUUID()}`;
-          const sale = till.completeTicket({ ticketId, ticket, codes: applied, payments: [{ method: 'CARD', amount: ticketGross(ticket) }] });
+          const sale = till.completeTicket({ ticketId, ticket, codes: applied, spendPoints: a.spendPoints === true, payments: [{ method: 'CARD', amount: ticketGross(ticket) }] });
           if (a.crashAfterTicks === null) {
             sales.push({ till: i, row: await sale, refunded: false });
             stats.sales += 1;
-            await collectOps(till, log);
+            stats.pointsOps += (await collectOps(till, log)).filter((op) => op.type === 'LOYALTY_EARN' || op.type === 'LOYALTY_SPEND').length;
             break;
           }
           // Crash during the sale: it either committed whole or left nothing.
@@ -193,7 +217,7 @@ export async function runScenario(hq: LiveHq, s: Scenario, options: { trace?: (l
           const again = tills[i]!;
           const row = await again.db.tickets.get(ticketId);
           const redemptions = await again.db.redemptions.where('ticket_id').equals(ticketId).count();
-          const inOutbox = (await again.db.outbox.toArray()).filter((op) => op.type === 'REDEMPTION' && op.payload.ticket_id === ticketId).length;
+          const inOutbox = (await again.db.outbox.toArray()).filter((op) => (op.type === 'REDEMPTION' || op.type === 'LOYALTY_EARN' || op.type === 'LOYALTY_SPEND') && op.payload.ticket_id === ticketId).length;
           if (row) {
             sales.push({ till: i, row, refunded: false });
             stats.sales += 1;
@@ -210,7 +234,22 @@ export async function runScenario(hq: LiveHq, s: Scenario, options: { trace?: (l
           const mine = sales.filter((x) => x.till === i && !x.refunded);
           if (!mine.length) break;
           const sale = mine[a.pick % mine.length]!;
-          await tills[i]!.refundTicket(sale.row.id);
+          const giftCodes = [...gifts.map((v) => v.code), ...issued];
+          const credit = a.credit === 'new' ? ({ to: 'new' } as const) : a.credit === 'card' && giftCodes.length ? ({ to: 'card', code: giftCodes[(a.card ?? 0) % giftCodes.length]! } as const) : undefined;
+          const refunded = await tills[i]!.refundTicket(sale.row.id, credit).catch((e: unknown) => {
+            // A credit the till refuses writes nothing: the cashier gives the money back instead.
+            if (credit && CREDIT_REFUSALS.has(String((e as { reason?: string }).reason))) return tills[i]!.refundTicket(sale.row.id);
+            throw e;
+          });
+          await tills[i]!.net.idle(); // the background top-up of leased codes
+          if (refunded.credited && credit) {
+            const amount = sale.row.evaluation.amount_due;
+            if (credit.to === 'new') {
+              issued.push(refunded.credited.code);
+              issuedAmounts.set(refunded.credited.code, amount);
+            } else toppedUp.set(refunded.credited.code, (toppedUp.get(refunded.credited.code) ?? 0) + amount);
+            stats.credits += 1;
+          }
           sale.refunded = true;
           stats.refunds += 1;
           await collectOps(tills[i]!, log);
@@ -310,20 +349,31 @@ export async function runScenario(hq: LiveHq, s: Scenario, options: { trace?: (l
     const giftBalances = new Map<string, number>();
     for (const v of gifts) giftBalances.set(v.code, v.gift!.amount);
     for (const [code, amount] of issuedAmounts) giftBalances.set(code, amount);
+    for (const [code, amount] of toppedUp) giftBalances.set(code, (giftBalances.get(code) ?? 0) + amount);
+    const loyaltyBalances = new Map(cards.map((v) => [v.code, v.type === 'LOYALTY_CARD' ? v.loyalty.balance : 0]));
     // A debit that reached HQ after the card was cancelled is a conflict, not a debit: which ones
     // did depends on timing, so a cancelled card is checked against the ledger and the tills only.
-    for (const code of cancelled) giftBalances.delete(code);
+    for (const code of cancelled) {
+      giftBalances.delete(code);
+      loyaltyBalances.delete(code);
+    }
     for (const sale of sales) {
       if (sale.refunded) continue;
       for (const r of sale.row.evaluation.results) {
         if (r.valid && r.type === 'GIFT_VOUCHER' && r.gift_amount > 0 && giftBalances.has(r.code)) giftBalances.set(r.code, giftBalances.get(r.code)! - r.gift_amount);
+        if (r.valid && r.type === 'LOYALTY_CARD' && loyaltyBalances.has(r.code)) loyaltyBalances.set(r.code, loyaltyBalances.get(r.code)! + r.points_earned - r.points_spent);
       }
     }
     await checkQuiescent(hq, tills, log, {
       discounts: new Map<string, number | null>([...single.map((v) => [v.code, 1] as const), [multi.code, s.multiUse]]),
       gifts: new Set([...gifts.map((v) => v.code), ...issued]),
       giftBalances,
+      loyalty: new Set(cards.map((v) => v.code)),
+      loyaltyBalances,
     });
+    const played = JSON.stringify([...gifts, ...cards].map((v) => v.code).concat(issued));
+    const [flagged] = await hqRows<{ n: number }>(hq, sql`SELECT count(*)::int AS n FROM redemptions WHERE overdraft AND code IN (SELECT jsonb_array_elements_text(${played}::jsonb))`);
+    stats.overdraws = flagged?.n ?? 0;
     trace('checked');
     return stats;
   } finally {

@@ -51,3 +51,11 @@ export const multiUse = (hq: LiveHq, quantity: number | null, prefix = 'MU') =>
   createVoucher(hq, { code: uniqueCode(prefix), type: 'DISCOUNT_VOUCHER', discount: { type: 'PERCENT', percent_off: 10 }, redemption: { quantity } });
 
 export const giftCard = (hq: LiveHq, amount: number, prefix = 'GC') => createVoucher(hq, { code: uniqueCode(prefix), type: 'GIFT_VOUCHER', gift: { amount } });
+
+/** A loyalty program of its own (1 point per full 1.00 paid; 100 points pay 1.00) and a card per opening balance. */
+export async function loyaltyCards(hq: LiveHq, balances: readonly number[], prefix = 'LC'): Promise<Voucher[]> {
+  const id = uniqueCode(`${prefix}-P`);
+  const res = await hq.admin({ method: 'POST', url: '/v1/loyalty-programs', payload: { id, name: 'Sim club', currency: 'EUR', earn: { points: 1, per_amount: 100 }, redeem: { points: 100, amount: 100 } } });
+  if (res.statusCode !== 201) throw new Error(`create program failed: ${res.statusCode} ${res.body}`);
+  return Promise.all(balances.map((balance) => createVoucher(hq, { code: uniqueCode(prefix), type: 'LOYALTY_CARD', campaign: id, loyalty: { balance } })));
+}

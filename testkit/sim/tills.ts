@@ -93,6 +93,17 @@ export async function giftLedger(hq: LiveHq, code: string): Promise<LedgerSums> 
   return { debits: 0 - Number(of('DEBIT')?.s ?? 0) || 0, rollbacks: Number(of('ROLLBACK')?.s ?? 0), debitRows: Number(of('DEBIT')?.n ?? 0), rollbackRows: Number(of('ROLLBACK')?.n ?? 0) };
 }
 
+/** A card's ledger rows in the order HQ wrote them (points as `amount`), with the overdraft flag of the op each belongs to. */
+export async function ledgerReplay(hq: LiveHq, code: string, ledger: 'gift_ledger' | 'loyalty_ledger'): Promise<{ kind: string; amount: number; redemption_id: string | null; overdraft: boolean | null }[]> {
+  const amount = ledger === 'gift_ledger' ? sql`l.amount` : sql`l.points`;
+  const rows = await hqRows<{ kind: string; amount: string | number; redemption_id: string | null; overdraft: boolean | null }>(
+    hq,
+    sql`SELECT l.kind, ${amount} AS amount, l.redemption_id::text AS redemption_id, r.overdraft FROM ${sql.identifier(ledger)} l LEFT JOIN redemptions r ON r.id = l.redemption_id
+        WHERE l.code = ${code} ORDER BY l.id`,
+  );
+  return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
+}
+
 /** Accepted redemptions of a code that are still in force (not rolled back). */
 export async function activeAccepted(hq: LiveHq, code: string): Promise<number> {
   const rows = await hqRows<{ n: string | number }>(hq, sql`SELECT count(*) AS n FROM redemptions WHERE code = ${code} AND outcome = 'ACCEPTED' AND status = 'ACTIVE'`);
