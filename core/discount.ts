@@ -14,12 +14,38 @@ export function eligibleLines(lines: readonly TicketLine[], productId: string | 
   return indexes;
 }
 
+/** The products a discount names itself (UNIT, UNIT_MULTIPLE), or null: it follows the voucher's restriction. */
+export function discountProducts(discount: Discount): string[] | null {
+  if (discount.type === 'UNIT') return [discount.product_id];
+  if (discount.type === 'UNIT_MULTIPLE') return discount.units.map((u) => u.product_id);
+  return null;
+}
+
+/** `unit_off` units of `productId` free, taken from its lines in ticket order, each at its unit price, never more than a line still costs. */
+function unitsFree(unitOff: number, productId: string, lines: readonly TicketLine[], remaining: readonly number[], perLine: number[]): void {
+  let unitsLeft = unitOff;
+  for (const i of eligibleLines(lines, productId)) {
+    const line = lines[i]!;
+    const units = Math.min(unitsLeft, line.quantity);
+    perLine[i] = Math.min(units * line.unit_price, remaining[i] ?? 0);
+    unitsLeft -= units;
+    if (unitsLeft === 0) break;
+  }
+}
+
 /**
  * The discount per line (same length as `lines`). `remaining` is what each line still costs;
- * `restrictedTo` is the voucher's product restriction (UNIT discounts carry their own product).
+ * `restrictedTo` is the voucher's product restriction (UNIT and UNIT_MULTIPLE discounts name their own
+ * products: each entry of a UNIT_MULTIPLE is a UNIT discount of its product; its products differ, so
+ * no line is counted twice).
  */
 export function discountPerLine(discount: Discount, lines: readonly TicketLine[], remaining: readonly number[], restrictedTo: string | null): number[] {
-  const productId = discount.type === 'UNIT' ? discount.product_id : restrictedTo;
+  if (discount.type === 'UNIT' || discount.type === 'UNIT_MULTIPLE') {
+    const perLine = lines.map(() => 0);
+    for (const u of discount.type === 'UNIT' ? [discount] : discount.units) unitsFree(u.unit_off, u.product_id, lines, remaining, perLine);
+    return perLine;
+  }
+  const productId = restrictedTo;
   const indexes = eligibleLines(lines, productId);
   const weights = indexes.map((i) => remaining[i] ?? 0);
   const eligible = weights.reduce((a, b) => a + b, 0);
@@ -37,19 +63,6 @@ export function discountPerLine(discount: Discount, lines: readonly TicketLine[]
       // "The total becomes fixed_amount" — never raises a total that is already lower.
       amount = Math.max(0, eligible - discount.fixed_amount);
       break;
-    case 'UNIT': {
-      // unit_off units free, taken from the product's lines in ticket order, each at its unit price.
-      let unitsLeft = discount.unit_off;
-      const perLine = lines.map(() => 0);
-      for (const i of indexes) {
-        const line = lines[i]!;
-        const units = Math.min(unitsLeft, line.quantity);
-        perLine[i] = Math.min(units * line.unit_price, remaining[i] ?? 0);
-        unitsLeft -= units;
-        if (unitsLeft === 0) break;
-      }
-      return perLine;
-    }
   }
   const split = allocate(amount, weights);
   const perLine = lines.map(() => 0);

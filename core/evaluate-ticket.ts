@@ -2,7 +2,7 @@
 //
 // Order (documented in README):
 //   1. Each code is checked on its own, in scan order (see `refusal` for the order of reasons).
-//   2. Accepted discount vouchers are applied by kind — UNIT (free items), then PERCENT, then AMOUNT,
+//   2. Accepted discount vouchers are applied by kind — UNIT and UNIT_MULTIPLE (free items), then PERCENT, then AMOUNT,
 //      then FIXED — and in scan order within a kind, each on what the lines still cost after the ones
 //      before it. Percent before amount is the customer-friendly order; FIXED last so "pay 10.00"
 //      caps the final price. No line, and so no total, ever goes below zero.
@@ -18,7 +18,7 @@ import type { Ticket } from './ticket';
 import type { ValidationReason } from './reasons';
 import { ticketGross, taxBreakdown, type TaxBand } from './ticket';
 import { isValidCode, normaliseCode } from './code';
-import { discountPerLine, eligibleLines } from './discount';
+import { discountPerLine, discountProducts, eligibleLines } from './discount';
 import { checkValidityWindow } from './validity-window';
 import { redeemRefusal } from './voucher-effects';
 import { toLocalTime, type LocalTime } from './local-time';
@@ -47,7 +47,7 @@ export type TicketEvaluation = {
   tax: TaxBand[];
 };
 
-const DISCOUNT_ORDER = { UNIT: 0, PERCENT: 1, AMOUNT: 2, FIXED: 3 } as const;
+const DISCOUNT_ORDER = { UNIT: 0, UNIT_MULTIPLE: 0, PERCENT: 1, AMOUNT: 2, FIXED: 3 } as const;
 
 type Counts = { discounts: number; gifts: number; loyalty: number; seen: Set<string> };
 
@@ -80,8 +80,11 @@ function refusal(entry: VoucherEntry, code: string, ticket: Ticket, totalBefore:
     if (!ticket.customer_id) return 'missing_customer';
     if (ticket.customer_id !== voucher.customer_id) return 'customer_mismatch';
   }
-  const productId = voucher.type === 'DISCOUNT_VOUCHER' && voucher.discount.type === 'UNIT' ? voucher.discount.product_id : voucher.product_id;
-  if (productId !== null && eligibleLines(ticket.lines, productId).length === 0) return 'product_not_in_ticket';
+  // A discount that names its products (UNIT, UNIT_MULTIPLE) needs one of them on the ticket; otherwise
+  // the voucher's product restriction, if any.
+  const named = voucher.type === 'DISCOUNT_VOUCHER' ? discountProducts(voucher.discount) : null;
+  const products = named ?? (voucher.product_id === null ? null : [voucher.product_id]);
+  if (products !== null && products.every((id) => eligibleLines(ticket.lines, id).length === 0)) return 'product_not_in_ticket';
   if (voucher.min_order_amount !== null && totalBefore < voucher.min_order_amount) return 'min_order_not_met';
   // A loyalty card that only earns takes nothing HQ could refuse: offline_redeemable governs spending.
   if (!ctx.online && (voucher.type !== 'LOYALTY_CARD' || entry.spend_points === true)) {

@@ -50,13 +50,24 @@ const twoDecimals = (p: number) => Math.abs(Math.round(p * 100) - p * 100) < 1e-
 export const Percent = z.number().min(0).max(100).refine(twoDecimals, 'at most two decimals');
 const PercentOff = z.number().gt(0).max(100).refine(twoDecimals, 'at most two decimals');
 
+const UnitOff = z.int().min(1).max(1_000_000);
+
 export const DiscountSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('AMOUNT'), amount_off: PositiveMinorUnits }),
   z.strictObject({ type: z.literal('PERCENT'), percent_off: PercentOff, amount_limit: PositiveMinorUnits.nullish() }),
   /** The eligible total becomes fixed_amount (never raised). */
   z.strictObject({ type: z.literal('FIXED'), fixed_amount: MinorUnits }),
   /** unit_off units of product_id free. */
-  z.strictObject({ type: z.literal('UNIT'), unit_off: z.int().min(1).max(1_000_000), product_id: EntityId }),
+  z.strictObject({ type: z.literal('UNIT'), unit_off: UnitOff, product_id: EntityId }),
+  /** Several products' units free at once: each entry as a UNIT discount; a product at most once. */
+  z.strictObject({
+    type: z.literal('UNIT_MULTIPLE'),
+    units: z
+      .array(z.strictObject({ unit_off: UnitOff, product_id: EntityId }))
+      .min(1)
+      .max(20)
+      .refine((units) => new Set(units.map((u) => u.product_id)).size === units.length, 'a product appears at most once'),
+  }),
 ]);
 export type Discount = z.infer<typeof DiscountSchema>;
 

@@ -5,6 +5,8 @@ import type { ValidationReason } from '../../core/reasons';
 import type { Voucher } from '../../core/voucher';
 import { formatDateSpec, formatInstant, weekdayNames } from './date-format';
 import { formatMoney } from './money-format';
+import { listText } from './voucher-text';
+import { discountProducts } from '../../core/discount';
 import type { DisplayContext } from './display-context';
 
 function when(voucher: Voucher, d: DisplayContext): string {
@@ -44,8 +46,8 @@ export function reasonText(reason: ValidationReason | string, code: string, vouc
     case 'customer_mismatch':
       return 'This voucher belongs to a different customer.';
     case 'product_not_in_ticket': {
-      const id = voucher?.product_id ?? (voucher?.discount?.type === 'UNIT' ? voucher.discount.product_id : undefined);
-      const name = id ? (d.productName?.(id) ?? id) : 'the product it is for';
+      const ids = (voucher?.discount ? discountProducts(voucher.discount) : null) ?? (voucher?.product_id ? [voucher.product_id] : []);
+      const name = ids.length ? listText(ids.map((id) => d.productName?.(id) ?? id), 'or', d) : 'the product it is for';
       return `Add ${name} to the ticket to use this voucher.`;
     }
     case 'min_order_not_met':

@@ -18,7 +18,14 @@ export function effectText(voucher: Voucher, d: DisplayContext): string {
       return `Pay ${money(discount.fixed_amount)}`;
     case 'UNIT':
       return `${discount.unit_off} × ${d.productName?.(discount.product_id) ?? discount.product_id} free`;
+    case 'UNIT_MULTIPLE':
+      return `${listText(discount.units.map((u) => `${u.unit_off} × ${d.productName?.(u.product_id) ?? u.product_id}`), 'and', d)} free`;
   }
+}
+
+/** "a, b and c" (or "or") in the till's locale. */
+export function listText(items: readonly string[], join: 'and' | 'or', d: Pick<DisplayContext, 'locale'>): string {
+  return new Intl.ListFormat(d.locale, { type: join === 'and' ? 'conjunction' : 'disjunction' }).format(items);
 }
 
 /** "1 point", "1,250 points" in the till's locale. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evaluateTicket } from '../../core/evaluate-ticket';
-import { discountPerLine } from '../../core/discount';
+import { discountPerLine, discountProducts } from '../../core/discount';
 import type { Discount, Voucher } from '../../core/voucher';
 import { context, discountVoucher, giftVoucher, ticket } from '../../testkit/fixtures';
 
@@ -24,6 +24,10 @@ const discountArb: fc.Arbitrary<Discount> = fc.oneof(
   }),
   fc.record({ type: fc.constant('FIXED' as const), fixed_amount: fc.integer({ min: 0, max: 500_000 }) }),
   fc.record({ type: fc.constant('UNIT' as const), unit_off: fc.integer({ min: 1, max: 30 }), product_id: fc.constantFrom(...PRODUCTS) }),
+  fc.record({
+    type: fc.constant('UNIT_MULTIPLE' as const),
+    units: fc.uniqueArray(fc.record({ unit_off: fc.integer({ min: 1, max: 30 }), product_id: fc.constantFrom(...PRODUCTS) }), { minLength: 1, maxLength: 3, selector: (u) => u.product_id }),
+  }),
 );
 
 const voucherArb: fc.Arbitrary<Voucher> = fc.oneof(
@@ -71,16 +75,22 @@ describe('evaluateTicket properties', () => {
       fc.property(ticketArb, discountArb, fc.option(fc.constantFrom(...PRODUCTS), { nil: null }), (t, d, restrict) => {
         const remaining = t.lines.map((l) => l.quantity * l.unit_price);
         const perLine = discountPerLine(d, t.lines, remaining, restrict);
-        const productId = d.type === 'UNIT' ? d.product_id : restrict;
-        const eligible = t.lines.reduce((a, l, i) => a + (productId === null || l.product_id === productId ? remaining[i]! : 0), 0);
+        const products = discountProducts(d) ?? (restrict === null ? null : [restrict]);
+        const counts = (l: { product_id: string }) => products === null || products.includes(l.product_id);
+        const eligible = t.lines.reduce((a, l, i) => a + (counts(l) ? remaining[i]! : 0), 0);
         const total = perLine.reduce((a, b) => a + b, 0);
         expect(total).toBeLessThanOrEqual(eligible);
         if (d.type === 'AMOUNT') expect(total).toBe(Math.min(d.amount_off, eligible));
         if (d.type === 'PERCENT' && d.amount_limit != null) expect(total).toBeLessThanOrEqual(d.amount_limit);
         if (d.type === 'FIXED') expect(eligible - total).toBe(Math.min(eligible, d.fixed_amount));
         perLine.forEach((p, i) => {
-          if (productId !== null && t.lines[i]!.product_id !== productId) expect(p).toBe(0);
+          if (!counts(t.lines[i]!)) expect(p).toBe(0);
         });
+        // Free units: never more units of a product than the discount names, at the product's prices.
+        for (const u of d.type === 'UNIT' ? [d] : d.type === 'UNIT_MULTIPLE' ? d.units : []) {
+          const mine = t.lines.flatMap((l, i) => (l.product_id === u.product_id ? [{ l, p: perLine[i]! }] : []));
+          expect(mine.reduce((a, { p }) => a + p, 0)).toBeLessThanOrEqual(u.unit_off * Math.max(0, ...mine.map(({ l }) => l.unit_price)));
+        }
       }),
       { numRuns: 1000 },
     );

@@ -127,6 +127,18 @@ describe('discount kinds', () => {
     expect(reasonOf(discountVoucher({ type: 'UNIT', unit_off: 1, product_id: 'CHEESE' }))).toBe('product_not_in_ticket');
   });
 
+  it('UNIT_MULTIPLE gives several products’ units free at once, each like a UNIT; one of its products must be on the ticket', () => {
+    const both = discountVoucher({ type: 'UNIT_MULTIPLE', units: [{ unit_off: 1, product_id: 'BREAD' }, { unit_off: 1, product_id: 'WINE' }] });
+    expect(evaluate(both).line_discounts).toEqual([250, 1000]);
+    const breadOnly = discountVoucher({ type: 'UNIT_MULTIPLE', units: [{ unit_off: 3, product_id: 'BREAD' }, { unit_off: 1, product_id: 'CHEESE' }] });
+    expect(evaluate(breadOnly).line_discounts).toEqual([500, 0]);
+    expect(reasonOf(discountVoucher({ type: 'UNIT_MULTIPLE', units: [{ unit_off: 1, product_id: 'CHEESE' }, { unit_off: 1, product_id: 'HAM' }] }))).toBe('product_not_in_ticket');
+    // Free items first, with UNIT: a percentage after it counts only what is still paid.
+    const tenPercent = discountVoucher({ type: 'PERCENT', percent_off: 10 }, { code: 'TENPC' });
+    const e = evaluateTicket(basket, [{ code: tenPercent.code, voucher: tenPercent }, { code: both.code, voucher: both }], context(NOW));
+    expect(e.results.map((r) => r.discount_amount)).toEqual([25, 1250]);
+  });
+
   it('a product restriction limits the discount to that product’s lines', () => {
     const e = evaluate(discountVoucher({ type: 'PERCENT', percent_off: 50 }, { product_id: 'WINE' }));
     expect(e.line_discounts).toEqual([0, 500]);

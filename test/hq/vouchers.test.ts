@@ -29,6 +29,23 @@ describe.each(BACKENDS)('HQ vouchers on %s', (backend) => {
     expect(byTill.statusCode).toBe(200);
   });
 
+  it('a UNIT_MULTIPLE voucher gives several products’ units free; HQ validates it with the same core; a product twice is refused', async () => {
+    const discount = { type: 'UNIT_MULTIPLE', units: [{ unit_off: 1, product_id: 'P-BREAD' }, { unit_off: 2, product_id: 'P-JAM' }] };
+    const created = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { code: 'BREAKFAST-1', type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount } });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().discount).toEqual(discount);
+    const ticket = { currency: 'EUR', lines: [{ product_id: 'P-BREAD', quantity: 2, unit_price: 300 }, { product_id: 'P-JAM', quantity: 1, unit_price: 450 }, { product_id: 'P-TEA', quantity: 1, unit_price: 200 }] };
+    const res = await hq.admin({ method: 'POST', url: '/v1/validations', payload: { codes: ['breakfast-1'], ticket } });
+    expect(res.json()).toMatchObject({ valid: true, total_discount: 750, amount_due: 500, results: [{ code: 'BREAKFAST-1', valid: true, discount_amount: 750 }] });
+    const teaOnly = await hq.admin({ method: 'POST', url: '/v1/validations', payload: { codes: ['BREAKFAST-1'], ticket: { ...ticket, lines: [ticket.lines[2]] } } });
+    expect(teaOnly.json()).toMatchObject({ valid: false, results: [{ reason: 'product_not_in_ticket' }] });
+    const twice = { type: 'UNIT_MULTIPLE', units: [{ unit_off: 1, product_id: 'P-BREAD' }, { unit_off: 2, product_id: 'P-BREAD' }] };
+    const refused = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: twice } });
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.stringify(refused.json().errors)).toContain('a product appears at most once');
+    expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { type: 'DISCOUNT_VOUCHER', currency: 'EUR', discount: { type: 'UNIT_MULTIPLE', units: [] } } })).statusCode).toBe(400);
+  });
+
   it('refuses a duplicate code with 409 problem+json', async () => {
     const first = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { ...percent, code: 'dup-code-1' } });
     expect(first.json().code).toBe('DUP-CODE-1');

@@ -53,6 +53,12 @@ describe('reasonText', () => {
   it('describes effects and conditions', () => {
     expect(effectText(voucher({ discount: { type: 'PERCENT', percent_off: 15, amount_limit: 1000 } }), d)).toBe('15 % off (at most €10.00)');
     expect(effectText(voucher({ discount: { type: 'UNIT', unit_off: 1, product_id: 'P001' } }), d)).toBe('1 × Espresso beans free');
+    const breakfast = voucher({ discount: { type: 'UNIT_MULTIPLE', units: [{ unit_off: 1, product_id: 'P001' }, { unit_off: 2, product_id: 'P-JAM' }] } });
+    expect(effectText(breakfast, d)).toBe('1 × Espresso beans and 2 × P-JAM free');
+    expect(reasonText('product_not_in_ticket', 'X', breakfast, d)).toBe('Add Espresso beans or P-JAM to the ticket to use this voucher.');
+    const card = voucher({ type: 'LOYALTY_CARD', campaign: 'CLUB', discount: null, loyalty: { balance: 1250, earned: 0, spent: 0 } });
+    expect(effectText(card, d)).toBe('Loyalty card, 1,250 points');
+    expect(reasonText('stacking_limit', 'X', card, d)).toBe('A ticket can take one loyalty card.');
     expect(conditionLines(voucher({ redemption: { quantity: 1, redeemed_quantity: 0 }, offline_redeemable: false }), d)).toEqual(['Used 0 of 1 time', 'Needs head office to confirm']);
   });
 });
