@@ -1,4 +1,4 @@
-// Bearer tokens for the two principals. Tokens are 32 random bytes; only their SHA-256 is stored, and
+// Bearer tokens for the three principals: the admin, tills, and integrations (API keys). Tokens are 32 random bytes; only their SHA-256 is stored, and
 // the final comparison is constant-time. A till token is found by its hash (a lookup by a hash of a
 // secret leaks nothing useful about the secret).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -13,9 +13,16 @@ import { createLimiter, memoryCounters, type CounterStore } from './counters';
  * page's snapshot saw this very row version (hq/change-pages.ts), so they must be read per request,
  * never cached.
  */
-export type Principal = { kind: 'admin' } | { kind: 'till'; tillId: string; timeZone: string; lastSeq: number; rowVersion: bigint };
+export type Principal =
+  | { kind: 'admin' }
+  | { kind: 'till'; tillId: string; timeZone: string; lastSeq: number; rowVersion: bigint }
+  /** An API key: its scopes, and the channel (a tills row of kind 'integration') its redemptions are ops of. */
+  | { kind: 'integration'; keyId: string; scopes: readonly ApiScope[]; tillId: string; timeZone: string };
 
-export function newToken(prefix: 'adm' | 'till'): string {
+export const API_SCOPES = ['redeem', 'read'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export function newToken(prefix: 'adm' | 'till' | 'key'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 
@@ -67,12 +74,18 @@ async function principalOf(db: Db, adminHash: string, hash: string): Promise<Pri
   if (sameHash(hash, adminHash)) return { kind: 'admin' };
   // xmin is 32 bits; the snapshot's xmax (64 bits) tells which epoch it belongs to (widenXid).
   const rows = rowsOf<{ id: string; time_zone: string; token_hash: string; last_seq: string | number; xmin: string; horizon: string }>(
-    await db.execute(sql`SELECT id, time_zone, token_hash, last_seq, xmin::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS horizon FROM tills WHERE token_hash = ${hash}`),
+    await db.execute(sql`SELECT id, time_zone, token_hash, last_seq, xmin::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS horizon FROM tills WHERE token_hash = ${hash} AND kind = 'till'`),
   );
   const till = rows[0];
   if (till && sameHash(till.token_hash, hash)) {
     return { kind: 'till', tillId: till.id, timeZone: till.time_zone, lastSeq: Number(till.last_seq), rowVersion: widenXid(BigInt(till.xmin), BigInt(till.horizon)) };
   }
+  // A revoked key is no key: refused like an unknown token, from the next request on.
+  const keys = rowsOf<{ id: string; key_hash: string; scopes: ApiScope[]; till_id: string; time_zone: string }>(
+    await db.execute(sql`SELECT k.id, k.key_hash, k.scopes, k.till_id, t.time_zone FROM api_keys k JOIN tills t ON t.id = k.till_id WHERE k.key_hash = ${hash} AND k.revoked_at IS NULL`),
+  );
+  const key = keys[0];
+  if (key && sameHash(key.key_hash, hash)) return { kind: 'integration', keyId: key.id, scopes: key.scopes, tillId: key.till_id, timeZone: key.time_zone };
   return null;
 }
 

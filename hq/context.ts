@@ -20,7 +20,7 @@ export type HqContext = {
   pushGroup: number;
 };
 
-export type Allow = readonly ('admin' | 'till')[];
+export type Allow = readonly ('admin' | 'till' | 'integration')[];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,5 +29,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; absent = anyone. */
     allow?: Allow;
+    /** The scope an API key needs for the route (with 'integration' in `allow`). */
+    scope?: 'redeem' | 'read';
   }
 }

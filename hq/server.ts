@@ -22,6 +22,7 @@ import type { StreamHubOptions } from './change-stream';
 import { redemptionRoutes } from './routes/redemptions';
 import { catalogRoutes } from './routes/catalog';
 import { loyaltyRoutes } from './routes/loyalty';
+import { apiKeyRoutes } from './routes/api-keys';
 import { pairingRoutes, type PairingLimits } from './routes/pairing';
 
 export type ServerOptions = {
@@ -186,7 +187,12 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
       return sendProblem(reply.header('retry-after', String(wait)), 429, 'too_many_auth_failures', `Too many failed authentications; try again in ${wait} s.`);
     }
     const { principal } = outcome;
-    if (!allow.includes(principal.kind)) return sendProblem(reply, 403, 'forbidden', `This endpoint is not available to ${principal.kind === 'admin' ? 'the admin' : 'a till'} token.`);
+    const who = principal.kind === 'admin' ? 'the admin token' : principal.kind === 'till' ? 'a till token' : 'an API key';
+    if (!allow.includes(principal.kind)) return sendProblem(reply, 403, 'forbidden', `This endpoint is not available to ${who}.`);
+    const scope = request.routeOptions.config.scope;
+    if (principal.kind === 'integration' && (!scope || !principal.scopes.includes(scope))) {
+      return sendProblem(reply, 403, 'forbidden', `This API key lacks the scope this endpoint needs${scope ? ` (${scope})` : ''}.`);
+    }
     request.principal = principal;
   });
 
@@ -197,6 +203,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(redemptionRoutes(ctx));
   await app.register(catalogRoutes(ctx));
   await app.register(loyaltyRoutes(ctx));
+  await app.register(apiKeyRoutes(ctx));
   await app.register(pairingRoutes(ctx, options.pairingLimits));
   return { app, ctx };
 }

@@ -5,7 +5,7 @@
 // sequence while holding a transaction-scoped advisory lock (see changes.ts): stamps are handed out in
 // commit order, so a till's checkpoint never skips a change that commits late.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, numeric, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, numeric, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const changeSeq = pgSequence('change_seq', { startWith: 1 });
 
@@ -86,7 +86,44 @@ export const tills = pgTable('tills', {
   pairingExpiresAt: ts('pairing_expires_at'),
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
   createdAt: ts('created_at').notNull().default(sql`now()`),
+  /**
+   * 'till' (a device with a token), or a channel that redeems online through POST /v1/redemptions and
+   * has no token of its own: 'integration' (one per API key) or 'back_office' (the admin's). A channel's
+   * redemptions are its ops, through the same push_ops() as a till's (hq/online-redemption.ts).
+   */
+  kind: text('kind').notNull().default('till'),
 });
+
+/** Integration API keys (contract: "Online redemption for other channels"): only the key's hash is stored. */
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  /** JSON array of scopes: "redeem", "read". */
+  scopes: jsonb('scopes').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  /** The channel (a tills row of kind 'integration') whose ops this key's redemptions are. */
+  tillId: uuid('till_id').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  /** Set when the key was revoked: it stops working at once (every request reads this row). */
+  revokedAt: ts('revoked_at'),
+});
+
+/**
+ * POST /v1/redemptions by Idempotency-Key: the request's hash and the answer, so the same key with the
+ * same body answers the same again, and with another body is refused. Keys are the caller's own
+ * (`principal`: the API key's id, or 'admin').
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    principal: text('principal').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    response: text('response').notNull(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.key] })],
+);
 
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),

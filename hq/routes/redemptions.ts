@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { evaluateTicket } from '../../core/evaluate-ticket';
 import { programsById } from '../loyalty-program-store';
 import { normaliseCode } from '../../core/code';
-import { ProblemSchema, RedemptionListQuerySchema, RedemptionSchema, ValidationRequestSchema, ValidationResponseSchema } from '../../sync/protocol';
+import {
+  IdempotencyKeySchema, OnlineRedemptionRequestSchema, OnlineRedemptionSchema, ProblemSchema, RedemptionListQuerySchema, RedemptionSchema, ValidationRequestSchema, ValidationResponseSchema,
+} from '../../sync/protocol';
+import { redeemOnline } from '../online-redemption';
+import { backOfficeChannel } from '../api-key-store';
 import type { HqContext } from '../context';
 import { listRedemptions, rollbackOne, type RollbackActor } from '../redemption-store';
 import { getVouchers } from '../voucher-store';
@@ -19,11 +23,12 @@ export const redemptionRoutes =
     const app = plain.withTypeProvider<ZodTypeProvider>();
 
     // The same evaluation the till runs offline, here with HQ's authoritative data.
-    app.post('/v1/validations', { config: { allow: ['admin', 'till'] }, schema: { body: ValidationRequestSchema, response: { 200: ValidationResponseSchema, ...errors } } }, async (request) => {
+    app.post('/v1/validations', { config: { allow: ['admin', 'till', 'integration'], scope: 'read' }, schema: { body: ValidationRequestSchema, response: { 200: ValidationResponseSchema, ...errors } } }, async (request) => {
       const { codes, ticket } = request.body;
       // Every zone here was checked where it came in (TimeZoneName): the body's by the schema, the till's
       // when it was registered, HQ's at start.
-      const timeZone = request.body.time_zone ?? (request.principal?.kind === 'till' ? request.principal.timeZone : ctx.defaultTimeZone);
+      const p = request.principal;
+      const timeZone = request.body.time_zone ?? (p?.kind === 'till' || p?.kind === 'integration' ? p.timeZone : ctx.defaultTimeZone);
       const normalised = codes.map(normaliseCode);
       const found = await getVouchers(ctx.db, normalised);
       const loyaltyPrograms = await programsById(ctx.db, [...found.values()].flatMap((v) => (v.type === 'LOYALTY_CARD' ? [v.campaign] : [])));
@@ -36,14 +41,40 @@ export const redemptionRoutes =
       return { valid: results.every((r) => r.valid), results, total_discount: evaluation.total_discount, amount_due: evaluation.amount_due };
     });
 
+    // Another channel redeems (contract v1 additions; hq/online-redemption.ts says how it stays once).
+    app.post(
+      '/v1/redemptions',
+      {
+        config: { allow: ['admin', 'integration'], scope: 'redeem' },
+        schema: {
+          headers: z.looseObject({ 'idempotency-key': IdempotencyKeySchema.optional() }),
+          body: OnlineRedemptionRequestSchema,
+          response: { 200: OnlineRedemptionSchema, 201: OnlineRedemptionSchema, 422: ProblemSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const key = request.headers['idempotency-key'];
+        if (key === undefined) throw new HqError(400, 'idempotency_key_required', 'Send an Idempotency-Key header (1 to 255 printable ASCII characters) so a retry cannot redeem twice.');
+        const principal = request.principal!;
+        const channel =
+          principal.kind === 'integration'
+            ? { principal: principal.keyId, tillId: principal.tillId, timeZone: principal.timeZone }
+            : { principal: 'admin', tillId: await backOfficeChannel(ctx.db, ctx.defaultTimeZone), timeZone: ctx.defaultTimeZone };
+        const answer = await redeemOnline(ctx.db, { maxGiftIssue: ctx.maxGiftIssue }, channel, key, request.body, (cp) => ctx.bus.announce(cp));
+        if (answer.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(answer.replayed ? 200 : 201).type('application/json; charset=utf-8').send(answer.json as never);
+      },
+    );
+
     app.post(
       '/v1/redemptions/:id/rollback',
-      { config: { allow: ['admin', 'till'] }, schema: { params: z.strictObject({ id: z.uuid() }), response: { 200: z.object({ id: z.uuid(), status: z.literal('ROLLED_BACK') }), ...errors } } },
+      { config: { allow: ['admin', 'till', 'integration'], scope: 'redeem' }, schema: { params: z.strictObject({ id: z.uuid() }), response: { 200: z.object({ id: z.uuid(), status: z.literal('ROLLED_BACK') }), ...errors } } },
       async (request) => {
         // The admin may undo any till's redemption; a till only its own (403 not_own_redemption,
         // whatever the other till's redemption's status, so a till learns only that the id is not its own).
         const principal = request.principal!;
-        const by: RollbackActor = principal.kind === 'till' ? { kind: 'till', tillId: principal.tillId } : { kind: 'admin' };
+        // A key undoes only its own channel's redemptions, as a till does.
+        const by: RollbackActor = principal.kind === 'admin' ? { kind: 'admin' } : { kind: 'till', tillId: principal.tillId };
         const { outcome, cp } = await rollbackOne(ctx.db, request.params.id, by);
         if (!outcome.ok) {
           if (outcome.reason === 'not_found') throw new HqError(404, 'not_found', `No redemption ${request.params.id}.`);

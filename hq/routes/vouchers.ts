@@ -32,7 +32,7 @@ export const voucherRoutes =
       return createVoucher(ctx.db, request.body, announce);
     });
 
-    app.get('/v1/vouchers/:code', { config: { allow: ['admin', 'till'] }, schema: { params: CodeParams, response: { 200: VoucherSchema, ...errors } } }, async (request) => {
+    app.get('/v1/vouchers/:code', { config: { allow: ['admin', 'till', 'integration'], scope: 'read' }, schema: { params: CodeParams, response: { 200: VoucherSchema, ...errors } } }, async (request) => {
       const code = normaliseCode(request.params.code);
       const voucher = await getVoucher(ctx.db, code);
       if (!voucher) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);

@@ -13,7 +13,7 @@ export const VoucherListQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   campaign: Text.max(255).optional(),
   status: z.enum(['ACTIVE', 'REDEEMED', 'CANCELLED']).optional(),
-  type: z.enum(['DISCOUNT_VOUCHER', 'GIFT_VOUCHER']).optional(),
+  type: z.enum(['DISCOUNT_VOUCHER', 'GIFT_VOUCHER', 'LOYALTY_CARD']).optional(),
 });
 export const VoucherListSchema = z.object({
   query: z.object({ limit: z.int(), offset: z.int() }),

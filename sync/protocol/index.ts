@@ -6,3 +6,4 @@ export * from './changes';
 export * from './validation';
 export * from './admin';
 export * from './pairing';
+export * from './online';

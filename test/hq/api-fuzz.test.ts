@@ -23,7 +23,7 @@ import { settleImport } from './helpers';
 type Operation = { responses?: Record<string, unknown>; parameters?: { in: string; name: string }[]; requestBody?: unknown };
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** A request before it is sent: JSON values may be raw JSON text (numbers JSON.stringify cannot write). */
-type Shape = { method: string; path: string; params: Record<string, string>; query: Record<string, string>; body?: Json; raw?: string; contentType?: string; token: string | null };
+type Shape = { method: string; path: string; params: Record<string, string>; query: Record<string, string>; headers?: Record<string, string>; body?: Json; raw?: string; contentType?: string; token: string | null };
 type Principal = 'admin' | 'till' | 'nobody';
 /** Who a route is for: most requests are made as that principal, so they get past authentication. */
 const TILL_ROUTES = new Set(['GET /v1/tills/me', 'POST /v1/code-blocks', 'GET /v1/sync/changes', 'POST /v1/sync/push', 'POST /v1/validations', 'POST /v1/redemptions/{id}/rollback', 'GET /v1/vouchers/{code}']);
@@ -32,7 +32,7 @@ const NOBODY_ROUTES = new Set(['POST /v1/pairings']);
 const REQUESTS_PER_BACKEND = 2_400;
 const SEED = 0x11f022;
 
-const TABLES = ['vouchers', 'tombstones', 'products', 'customers', 'tills', 'ops', 'redemptions', 'gift_ledger', 'code_leases', 'async_actions', 'loyalty_programs', 'loyalty_ledger'];
+const TABLES = ['vouchers', 'tombstones', 'products', 'customers', 'tills', 'ops', 'redemptions', 'gift_ledger', 'code_leases', 'async_actions', 'loyalty_programs', 'loyalty_ledger', 'api_keys', 'idempotency_keys'];
 
 // Hostile values for JSON fields. Raw entries are written into the JSON text as they are.
 const RAW = (text: string) => ({ raw: text });
@@ -48,7 +48,7 @@ const FRONT_DOOR = new Set(HOSTILE_JSON.filter((v) => typeof v === 'object' && v
 // Hostile path and query values, already percent-encoded (a lone surrogate has no UTF-8: its bytes are sent).
 const HOSTILE_URL = ['%00', 'a%00b', '%ED%A0%80', 'x%ED%B0%80', '%E2%80%AEevil', 'S%C5%BFALE', '%EF%AC%80', 'G%C4%B1FT-0050', 'A'.repeat(129), 'A'.repeat(4_000), '..%2F..%2Fadmin', '%FF%FE', '%', '1e400', '9223372036854775808', '-1', '', '%20'];
 
-type Ids = { code: string; gift: string; card: string; program: string; tillId: string; product: string; customer: string };
+type Ids = { code: string; gift: string; card: string; program: string; apiKeyId: string; tillId: string; product: string; customer: string };
 
 function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
   const voucher = { type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'Fuzz', discount: { type: 'AMOUNT', amount_off: 500 }, redemption: { quantity: 1 }, metadata: { source: 'fuzz' } };
@@ -81,6 +81,11 @@ function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
     'POST /v1/pairings': { method: 'POST', path: '/v1/pairings', params: {}, query: {}, body: { pairing_code: 'K7QM-3XHD' } },
     'POST /v1/loyalty-programs': { method: 'POST', path: '/v1/loyalty-programs', params: {}, query: {}, body: { name: 'Fuzz club', currency: 'EUR', earn: { points: 1, per_amount: 100 }, redeem: { points: 100, amount: 100 } } },
     'GET /v1/loyalty-programs': { method: 'GET', path: '/v1/loyalty-programs', params: {}, query: {} },
+    'POST /v1/api-keys': { method: 'POST', path: '/v1/api-keys', params: {}, query: {}, body: { name: 'Fuzz shop', scopes: ['redeem', 'read'] } },
+    'GET /v1/api-keys': { method: 'GET', path: '/v1/api-keys', params: {}, query: {} },
+    'DELETE /v1/api-keys/{id}': { method: 'DELETE', path: '/v1/api-keys/{id}', params: { id: randomUUID() }, query: {} },
+    // The Idempotency-Key is made per request below (a fresh one, or a hostile one).
+    'POST /v1/redemptions': { method: 'POST', path: '/v1/redemptions', params: {}, query: {}, body: { code: ids.gift, ticket, channel: 'fuzz' } },
     'GET /v1/loyalty-programs/{id}': { method: 'GET', path: '/v1/loyalty-programs/{id}', params: { id: ids.program }, query: {} },
     'PUT /v1/loyalty-programs/{id}': {
       method: 'PUT', path: '/v1/loyalty-programs/{id}', params: { id: ids.program }, query: {}, body: { name: 'Fuzz club', currency: 'EUR', earn: { points: 2, per_amount: 100 }, redeem: { points: 100, amount: 100 } },
@@ -161,6 +166,7 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
   let tillToken: string;
   let otherTillToken: string;
   let ids: Ids;
+  let apiKey: string;
   let pushState: PushState;
 
   beforeAll(async () => {
@@ -178,7 +184,10 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
     const club = { id: program, name: 'Fuzz club', currency: 'EUR', earn: { points: 1, per_amount: 100 }, redeem: { points: 100, amount: 100 } };
     expect((await hq.admin({ method: 'POST', url: '/v1/loyalty-programs', payload: club })).statusCode).toBe(201);
     expect((await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: { code: card, type: 'LOYALTY_CARD', currency: 'EUR', campaign: program, loyalty: { balance: 1_000 } } })).statusCode).toBe(201);
-    ids = { code, gift, card, program, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer' };
+    const key = await hq.admin({ method: 'POST', url: '/v1/api-keys', payload: { name: 'Fuzz key', scopes: ['redeem', 'read'] } });
+    expect(key.statusCode).toBe(201);
+    apiKey = (key.json() as { key: string }).key;
+    ids = { code, gift, card, program, apiKeyId: (key.json() as { id: string }).id, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer' };
     // Another till's accepted debit of the card, for the fuzz till to try to roll back.
     const other = { op_id: randomUUID(), seq: 1, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code: gift, ticket_id: 'other-ticket', amount: 1_000 } };
     const pushed = await hq.as(otherTillToken, { method: 'POST', url: '/v1/sync/push', payload: { ops: [other] } });
@@ -217,8 +226,11 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
       const base = bases[key]!;
       const own: Principal = TILL_ROUTES.has(key) ? (random() < 0.5 || key.includes('sync') || key.includes('code-blocks') || key.includes('/me') ? 'till' : 'admin') : NOBODY_ROUTES.has(key) ? 'nobody' : 'admin';
       const tokens: Record<Principal, string | null> = { admin: ADMIN_TOKEN, till: tillToken, nobody: null };
-      const token = random() < 0.8 ? tokens[own] : pick([ADMIN_TOKEN, tillToken, otherTillToken, null, 'till_not-a-token']);
+      const token = random() < 0.8 ? tokens[own] : pick([ADMIN_TOKEN, tillToken, otherTillToken, apiKey, null, 'till_not-a-token']);
       const shape: Shape = { ...base, params: { ...base.params }, query: { ...base.query }, token };
+      if (key === 'POST /v1/redemptions') {
+        shape.headers = { 'idempotency-key': random() < 0.85 ? `fuzz-${n}` : pick(['', ' '.repeat(256), 'x'.repeat(256), 'tab\there', 'ünïcode', 'fuzz-1']) };
+      }
       if (key === 'POST /v1/sync/push') {
         // Keep the till's seq right most of the time, so the op itself reaches the op parser.
         shape.body = { ops: pushOps(ids, pushState, pushSeq, random) };
@@ -259,6 +271,7 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
         url: urlOf(shape),
         headers: {
           ...(shape.token ? { authorization: `Bearer ${shape.token}` } : {}),
+          ...shape.headers,
           ...(shape.raw !== undefined || shape.body !== undefined ? { 'content-type': shape.contentType ?? 'application/json' } : {}),
         },
         ...(shape.raw !== undefined ? { payload: shape.raw } : shape.body !== undefined ? { payload: JSON.stringify(shape.body) } : {}),
