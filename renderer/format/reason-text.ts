@@ -3,11 +3,11 @@
 // checks that every one of them has words here.
 import type { ValidationReason } from '../../core/reasons';
 import type { Voucher } from '../../core/voucher';
-import { formatDateSpec, formatInstant, weekdayNames } from './date-format';
-import { formatMoney } from './money-format';
-import { listText } from './voucher-text';
+import { formatDateSpec, formatInstant, weekdayNames } from '../../core/words/date-format';
+import { formatMoney } from '../../core/words/money-format';
+import { listText } from '../../core/words/voucher-text';
 import { discountProducts } from '../../core/discount';
-import type { DisplayContext } from './display-context';
+import type { DisplayContext } from '../../core/words/display-context';
 
 function when(voucher: Voucher, d: DisplayContext): string {
   const parts: string[] = [];

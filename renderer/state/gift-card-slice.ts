@@ -1,6 +1,6 @@
 // Selling a gift card from a code leased to this till: works offline.
 import { saleErrorText } from '../format/sale-error-text';
-import { formatMoney } from '../format/money-format';
+import { formatMoney } from '../../core/words/money-format';
 import { requireTill } from './selectors';
 import type { GiftCardSlice, SliceArgs } from './types';
 

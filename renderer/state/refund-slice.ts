@@ -1,6 +1,6 @@
 // Refund / void: find a ticket sold here (scan its receipt) and roll back its redemptions; what was paid
 // goes back to cash or card, or as store credit onto a new or an existing gift card.
-import { formatMoney } from '../format/money-format';
+import { formatMoney } from '../../core/words/money-format';
 import { saleErrorText } from '../format/sale-error-text';
 import { storeCreditText } from '../format/store-credit-text';
 import { requireTill } from './selectors';

@@ -1,6 +1,6 @@
 // Derived values shared by slices and components.
 import type { Till } from '../../sync/till';
-import type { DisplayContext } from '../format/display-context';
+import type { DisplayContext } from '../../core/words/display-context';
 import type { TillState } from './types';
 
 export function requireTill(state: Pick<TillState, 'till'>): Till {

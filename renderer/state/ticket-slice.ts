@@ -4,7 +4,7 @@ import { evaluateTicket, type TicketEvaluation } from '../../core/evaluate-ticke
 import type { Ticket } from '../../core/ticket';
 import { SaleError, type Payment } from '../../sync/till';
 import { reasonText } from '../format/reason-text';
-import { formatMoney } from '../format/money-format';
+import { formatMoney } from '../../core/words/money-format';
 import { saleErrorText } from '../format/sale-error-text';
 import { displayContext, requireTill } from './selectors';
 import { ticketIdIn } from './ticket-id';

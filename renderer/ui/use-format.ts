@@ -1,5 +1,5 @@
 import { useTill } from './store-context';
-import { formatMoney } from '../format/money-format';
+import { formatMoney } from '../../core/words/money-format';
 import { displayContext } from '../state/selectors';
 import { useShallow } from 'zustand/react/shallow';
 

@@ -1,6 +1,6 @@
 // Sell a gift card: amount → a code from the block leased to this till → printed card. Works offline.
 import { useState, type FormEvent } from 'react';
-import { parseMoneyInput } from '../../format/money-format';
+import { parseMoneyInput } from '../../../core/words/money-format';
 import { useTill } from '../store-context';
 import { useCodes } from '../use-codes';
 import { useDisplayContext, useMoney } from '../use-format';

@@ -1,6 +1,6 @@
 // Refund / void: scan the receipt (barcode or QR), check the ticket, Enter rolls back its vouchers; what
 // was paid goes back to cash or card, or as store credit onto a new or an existing gift card.
-import { formatInstant } from '../../format/date-format';
+import { formatInstant } from '../../../core/words/date-format';
 import { storeCreditText } from '../../format/store-credit-text';
 import { CodeForm } from '../widgets/code-form';
 import { useTill } from '../store-context';

@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { PrinterInfo } from '../../shell/till-shell-api';
 import { asciiUpperCase } from '../../../core/text';
-import { currencyDigits, parseMoneyInput } from '../../format/money-format';
+import { currencyDigits, parseMoneyInput } from '../../../core/words/money-format';
 import { useShell } from '../shell-context';
 import { useTill } from '../store-context';
 

@@ -1,6 +1,6 @@
 // Voucher check: scan a code without a ticket → status, balance, validity, restrictions; print it.
 import { reasonText } from '../../format/reason-text';
-import { conditionLines, effectText, statusText } from '../../format/voucher-text';
+import { conditionLines, effectText, statusText } from '../../../core/words/voucher-text';
 import { CodeForm } from '../widgets/code-form';
 import { useTill } from '../store-context';
 import { useCodes } from '../use-codes';

@@ -1,6 +1,6 @@
 // Taking payment: cash (with change due) or card (recorded as paid; no terminal integration).
 import { useState, type KeyboardEvent } from 'react';
-import { parseMoneyInput } from '../../format/money-format';
+import { parseMoneyInput } from '../../../core/words/money-format';
 import { useTill } from '../store-context';
 import { useMoney } from '../use-format';
 

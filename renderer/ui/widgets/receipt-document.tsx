@@ -2,9 +2,9 @@
 // renders the same in both places. It says what each gift card has left and, for a loyalty card, the
 // points earned, spent and the balance after the sale (TicketRow.balances: as this till saw them).
 import type { TicketRow } from '../../../sync/till';
-import { formatInstant } from '../../format/date-format';
-import { formatMoney } from '../../format/money-format';
-import { pointsText } from '../../format/voucher-text';
+import { formatInstant } from '../../../core/words/date-format';
+import { formatMoney } from '../../../core/words/money-format';
+import { pointsText } from '../../../core/words/voucher-text';
 
 export type ReceiptProps = { row: TicketRow; locale: string; timeZone: string; barcode: string; qr: string };
 

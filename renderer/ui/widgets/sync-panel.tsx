@@ -1,6 +1,6 @@
 // Sync panel: connection, what waits to reach head office, the last sync, and every conflict with
 // who won it.
-import { formatInstant } from '../../format/date-format';
+import { formatInstant } from '../../../core/words/date-format';
 import { unsentSalesText } from '../../state/session-slice';
 import { useTill } from '../store-context';
 import { reasonText } from '../../format/reason-text';

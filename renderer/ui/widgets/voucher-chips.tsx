@@ -1,9 +1,9 @@
 // Each voucher on the ticket as a chip: what it does now, or in words why it does not. A loyalty card's
 // chip says what it earns and, when asked to, pays with its points.
 import { reasonText } from '../../format/reason-text';
-import { effectText, pointsText } from '../../format/voucher-text';
+import { effectText, pointsText } from '../../../core/words/voucher-text';
 import type { VoucherResult } from '../../../core/evaluate-ticket';
-import type { DisplayContext } from '../../format/display-context';
+import type { DisplayContext } from '../../../core/words/display-context';
 import { useTill } from '../store-context';
 import { useDisplayContext, useMoney } from '../use-format';
 

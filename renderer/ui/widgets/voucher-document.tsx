@@ -1,15 +1,17 @@
-// A printed voucher or gift card: what it gives, its conditions, and its code as Code 128 and QR.
+// A printed voucher or gift card: core's print layout (core/words/voucher-print.ts, which HQ's print
+// page renders too), with its code as Code 128 and QR.
 import type { Voucher } from '../../../core/voucher';
-import type { DisplayContext } from '../../format/display-context';
-import { conditionLines, effectText } from '../../format/voucher-text';
+import type { DisplayContext } from '../../../core/words/display-context';
+import { voucherPrint } from '../../../core/words/voucher-print';
 
 export function VoucherDocument({ voucher, d, barcode, qr }: { voucher: Voucher; d: DisplayContext; barcode: string; qr: string }) {
+  const print = voucherPrint(voucher, d);
   return (
     <article className="voucher-doc" data-testid="voucher-document">
-      <h1>{voucher.type === 'GIFT_VOUCHER' ? 'Gift card' : voucher.label || 'Voucher'}</h1>
-      <p><strong>{effectText(voucher, d)}</strong></p>
+      <h1>{print.title}</h1>
+      <p><strong>{print.headline}</strong></p>
       <ul>
-        {conditionLines(voucher, d).map((line) => <li key={line}>{line}</li>)}
+        {print.lines.map((line) => <li key={line}>{line}</li>)}
       </ul>
       <div className="codes">
         <img src={barcode} alt={`Barcode ${voucher.code}`} data-testid="voucher-barcode" />

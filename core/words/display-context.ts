@@ -1,5 +1,5 @@
 // What turning data into words needs: the till's settings, and product names for restrictions.
-import type { OfflinePolicy, StackingPolicy } from '../../core/validation-context';
+import type { OfflinePolicy, StackingPolicy } from '../validation-context';
 
 export type DisplayContext = {
   locale: string;

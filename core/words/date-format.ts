@@ -1,5 +1,5 @@
 // Dates and times for the cashier, in the store's time zone and the till's locale.
-import { readDateSpec } from '../../core/date-spec';
+import { readDateSpec } from '../date-spec';
 
 const cache = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,5 +1,5 @@
 // A voucher described for the cashier: what it gives, and what it asks for.
-import type { Voucher } from '../../core/voucher';
+import type { Voucher } from '../voucher';
 import { formatDateSpec, weekdayNames } from './date-format';
 import { formatMoney } from './money-format';
 import type { DisplayContext } from './display-context';

@@ -1,0 +1,13 @@
+// What a printed voucher says, in order — the one layout the till's print (renderer VoucherDocument) and
+// HQ's print page (GET /v1/assets/{code}/print) both render: a title, what it gives (value or balance),
+// its validity and conditions in words, and its code (shown as Code 128 and QR by each).
+import type { Voucher } from '../voucher';
+import type { DisplayContext } from './display-context';
+import { conditionLines, effectText } from './voucher-text';
+
+export type VoucherPrint = { title: string; headline: string; lines: string[]; code: string };
+
+export function voucherPrint(voucher: Voucher, d: DisplayContext): VoucherPrint {
+  const title = voucher.type === 'GIFT_VOUCHER' ? 'Gift card' : voucher.type === 'LOYALTY_CARD' ? 'Loyalty card' : voucher.label || 'Voucher';
+  return { title, headline: effectText(voucher, d), lines: conditionLines(voucher, d), code: voucher.code };
+}
