@@ -164,6 +164,11 @@ const voucherBase = {
   used_at: Timestamp.nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
+  /**
+   * Signed, expiring links to the voucher's printable assets (contract v1 additions), on vouchers HQ's
+   * API answers with; the change feed and push answers leave them out (the same bytes for every till).
+   */
+  assets: z.object({ barcode_url: z.string(), qr_url: z.string(), print_url: z.string() }).optional(),
 };
 
 export const DiscountVoucherSchema = z.strictObject({ ...voucherBase, type: z.literal('DISCOUNT_VOUCHER'), discount: DiscountSchema, gift: z.null() });

@@ -36,6 +36,12 @@ const EnvSchema = z.object({
   // addresses rather than the balancer's. 'true' (any: only when HQ is reachable through it alone) or
   // the balancers' addresses and CIDRs, comma-separated. Unset: the TCP peer's address.
   HQ_TRUST_PROXY: z.string().trim().optional(),
+  // Voucher assets (hq/voucher-assets.ts): the base of their links as customers reach HQ (e.g.
+  // https://hq.example.com; unset: the request's Host), the HMAC secret (unset: one kept in the
+  // database), and how long a link works.
+  HQ_PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  HQ_ASSET_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  HQ_ASSET_TTL_DAYS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(3650, 'must be at most 3650').default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,7 +66,11 @@ export type HqConfig = {
   pushGroup: number;
   /** Fastify's trustProxy (HQ_TRUST_PROXY): true, a list of addresses/CIDRs, or undefined (off). */
   trustProxy: true | string[] | undefined;
+  /** Voucher assets: HQ_PUBLIC_URL, HQ_ASSET_SECRET, HQ_ASSET_TTL_DAYS. */
+  assets: AssetOptions;
 };
+
+export type AssetOptions = { publicUrl?: string | undefined; secret?: string | undefined; ttlDays?: number };
 
 export class ConfigError extends Error {}
 
@@ -104,5 +114,6 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     pushGroup: e.HQ_PUSH_GROUP,
     trustProxy: !e.HQ_TRUST_PROXY || e.HQ_TRUST_PROXY === 'false' ? undefined : e.HQ_TRUST_PROXY === 'true' ? true : e.HQ_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean),
     corsOrigins: e.HQ_CORS_ORIGINS.trim() === '*' ? '*' : e.HQ_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    assets: { publicUrl: e.HQ_PUBLIC_URL, secret: e.HQ_ASSET_SECRET, ttlDays: e.HQ_ASSET_TTL_DAYS },
   };
 }

@@ -2,6 +2,7 @@ import type { Database, Db } from './db/connect';
 import type { ChangeBus } from './change-bus';
 import type { CounterStore } from './counters';
 import type { Principal } from './auth';
+import type { AssetSigner } from './voucher-assets';
 
 export type HqContext = {
   db: Db;
@@ -18,6 +19,8 @@ export type HqContext = {
   maxGiftIssue: number;
   /** Pushes one transaction may hold (hq/push/pusher.ts, group commit); 1: none grouped. */
   pushGroup: number;
+  /** Voucher asset links (hq/voucher-assets.ts); without a public URL, links use the request's host. */
+  assets: { signer: AssetSigner; publicUrl: string | undefined };
 };
 
 export type Allow = readonly ('admin' | 'till' | 'integration')[];

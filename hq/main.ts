@@ -82,6 +82,7 @@ async function serve(config: HqConfig): Promise<void> {
     corsOrigins: config.corsOrigins,
     maxGiftIssue: config.maxGiftIssue,
     pushGroup: config.pushGroup,
+    assets: config.assets,
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     bus,
     logger: cluster.isWorker ? { level: config.logLevel, base: { pid: process.pid, worker: cluster.worker?.id } } : { level: config.logLevel },

@@ -23,6 +23,9 @@ import { redemptionRoutes } from './routes/redemptions';
 import { catalogRoutes } from './routes/catalog';
 import { loyaltyRoutes } from './routes/loyalty';
 import { apiKeyRoutes } from './routes/api-keys';
+import { assetRoutes } from './routes/assets';
+import { assetSigner, resolveAssetSecret } from './voucher-assets';
+import type { AssetOptions } from './config';
 import { pairingRoutes, type PairingLimits } from './routes/pairing';
 
 export type ServerOptions = {
@@ -52,6 +55,8 @@ export type ServerOptions = {
   trustProxy?: true | string[];
   /** The change stream's limits (hq/change-stream.ts); the defaults suit production. */
   stream?: StreamHubOptions;
+  /** Voucher asset links (hq/voucher-assets.ts): public base URL, secret, lifetime in days (default 30). */
+  assets?: AssetOptions;
 };
 
 /** JSON nested deeper than this is refused before parsing (no legitimate body comes close). */
@@ -147,6 +152,10 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     defaultTimeZone: options.defaultTimeZone ?? 'UTC',
     maxGiftIssue: options.maxGiftIssue ?? DEFAULT_MAX_GIFT_ISSUE,
     pushGroup: options.pushGroup ?? DEFAULT_PUSH_GROUP,
+    assets: {
+      signer: assetSigner(await resolveAssetSecret(options.database.db, options.assets?.secret), options.assets?.ttlDays ?? 30),
+      publicUrl: options.assets?.publicUrl,
+    },
   };
 
   await app.register(cors, {
@@ -204,6 +213,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(catalogRoutes(ctx));
   await app.register(loyaltyRoutes(ctx));
   await app.register(apiKeyRoutes(ctx));
+  await app.register(assetRoutes(ctx));
   await app.register(pairingRoutes(ctx, options.pairingLimits));
   return { app, ctx };
 }

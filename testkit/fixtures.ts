@@ -44,6 +44,12 @@ export function loyaltyProgram(overrides: Partial<LoyaltyProgram> = {}): Loyalty
   return LoyaltyProgramSchema.parse({ id: 'PROGRAM1', name: 'Club', currency: 'EUR', earn: { points: 1, per_amount: 100 }, redeem: { points: 100, amount: 100 }, created_at: STAMP, updated_at: STAMP, ...overrides });
 }
 
+/** A voucher of HQ's API without its signed asset links (they change with the moment they are signed). */
+export function withoutAssets<V extends { assets?: unknown }>(v: V): V {
+  const { assets: _assets, ...rest } = v;
+  return rest as V; // `assets` is optional: the rest is still a V
+}
+
 export function ticket(lines: TicketInput['lines'], extra: Partial<TicketInput> = {}): Ticket {
   return TicketSchema.parse({ currency: 'EUR', lines, ...extra });
 }

@@ -1,5 +1,6 @@
 // Starts a real HQ for a test file: on PGlite in memory, and on a fresh PostgreSQL database when
 // TEST_DATABASE_URL is set (.ci/run sets it). Tests get the app plus admin and till tokens.
+import type { AssetOptions } from '../hq/config';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -65,6 +66,8 @@ export type StartOptions = {
   bus?: ChangeBus;
   /** The change stream's limits (hq/change-stream.ts). */
   stream?: StreamHubOptions;
+  /** Voucher asset links: public URL, secret, lifetime (hq/voucher-assets.ts). */
+  assets?: AssetOptions;
 };
 
 export async function startHq(backend: Backend, options: StartOptions = {}): Promise<Hq> {
@@ -76,7 +79,7 @@ export async function startHq(backend: Backend, options: StartOptions = {}): Pro
     drop = fresh.drop;
   }
   const database = await openDatabase(backend === 'postgres' ? { url: url! } : options.dataDir ? { dataDir: options.dataDir } : {});
-  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 }, ...(options.maxGiftIssue !== undefined ? { maxGiftIssue: options.maxGiftIssue } : {}), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), ...(options.bus ? { bus: options.bus } : {}), ...(options.stream ? { stream: options.stream } : {}) });
+  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 }, ...(options.maxGiftIssue !== undefined ? { maxGiftIssue: options.maxGiftIssue } : {}), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), ...(options.bus ? { bus: options.bus } : {}), ...(options.stream ? { stream: options.stream } : {}), ...(options.assets ? { assets: options.assets } : {}) });
   await app.ready();
   const as = (token: string, opts: InjectOptions) => app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
   return {

@@ -5,6 +5,11 @@ import type { Voucher } from '../voucher';
 import type { DisplayContext } from './display-context';
 import { conditionLines, effectText } from './voucher-text';
 
+/** How a voucher's code is drawn as Code 128 (bwip-js options), wherever it is printed. */
+export const CODE128_OPTIONS = { bcid: 'code128', scale: 2, height: 12, includetext: true, textxalign: 'center' } as const;
+/** How it is drawn as a QR code (qrcode options). */
+export const QR_OPTIONS = { margin: 1, errorCorrectionLevel: 'M' } as const;
+
 export type VoucherPrint = { title: string; headline: string; lines: string[]; code: string };
 
 export function voucherPrint(voucher: Voucher, d: DisplayContext): VoucherPrint {

@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normaliseCode } from '../../core/code';
-import { PositiveMinorUnits, VoucherCreateInputSchema, VoucherSchema, VoucherUpdateInputSchema } from '../../core/voucher';
+import { PositiveMinorUnits, VoucherCreateInputSchema, VoucherSchema, VoucherUpdateInputSchema, type Voucher } from '../../core/voucher';
 import { Text } from '../../core/text';
 import { AsyncActionSchema, ProblemSchema, VoucherListQuerySchema, VoucherListSchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
@@ -20,6 +20,17 @@ export const voucherRoutes =
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const announce = (cp: number) => ctx.bus.announce(cp);
     const admin = { allow: ['admin'] } as const;
+
+    // Every voucher these routes answer with carries its asset links (hq/voucher-assets.ts), signed now.
+    const base = (request: FastifyRequest) => ctx.assets.publicUrl ?? `${request.protocol}://${request.host}`;
+    const withAssets = (v: Voucher, at: string, now: number): Voucher => ({ ...v, assets: ctx.assets.signer.links(at, v.code, now) });
+    app.addHook('preSerialization', async (request, reply, payload: unknown) => {
+      if (reply.statusCode >= 300 || !payload || typeof payload !== 'object') return payload;
+      const now = Date.now();
+      if ('result' in payload && Array.isArray(payload.result)) return { ...payload, result: (payload.result as Voucher[]).map((v) => withAssets(v, base(request), now)) };
+      if ('code' in payload && 'redemption' in payload) return withAssets(payload as Voucher, base(request), now);
+      return payload;
+    });
 
     app.get('/v1/vouchers', { config: admin, schema: { querystring: VoucherListQuerySchema, response: { 200: VoucherListSchema, ...errors } } }, async (request) => {
       const q = request.query;

@@ -2,17 +2,18 @@
 // <img> cannot run anything whatever the text encoded in it.
 import { toSVG } from 'bwip-js/browser';
 import QRCode from 'qrcode';
+import { CODE128_OPTIONS, QR_OPTIONS } from '../../core/words/voucher-print';
 
 function dataUrl(svg: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
 export function code128DataUrl(text: string): string {
-  return dataUrl(toSVG({ bcid: 'code128', text, scale: 2, height: 12, includetext: true, textxalign: 'center' }));
+  return dataUrl(toSVG({ ...CODE128_OPTIONS, text }));
 }
 
 export async function qrDataUrl(text: string): Promise<string> {
-  return dataUrl(await QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+  return dataUrl(await QRCode.toString(text, { ...QR_OPTIONS, type: 'svg' }));
 }
 
 /** What a receipt's QR code holds: enough to find and check the ticket (refunds scan it too). */

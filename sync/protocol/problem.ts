@@ -15,7 +15,7 @@ export const ProblemCodeSchema = z.enum([
   // what is asked
   'not_found', 'till_not_found', 'code_exists', 'code_space_exhausted', 'not_own_redemption', 'already_rolled_back',
   'not_a_gift_card', 'cancelled', 'amount_out_of_range', 'program_exists', 'program_in_use',
-  'idempotency_key_required', 'idempotency_key_reused',
+  'idempotency_key_required', 'idempotency_key_reused', 'asset_link_invalid', 'asset_link_expired',
   // a push refused as a whole
   'seq_gap', 'duplicate_seq',
   // HQ itself

@@ -27,7 +27,7 @@ type Shape = { method: string; path: string; params: Record<string, string>; que
 type Principal = 'admin' | 'till' | 'nobody';
 /** Who a route is for: most requests are made as that principal, so they get past authentication. */
 const TILL_ROUTES = new Set(['GET /v1/tills/me', 'POST /v1/code-blocks', 'GET /v1/sync/changes', 'POST /v1/sync/push', 'POST /v1/validations', 'POST /v1/redemptions/{id}/rollback', 'GET /v1/vouchers/{code}']);
-const NOBODY_ROUTES = new Set(['POST /v1/pairings']);
+const NOBODY_ROUTES = new Set(['POST /v1/pairings', 'GET /v1/assets/{code}/{kind}']);
 
 const REQUESTS_PER_BACKEND = 2_400;
 const SEED = 0x11f022;
@@ -48,7 +48,7 @@ const FRONT_DOOR = new Set(HOSTILE_JSON.filter((v) => typeof v === 'object' && v
 // Hostile path and query values, already percent-encoded (a lone surrogate has no UTF-8: its bytes are sent).
 const HOSTILE_URL = ['%00', 'a%00b', '%ED%A0%80', 'x%ED%B0%80', '%E2%80%AEevil', 'S%C5%BFALE', '%EF%AC%80', 'G%C4%B1FT-0050', 'A'.repeat(129), 'A'.repeat(4_000), '..%2F..%2Fadmin', '%FF%FE', '%', '1e400', '9223372036854775808', '-1', '', '%20'];
 
-type Ids = { code: string; gift: string; card: string; program: string; apiKeyId: string; tillId: string; product: string; customer: string };
+type Ids = { code: string; gift: string; card: string; program: string; apiKeyId: string; tillId: string; product: string; customer: string; asset: Record<string, string> };
 
 function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
   const voucher = { type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'Fuzz', discount: { type: 'AMOUNT', amount_off: 500 }, redemption: { quantity: 1 }, metadata: { source: 'fuzz' } };
@@ -83,6 +83,7 @@ function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
     'GET /v1/loyalty-programs': { method: 'GET', path: '/v1/loyalty-programs', params: {}, query: {} },
     'POST /v1/api-keys': { method: 'POST', path: '/v1/api-keys', params: {}, query: {}, body: { name: 'Fuzz shop', scopes: ['redeem', 'read'] } },
     'GET /v1/api-keys': { method: 'GET', path: '/v1/api-keys', params: {}, query: {} },
+    'GET /v1/assets/{code}/{kind}': { method: 'GET', path: '/v1/assets/{code}/{kind}', params: { code: ids.code, kind: 'qr' }, query: { ...ids.asset, format: 'svg' } },
     'DELETE /v1/api-keys/{id}': { method: 'DELETE', path: '/v1/api-keys/{id}', params: { id: randomUUID() }, query: {} },
     // The Idempotency-Key is made per request below (a fresh one, or a hostile one).
     'POST /v1/redemptions': { method: 'POST', path: '/v1/redemptions', params: {}, query: {}, body: { code: ids.gift, ticket, channel: 'fuzz' } },
@@ -187,7 +188,10 @@ describe.each(BACKENDS)('API fuzz from the OpenAPI document (%s)', (backend) => 
     const key = await hq.admin({ method: 'POST', url: '/v1/api-keys', payload: { name: 'Fuzz key', scopes: ['redeem', 'read'] } });
     expect(key.statusCode).toBe(201);
     apiKey = (key.json() as { key: string }).key;
-    ids = { code, gift, card, program, apiKeyId: (key.json() as { id: string }).id, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer' };
+    // A signed link to the voucher's QR code: its exp and sig.
+    const qrUrl = new URL(((await hq.admin({ method: 'GET', url: `/v1/vouchers/${code}` })).json() as { assets: { qr_url: string } }).assets.qr_url);
+    const asset = { exp: qrUrl.searchParams.get('exp')!, sig: qrUrl.searchParams.get('sig')! };
+    ids = { code, gift, card, program, apiKeyId: (key.json() as { id: string }).id, tillId: till.till_id, product: 'fuzz-product', customer: 'fuzz-customer', asset };
     // Another till's accepted debit of the card, for the fuzz till to try to roll back.
     const other = { op_id: randomUUID(), seq: 1, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code: gift, ticket_id: 'other-ticket', amount: 1_000 } };
     const pushed = await hq.as(otherTillToken, { method: 'POST', url: '/v1/sync/push', payload: { ops: [other] } });

@@ -5,7 +5,8 @@ import { hashToken, resolveAdminToken } from '../../hq/auth';
 
 describe('HQ configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({}, [], 2)).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000, workers: 1, dbPoolSize: 8, pushGroup: 32, trustProxy: undefined });
+    expect(loadConfig({}, [], 2)).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000, workers: 1, dbPoolSize: 8, pushGroup: 32, trustProxy: undefined, assets: { publicUrl: undefined, secret: undefined, ttlDays: 30 } });
+    expect(loadConfig({ HQ_PUBLIC_URL: 'https://hq.example.com/', HQ_ASSET_SECRET: 's'.repeat(32), HQ_ASSET_TTL_DAYS: '7' }, []).assets).toEqual({ publicUrl: 'https://hq.example.com', secret: 's'.repeat(32), ttlDays: 7 });
     expect(loadConfig({ HQ_CORS_ORIGINS: 'app://till, http://127.0.0.1:5173' }, []).corsOrigins).toEqual(['app://till', 'http://127.0.0.1:5173']);
     expect(loadConfig({ HQ_SEED_DEMO: '1' }, []).seedDemo).toBe(true);
     expect(loadConfig({}, ['--seed-demo']).seedDemo).toBe(true);
@@ -29,6 +30,9 @@ describe('HQ configuration', () => {
     [{ PORT: 'eighty' }, [], /PORT/],
     [{ PORT: '70000' }, [], /PORT/],
     [{ HQ_ADMIN_TOKEN: 'short' }, [], /HQ_ADMIN_TOKEN: must be at least 16/],
+    [{ HQ_PUBLIC_URL: 'ftp://hq.example.com' }, [], /HQ_PUBLIC_URL/],
+    [{ HQ_ASSET_SECRET: 'short' }, [], /HQ_ASSET_SECRET: must be at least 32/],
+    [{ HQ_ASSET_TTL_DAYS: '0' }, [], /HQ_ASSET_TTL_DAYS: must be at least 1/],
     [{ DATABASE_URL: 'mysql://x' }, [], /DATABASE_URL: must be a postgres/],
     [{ HQ_TIME_ZONE: 'Europe/Berlinn' }, [], /HQ_TIME_ZONE/],
     // Money in minor units: whole digits only, never read as something else.

@@ -1,6 +1,7 @@
 // Shared builders and checks for the HQ tests: unique vouchers, op builders, a till that numbers its own
 // ops, raw SQL reads (last_seq, a card's ledger, a hash of all data), waiting for an import, the shape
 // of a problem+json, and a PostgreSQL database that outlives one HQ (restarts).
+import { withoutAssets } from '../../testkit/fixtures';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
@@ -139,15 +140,17 @@ export const giftBody = (amount: number, overrides: Record<string, unknown> = {}
 export async function createVoucher(hq: Hq, body: Record<string, unknown>): Promise<Voucher> {
   const res = await hq.admin({ method: 'POST', url: '/v1/vouchers', payload: body });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as Voucher;
+  return withoutAssets(res.json() as Voucher);
 }
 
+/** The voucher as HQ holds it (and a till sees it): the admin API's answer without its signed asset links. */
 export async function getVoucher(hq: Hq, code: string): Promise<Voucher | undefined> {
   const res = await hq.admin({ method: 'GET', url: `/v1/vouchers/${code}` });
   if (res.statusCode === 404) return undefined;
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as Voucher;
+  return withoutAssets(res.json() as Voucher);
 }
+
 
 /** Rows of a raw query against HQ's own database. */
 export async function query<T = Record<string, unknown>>(hq: Hq, q: SQL): Promise<T[]> {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangesResponseSchema, PushResponseSchema, type PushResponse, type Redemption } from '../../sync/protocol';
 import type { Voucher } from '../../core/voucher';
 import { BACKENDS, startHq, type Backend, type Hq } from '../../testkit/hq-harness';
+import { withoutAssets } from '../../testkit/fixtures';
 import { createVoucher, discountBody, getVoucher, giftBody, giftIssueOp, iso, ownPostgresDatabase, query, redemptionOp, TestTill, uniqueCode, type WireOp } from './helpers';
 
 type RedemptionList = { result: Redemption[]; total: number };
@@ -802,7 +803,7 @@ describe.each(BACKENDS)('HQ push on %s', (backend) => {
       const res = await hq.admin({ method: 'POST', url: `/v1/vouchers/${card.code.toLowerCase()}/top-up`, payload: { amount: 700 } });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toMatchObject({ code: card.code, gift: { amount: 3700, balance: 3700 } });
-      expect(res.json()).toEqual(await getVoucher(hq, card.code));
+      expect(withoutAssets(res.json())).toEqual(await getVoucher(hq, card.code));
       expect(await ledgerOf(card.code)).toEqual([
         { kind: 'ISSUE', amount: 3000, redemption_id: null },
         { kind: 'TOP_UP', amount: 700, redemption_id: null },

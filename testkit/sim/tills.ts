@@ -1,6 +1,7 @@
 // Tills for the fault and crash tests and the simulation: a till whose network is a fault-injecting
 // fetch, and "crash + restart" = close the database and open a new till on the same IndexedDB
 // (same fake IDBFactory, database name and token), as a restarted process would.
+import { withoutAssets } from '../fixtures';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../hq/db/connect';
@@ -115,7 +116,7 @@ export async function hqVoucher(hq: LiveHq, code: string): Promise<Voucher | und
   const res = await hq.admin({ method: 'GET', url: `/v1/vouchers/${encodeURIComponent(code)}` });
   if (res.statusCode === 404) return undefined;
   if (res.statusCode !== 200) throw new Error(`GET /v1/vouchers/${code}: ${res.statusCode} ${res.body}`);
-  return res.json() as Voucher;
+  return withoutAssets(res.json() as Voucher);
 }
 
 /** JSON round trip, so an object read from IndexedDB and one from HTTP compare by value only. */
