@@ -76,9 +76,12 @@ function refusal(entry: VoucherEntry, code: string, ticket: Ticket, totalBefore:
   } else if (redeemRefusal(voucher, 0) === 'quantity_exceeded') {
     return 'quantity_exceeded';
   }
+  // A customer's loyalty card is the customer's card: scanning it is how the customer is known, so it
+  // needs no customer on the ticket first — only not another customer's.
   if (voucher.customer_id !== null) {
-    if (!ticket.customer_id) return 'missing_customer';
-    if (ticket.customer_id !== voucher.customer_id) return 'customer_mismatch';
+    if (!ticket.customer_id) {
+      if (voucher.type !== 'LOYALTY_CARD') return 'missing_customer';
+    } else if (ticket.customer_id !== voucher.customer_id) return 'customer_mismatch';
   }
   // A discount that names its products (UNIT, UNIT_MULTIPLE) needs one of them on the ticket; otherwise
   // the voucher's product restriction, if any.

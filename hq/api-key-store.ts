@@ -1,6 +1,7 @@
 // Integration API keys (contract: "Online redemption for other channels"). A key is 32 random bytes
 // shown once; HQ stores its SHA-256 (hq/auth.ts finds a key by it). Each key is a channel: a tills row of
-// kind 'integration' with no token, whose ops its redemptions become (hq/online-redemption.ts), so a web
+// kind 'integration' that nobody can sign in as (its token hash is of a secret thrown away, and auth.ts
+// takes only rows of kind 'till'), whose ops its redemptions become (hq/online-redemption.ts), so a web
 // shop's redemption and a till's meet in the same push_ops() and rollback rules. Revoking sets
 // revoked_at: the key stops at once, and its redemptions keep their channel.
 import { randomUUID } from 'node:crypto';

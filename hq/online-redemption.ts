@@ -8,21 +8,25 @@
 // stored answer (200, `Idempotent-Replayed: true`); one that arrives while the first is still in its
 // transaction waits on the key's row and then reads it; the same key with another body is refused (422
 // idempotency_key_reused), because answering it with the first body's result would lie about the
-// second. Keys belong to the caller (an API key, or the admin). The answer is judged by HQ's data with
-// the till's own core (evaluateTicket), then applied as an op of the caller's channel — a tills row
-// that has no token (api-key-store.ts) — through the same push_ops() a till's push takes. So it meets
-// the tills' redemptions in one conditional write under the voucher's lock: of a web shop and two
-// offline tills redeeming one single-use code, exactly one is ACCEPTED, whoever comes first, and the
-// others are CONFLICTs naming it. A gift card pays what is due (up to its balance), a loyalty card with
-// its points (LOYALTY_SPEND); a code the core refuses is REJECTED with its validation reason and
-// redeems nothing (a loyalty card with nothing to pay: `gift_balance_exhausted`).
+// second. Keys belong to the caller (an API key, or the admin). In that transaction the caller's
+// channel — a tills row no token can sign in as (auth.ts takes only kind 'till'; api-key-store.ts) — and
+// the voucher are locked, in the order a push locks them; the voucher is judged as it is under the lock
+// by the till's own core (evaluateTicket, online), and applied as an op of the channel through the same
+// push_ops() a till's push takes. So it meets the tills' redemptions in one conditional write: of a web
+// shop and two offline tills redeeming one single-use code, exactly one is ACCEPTED, whoever comes first
+// (the tills' CONFLICTs name the winner; the web shop, judged under the lock, is REJECTED
+// quantity_exceeded). A gift card pays what is due up to what is left, a loyalty card with its points
+// (LOYALTY_SPEND), never more: HQ is online here, so it gives nothing an offline till's overdraw rule
+// would accept. A code the core refuses is REJECTED with its validation reason and redeems nothing (a
+// loyalty card with nothing to pay: `gift_balance_exhausted`).
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { evaluateTicket } from '../core/evaluate-ticket';
 import { normaliseCode } from '../core/code';
 import type { OnlineRedemption, PushResult } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
-import { getVouchers } from './voucher-store';
+import { getVoucher } from './voucher-store';
+import type { Voucher } from '../core/voucher';
 import { programsById } from './loyalty-program-store';
 import { toPushOp, type PushPolicy } from './push/steps';
 import { HqError } from './hq-error';
@@ -31,8 +35,11 @@ import type { OnlineRedemptionRequestSchema } from '../sync/protocol';
 
 export type OnlineRedemptionRequest = z.output<typeof OnlineRedemptionRequestSchema>;
 
-/** Who redeems: whose keys these are (`principal`), and the channel whose op the redemption is. */
-export type Channel = { principal: string; tillId: string; timeZone: string };
+/**
+ * Who redeems: whose keys these are (`principal`), the channel whose op the redemption is, and whether
+ * the caller may read vouchers (a refused redemption's answer shows the voucher only then).
+ */
+export type Channel = { principal: string; tillId: string; timeZone: string; canRead: boolean };
 
 export type OnlineAnswer = { replayed: boolean; json: string };
 
@@ -54,33 +61,37 @@ export async function redeemOnline(db: Db, policy: PushPolicy, channel: Channel,
   if (earlier) return earlier;
 
   const code = normaliseCode(body.code);
-  const voucher = (await getVouchers(db, [code])).get(code);
-  const loyaltyPrograms = voucher?.type === 'LOYALTY_CARD' ? await programsById(db, [voucher.campaign]) : undefined;
-  const [r] = evaluateTicket(body.ticket, [{ code, voucher, spend_points: true }], { now: Date.now(), timeZone: channel.timeZone, online: true, ...(loyaltyPrograms ? { loyaltyPrograms } : {}) }).results;
   const id = randomUUID();
   // The redemption's ticket names the channel for the back office ("web-shop:<id>").
   const ticketId = `${body.channel ?? 'online'}:${id}`;
   const base = { id, code, discount_amount: 0, gift_amount: 0 };
-  let refused: OnlineRedemption | null = null;
-  let op: { op_id: string; type: 'REDEMPTION' | 'LOYALTY_SPEND'; occurred_at: string; payload: Record<string, unknown> } | null = null;
-  const at = new Date().toISOString();
-  if (!r!.valid) refused = { ...base, outcome: 'REJECTED', reason: r!.reason, ...(voucher ? { voucher } : {}) };
-  else if (r!.type === 'LOYALTY_CARD') {
-    if (r!.points_spent === 0) refused = { ...base, outcome: 'REJECTED', reason: 'gift_balance_exhausted', ...(voucher ? { voucher } : {}) };
-    else op = { op_id: id, type: 'LOYALTY_SPEND', occurred_at: at, payload: { code, ticket_id: ticketId, points: r!.points_spent, amount: r!.gift_amount } };
-  } else op = { op_id: id, type: 'REDEMPTION', occurred_at: at, payload: { code, ticket_id: ticketId, amount: r!.discount_amount + r!.gift_amount } };
 
-  const toApply = op;
   const done = await db.transaction(async (tx) => {
     // Claimed first: a concurrent request with this key waits here until this one commits.
     const claimed = rowsOf(await tx.execute(sql`INSERT INTO idempotency_keys (principal, key, request_hash, response) VALUES (${channel.principal}, ${key}, ${requestHash}, '') ON CONFLICT DO NOTHING RETURNING key`));
     if (!claimed.length) return null;
-    let answer = refused;
+    // The channel's row, then the voucher: the order a push locks them in. The voucher is judged as it
+    // is under its lock, so what a gift card or points pay is never more than is left: HQ is online here
+    // and gives nothing an offline till could not (push_ops() accepts an overdraw only for tills).
+    const [till] = rowsOf<{ last_seq: string | number }>(await tx.execute(sql`SELECT last_seq FROM tills WHERE id = ${channel.tillId}::uuid FOR UPDATE`));
+    const voucher = await getVoucher(tx, code, true);
+    const loyaltyPrograms = voucher?.type === 'LOYALTY_CARD' ? await programsById(tx, [voucher.campaign]) : undefined;
+    const [r] = evaluateTicket(body.ticket, [{ code, voucher, spend_points: true }], { now: Date.now(), timeZone: channel.timeZone, online: true, ...(loyaltyPrograms ? { loyaltyPrograms } : {}) }).results;
+    // A key without `read` learns nothing more of a voucher it could not redeem than the reason.
+    const shown = (v: Voucher | undefined) => (v && channel.canRead ? { voucher: v } : {});
+    let answer: OnlineRedemption;
     let checkpoint = 0;
-    if (toApply) {
-      // The channel's next seq, under its row's lock (push_ops() takes the same lock again).
-      const [till] = rowsOf<{ last_seq: string | number }>(await tx.execute(sql`SELECT last_seq FROM tills WHERE id = ${channel.tillId}::uuid FOR UPDATE`));
-      const pushOp = toPushOp({ ...toApply, seq: Number(till!.last_seq) + 1 }, channel.tillId, policy);
+    const at = new Date().toISOString();
+    const op =
+      !r!.valid || (r!.type === 'LOYALTY_CARD' && r!.points_spent === 0)
+        ? null
+        : r!.type === 'LOYALTY_CARD'
+          ? { op_id: id, type: 'LOYALTY_SPEND', occurred_at: at, payload: { code, ticket_id: ticketId, points: r!.points_spent, amount: r!.gift_amount } }
+          : { op_id: id, type: 'REDEMPTION', occurred_at: at, payload: { code, ticket_id: ticketId, amount: r!.discount_amount + r!.gift_amount } };
+    if (!op) {
+      answer = { ...base, outcome: 'REJECTED', reason: r!.valid ? 'gift_balance_exhausted' : r!.reason, ...shown(voucher) };
+    } else {
+      const pushOp = toPushOp({ ...op, seq: Number(till!.last_seq) + 1 }, channel.tillId, policy);
       const [row] = rowsOf<{ r_result: string; r_checkpoint: string | number }>(await tx.execute(sql`SELECT * FROM push_ops(${channel.tillId}::uuid, ${JSON.stringify([pushOp])}::jsonb)`));
       const result = JSON.parse(row!.r_result) as Omit<PushResult, 'op_id'>;
       checkpoint = Number(row!.r_checkpoint);
@@ -89,7 +100,7 @@ export async function redeemOnline(db: Db, policy: PushPolicy, channel: Channel,
         ...base, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}),
         discount_amount: accepted ? r!.discount_amount : 0, gift_amount: accepted ? r!.gift_amount : 0,
         ...(r!.valid && r!.type === 'LOYALTY_CARD' ? { points: accepted ? r!.points_spent : 0 } : {}),
-        ...(result.overdraft ? { overdraft: true } : {}), ...(result.voucher ? { voucher: result.voucher } : {}),
+        ...(result.overdraft ? { overdraft: true } : {}), ...(accepted ? { voucher: result.voucher } : shown(result.voucher)),
       };
     }
     const json = JSON.stringify(answer);

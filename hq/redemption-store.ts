@@ -12,7 +12,7 @@ import { toIso } from './db/rows';
 type RedemptionListQuery = z.infer<typeof RedemptionListQuerySchema>;
 
 type RedemptionRow = {
-  id: string; code: string; till_id: string | null; ticket_id: string | null; amount: string | number; outcome: Redemption['outcome'];
+  id: string; code: string; till_id: string | null; ticket_id: string | null; kind: Redemption['kind']; amount: string | number; points: string | number | null; outcome: Redemption['outcome'];
   reason: string | null; status: Redemption['status']; overdraft: boolean; winner: Redemption['winner']; occurred_at: Date | string; created_at: Date | string;
   rolled_back_at: Date | string | null; rolled_back_by: string | null;
 };
@@ -25,16 +25,17 @@ export async function listRedemptions(db: Db, q: RedemptionListQuery): Promise<{
       ...(q.code !== undefined ? [sql`code = ${normaliseCode(q.code)}`] : []),
       ...(q.till_id !== undefined ? [sql`till_id::text = ${q.till_id}`] : []),
       ...(q.outcome !== undefined ? [sql`outcome = ${q.outcome}`] : []),
+      ...(q.kind !== undefined ? [sql`kind = ${q.kind}`] : []),
     ],
     sql` AND `,
   );
   const rows = rowsOf<RedemptionRow>(
-    await db.execute(sql`SELECT id, code, till_id, ticket_id, amount, outcome, reason, status, overdraft, winner, occurred_at, created_at, rolled_back_at, rolled_back_by
+    await db.execute(sql`SELECT id, code, till_id, ticket_id, kind, amount, points, outcome, reason, status, overdraft, winner, occurred_at, created_at, rolled_back_at, rolled_back_by
       FROM redemptions WHERE ${where} ORDER BY created_at DESC, id LIMIT ${q.limit} OFFSET ${q.offset}`),
   );
   const total = rowsOf<{ n: string | number }>(await db.execute(sql`SELECT count(*) AS n FROM redemptions WHERE ${where}`));
   return {
-    result: rows.map((r) => ({ ...r, amount: Number(r.amount), occurred_at: toIso(r.occurred_at), created_at: toIso(r.created_at), rolled_back_at: r.rolled_back_at === null ? null : toIso(r.rolled_back_at) })),
+    result: rows.map((r) => ({ ...r, amount: Number(r.amount), points: r.points === null ? null : Number(r.points), occurred_at: toIso(r.occurred_at), created_at: toIso(r.created_at), rolled_back_at: r.rolled_back_at === null ? null : toIso(r.rolled_back_at) })),
     total: Number(total[0]?.n ?? 0),
   };
 }

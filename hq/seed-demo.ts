@@ -49,6 +49,8 @@ export const DEMO_VOUCHERS: unknown[] = [
   { code: 'GIFT-0050', type: 'GIFT_VOUCHER', label: 'Gift card 50.00', currency: 'EUR', gift: { amount: 5000 } },
   { code: 'GIFT-0020', type: 'GIFT_VOUCHER', label: 'Gift card 20.00, partly used', currency: 'EUR', gift: { amount: 2000, balance: 750 } },
   { code: 'CLUB-0001', type: 'LOYALTY_CARD', label: 'Coffee club card', currency: 'EUR', campaign: 'COFFEE-CLUB', loyalty: { balance: 1200 } },
+  // Ben's card is his customer card too: scanning it makes the ticket his.
+  { code: 'CLUB-BEN', type: 'LOYALTY_CARD', label: 'Coffee club card', currency: 'EUR', campaign: 'COFFEE-CLUB', customer_id: 'C-BEN', loyalty: { balance: 500 } },
 ];
 
 export async function seedDemo(db: Db): Promise<{ checkpoint: number; vouchersAdded: number }> {

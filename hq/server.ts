@@ -162,8 +162,8 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     origin: options.corsOrigins === undefined || options.corsOrigins === '*' ? '*' : options.corsOrigins,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     // last-event-id: a till resuming its event stream (GET /v1/sync/stream) says what it knows.
-    allowedHeaders: ['authorization', 'content-type', 'accept', 'last-event-id'],
-    exposedHeaders: ['retry-after'],
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'last-event-id', 'idempotency-key'],
+    exposedHeaders: ['retry-after', 'idempotent-replayed'],
     maxAge: 600,
     // A preflight without Origin or Access-Control-Request-Method is no browser's; answer it like
     // any other rather than with @fastify/cors's text/plain 400.

@@ -14,9 +14,12 @@ export async function findTill(db: Db, tillId: string): Promise<StoredTill | und
   return rowsOf<StoredTill>(await db.execute(sql`SELECT id, name, time_zone FROM tills WHERE id = ${tillId}::uuid`))[0];
 }
 
-/** Replace the till's pairing code (hashed) and its expiry; false when no such till is registered. */
+/**
+ * Replace the till's pairing code (hashed) and its expiry; false when no such till is registered. A
+ * channel (an API key's, the back office's: tills.kind) is no device and cannot be paired.
+ */
 export async function setPairingCode(db: Db, tillId: string, codeHash: string, expiresAt: string): Promise<boolean> {
-  return rowsOf(await db.execute(sql`UPDATE tills SET pairing_code_hash = ${codeHash}, pairing_expires_at = ${expiresAt} WHERE id = ${tillId}::uuid RETURNING id`)).length === 1;
+  return rowsOf(await db.execute(sql`UPDATE tills SET pairing_code_hash = ${codeHash}, pairing_expires_at = ${expiresAt} WHERE id = ${tillId}::uuid AND kind = 'till' RETURNING id`)).length === 1;
 }
 
 /**
@@ -26,7 +29,7 @@ export async function setPairingCode(db: Db, tillId: string, codeHash: string, e
 export async function exchangePairingCode(db: Db, codeHash: string, tokenHash: string): Promise<StoredTill | undefined> {
   return rowsOf<StoredTill>(
     await db.execute(sql`UPDATE tills SET token_hash = ${tokenHash}, pairing_code_hash = NULL, pairing_expires_at = NULL
-      WHERE pairing_code_hash = ${codeHash} AND pairing_expires_at > now() RETURNING id, name, time_zone`),
+      WHERE pairing_code_hash = ${codeHash} AND pairing_expires_at > now() AND kind = 'till' RETURNING id, name, time_zone`),
   )[0];
 }
 

@@ -40,7 +40,8 @@ export const assetRoutes =
         if (verdict === 'expired') throw new HqError(403, 'asset_link_expired', 'This link has expired; ask for the voucher again for a new one.');
         const voucher = await getVoucher(ctx.db, code);
         if (!voucher) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);
-        // Signed links may be embedded anywhere; the answer may be cached until the link expires.
+        // Signed links may be embedded anywhere; an answer may be cached for an hour (a print page shows a
+        // gift card's balance as it was then).
         reply.header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff');
         if (kind !== 'print') {
           const image = await codeImage(kind, code, format);

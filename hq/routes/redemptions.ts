@@ -58,8 +58,8 @@ export const redemptionRoutes =
         const principal = request.principal!;
         const channel =
           principal.kind === 'integration'
-            ? { principal: principal.keyId, tillId: principal.tillId, timeZone: principal.timeZone }
-            : { principal: 'admin', tillId: await backOfficeChannel(ctx.db, ctx.defaultTimeZone), timeZone: ctx.defaultTimeZone };
+            ? { principal: principal.keyId, tillId: principal.tillId, timeZone: principal.timeZone, canRead: principal.scopes.includes('read') }
+            : { principal: 'admin', tillId: await backOfficeChannel(ctx.db, ctx.defaultTimeZone), timeZone: ctx.defaultTimeZone, canRead: true };
         const answer = await redeemOnline(ctx.db, { maxGiftIssue: ctx.maxGiftIssue }, channel, key, request.body, (cp) => ctx.bus.announce(cp));
         if (answer.replayed) reply.header('idempotent-replayed', 'true');
         return reply.code(answer.replayed ? 200 : 201).type('application/json; charset=utf-8').send(answer.json as never);

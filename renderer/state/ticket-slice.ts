@@ -109,6 +109,10 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
       const result = await till.validate(code, currentTicket(state), state.applied.map((a) => a.code), scanned);
       if (result.valid) {
         set({ applied: [...get().applied, { code: result.code, voucher: result.voucher }], refused: get().refused.filter((r) => r.code !== result.code), paying: false, notice: null });
+        // A customer's loyalty card is their customer card too: the ticket becomes theirs.
+        const owner = result.voucher?.type === 'LOYALTY_CARD' && !get().customer ? result.voucher.customer_id : null;
+        const customer = owner ? (await till.findCustomers(owner, 1)).find((c) => c.id === owner) : undefined;
+        if (customer) return get().attachCustomer(customer);
         await reevaluate();
         return;
       }

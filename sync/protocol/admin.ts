@@ -34,12 +34,19 @@ export const AsyncActionSchema = z.object({
 });
 export type AsyncAction = z.infer<typeof AsyncActionSchema>;
 
+export const RedemptionKindSchema = z.enum(['REDEMPTION', 'LOYALTY_EARN', 'LOYALTY_SPEND']);
+
 export const RedemptionSchema = z.object({
   id: z.uuid(),
   code: z.string(),
   till_id: z.string().nullable(),
   ticket_id: z.string().nullable(),
+  /** REDEMPTION (a voucher's use or a gift card's debit), or a loyalty card's LOYALTY_EARN / LOYALTY_SPEND. */
+  kind: RedemptionKindSchema,
+  /** Money: the discount, the gift debit, or what the points spent paid (0 for an earn). */
   amount: z.int(),
+  /** A loyalty op's points; null for a REDEMPTION. */
+  points: z.int().nullable(),
   outcome: OutcomeSchema,
   reason: z.string().nullable(),
   status: z.enum(['ACTIVE', 'ROLLED_BACK']),
@@ -57,6 +64,7 @@ export const RedemptionListQuerySchema = z.strictObject({
   code: Text.max(64).optional(),
   till_id: Text.max(64).optional(),
   outcome: OutcomeSchema.optional(),
+  kind: RedemptionKindSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -27,7 +27,7 @@ export const OnlineRedemptionRequestSchema = z.strictObject({
 });
 
 export const OnlineRedemptionSchema = z.object({
-  /** The redemption's id: the one POST /v1/redemptions/{id}/rollback takes (also for a refused one's answer). */
+  /** The redemption's id: the one POST /v1/redemptions/{id}/rollback takes (a REJECTED answer redeemed nothing: it has no redemption to roll back). */
   id: z.uuid(),
   code: z.string(),
   outcome: OutcomeSchema,

@@ -119,6 +119,13 @@ describe('a loyalty card on a ticket', () => {
     expect(evaluateTicket(coffee, [{ code: card.code, voucher: card }], ctx({ loyaltyPrograms: dollars })).results[0]).toMatchObject({ valid: false, reason: 'currency_mismatch' });
   });
 
+  it('a customer’s card needs no customer on the ticket (it names them), only not another customer', () => {
+    const bens = loyaltyCard({ balance: 100 }, { customer_id: 'C-BEN' });
+    expect(evaluateTicket(coffee, [{ code: bens.code, voucher: bens }], ctx()).results[0]).toMatchObject({ valid: true });
+    const annas = ticket(coffee.lines, { customer_id: 'C-ANNA' });
+    expect(evaluateTicket(annas, [{ code: bens.code, voucher: bens }], ctx()).results[0]).toMatchObject({ valid: false, reason: 'customer_mismatch' });
+  });
+
   it('an overdrawn card still earns, and spends nothing', () => {
     const owing = loyaltyCard({ balance: -200, spent: 200 });
     expect(evaluateTicket(coffee, [{ code: owing.code, voucher: owing, spend_points: true }], ctx()).results[0]).toMatchObject({ valid: true, gift_amount: 0, points_spent: 0, points_earned: 25 });

@@ -126,8 +126,10 @@ describe.each(BACKENDS)('loyalty at HQ on %s', (backend) => {
       ]);
       await expectLedgerSum(card.code);
       // The back office sees them with the till's redemptions.
-      const list = (await hq.admin({ method: 'GET', url: `/v1/redemptions?code=${card.code}` })).json() as { result: { id: string; amount: number }[] };
-      expect(list.result.map((r) => [r.id, r.amount]).sort()).toEqual([[earn.op_id, 0], [spend.op_id, 120]].sort());
+      const list = (await hq.admin({ method: 'GET', url: `/v1/redemptions?code=${card.code}` })).json() as { result: { id: string; kind: string; amount: number; points: number | null }[] };
+      expect(list.result.map((r) => [r.id, r.kind, r.amount, r.points]).sort()).toEqual([[earn.op_id, 'LOYALTY_EARN', 0, 35], [spend.op_id, 'LOYALTY_SPEND', 120, 120]].sort());
+      const spends = (await hq.admin({ method: 'GET', url: `/v1/redemptions?code=${card.code}&kind=LOYALTY_SPEND` })).json() as { total: number };
+      expect(spends.total).toBe(1);
     });
 
     it('two offline tills spending the same points: both ACCEPTED, the overdraw flagged; earning is never refused for the balance', async () => {

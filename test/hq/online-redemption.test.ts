@@ -38,6 +38,12 @@ describe.each(BACKENDS)('online redemption on %s', (backend) => {
       expectProblem(await as('GET', '/v1/sync/changes'), 403, { code: 'forbidden' });
       expectProblem(await as('POST', '/v1/sync/push', { ops: [{ op_id: randomUUID(), seq: 1 }] }), 403, { code: 'forbidden' });
       expectProblem(await as('GET', '/v1/vouchers/ANYCODE'), 403, { code: 'forbidden' });
+      // A key with every scope is still no till and no admin.
+      const full = await newKey(['redeem', 'read'], 'Full');
+      for (const [method, url, payload] of [['GET', '/v1/tills/me'], ['POST', '/v1/code-blocks', { size: 1 }], ['GET', '/v1/sync/changes'], ['GET', '/v1/vouchers'], ['GET', '/v1/api-keys']] as const) {
+        const res = await hq.app.inject({ method, url, headers: { authorization: `Bearer ${full.key}` }, ...(payload ? { payload } : {}) });
+        expectProblem(res, 403, { code: 'forbidden', what: url });
+      }
       const reader = await newKey(['read'], 'Reader');
       const voucher = await createVoucher(hq, discountBody());
       expect((await hq.app.inject({ method: 'GET', url: `/v1/vouchers/${voucher.code}`, headers: { authorization: `Bearer ${reader.key}` } })).statusCode).toBe(200);
@@ -81,10 +87,14 @@ describe.each(BACKENDS)('online redemption on %s', (backend) => {
       expect((await redeem(other.key, 'order-1001', body)).statusCode).toBe(201);
     });
 
-    it('a code the core refuses is REJECTED with its reason and redeems nothing; the admin redeems too', async () => {
+    it('a code the core refuses is REJECTED with its reason and redeems nothing (the voucher shown only to a key that may read); the admin redeems too', async () => {
       const { key } = await newKey();
       const expired = await createVoucher(hq, discountBody({ expiration_date: '2020-01-01' }));
       expect((await redeem(key, 'a', { code: expired.code, ticket })).json()).toMatchObject({ outcome: 'REJECTED', reason: 'expired', discount_amount: 0, voucher: { code: expired.code } });
+      const redeemOnly = await newKey(['redeem'], 'Redeem only');
+      const probe = (await redeem(redeemOnly.key, 'a', { code: expired.code, ticket })).json();
+      expect(probe).toMatchObject({ outcome: 'REJECTED', reason: 'expired' });
+      expect(probe).not.toHaveProperty('voucher');
       expect((await redeem(key, 'b', { code: 'NO-SUCH-CODE', ticket })).json()).toMatchObject({ outcome: 'REJECTED', reason: 'not_found' });
       expect((await redeem(key, 'c', { code: 'bad code!', ticket })).json()).toMatchObject({ outcome: 'REJECTED', reason: 'invalid_code_format' });
       expect((await getVoucher(hq, expired.code))!.redemption.redeemed_quantity).toBe(0);
@@ -140,6 +150,21 @@ describe.each(BACKENDS)('online redemption on %s', (backend) => {
       ]);
       expect(all.filter((o) => o === 'ACCEPTED')).toHaveLength(1);
       expect(all.filter((o) => o !== 'ACCEPTED')).toHaveLength(2);
+    });
+
+    it('two channels paying with one gift card or one loyalty card at once never take more than is left', async () => {
+      const [a, b] = [await newKey(['redeem'], 'Shop A'), await newKey(['redeem'], 'Shop B')];
+      const gift = await createVoucher(hq, giftBody(3_000)); // each ticket is 25.00
+      const program = `P-${randomUUID()}`;
+      expect((await hq.admin({ method: 'POST', url: '/v1/loyalty-programs', payload: programBody({ id: program }) })).statusCode).toBe(201);
+      const card = await createVoucher(hq, loyaltyCardBody(program, { code: uniqueCode('L'), loyalty: { balance: 3_000 } }));
+      for (const code of [gift.code, card.code]) {
+        const answers = await Promise.all([a, b].map((k) => redeem(k.key, `both-${code}`, { code, ticket }).then((r) => r.json() as { outcome: string; gift_amount: number; overdraft?: boolean })));
+        expect(answers.map((x) => x.gift_amount).sort((x, y) => x - y)).toEqual([500, 2_500]);
+        expect(answers.some((x) => x.overdraft)).toBe(false);
+      }
+      expect((await getVoucher(hq, gift.code))!.gift).toEqual({ amount: 3_000, balance: 0 });
+      expect((await getVoucher(hq, card.code)) as unknown).toMatchObject({ loyalty: { balance: 0, spent: 3_000 } });
     });
 
     it('property: replayed and reused keys, in any order and at once, answer as the first request for each key did, and redeem once per key', async () => {

@@ -148,6 +148,22 @@ describe('checkout', () => {
     expect(s().refused.map((r) => r.code)).not.toContain('VIP-ANNA');
   });
 
+  it('a customer’s loyalty card makes the ticket theirs, earns, and pays with points when asked', async () => {
+    const { store } = await paired();
+    const s = () => store.getState();
+    await s().scan(ESPRESSO); // 12.99
+    await s().scan('club-ben');
+    expect(s().customer?.id).toBe('C-BEN');
+    expect(s().applied.map((a) => a.code)).toEqual(['CLUB-BEN']);
+    expect(s().evaluation.results[0]).toMatchObject({ valid: true, type: 'LOYALTY_CARD', points_earned: 12, points_spent: 0 });
+    await s().togglePoints('CLUB-BEN');
+    expect(s().evaluation.results[0]).toMatchObject({ points_spent: 500, gift_amount: 500, points_earned: 7 });
+    expect(s().evaluation.amount_due).toBe(799);
+    const row = await s().pay({ method: 'CARD' });
+    expect(row?.balances).toEqual([{ code: 'CLUB-BEN', kind: 'LOYALTY', balance: 7 }]);
+    expect(row?.ticket.customer_id).toBe('C-BEN');
+  });
+
   it('a voucher whose condition goes away stays on the ticket with its reason and is not sold', async () => {
     const { store } = await paired();
     const s = () => store.getState();

@@ -127,9 +127,11 @@ export type RunStats = {
   pointsOps: number; credits: number;
   /** Gift debits and points spends HQ flagged as overdraws (two offline tills spending the same balance). */
   overdraws: number;
+  /** Of those, points spends. */
+  pointsOverdraws: number;
 };
 
-export const NO_STATS: RunStats = { sales: 0, crashedSales: 0, refunds: 0, gifts: 0, ops: 0, crashes: 0, syncs: 0, faults: 0, pointsOps: 0, credits: 0, overdraws: 0 };
+export const NO_STATS: RunStats = { sales: 0, crashedSales: 0, refunds: 0, gifts: 0, ops: 0, crashes: 0, syncs: 0, faults: 0, pointsOps: 0, credits: 0, overdraws: 0, pointsOverdraws: 0 };
 
 /** The reasons a refund's store credit is refused at the till (nothing written): the sim then refunds without it. */
 const CREDIT_REFUSALS = new Set(['nothing_to_credit', 'credit_too_high', 'unknown_card', 'card_refused', 'card_currency', 'no_gift_codes', 'gift_amount_too_high']);
@@ -372,8 +374,12 @@ export async function runScenario(hq: LiveHq, s: Scenario, options: { trace?: (l
       loyaltyBalances,
     });
     const played = JSON.stringify([...gifts, ...cards].map((v) => v.code).concat(issued));
-    const [flagged] = await hqRows<{ n: number }>(hq, sql`SELECT count(*)::int AS n FROM redemptions WHERE overdraft AND code IN (SELECT jsonb_array_elements_text(${played}::jsonb))`);
+    const [flagged] = await hqRows<{ n: number; points: number }>(
+      hq,
+      sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE kind = 'LOYALTY_SPEND')::int AS points FROM redemptions WHERE overdraft AND code IN (SELECT jsonb_array_elements_text(${played}::jsonb))`,
+    );
     stats.overdraws = flagged?.n ?? 0;
+    stats.pointsOverdraws = flagged?.points ?? 0;
     trace('checked');
     return stats;
   } finally {

@@ -1,5 +1,6 @@
 -- The vouchers a push may change, so that it locks them up front in one order (code) — a single push
--- (push_ops()) and a group (push_group()) alike: the codes its REDEMPTION and GIFT_ISSUE ops name, and
+-- (push_ops()) and a group (push_group()) alike: the codes its ops name (REDEMPTION, GIFT_ISSUE,
+-- GIFT_TOP_UP, LOYALTY_EARN, LOYALTY_SPEND: every op with a `code`), and
 -- those of this till's redemptions its ROLLBACK ops undo. Another till's redemption is refused
 -- (rollback_refusal()), so neither it nor its voucher is locked. p_at: the positions in p_ops to look
 -- at (the ops to apply); NULL: all.

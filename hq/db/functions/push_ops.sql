@@ -37,7 +37,8 @@
 -- LOYALTY_EARN and LOYALTY_SPEND move a loyalty card's points (voucher_points()): never refused for the
 -- balance — an earn always adds, a spend that overdraws is ACCEPTED and flagged `overdraft` (the points
 -- paid at an offline till) — and stored as redemptions of their kind, so a ROLLBACK reverses either
--- (voucher_points_reverse()); on a cancelled card one is a stored CONFLICT, like a redemption. Every move is a row of the append-only loyalty ledger.
+-- (redemption_undo(), shared with the back office's rollback); on a cancelled card one is a stored
+-- CONFLICT, like a redemption. Every move is a row of the append-only loyalty ledger.
 CREATE OR REPLACE FUNCTION push_ops(p_till uuid, p_ops jsonb)
 RETURNS TABLE (r_op_id uuid, r_result text, r_last_seq bigint, r_checkpoint bigint)
 LANGUAGE plpgsql AS $fn$
@@ -60,9 +61,9 @@ DECLARE
   v_outcome text;
   v_reason text;
   v_winner jsonb;
-  v_old bigint;
   v vouchers%ROWTYPE;
   r redemptions%ROWTYPE;
+  v_undo record; -- redemption_undo()'s answer (not `u`: queries here alias `u`)
   -- results of this push's distinct ops (n_o), the ones stored in ops (n_s)
   s_ids uuid[]; s_tills uuid[]; s_results text[];
   n_o int := 0; o_ids uuid[] := '{}'; o_results text[] := '{}';
@@ -188,24 +189,16 @@ BEGIN
             -- gives a use back, so the next redemption of the voucher in this push is accepted and takes
             -- win[k] — no CONFLICT can come between (a voucher is cancelled only between pushes).
           END IF;
-          IF r.kind <> 'REDEMPTION' AND r.outcome = 'ACCEPTED' AND k IS NOT NULL THEN -- a loyalty earn or spend
-            v := v_rows[k];
-            p_kind := CASE r.kind WHEN 'LOYALTY_EARN' THEN 'earn' ELSE 'spend' END;
-            v_old := v.points_balance;
-            v := voucher_points_reverse(v, p_kind, r.points);
+          IF r.outcome = 'ACCEPTED' AND k IS NOT NULL THEN -- a conflicted one had no effect to undo
+            v_undo := redemption_undo(v_rows[k], r);
+            v := v_undo.voucher;
             v.updated_at := now();
             v_rows[k] := v;
             v_dirty[k] := true;
-            n_l := n_l + 1; l_codes[n_l] := v.code; l_kinds[n_l] := upper(p_kind) || '_REVERSAL'; l_points[n_l] := v.points_balance - v_old; l_ids[n_l] := r.id;
-          ELSIF r.kind = 'REDEMPTION' AND r.outcome = 'ACCEPTED' AND k IS NOT NULL THEN -- a conflicted one had no effect to undo
-            v := v_rows[k];
-            v_old := v.gift_balance;
-            v := voucher_restore(v, r.amount);
-            v.updated_at := now();
-            v_rows[k] := v;
-            v_dirty[k] := true;
-            IF v.type = 'GIFT_VOUCHER' THEN
-              n_g := n_g + 1; g_codes[n_g] := v.code; g_kinds[n_g] := 'ROLLBACK'; g_amounts[n_g] := v.gift_balance - v_old; g_ids[n_g] := r.id;
+            IF v_undo.ledger = 'gift' THEN
+              n_g := n_g + 1; g_codes[n_g] := v.code; g_kinds[n_g] := v_undo.kind; g_amounts[n_g] := v_undo.amount; g_ids[n_g] := r.id;
+            ELSIF v_undo.ledger = 'loyalty' THEN
+              n_l := n_l + 1; l_codes[n_l] := v.code; l_kinds[n_l] := v_undo.kind; l_points[n_l] := v_undo.amount; l_ids[n_l] := r.id;
             END IF;
           END IF;
           v_outcome := 'ACCEPTED';

@@ -1,9 +1,9 @@
 -- POST /v1/redemptions/{id}/rollback: undo one redemption outside a push, by the back office (p_till
 -- NULL) or by a till (only its own: rollback_refusal()). What undoing does is a push's ROLLBACK
--- (push_ops()): an accepted redemption gives its use or its money back (voucher_restore(): a gift card
--- never past its issued amount — the back office may have set the balance in between — and the
--- ledger's ROLLBACK row says what it got); a loyalty earn or spend is reversed (voucher_points_reverse(),
--- with its ledger row); a conflicted one had no effect, and is only marked.
+-- (push_ops()), and both take it from redemption_undo(): an accepted redemption gives its use or its
+-- money back (a gift card never past its issued amount — the back office may have set the balance in
+-- between — and the ledger's ROLLBACK row says what it got), a loyalty earn or spend is reversed with
+-- its ledger row; a conflicted one had no effect, and is only marked.
 -- Locks: the voucher, then the redemption row, then the change lock — the order a push takes them in,
 -- so the two cannot deadlock. Another till's redemption locks nothing. Returns why it was refused (NULL:
 -- done: not_found, not_own_redemption, already_rolled_back), the voucher's code and the change number
@@ -14,7 +14,7 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
   r redemptions%ROWTYPE;
   v vouchers%ROWTYPE;
-  v_old bigint;
+  v_undo record; -- redemption_undo()'s answer (not `u`: queries here alias `u`)
   v_reason text;
   v_cp bigint := 0;
 BEGIN
@@ -28,17 +28,12 @@ BEGIN
     WHERE x.id = p_id AND x.status = 'ACTIVE';
   IF NOT FOUND THEN RETURN QUERY SELECT 'already_rolled_back'::text, r.code, 0::bigint; RETURN; END IF;
   IF r.outcome = 'ACCEPTED' AND v.code IS NOT NULL THEN
-    IF r.kind <> 'REDEMPTION' THEN
-      v_old := v.points_balance;
-      v := voucher_points_reverse(v, CASE r.kind WHEN 'LOYALTY_EARN' THEN 'earn' ELSE 'spend' END, r.points);
-      INSERT INTO loyalty_ledger (code, kind, points, redemption_id)
-        VALUES (v.code, CASE r.kind WHEN 'LOYALTY_EARN' THEN 'EARN_REVERSAL' ELSE 'SPEND_REVERSAL' END, v.points_balance - v_old, p_id);
-    ELSE
-      v_old := v.gift_balance;
-      v := voucher_restore(v, r.amount);
-      IF v.type = 'GIFT_VOUCHER' THEN
-        INSERT INTO gift_ledger (code, kind, amount, redemption_id) VALUES (v.code, 'ROLLBACK', v.gift_balance - v_old, p_id);
-      END IF;
+    v_undo := redemption_undo(v, r);
+    v := v_undo.voucher;
+    IF v_undo.ledger = 'gift' THEN
+      INSERT INTO gift_ledger (code, kind, amount, redemption_id) VALUES (v.code, v_undo.kind, v_undo.amount, p_id);
+    ELSIF v_undo.ledger = 'loyalty' THEN
+      INSERT INTO loyalty_ledger (code, kind, points, redemption_id) VALUES (v.code, v_undo.kind, v_undo.amount, p_id);
     END IF;
     PERFORM lock_changes();
     UPDATE vouchers x SET redeemed_quantity = v.redeemed_quantity, gift_balance = v.gift_balance, status = v.status,
