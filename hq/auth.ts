@@ -5,6 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from './db/connect';
 import { createLimiter, memoryCounters, type CounterStore } from './counters';
+import type { Person } from './people/sessions';
 
 /**
  * A till's principal carries its row as read by this request's authentication: `lastSeq` and
@@ -14,10 +15,11 @@ import { createLimiter, memoryCounters, type CounterStore } from './counters';
  * never cached.
  */
 export type Principal =
-  | { kind: 'admin' }
+  /** The back office: the HQ_ADMIN_TOKEN bearer (`person` null: every right), or a person signed in with a session cookie (their role's rights). */
+  | { kind: 'admin'; person: Person | null }
   | { kind: 'till'; tillId: string; timeZone: string; lastSeq: number; rowVersion: bigint }
   /** An API key: its scopes, and the channel (a tills row of kind 'integration') its redemptions are ops of. */
-  | { kind: 'integration'; keyId: string; scopes: readonly ApiScope[]; tillId: string; timeZone: string };
+  | { kind: 'integration'; keyId: string; keyName: string; scopes: readonly ApiScope[]; tillId: string; timeZone: string };
 
 export const API_SCOPES = ['redeem', 'read'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -71,7 +73,7 @@ export function widenXid(xid: bigint, horizon: bigint): bigint {
 
 /** The principal whose token hashes to `hash`, or null. */
 async function principalOf(db: Db, adminHash: string, hash: string): Promise<Principal | null> {
-  if (sameHash(hash, adminHash)) return { kind: 'admin' };
+  if (sameHash(hash, adminHash)) return { kind: 'admin', person: null };
   // xmin is 32 bits; the snapshot's xmax (64 bits) tells which epoch it belongs to (widenXid).
   const rows = rowsOf<{ id: string; time_zone: string; token_hash: string; last_seq: string | number; xmin: string; horizon: string }>(
     await db.execute(sql`SELECT id, time_zone, token_hash, last_seq, xmin::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS horizon FROM tills WHERE token_hash = ${hash} AND kind = 'till'`),
@@ -81,11 +83,11 @@ async function principalOf(db: Db, adminHash: string, hash: string): Promise<Pri
     return { kind: 'till', tillId: till.id, timeZone: till.time_zone, lastSeq: Number(till.last_seq), rowVersion: widenXid(BigInt(till.xmin), BigInt(till.horizon)) };
   }
   // A revoked key is no key: refused like an unknown token, from the next request on.
-  const keys = rowsOf<{ id: string; key_hash: string; scopes: ApiScope[]; till_id: string; time_zone: string }>(
-    await db.execute(sql`SELECT k.id, k.key_hash, k.scopes, k.till_id, t.time_zone FROM api_keys k JOIN tills t ON t.id = k.till_id WHERE k.key_hash = ${hash} AND k.revoked_at IS NULL`),
+  const keys = rowsOf<{ id: string; name: string; key_hash: string; scopes: ApiScope[]; till_id: string; time_zone: string }>(
+    await db.execute(sql`SELECT k.id, k.name, k.key_hash, k.scopes, k.till_id, t.time_zone FROM api_keys k JOIN tills t ON t.id = k.till_id WHERE k.key_hash = ${hash} AND k.revoked_at IS NULL`),
   );
   const key = keys[0];
-  if (key && sameHash(key.key_hash, hash)) return { kind: 'integration', keyId: key.id, scopes: key.scopes, tillId: key.till_id, timeZone: key.time_zone };
+  if (key && sameHash(key.key_hash, hash)) return { kind: 'integration', keyId: key.id, keyName: key.name, scopes: key.scopes, tillId: key.till_id, timeZone: key.time_zone };
   return null;
 }
 

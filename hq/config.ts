@@ -11,6 +11,10 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   HQ_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // The first back-office admin, made on a database without users (hq/people/user-store.ts); without a
+  // password one is generated and printed once. Ignored once any user exists.
+  HQ_ADMIN_EMAIL: z.email('must be an e-mail address').optional(),
+  HQ_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters').optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   HQ_DATA_DIR: z.string().min(1).default('.data/hq'),
   HQ_SEED_DEMO: z.enum(['', '0', '1', 'true', 'false']).default(''),
@@ -103,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     port: e.PORT,
     host: e.HOST,
     adminToken: e.HQ_ADMIN_TOKEN,
+    firstAdmin: { email: e.HQ_ADMIN_EMAIL, password: e.HQ_ADMIN_PASSWORD },
     databaseUrl: e.DATABASE_URL,
     dataDir: e.HQ_DATA_DIR,
     seedDemo: argv.includes('--seed-demo') || e.HQ_SEED_DEMO === '1' || e.HQ_SEED_DEMO === 'true',

@@ -3,6 +3,8 @@ import type { ChangeBus } from './change-bus';
 import type { CounterStore } from './counters';
 import type { Principal } from './auth';
 import type { AssetSigner } from './voucher-assets';
+import type { Role } from '../sync/protocol';
+import type { FastifyRequest } from 'fastify';
 
 export type HqContext = {
   db: Db;
@@ -28,11 +30,20 @@ export type Allow = readonly ('admin' | 'till' | 'integration')[];
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** What auditBefore read (hq/people/audit.ts). */
+    auditBefore: unknown;
   }
   interface FastifyContextConfig {
     /** Who may call the route; absent = anyone. */
     allow?: Allow;
     /** The scope an API key needs for the route (with 'integration' in `allow`). */
     scope?: 'redeem' | 'read';
+    /**
+     * The least role a person signed in to the back office needs for the route ('admin' in `allow`).
+     * Default: 'viewer' for GET, 'manager' for anything that changes (hq/server.ts, personMayCall).
+     */
+    role?: Role;
+    /** For the audit log: the object the request is about to change, read before the handler runs (hq/people/audit.ts). */
+    auditBefore?: (request: FastifyRequest) => Promise<unknown>;
   }
 }

@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from './db/connect';
 import { resolveAdminToken } from './auth';
+import { ensureFirstAdmin } from './people/user-store';
 import { buildServer } from './server';
 import { createChangeBus, createPgChangeBus, type ChangeBus } from './change-bus';
 import { ConfigError, loadConfig, type HqConfig } from './config';
@@ -42,8 +43,17 @@ const LISTEN_BACKLOG = 4096;
 async function prepare(database: Database, config: HqConfig) {
   await failInterruptedImports(database.db);
   const admin = await resolveAdminToken(database.db, config.adminToken);
+  const firstAdmin = await ensureFirstAdmin(database.db, config.firstAdmin);
   const seeded = config.seedDemo ? await seedDemo(database.db) : undefined;
-  return { admin, seeded };
+  return { admin, seeded, firstAdmin };
+}
+
+function printFirstAdmin(first: Awaited<ReturnType<typeof ensureFirstAdmin>> | undefined): void {
+  if (!first) return;
+  if (!first.generatedPassword) return console.log(`  Back office: the first admin, ${first.email}, was created with HQ_ADMIN_PASSWORD.`);
+  console.log(`\n  Back office: no user existed, so the first admin was created. Its password is shown only this once:\n`);
+  console.log(`    ${first.email}  /  ${first.generatedPassword}\n`);
+  console.log('  Sign in at /admin and change it (or set HQ_ADMIN_EMAIL and HQ_ADMIN_PASSWORD on a new database).\n');
 }
 
 function printGeneratedToken(token: string | undefined): void {
@@ -57,7 +67,7 @@ function printGeneratedToken(token: string | undefined): void {
 async function serve(config: HqConfig): Promise<void> {
   const database = await open(config);
   // A worker finds the admin token its primary resolved (stored, or HQ_ADMIN_TOKEN again).
-  const { admin, seeded } = cluster.isWorker ? { admin: await resolveAdminToken(database.db, config.adminToken), seeded: undefined } : await prepare(database, config);
+  const { admin, seeded, firstAdmin } = cluster.isWorker ? { admin: await resolveAdminToken(database.db, config.adminToken), seeded: undefined, firstAdmin: undefined } : await prepare(database, config);
   const logTo: { app?: FastifyInstance } = {};
   let bus: ChangeBus = createChangeBus();
   if (config.databaseUrl) {
@@ -101,6 +111,7 @@ async function serve(config: HqConfig): Promise<void> {
   if (!cluster.isWorker) {
     console.log(`HQ listening on http://${config.host}:${(server.server.address() as { port: number }).port} — database: ${describeDatabase(config)}`);
     printGeneratedToken(admin.generated);
+    printFirstAdmin(firstAdmin);
   }
 
   let stopping = false;
@@ -171,6 +182,7 @@ async function primary(config: HqConfig): Promise<void> {
     announced = true;
     console.log(`HQ listening on http://${config.host}:${address.port} — database: ${describeDatabase(config)} — ${config.workers} workers`);
     printGeneratedToken(prepared.admin.generated);
+    printFirstAdmin(prepared.firstAdmin);
   });
   cluster.on('exit', (worker, code, signal) => {
     live.delete(worker);

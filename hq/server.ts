@@ -1,12 +1,17 @@
 // Builds the HQ Fastify app on an open database. main.ts adds listening, signals and start-up output;
 // tests call buildServer directly (with inject or a real port).
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import cors from '@fastify/cors';
 import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from './db/connect';
-import { createAuthGate } from './auth';
+import { createAuthGate, type Principal } from './auth';
+import { roleAllows, type Role } from '../sync/protocol';
+import { csrfRefusal, SESSION_COOKIE, sessionPerson } from './people/sessions';
+import { actorOf, recordAudit } from './people/audit';
+import { peopleRoutes, type SignInLimits } from './routes/people';
 import { createChangeBus, type ChangeBus } from './change-bus';
 import { memoryCounters, postgresCounters, type CounterStore } from './counters';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from './problem';
@@ -57,7 +62,16 @@ export type ServerOptions = {
   stream?: StreamHubOptions;
   /** Voucher asset links (hq/voucher-assets.ts): public base URL, secret, lifetime in days (default 30). */
   assets?: AssetOptions;
+  /** Failed sign-ins allowed per window (hq/routes/people.ts). */
+  signInLimits?: SignInLimits;
 };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The least role a person needs for a route: its own `role`, else viewer to read and manager to change. */
+export function neededRole(method: string, role: Role | undefined): Role {
+  return role ?? (SAFE_METHODS.has(method) ? 'viewer' : 'manager');
+}
 
 /** JSON nested deeper than this is refused before parsing (no legitimate body comes close). */
 export const MAX_JSON_DEPTH = 64;
@@ -184,25 +198,68 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     transform: openApiTransform,
   });
 
+  await app.register(cookie);
   const authenticate = createAuthGate(ctx.db, ctx.adminHash, { limit: options.authFailureLimit ?? 20, counters: ctx.counters });
   app.decorateRequest('principal', null);
+  app.decorateRequest('auditBefore', null);
+  // Who asks, and whether they may. A bearer token (admin, till, API key) is checked first; without
+  // an Authorization header, a back-office session cookie (hq/people/sessions.ts) makes a person an
+  // 'admin' principal limited by their role, and its changes must pass the same-origin check.
   app.addHook('onRequest', async (request, reply) => {
-    const allow = request.routeOptions.config.allow;
+    const config = request.routeOptions.config;
+    const allow = config.allow;
     if (!allow) return;
-    const outcome = await authenticate(request.ip, request.headers.authorization);
-    if ('refused' in outcome) {
-      if (outcome.refused === 401) return sendProblem(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'A valid bearer token is required.');
-      const wait = outcome.retryAfter;
-      return sendProblem(reply.header('retry-after', String(wait)), 429, 'too_many_auth_failures', `Too many failed authentications; try again in ${wait} s.`);
+    const sessionId = request.headers.authorization === undefined ? request.cookies[SESSION_COOKIE] : undefined;
+    let principal: Principal;
+    if (sessionId !== undefined) {
+      const person = await sessionPerson(ctx.db, sessionId);
+      if (!person) return sendProblem(reply.clearCookie(SESSION_COOKIE, { path: '/' }), 401, 'unauthorized', 'Your session has ended; sign in again.');
+      principal = { kind: 'admin', person };
+    } else {
+      const outcome = await authenticate(request.ip, request.headers.authorization);
+      if ('refused' in outcome) {
+        if (outcome.refused === 401) return sendProblem(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'A valid bearer token is required.');
+        const wait = outcome.retryAfter;
+        return sendProblem(reply.header('retry-after', String(wait)), 429, 'too_many_auth_failures', `Too many failed authentications; try again in ${wait} s.`);
+      }
+      principal = outcome.principal;
     }
-    const { principal } = outcome;
-    const who = principal.kind === 'admin' ? 'the admin token' : principal.kind === 'till' ? 'a till token' : 'an API key';
+    const who = principal.kind === 'admin' ? (principal.person ? 'a back-office session' : 'the admin token') : principal.kind === 'till' ? 'a till token' : 'an API key';
     if (!allow.includes(principal.kind)) return sendProblem(reply, 403, 'forbidden', `This endpoint is not available to ${who}.`);
-    const scope = request.routeOptions.config.scope;
+    if (principal.kind === 'admin' && principal.person) {
+      const refusal = csrfRefusal(request, ctx.assets.publicUrl);
+      if (refusal) return sendProblem(reply, 403, 'csrf_refused', refusal);
+      const needed = neededRole(request.method, config.role);
+      if (!roleAllows(principal.person.role, needed)) return sendProblem(reply, 403, 'forbidden', `This needs the ${needed} role; you are signed in as a ${principal.person.role}.`);
+    }
+    const scope = config.scope;
     if (principal.kind === 'integration' && (!scope || !principal.scopes.includes(scope))) {
       return sendProblem(reply, 403, 'forbidden', `This API key lacks the scope this endpoint needs${scope ? ` (${scope})` : ''}.`);
     }
     request.principal = principal;
+  });
+  // The audit log (hq/people/audit.ts): every successful change by a person, the admin token or a key.
+  const audited = (request: FastifyRequest) => !SAFE_METHODS.has(request.method) && actorOf(request.principal) !== null;
+  app.addHook('preHandler', async (request) => {
+    const before = request.routeOptions.config.auditBefore;
+    if (before && audited(request)) request.auditBefore = await before(request).catch(() => null);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 400 || !audited(request)) return payload;
+    const params = Object.values((request.params ?? {}) as Record<string, string>);
+    try {
+      await recordAudit(ctx.db, {
+        actor: actorOf(request.principal)!,
+        action: `${request.method} ${request.routeOptions.url}`,
+        target: params.length ? params.join('/') : null,
+        before: request.auditBefore,
+        after: typeof payload === 'string' && payload.length > 0 && payload.length <= 256 * 1024 ? JSON.parse(payload) : null,
+      });
+    } catch (error) {
+      // The change itself is committed: answering an error now would tell the caller it was not.
+      request.log.error({ err: error, action: request.routeOptions.url }, 'audit log entry not written');
+    }
+    return payload;
   });
 
   await app.register(systemRoutes(ctx));
@@ -215,5 +272,6 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(apiKeyRoutes(ctx));
   await app.register(assetRoutes(ctx));
   await app.register(pairingRoutes(ctx, options.pairingLimits));
+  await app.register(peopleRoutes(ctx, options.signInLimits));
   return { app, ctx };
 }

@@ -92,6 +92,8 @@ export const tills = pgTable('tills', {
    * redemptions are its ops, through the same push_ops() as a till's (hq/online-redemption.ts).
    */
   kind: text('kind').notNull().default('till'),
+  /** The store a device stands in (free text, e.g. "Berlin Mitte"): the back office filters by it. */
+  store: text('store'),
 });
 
 /** Integration API keys (contract: "Online redemption for other channels"): only the key's hash is stored. */
@@ -268,3 +270,70 @@ export const abuseCounters = pgTable(
   },
   (t) => [index('abuse_counters_window_ends').on(t.windowEnds)],
 );
+
+/**
+ * People at HQ (contract: "People at HQ"): back-office users. Only a scrypt hash of the password is
+ * stored (hq/people/password.ts). `email` is kept lower-case, so it is unique whatever the case typed.
+ */
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  /** admin | manager | viewer (hq/people/roles.ts). */
+  role: text('role').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  updatedAt: ts('updated_at').notNull().default(sql`now()`),
+});
+
+/**
+ * Signed-in sessions: the cookie carries 32 random bytes, this table only their SHA-256, so a copy of
+ * the database signs nobody in. A session lives until `expires_at`, sign-out, or its user's password
+ * change, role change or disabling (all of which delete the user's sessions).
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/**
+ * Every change made by a person, the admin token or an API key (hq/people/audit.ts): who, what, when,
+ * and the object before and after. Append-only: nothing updates or deletes a row.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ts('at').notNull().default(sql`now()`),
+    /** 'user' | 'admin_token' | 'api_key'. */
+    actorKind: text('actor_kind').notNull(),
+    /** The user's or key's id; null for the admin token. */
+    actorId: text('actor_id'),
+    /** What a reader recognises: the user's e-mail, the key's name, "admin token". */
+    actorLabel: text('actor_label').notNull(),
+    /** e.g. "voucher.update", "user.create", "reconciliation.handle". */
+    action: text('action').notNull(),
+    /** What was changed: a voucher code, a user's e-mail, a till's id … */
+    target: text('target'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+  },
+  (t) => [index('audit_log_at').on(t.at)],
+);
+
+/**
+ * Reconciliation items a person has dealt with (a conflict, an overdraft, a rejected op — each is one
+ * op, so the op's id names it), with their note. The item itself is never changed.
+ */
+export const reconciliationMarks = pgTable('reconciliation_marks', {
+  opId: uuid('op_id').primaryKey(),
+  handledAt: ts('handled_at').notNull().default(sql`now()`),
+  handledBy: text('handled_by').notNull(),
+  note: text('note').notNull(),
+});

@@ -14,7 +14,8 @@ export const apiKeyRoutes =
   (ctx: HqContext): FastifyPluginAsync =>
   async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
-    const admin = { allow: ['admin'] } as const;
+    // Keys are people-level power (a key redeems like a till): admins only, never a manager.
+    const admin = { allow: ['admin'], role: 'admin' } as const;
     app.post('/v1/api-keys', { config: admin, schema: { body: ApiKeyCreateSchema, response: { 201: ApiKeyCreatedSchema, ...errors } } }, async (request, reply) => {
       reply.code(201);
       return createApiKey(ctx.db, request.body, ctx.defaultTimeZone);

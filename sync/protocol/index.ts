@@ -7,3 +7,4 @@ export * from './validation';
 export * from './admin';
 export * from './pairing';
 export * from './online';
+export * from './people';

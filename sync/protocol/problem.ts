@@ -12,10 +12,12 @@ export const ProblemCodeSchema = z.enum([
   'unsupported_media_type', 'method_not_allowed', 'route_not_found', 'request_timeout',
   // who asks
   'unauthorized', 'forbidden', 'too_many_auth_failures', 'unknown_till', 'pairing_code_invalid', 'too_many_pairing_attempts',
+  'sign_in_failed', 'too_many_sign_in_failures', 'csrf_refused', 'wrong_current_password',
   // what is asked
   'not_found', 'till_not_found', 'code_exists', 'code_space_exhausted', 'not_own_redemption', 'already_rolled_back',
   'not_a_gift_card', 'cancelled', 'amount_out_of_range', 'program_exists', 'program_in_use',
   'idempotency_key_required', 'idempotency_key_reused', 'asset_link_invalid', 'asset_link_expired',
+  'email_taken', 'last_admin', 'user_not_found',
   // a push refused as a whole
   'seq_gap', 'duplicate_seq',
   // HQ itself
