@@ -53,6 +53,8 @@ export type HqConfig = {
   port: number;
   host: string;
   adminToken: string | undefined;
+  /** HQ_ADMIN_EMAIL / HQ_ADMIN_PASSWORD: the first back-office admin on a database without users. */
+  firstAdmin: { email: string | undefined; password: string | undefined };
   databaseUrl: string | undefined;
   dataDir: string;
   seedDemo: boolean;
