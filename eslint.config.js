@@ -36,6 +36,6 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['renderer/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
+  { files: ['renderer/**/*.{ts,tsx}', 'backoffice/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
   { files: ['**/*.js', '**/*.mjs', 'tools/**', 'scripts/**', 'bench/**', 'hq/**', 'electron/**', 'test/**', 'testkit/**'], languageOptions: { globals: globals.node } },
 );

@@ -4,7 +4,6 @@ import type { CounterStore } from './counters';
 import type { Principal } from './auth';
 import type { AssetSigner } from './voucher-assets';
 import type { Role } from '../sync/protocol';
-import type { FastifyRequest } from 'fastify';
 
 export type HqContext = {
   db: Db;

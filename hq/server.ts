@@ -12,6 +12,8 @@ import { roleAllows, type Role } from '../sync/protocol';
 import { csrfRefusal, SESSION_COOKIE, sessionPerson } from './people/sessions';
 import { actorOf, recordAudit } from './people/audit';
 import { peopleRoutes, type SignInLimits } from './routes/people';
+import { reconciliationRoutes } from './routes/reconciliation';
+import { consoleRoutes } from './routes/console';
 import { createChangeBus, type ChangeBus } from './change-bus';
 import { memoryCounters, postgresCounters, type CounterStore } from './counters';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from './problem';
@@ -62,6 +64,8 @@ export type ServerOptions = {
   stream?: StreamHubOptions;
   /** Voucher asset links (hq/voucher-assets.ts): public base URL, secret, lifetime in days (default 30). */
   assets?: AssetOptions;
+  /** The built back-office console served at /admin/ (default dist/backoffice; hq/routes/console.ts). */
+  consoleDir?: string;
   /** Failed sign-ins allowed per window (hq/routes/people.ts). */
   signInLimits?: SignInLimits;
 };
@@ -103,7 +107,10 @@ function routePattern(url: string): RegExp {
   return new RegExp(`^${literal.replace(/:[^/]+/g, '[^/]+')}$`);
 }
 
-export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; ctx: HqContext }> {
+/** A route as registered: who may call it, and the least role a person needs (tests check every one). */
+export type RouteEntry = { method: string; url: string; allow: readonly string[] | undefined; role: Role | undefined };
+
+export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; ctx: HqContext; routeTable: RouteEntry[] }> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -137,9 +144,14 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   app.setErrorHandler(errorHandler);
   // 405 (with Allow) for a path HQ serves with other methods, 404 for a path it does not serve.
   const routes: { pattern: RegExp; method: string }[] = [];
+  const routeTable: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
     if (route.url.includes('*')) return; // the CORS preflight route matches every path
-    for (const method of [route.method].flat()) routes.push({ pattern: routePattern(route.url), method });
+    for (const method of [route.method].flat()) {
+      routes.push({ pattern: routePattern(route.url), method });
+      const config = route.config as { allow?: readonly string[]; role?: Role } | undefined;
+      routeTable.push({ method, url: route.url, allow: config?.allow, role: config?.role });
+    }
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
@@ -273,5 +285,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(assetRoutes(ctx));
   await app.register(pairingRoutes(ctx, options.pairingLimits));
   await app.register(peopleRoutes(ctx, options.signInLimits));
-  return { app, ctx };
+  await app.register(reconciliationRoutes(ctx));
+  await app.register(consoleRoutes(options.consoleDir));
+  return { app, ctx, routeTable };
 }

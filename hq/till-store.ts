@@ -6,8 +6,8 @@ import { rowsOf, type Db } from './db/connect';
 
 export type StoredTill = { id: string; name: string; time_zone: string };
 
-export async function registerTill(db: Db, till: { id: string; name: string; timeZone: string; tokenHash: string }): Promise<void> {
-  await db.execute(sql`INSERT INTO tills (id, name, time_zone, token_hash) VALUES (${till.id}, ${till.name}, ${till.timeZone}, ${till.tokenHash})`);
+export async function registerTill(db: Db, till: { id: string; name: string; timeZone: string; tokenHash: string; store?: string | undefined }): Promise<void> {
+  await db.execute(sql`INSERT INTO tills (id, name, time_zone, token_hash, store) VALUES (${till.id}, ${till.name}, ${till.timeZone}, ${till.tokenHash}, ${till.store ?? null})`);
 }
 
 export async function findTill(db: Db, tillId: string): Promise<StoredTill | undefined> {

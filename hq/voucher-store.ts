@@ -123,7 +123,12 @@ export async function getVouchers(db: Executor, codes: string[]): Promise<Map<st
   return new Map(rows.map((r) => [r.code, fromJson(r)]));
 }
 
-export type VoucherFilter = { limit: number; offset: number; campaign?: string | undefined; status?: string | undefined; type?: string | undefined };
+export type VoucherFilter = { limit: number; offset: number; campaign?: string | undefined; status?: string | undefined; type?: string | undefined; q?: string | undefined };
+
+/** `text` matched literally by LIKE (its % _ and \\ escaped). */
+function likeText(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
 
 export async function listVouchers(db: Db, f: VoucherFilter): Promise<{ result: Voucher[]; total: number }> {
   const where = sql.join(
@@ -132,6 +137,8 @@ export async function listVouchers(db: Db, f: VoucherFilter): Promise<{ result: 
       ...(f.campaign !== undefined ? [sql`campaign = ${f.campaign}`] : []),
       ...(f.status !== undefined ? [sql`status = ${f.status}`] : []),
       ...(f.type !== undefined ? [sql`type = ${f.type}`] : []),
+      // A search: a code starting with it (the code index serves it), or a label or campaign containing it.
+      ...(f.q !== undefined ? [sql`(code LIKE ${`${likeText(f.q.toUpperCase())}%`} OR attrs ->> 'label' ILIKE ${`%${likeText(f.q)}%`} OR campaign ILIKE ${`%${likeText(f.q)}%`})`] : []),
     ],
     sql` AND `,
   );

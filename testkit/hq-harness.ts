@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openDatabase, type Database } from '../hq/db/connect';
-import { buildServer } from '../hq/server';
+import { buildServer, type RouteEntry } from '../hq/server';
 import { hashToken } from '../hq/auth';
 import type { HqContext } from '../hq/context';
 import type { PairingLimits } from '../hq/routes/pairing';
+import type { SignInLimits } from '../hq/routes/people';
 import type { ChangeBus } from '../hq/change-bus';
 import type { StreamHubOptions } from '../hq/change-stream';
 
@@ -45,6 +46,8 @@ async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void>
 export type Hq = {
   app: FastifyInstance;
   ctx: HqContext;
+  /** Every route with its `allow` and `role` (hq/server.ts). */
+  routeTable: RouteEntry[];
   database: Database;
   backend: Backend;
   admin: (opts: InjectOptions) => Promise<LightMyRequestResponse>;
@@ -68,6 +71,8 @@ export type StartOptions = {
   stream?: StreamHubOptions;
   /** Voucher asset links: public URL, secret, lifetime (hq/voucher-assets.ts). */
   assets?: AssetOptions;
+  /** Failed sign-ins allowed (hq/routes/people.ts); default: generous, so tests do not trip them by accident. */
+  signInLimits?: SignInLimits;
 };
 
 export async function startHq(backend: Backend, options: StartOptions = {}): Promise<Hq> {
@@ -79,12 +84,13 @@ export async function startHq(backend: Backend, options: StartOptions = {}): Pro
     drop = fresh.drop;
   }
   const database = await openDatabase(backend === 'postgres' ? { url: url! } : options.dataDir ? { dataDir: options.dataDir } : {});
-  const { app, ctx } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 }, ...(options.maxGiftIssue !== undefined ? { maxGiftIssue: options.maxGiftIssue } : {}), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), ...(options.bus ? { bus: options.bus } : {}), ...(options.stream ? { stream: options.stream } : {}), ...(options.assets ? { assets: options.assets } : {}) });
+  const { app, ctx, routeTable } = await buildServer({ database, adminHash: hashToken(ADMIN_TOKEN), defaultTimeZone: 'Europe/Berlin', authFailureLimit: options.authFailureLimit ?? 1000, pairingLimits: options.pairingLimits ?? { perAddress: 1000, overall: 1000 }, ...(options.maxGiftIssue !== undefined ? { maxGiftIssue: options.maxGiftIssue } : {}), ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), ...(options.bus ? { bus: options.bus } : {}), ...(options.stream ? { stream: options.stream } : {}), ...(options.assets ? { assets: options.assets } : {}), signInLimits: options.signInLimits ?? { perPair: 1000, perAddress: 1000, perEmail: 1000 } });
   await app.ready();
   const as = (token: string, opts: InjectOptions) => app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
   return {
     app,
     ctx,
+    routeTable,
     database,
     backend,
     ...(url ? { url } : {}),

@@ -18,6 +18,8 @@ export const LAYERS = {
   // renderer reaches sync through the till's façade and the wire protocol only (sync/till.ts says what it has).
   renderer: { may: ['core', 'sync/till', 'sync/protocol', 'renderer'], noNodeBuiltins: true, noPackages: ['electron'] },
   electron: { may: ['core', 'sync', 'renderer', 'electron'] },
+  // The back-office console (a browser app served by HQ): core's rules and words, and the wire protocol.
+  backoffice: { may: ['core', 'sync/protocol', 'backoffice'], noNodeBuiltins: true, noPackages: ['electron'] },
   // hq may import sync's wire protocol and nothing else of sync.
   hq: { may: ['core', 'hq', 'sync/protocol'] },
   // Helpers shared by tests, benchmarks and scripts (a live HQ, tills, the simulation, fixtures). Benchmarks

@@ -145,7 +145,8 @@ export const ops = pgTable(
     result: text('result').notNull(),
     receivedAt: ts('received_at').notNull().default(sql`now()`),
   },
-  (t) => [uniqueIndex('ops_till_seq').on(t.tillId, t.seq)],
+  // ops_rejected: the back office's reconciliation reads rejected ops without scanning the accepted bulk.
+  (t) => [uniqueIndex('ops_till_seq').on(t.tillId, t.seq), index('ops_rejected').on(t.receivedAt).where(sql`outcome = 'REJECTED'`)],
 );
 
 /**
@@ -182,7 +183,12 @@ export const redemptions = pgTable(
      */
     applied: bigint('applied', { mode: 'number' }).notNull().generatedByDefaultAsIdentity(),
   },
-  (t) => [index('redemptions_code').on(t.code, t.applied), index('redemptions_till').on(t.tillId, t.createdAt)],
+  (t) => [
+    index('redemptions_code').on(t.code, t.applied),
+    index('redemptions_till').on(t.tillId, t.createdAt),
+    // What reconciliation lists (hq/reconciliation-store.ts): conflicts and overdrafts only.
+    index('redemptions_reconcile').on(t.createdAt).where(sql`outcome = 'CONFLICT' OR overdraft`),
+  ],
 );
 
 /** Append-only gift-card ledger: balance = the sum of its rows (ISSUE and TOP_UP raise the amount too). */

@@ -72,13 +72,13 @@ export async function updateUser(
 
 /**
  * The first admin, on a database without users: from HQ_ADMIN_EMAIL + HQ_ADMIN_PASSWORD, or else
- * admin@localhost with a generated password, returned once for printing. Nothing when users exist
+ * admin@hq.local with a generated password, returned once for printing. Nothing when users exist
  * (several HQ processes starting at once: one inserts, the others find it there).
  */
 export async function ensureFirstAdmin(db: Db, configured: { email?: string; password?: string }): Promise<{ email: string; generatedPassword?: string } | null> {
   const any = rowsOf(await db.execute(sql`SELECT 1 FROM users LIMIT 1`));
   if (any.length) return null;
-  const email = (configured.email ?? 'admin@localhost').trim().toLowerCase();
+  const email = (configured.email ?? 'admin@hq.local').trim().toLowerCase();
   const generated = configured.password ? undefined : randomBytes(12).toString('base64url');
   const hash = await hashPassword(configured.password ?? generated!);
   const inserted = rowsOf(

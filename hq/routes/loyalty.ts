@@ -34,7 +34,7 @@ export const loyaltyRoutes =
     });
     app.put(
       '/v1/loyalty-programs/:id',
-      { config: admin, schema: { params: IdParams, body: LoyaltyProgramInputSchema.omit({ id: true }), response: { 200: LoyaltyProgramSchema, ...errors } } },
+      { config: { ...admin, auditBefore: (r) => getProgram(ctx.db, (r.params as { id: string }).id) }, schema: { params: IdParams, body: LoyaltyProgramInputSchema.omit({ id: true }), response: { 200: LoyaltyProgramSchema, ...errors } } },
       async (request) => updateProgram(ctx.db, request.params.id, request.body, announce),
     );
   };

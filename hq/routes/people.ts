@@ -68,12 +68,12 @@ export const peopleRoutes =
       const id = await startSession(ctx.db, user.id, request.cookies[SESSION_COOKIE]);
       await recordAudit(ctx.db, { actor: { kind: 'user', id: user.id, label: user.email }, action: 'sign-in', target: user.email, before: null, after: { address: request.ip } });
       reply.setCookie(SESSION_COOKIE, id, { ...cookieOptions(request), maxAge: SESSION_HOURS * 3600 });
-      return { user_id: user.id, email: user.email, role: user.role };
+      return { user_id: user.id, email: user.email, role: user.role, time_zone: ctx.defaultTimeZone };
     });
 
     app.get('/v1/session', { config: anyone, schema: { response: { 200: SessionSchema, ...errors } } }, async (request) => {
       const person = personOf(request);
-      return { user_id: person.userId, email: person.email, role: person.role };
+      return { user_id: person.userId, email: person.email, role: person.role, time_zone: ctx.defaultTimeZone };
     });
 
     app.delete('/v1/session', { config: anyone, schema: {} }, async (request, reply) => {

@@ -20,7 +20,7 @@ export const tillRoutes =
       const timeZone = request.body.time_zone ?? ctx.defaultTimeZone;
       const tillId = randomUUID();
       const token = newToken('till');
-      await registerTill(ctx.db, { id: tillId, name: request.body.name, timeZone, tokenHash: hashToken(token) });
+      await registerTill(ctx.db, { id: tillId, name: request.body.name, timeZone, tokenHash: hashToken(token), store: request.body.store });
       reply.code(201);
       return { till_id: tillId, token };
     });

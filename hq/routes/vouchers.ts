@@ -20,6 +20,8 @@ export const voucherRoutes =
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const announce = (cp: number) => ctx.bus.announce(cp);
     const admin = { allow: ['admin'] } as const;
+    // For the audit log: the voucher as it was before a change to it.
+    const changesVoucher = { ...admin, auditBefore: (r: FastifyRequest) => getVoucher(ctx.db, normaliseCode((r.params as { code: string }).code)) };
 
     // Every voucher these routes answer with carries its asset links (hq/voucher-assets.ts), signed now.
     const base = (request: FastifyRequest) => ctx.assets.publicUrl ?? `${request.protocol}://${request.host}`;
@@ -50,23 +52,23 @@ export const voucherRoutes =
       return voucher;
     });
 
-    app.put('/v1/vouchers/:code', { config: admin, schema: { params: CodeParams, body: VoucherUpdateInputSchema, response: { 200: VoucherSchema, ...errors } } }, async (request) =>
+    app.put('/v1/vouchers/:code', { config: changesVoucher, schema: { params: CodeParams, body: VoucherUpdateInputSchema, response: { 200: VoucherSchema, ...errors } } }, async (request) =>
       updateVoucher(ctx.db, normaliseCode(request.params.code), request.body, announce),
     );
 
-    app.delete('/v1/vouchers/:code', { config: admin, schema: { params: CodeParams } }, async (request, reply) => {
+    app.delete('/v1/vouchers/:code', { config: changesVoucher, schema: { params: CodeParams } }, async (request, reply) => {
       await deleteVoucher(ctx.db, normaliseCode(request.params.code), announce);
       return reply.code(204).send();
     });
 
-    app.post('/v1/vouchers/:code/cancel', { config: admin, schema: { params: CodeParams, response: { 200: VoucherSchema, ...errors } } }, async (request) =>
+    app.post('/v1/vouchers/:code/cancel', { config: changesVoucher, schema: { params: CodeParams, response: { 200: VoucherSchema, ...errors } } }, async (request) =>
       cancelVoucher(ctx.db, normaliseCode(request.params.code), announce),
     );
 
     // Store credit: a gift card's amount and balance both grow (contract "v1 additions").
     app.post(
       '/v1/vouchers/:code/top-up',
-      { config: admin, schema: { params: CodeParams, body: z.strictObject({ amount: PositiveMinorUnits }), response: { 200: VoucherSchema, ...errors } } },
+      { config: changesVoucher, schema: { params: CodeParams, body: z.strictObject({ amount: PositiveMinorUnits }), response: { 200: VoucherSchema, ...errors } } },
       async (request) => topUpGiftCard(ctx.db, normaliseCode(request.params.code), request.body.amount, announce),
     );
 

@@ -5,7 +5,8 @@ import { TimeZoneName } from '../../core/local-time';
 import { Text } from '../../core/text';
 import { OutcomeSchema, RedemptionWinnerSchema } from './push';
 
-export const TillCreateSchema = z.strictObject({ name: Text.min(1).max(255), time_zone: TimeZoneName.optional() });
+/** `store`: where the till stands (free text, e.g. "Berlin Mitte"); the back office filters by it. */
+export const TillCreateSchema = z.strictObject({ name: Text.min(1).max(255), time_zone: TimeZoneName.optional(), store: Text.trim().min(1).max(255).optional() });
 export const TillCreatedSchema = z.object({ till_id: z.uuid(), token: z.string() });
 
 export const VoucherListQuerySchema = z.strictObject({
@@ -14,6 +15,8 @@ export const VoucherListQuerySchema = z.strictObject({
   campaign: Text.max(255).optional(),
   status: z.enum(['ACTIVE', 'REDEEMED', 'CANCELLED']).optional(),
   type: z.enum(['DISCOUNT_VOUCHER', 'GIFT_VOUCHER', 'LOYALTY_CARD']).optional(),
+  /** Search: vouchers whose code starts with it, or whose label or campaign contains it (any case). */
+  q: Text.trim().min(1).max(64).optional(),
 });
 export const VoucherListSchema = z.object({
   query: z.object({ limit: z.int(), offset: z.int() }),

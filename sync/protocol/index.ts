@@ -8,3 +8,4 @@ export * from './admin';
 export * from './pairing';
 export * from './online';
 export * from './people';
+export * from './reconciliation';

@@ -22,7 +22,8 @@ export const EmailSchema = Text.trim().toLowerCase().pipe(z.email().max(254));
 export const NewPasswordSchema = z.string().min(10, 'at least 10 characters').max(200, 'at most 200 characters');
 
 export const SignInSchema = z.strictObject({ email: EmailSchema, password: z.string().min(1).max(200) });
-export const SessionSchema = z.object({ user_id: z.uuid(), email: z.string(), role: RoleSchema });
+/** The signed-in person, and HQ's time zone (the one validity rules without a till are read in). */
+export const SessionSchema = z.object({ user_id: z.uuid(), email: z.string(), role: RoleSchema, time_zone: z.string() });
 
 export const UserSchema = z.object({
   id: z.uuid(),

@@ -5,7 +5,7 @@ import { hashToken, resolveAdminToken } from '../../hq/auth';
 
 describe('HQ configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({}, [], 2)).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000, workers: 1, dbPoolSize: 8, pushGroup: 32, trustProxy: undefined, assets: { publicUrl: undefined, secret: undefined, ttlDays: 30 } });
+    expect(loadConfig({}, [], 2)).toEqual({ port: 8080, host: '127.0.0.1', adminToken: undefined, firstAdmin: { email: undefined, password: undefined }, databaseUrl: undefined, dataDir: '.data/hq', seedDemo: false, timeZone: 'UTC', logLevel: 'info', corsOrigins: '*', maxGiftIssue: 100_000, workers: 1, dbPoolSize: 8, pushGroup: 32, trustProxy: undefined, assets: { publicUrl: undefined, secret: undefined, ttlDays: 30 } });
     expect(loadConfig({ HQ_PUBLIC_URL: 'https://hq.example.com/', HQ_ASSET_SECRET: 's'.repeat(32), HQ_ASSET_TTL_DAYS: '7' }, []).assets).toEqual({ publicUrl: 'https://hq.example.com', secret: 's'.repeat(32), ttlDays: 7 });
     expect(loadConfig({ HQ_CORS_ORIGINS: 'app://till, http://127.0.0.1:5173' }, []).corsOrigins).toEqual(['app://till', 'http://127.0.0.1:5173']);
     expect(loadConfig({ HQ_SEED_DEMO: '1' }, []).seedDemo).toBe(true);
@@ -30,6 +30,8 @@ describe('HQ configuration', () => {
     [{ PORT: 'eighty' }, [], /PORT/],
     [{ PORT: '70000' }, [], /PORT/],
     [{ HQ_ADMIN_TOKEN: 'short' }, [], /HQ_ADMIN_TOKEN: must be at least 16/],
+    [{ HQ_ADMIN_EMAIL: 'not an address' }, [], /HQ_ADMIN_EMAIL: must be an e-mail address/],
+    [{ HQ_ADMIN_PASSWORD: 'short' }, [], /HQ_ADMIN_PASSWORD: must be at least 10 characters/],
     [{ HQ_PUBLIC_URL: 'ftp://hq.example.com' }, [], /HQ_PUBLIC_URL/],
     [{ HQ_ASSET_SECRET: 'short' }, [], /HQ_ASSET_SECRET: must be at least 32/],
     [{ HQ_ASSET_TTL_DAYS: '0' }, [], /HQ_ASSET_TTL_DAYS: must be at least 1/],

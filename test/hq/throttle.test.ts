@@ -122,7 +122,7 @@ describe.each(BACKENDS)('auth throttling on %s', (backend) => {
     expect(await gate(SHOP, header(bad('w1')))).toEqual({ refused: 429, retryAfter: 60 });
     expect(await gate(SHOP, header(bad('w2')))).toEqual({ refused: 429, retryAfter: 60 }); // the address is over its limit too
     expect(await gate(SHOP, header(till.token))).toEqual({ principal: { kind: 'till', tillId: till.till_id, timeZone: 'Europe/Berlin', lastSeq: 0, rowVersion: expect.any(BigInt) } });
-    expect(await gate(SHOP, header(ADMIN_TOKEN))).toEqual({ principal: { kind: 'admin' } });
+    expect(await gate(SHOP, header(ADMIN_TOKEN))).toEqual({ principal: { kind: 'admin', person: null } });
     now = 30_500;
     expect(await gate(SHOP, header(bad('w1')))).toEqual({ refused: 429, retryAfter: 30 });
     now = 60_000;

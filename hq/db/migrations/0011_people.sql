@@ -40,4 +40,6 @@ CREATE TABLE "users" (
 --> statement-breakpoint
 ALTER TABLE "tills" ADD COLUMN "store" text;--> statement-breakpoint
 CREATE INDEX "audit_log_at" ON "audit_log" USING btree ("at");--> statement-breakpoint
-CREATE INDEX "sessions_user" ON "sessions" USING btree ("user_id");
+CREATE INDEX "sessions_user" ON "sessions" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "ops_rejected" ON "ops" USING btree ("received_at") WHERE outcome = 'REJECTED';--> statement-breakpoint
+CREATE INDEX "redemptions_reconcile" ON "redemptions" USING btree ("created_at") WHERE outcome = 'CONFLICT' OR overdraft;

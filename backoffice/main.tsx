@@ -1,0 +1,87 @@
+// The back-office console: sign-in, then a page per task with a navigation that shows what the person's
+// role may do (HQ refuses the rest anyway: every rule is enforced at the API, tested there).
+import { StrictMode, useEffect, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { can, useSession } from './session';
+import { href, useRoute, type Route } from './route';
+import { ErrorNote } from './ui/common';
+import { SignIn } from './pages/SignIn';
+import { Reconciliation } from './pages/Reconciliation';
+import { Vouchers } from './pages/Vouchers';
+import { VoucherPage } from './pages/VoucherPage';
+import { Users } from './pages/Users';
+import { AuditLog } from './pages/AuditLog';
+import { Account } from './pages/Account';
+import './styles.css';
+
+const NAV: { route: Route; text: string; needs: 'viewer' | 'admin' }[] = [
+  { route: { page: 'reconciliation' }, text: 'Needs a person', needs: 'viewer' },
+  { route: { page: 'vouchers' }, text: 'Vouchers', needs: 'viewer' },
+  { route: { page: 'users' }, text: 'People', needs: 'admin' },
+  { route: { page: 'audit' }, text: 'Audit log', needs: 'admin' },
+  { route: { page: 'account' }, text: 'Your account', needs: 'viewer' },
+];
+
+function App(): ReactNode {
+  const { state, load, signOut } = useSession();
+  const route = useRoute();
+  useEffect(() => {
+    load().catch(() => undefined);
+  }, [load]);
+  if (state.status === 'unknown') return <p role="status">Loading…</p>;
+  if (state.status === 'signed-out') return <SignIn notice={state.notice} />;
+  const { person } = state;
+  const timeZone = person.time_zone;
+  const page = (): ReactNode => {
+    switch (route.page) {
+      case 'reconciliation':
+        return <Reconciliation timeZone={timeZone} />;
+      case 'vouchers':
+        return <Vouchers timeZone={timeZone} />;
+      case 'voucher':
+        return <VoucherPage key={route.code} code={route.code} timeZone={timeZone} />;
+      case 'users':
+        return can(state, 'admin') ? <Users timeZone={timeZone} me={person.email} /> : <ErrorNote error={new Error('Only admins manage people.')} />;
+      case 'audit':
+        return can(state, 'admin') ? <AuditLog timeZone={timeZone} /> : <ErrorNote error={new Error('Only admins read the audit log.')} />;
+      case 'account':
+        return <Account userId={person.user_id} email={person.email} />;
+    }
+  };
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header>
+        <p className="brand">voucher-till back office</p>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.filter((n) => can(state, n.needs)).map((n) => (
+              <li key={n.route.page}>
+                <a href={href(n.route)} aria-current={route.page === n.route.page || (route.page === 'voucher' && n.route.page === 'vouchers') ? 'page' : undefined}>
+                  {n.text}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <p className="who">
+          {person.email} ({person.role}){' '}
+          <button type="button" onClick={() => signOut()}>
+            Sign out
+          </button>
+        </p>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page()}
+      </main>
+    </>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
