@@ -22,8 +22,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    // The built till, as Electron and a deployment serve it (a dev server re-bundles mid-test).
-    command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
+    // The built till, as Electron and a deployment serve it (a dev server re-bundles mid-test); and the
+    // built back-office console, which each test's HQ serves at /admin/ from dist/backoffice.
+    command: `npx vite build --logLevel warn && npm run build:backoffice --silent && npx vite preview --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,

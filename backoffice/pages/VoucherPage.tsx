@@ -89,7 +89,7 @@ export function VoucherPage({ code, timeZone }: { code: string; timeZone: string
             <section aria-labelledby="assets-title">
               <h2 id="assets-title">Print and share</h2>
               <div className="assets">
-                <img src={`${v.assets.barcode_url}&format=svg`} alt={`Barcode of ${code}`} />
+                <img className="barcode" src={`${v.assets.barcode_url}&format=svg`} alt={`Barcode of ${code}`} />
                 <img src={`${v.assets.qr_url}&format=svg`} alt={`QR code of ${code}`} width={160} height={160} />
               </div>
               <p>

@@ -1,0 +1,189 @@
+// The back-office console in Chromium (issue 15): sign-in, roles, reconciliation with the handled mark,
+// voucher search and a voucher's page with its assets, people, the audit log, own password — each
+// screen keyboard-reachable and without serious axe violations. HQ serves the console at /admin/.
+import AxeBuilder from '@axe-core/playwright';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { hqProcess, type HqProcess } from '../../scripts/hq-process';
+import { freePort } from '../../testkit/free-port';
+import { shot } from './fixtures';
+
+const ADMIN = { email: 'boss@shop.example', password: 'back office e2e 1' };
+
+const test = base.extend<object, { hq: HqProcess }>({
+  hq: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture dependencies from this pattern
+    async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), 'backoffice-e2e-'));
+      const hq = hqProcess({ port: await freePort(), dataDir: join(dir, 'pglite'), seedDemo: true, timeZone: 'Europe/Berlin', env: { HQ_ADMIN_EMAIL: ADMIN.email, HQ_ADMIN_PASSWORD: ADMIN.password } });
+      await hq.start();
+      await use(hq);
+      await hq.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+});
+
+async function signIn(page: Page, hq: HqProcess, who: { email: string; password: string }): Promise<void> {
+  await page.goto(`${hq.url}/admin/`);
+  await page.getByLabel('E-mail').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Needs a person' })).toBeVisible();
+}
+
+async function addUser(hq: HqProcess, role: 'viewer' | 'manager' | 'admin'): Promise<{ email: string; password: string }> {
+  const who = { email: `${role}-${randomUUID().slice(0, 8)}@shop.example`, password: `${role} password 123` };
+  const res = await hq.admin('/v1/users', { method: 'POST', body: JSON.stringify({ ...who, role }) });
+  expect(res.status, await res.text()).toBe(201);
+  return who;
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  return (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+}
+
+/** Two tills redeem one single-use code: HQ accepts the first and records the second as a CONFLICT. */
+async function makeConflict(hq: HqProcess): Promise<string> {
+  const code = `E2E-${randomUUID().slice(0, 6).toUpperCase()}`;
+  const created = await hq.admin('/v1/vouchers', { method: 'POST', body: JSON.stringify({ code, type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'E2E five off', discount: { type: 'AMOUNT', amount_off: 500 }, redemption: { quantity: 1 } }) });
+  expect(created.status).toBe(201);
+  for (const [name, ticket] of [['Front till', 'F-1001'], ['Back till', 'B-2002']] as const) {
+    const res = await hq.admin('/v1/tills', { method: 'POST', body: JSON.stringify({ name, time_zone: 'Europe/Berlin', store: 'Berlin Mitte' }) });
+    const { token } = (await res.json()) as { token: string };
+    const op = { op_id: randomUUID(), seq: 1, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code, ticket_id: ticket, amount: 500 } };
+    const pushed = await fetch(`${hq.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ops: [op] }) });
+    expect(pushed.status).toBe(200);
+  }
+  return code;
+}
+
+test('a wrong password is refused in words; the right one signs in; signing out ends the session', async ({ page, hq }) => {
+  await page.goto(`${hq.url}/admin/`);
+  await page.getByLabel('E-mail').fill(ADMIN.email);
+  await page.getByLabel('Password').fill('not my password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('do not match an enabled user');
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-sign-in');
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page.getByRole('heading', { name: 'Needs a person' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('status')).toHaveText('You are signed out.');
+  await page.reload();
+  await expect(page.getByLabel('E-mail')).toBeVisible();
+});
+
+test('reconciliation: a code honoured twice shows both tills and tickets, is marked handled with a note, and the audit log says who', async ({ page, hq }) => {
+  const code = await makeConflict(hq);
+  const manager = await addUser(hq, 'manager');
+  await signIn(page, hq, manager);
+  const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: `Honoured twice: ${code}` }) });
+  await expect(item).toContainText('Back till (Berlin Mitte), ticket B-2002');
+  await expect(item).toContainText('Honoured first at');
+  await expect(item).toContainText('Front till (Berlin Mitte), ticket F-1001');
+  await expect(item).toContainText('quantity_exceeded');
+  await expect(page.getByRole('table', { name: /Per day/ })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-reconciliation');
+
+  // Keyboard only: Tab to the item's button, Enter, type the note, Enter.
+  await item.getByRole('button', { name: 'Mark handled…' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(item.getByLabel('What was done')).toBeFocused();
+  await page.keyboard.type('Refunded the customer at the back till.');
+  await item.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: `Honoured twice: ${code}` })).toHaveCount(0);
+  await page.getByLabel('Shown').selectOption('true');
+  await expect(page.getByRole('listitem').filter({ hasText: code })).toContainText(`by ${manager.email}`);
+
+  // Only an admin reads the audit log.
+  await expect(page.getByRole('link', { name: 'Audit log' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, hq, ADMIN);
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'PUT /v1/reconciliation/:op_id/handled' }).first();
+  await expect(row).toContainText(manager.email);
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-audit-log');
+});
+
+test('a viewer reads but changes nothing: no actions shown, and HQ refuses one forced through the page', async ({ page, hq }) => {
+  await makeConflict(hq);
+  const viewer = await addUser(hq, 'viewer');
+  await signIn(page, hq, viewer);
+  await expect(page.getByRole('button', { name: 'Mark handled…' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'People' })).toHaveCount(0);
+  // The same request the button would send, made from the page itself (same origin, with its cookie).
+  const status = await page.evaluate(async () => (await fetch('/v1/vouchers/WELCOME10/cancel', { method: 'POST' })).status);
+  expect(status).toBe(403);
+  // And a request from another origin carrying the cookie is refused as cross-site (CSRF), even for an admin.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, hq, ADMIN);
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'vt_session')!;
+  expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  const forged = await fetch(`${hq.url}/v1/vouchers/WELCOME10/cancel`, { method: 'POST', headers: { cookie: `vt_session=${session.value}`, origin: 'https://evil.example' } });
+  expect(forged.status).toBe(403);
+  expect(((await forged.json()) as { code: string }).code).toBe('csrf_refused');
+});
+
+test('vouchers: search, a voucher\'s rules in words with its barcode and QR code, cancelled by a manager', async ({ page, hq }) => {
+  const manager = await addUser(hq, 'manager');
+  await signIn(page, hq, manager);
+  await page.getByRole('link', { name: 'Vouchers' }).click();
+  await page.getByRole('searchbox', { name: 'Search' }).fill('welcome');
+  const link = page.getByRole('link', { name: 'WELCOME10' });
+  await expect(link).toBeVisible();
+  await expect(page.getByRole('table')).toContainText('1 voucher');
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-vouchers');
+  await link.click();
+  await expect(page.getByRole('heading', { name: 'Voucher WELCOME10' })).toBeVisible();
+  await expect(page.getByText('Dates and times are in Europe/Berlin')).toBeVisible();
+  for (const name of ['Barcode of WELCOME10', 'QR code of WELCOME10']) {
+    const img = page.getByRole('img', { name });
+    await expect(img).toBeVisible();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+  }
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-voucher');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Cancel voucher' }).click();
+  await expect(page.getByText('Cancelled', { exact: true })).toBeVisible();
+});
+
+test('people: an admin adds a manager, who signs in and changes their own password', async ({ page, hq }) => {
+  await signIn(page, hq, ADMIN);
+  await page.getByRole('link', { name: 'People' }).click();
+  const email = `new-${randomUUID().slice(0, 8)}@shop.example`;
+  const form = page.getByRole('form', { name: 'Add a person' });
+  await form.getByLabel('E-mail').fill(email);
+  await form.getByLabel(/First password/).fill('first password 1');
+  await form.getByLabel('Role').selectOption('manager');
+  await form.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByRole('status')).toHaveText(`${email} can sign in now.`);
+  await expect(page.getByRole('combobox', { name: `Role of ${email}` })).toHaveValue('manager');
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-people');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, hq, { email, password: 'first password 1' });
+  await page.getByRole('link', { name: 'Your account' }).click();
+  await page.getByLabel('Current password').fill('wrong password');
+  await page.getByLabel('New password (at least 10 characters)').fill('second password 2');
+  await page.getByLabel('New password again').fill('second password 2');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('alert')).toContainText('give your current one');
+  await page.getByLabel('Current password').fill('first password 1');
+  await page.getByLabel('New password (at least 10 characters)').fill('second password 2');
+  await page.getByLabel('New password again').fill('second password 2');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status')).toContainText('Your password is changed');
+  expect(await seriousViolations(page)).toEqual([]);
+});
