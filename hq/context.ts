@@ -3,6 +3,7 @@ import type { ChangeBus } from './change-bus';
 import type { CounterStore } from './counters';
 import type { Principal } from './auth';
 import type { AssetSigner } from './voucher-assets';
+import type { TillContacts } from './till-contacts';
 import type { Role } from '../sync/protocol';
 
 export type HqContext = {
@@ -20,6 +21,8 @@ export type HqContext = {
   maxGiftIssue: number;
   /** Pushes one transaction may hold (hq/push/pusher.ts, group commit); 1: none grouped. */
   pushGroup: number;
+  /** When HQ last heard from each till, and its event stream (hq/till-contacts.ts). */
+  contacts: TillContacts;
   /** Voucher asset links (hq/voucher-assets.ts); without a public URL, links use the request's host. */
   assets: { signer: AssetSigner; publicUrl: string | undefined };
 };

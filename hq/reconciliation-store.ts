@@ -91,3 +91,9 @@ export async function reopen(db: Db, opId: string): Promise<ReconciliationItem> 
   if (!found) throw new HqError(404, 'not_found', `No reconciliation item for op ${opId}.`);
   return found;
 }
+
+/** Open (unhandled) items per till. */
+export async function openItemsByTill(db: Db): Promise<Map<string, number>> {
+  const rows = rowsOf<{ till_id: string; n: number }>(await db.execute(sql`SELECT i.till_id, count(*)::int AS n FROM ${FROM} WHERE m.op_id IS NULL GROUP BY i.till_id`));
+  return new Map(rows.map((r) => [r.till_id, r.n]));
+}

@@ -14,6 +14,7 @@ import { actorOf, recordAudit } from './people/audit';
 import { peopleRoutes, type SignInLimits } from './routes/people';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { consoleRoutes } from './routes/console';
+import { createTillContacts } from './till-contacts';
 import { createChangeBus, type ChangeBus } from './change-bus';
 import { memoryCounters, postgresCounters, type CounterStore } from './counters';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from './problem';
@@ -178,6 +179,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     defaultTimeZone: options.defaultTimeZone ?? 'UTC',
     maxGiftIssue: options.maxGiftIssue ?? DEFAULT_MAX_GIFT_ISSUE,
     pushGroup: options.pushGroup ?? DEFAULT_PUSH_GROUP,
+    contacts: createTillContacts(options.database.db, (error) => app.log.warn({ err: error }, 'till contact not recorded')),
     assets: {
       signer: assetSigner(await resolveAssetSecret(options.database.db, options.assets?.secret), options.assets?.ttlDays ?? 30),
       publicUrl: options.assets?.publicUrl,
@@ -248,6 +250,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     if (principal.kind === 'integration' && (!scope || !principal.scopes.includes(scope))) {
       return sendProblem(reply, 403, 'forbidden', `This API key lacks the scope this endpoint needs${scope ? ` (${scope})` : ''}.`);
     }
+    if (principal.kind === 'till') ctx.contacts.seen(principal.tillId);
     request.principal = principal;
   });
   // The audit log (hq/people/audit.ts): every successful change by a person, the admin token or a key.

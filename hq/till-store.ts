@@ -2,6 +2,7 @@
 // them. Route files (routes/tills.ts, routes/pairing.ts) go through here; auth.ts reads a till by its
 // token hash for every request. Only hashes of tokens and pairing codes are stored.
 import { sql } from 'drizzle-orm';
+import type { TillSummary } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
 
 export type StoredTill = { id: string; name: string; time_zone: string };
@@ -42,4 +43,33 @@ export async function leaseCodes(db: Db, tillId: string, candidates: string[]): 
       ON CONFLICT (code) DO NOTHING RETURNING code`),
   );
   return rows.map((r) => r.code);
+}
+
+const ISO = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/** Every device (not the channels of API keys or the back office), by store and name. */
+export async function listTills(db: Db, openItems: Map<string, number>): Promise<TillSummary[]> {
+  const rows = rowsOf<{ id: string; name: string; store: string | null; time_zone: string; created_at: string; last_seq: string | number; last_seen_at: string | null; opened: string | null; closed: string | null; pairing_expires_at: string | null; revoked: boolean }>(
+    await db.execute(sql`SELECT t.id, t.name, t.store, t.time_zone, ${ISO('t.created_at')} AS created_at, t.last_seq, ${ISO('c.last_seen_at')} AS last_seen_at,
+        ${ISO('c.stream_opened_at')} AS opened, ${ISO('c.stream_closed_at')} AS closed,
+        CASE WHEN t.pairing_expires_at > now() THEN ${ISO('t.pairing_expires_at')} END AS pairing_expires_at, t.token_hash LIKE 'revoked:%' AS revoked
+      FROM tills t LEFT JOIN till_contacts c ON c.till_id = t.id WHERE t.kind = 'till' ORDER BY t.store NULLS LAST, t.name, t.id`),
+  );
+  return rows.map((r) => ({
+    id: r.id, name: r.name, store: r.store, time_zone: r.time_zone, created_at: r.created_at, last_seq: Number(r.last_seq), last_seen_at: r.last_seen_at,
+    stream: { open: r.opened !== null && r.closed === null, since: r.closed === null ? r.opened : null },
+    open_items: openItems.get(r.id) ?? 0, pairing_expires_at: r.pairing_expires_at, revoked: r.revoked,
+  }));
+}
+
+/**
+ * Revoke a device: its token stops signing in at once (the stored hash becomes one no token has: it is
+ * marked, not a hash at all) and any pending pairing code is cleared. Issuing a pairing code brings
+ * the till back, with its history and last_seq. False when no such device is registered.
+ */
+export async function revokeTill(db: Db, tillId: string): Promise<boolean> {
+  return rowsOf(
+    await db.execute(sql`UPDATE tills SET token_hash = 'revoked:' || gen_random_uuid()::text, pairing_code_hash = NULL, pairing_expires_at = NULL
+      WHERE id = ${tillId}::uuid AND kind = 'till' RETURNING id`),
+  ).length === 1;
 }

@@ -343,3 +343,16 @@ export const reconciliationMarks = pgTable('reconciliation_marks', {
   handledBy: text('handled_by').notNull(),
   note: text('note').notNull(),
 });
+
+/**
+ * When HQ last heard from each till, kept apart from the tills row so that noting a contact never
+ * changes the row version the change feed's cache compares (hq/auth.ts): last_seen_at is written at most
+ * once a minute per till and process (hq/till-contacts.ts); the stream columns when its event stream
+ * opens and closes.
+ */
+export const tillContacts = pgTable('till_contacts', {
+  tillId: uuid('till_id').primaryKey(),
+  lastSeenAt: ts('last_seen_at'),
+  streamOpenedAt: ts('stream_opened_at'),
+  streamClosedAt: ts('stream_closed_at'),
+});

@@ -101,6 +101,11 @@ export const syncRoutes =
       const carried = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined)) as OutgoingHttpHeaders;
       res.writeHead(200, { ...carried, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       const end = hub.open(res, lastEventId(request.headers['last-event-id']));
-      request.raw.on('close', end);
+      const tillId = (request.principal as { tillId: string }).tillId;
+      const openedAt = ctx.contacts.streamOpened(tillId);
+      request.raw.on('close', () => {
+        end();
+        ctx.contacts.streamClosed(tillId, openedAt);
+      });
     });
   };

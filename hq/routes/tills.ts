@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { generateCode } from '../../core/code';
-import { CodeBlockRequestSchema, CodeBlockSchema, ProblemSchema, TillCreatedSchema, TillCreateSchema, TillIdentitySchema } from '../../sync/protocol';
+import { z } from 'zod';
+import { CodeBlockRequestSchema, CodeBlockSchema, ProblemSchema, TillCreatedSchema, TillCreateSchema, TillIdentitySchema, TillIdParams, TillSummarySchema } from '../../sync/protocol';
 import type { HqContext } from '../context';
-import { findTill, leaseCodes, registerTill } from '../till-store';
+import { findTill, leaseCodes, listTills, registerTill, revokeTill } from '../till-store';
+import { openItemsByTill } from '../reconciliation-store';
 import { hashToken, newToken } from '../auth';
 import { HqError } from '../hq-error';
 
@@ -24,6 +26,22 @@ export const tillRoutes =
       reply.code(201);
       return { till_id: tillId, token };
     });
+
+    // The back office's tills screen: each device's last contact, last op, stream and open items.
+    app.get('/v1/tills', { config: { allow: ['admin'] }, schema: { response: { 200: z.object({ result: z.array(TillSummarySchema) }), ...errors } } }, async () => ({
+      result: await listTills(ctx.db, await openItemsByTill(ctx.db)),
+    }));
+
+    // A lost or stolen till: its token stops working at once; a pairing code brings the till back.
+    const summary = async (tillId: string) => (await listTills(ctx.db, await openItemsByTill(ctx.db))).find((t) => t.id === tillId) ?? null;
+    app.post(
+      '/v1/tills/:till_id/revoke',
+      { config: { allow: ['admin'], auditBefore: (r) => summary((r.params as { till_id: string }).till_id) }, schema: { params: TillIdParams, response: { 200: TillSummarySchema, 404: ProblemSchema, ...errors } } },
+      async (request) => {
+        if (!(await revokeTill(ctx.db, request.params.till_id))) throw new HqError(404, 'till_not_found', `No till ${request.params.till_id} is registered.`);
+        return (await summary(request.params.till_id))!;
+      },
+    );
 
     // Which till a token belongs to: a till paired with a token (not a pairing code) asks, so that a
     // device re-paired as the same till opens the same replica and sends what its outbox still holds.

@@ -74,3 +74,25 @@ export const RedemptionListQuerySchema = z.strictObject({
 
 export const CodeBlockRequestSchema = z.strictObject({ size: z.int().min(1).max(1000) });
 export const CodeBlockSchema = z.object({ codes: z.array(VoucherCode) });
+
+/** GET /v1/tills (back office): each device with what HQ knows of its health. */
+export const TillSummarySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  store: z.string().nullable(),
+  time_zone: z.string(),
+  created_at: z.string(),
+  /** The last op number HQ applied from it. */
+  last_seq: z.int(),
+  /** When HQ last heard from it (accurate to a minute), or null if never. */
+  last_seen_at: z.string().nullable(),
+  /** Whether its live event stream is open (as HQ recorded it), and since when. */
+  stream: z.object({ open: z.boolean(), since: z.string().nullable() }),
+  /** Reconciliation items of this till that nobody has handled yet. */
+  open_items: z.int(),
+  /** A pairing code waiting to be used: until when (the code itself is shown only when issued). */
+  pairing_expires_at: z.string().nullable(),
+  /** Revoked: its token no longer signs in; a pairing code brings it back. */
+  revoked: z.boolean(),
+});
+export type TillSummary = z.infer<typeof TillSummarySchema>;

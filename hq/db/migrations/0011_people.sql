@@ -1,6 +1,7 @@
 -- People at HQ (contract v1 additions, issue 15): back-office users with roles, their sessions (only a
 -- hash of the cookie's secret), the append-only audit log, the marks that say a reconciliation item was
--- dealt with, and the store a till stands in (the back office filters by it).
+-- dealt with, and the store a till stands in (the back office filters by it). When HQ last heard from each till
+-- (till_contacts) is kept apart from its row.
 CREATE TABLE "audit_log" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "audit_log_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -25,6 +26,13 @@ CREATE TABLE "sessions" (
 	"user_id" uuid NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "till_contacts" (
+	"till_id" uuid PRIMARY KEY NOT NULL,
+	"last_seen_at" timestamp with time zone,
+	"stream_opened_at" timestamp with time zone,
+	"stream_closed_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
