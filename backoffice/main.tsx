@@ -12,11 +12,15 @@ import { VoucherPage } from './pages/VoucherPage';
 import { Users } from './pages/Users';
 import { AuditLog } from './pages/AuditLog';
 import { Account } from './pages/Account';
+import { Tills } from './pages/Tills';
+import { ApiKeys } from './pages/ApiKeys';
 import './styles.css';
 
 const NAV: { route: Route; text: string; needs: 'viewer' | 'admin' }[] = [
   { route: { page: 'reconciliation' }, text: 'Needs a person', needs: 'viewer' },
   { route: { page: 'vouchers' }, text: 'Vouchers', needs: 'viewer' },
+  { route: { page: 'tills' }, text: 'Tills', needs: 'viewer' },
+  { route: { page: 'keys' }, text: 'API keys', needs: 'admin' },
   { route: { page: 'users' }, text: 'People', needs: 'admin' },
   { route: { page: 'audit' }, text: 'Audit log', needs: 'admin' },
   { route: { page: 'account' }, text: 'Your account', needs: 'viewer' },
@@ -40,6 +44,10 @@ function App(): ReactNode {
         return <Vouchers timeZone={timeZone} />;
       case 'voucher':
         return <VoucherPage key={route.code} code={route.code} timeZone={timeZone} />;
+      case 'tills':
+        return <Tills timeZone={timeZone} />;
+      case 'keys':
+        return can(state, 'admin') ? <ApiKeys timeZone={timeZone} /> : <ErrorNote error={new Error('Only admins manage API keys.')} />;
       case 'users':
         return can(state, 'admin') ? <Users timeZone={timeZone} me={person.email} /> : <ErrorNote error={new Error('Only admins manage people.')} />;
       case 'audit':

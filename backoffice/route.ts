@@ -6,6 +6,8 @@ export type Route =
   | { page: 'reconciliation' }
   | { page: 'vouchers' }
   | { page: 'voucher'; code: string }
+  | { page: 'tills' }
+  | { page: 'keys' }
   | { page: 'users' }
   | { page: 'audit' }
   | { page: 'account' };
@@ -15,6 +17,10 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case 'vouchers':
       return parts[1] ? { page: 'voucher', code: parts[1] } : { page: 'vouchers' };
+    case 'tills':
+      return { page: 'tills' };
+    case 'keys':
+      return { page: 'keys' };
     case 'users':
       return { page: 'users' };
     case 'audit':

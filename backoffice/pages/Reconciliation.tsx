@@ -2,7 +2,8 @@
 // tickets, times and amounts), overdrafts, rejected ops; counts per day; filters by kind, store and till;
 // each item can be marked handled with a note (managers and admins; HQ audits it).
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { ReconciliationItemSchema, ReconciliationListSchema, type ReconciliationItem } from '../../sync/protocol';
+import { z } from 'zod';
+import { ReconciliationItemSchema, ReconciliationListSchema, TillSummarySchema, type ReconciliationItem } from '../../sync/protocol';
 import { api, apiVoid, query } from '../api';
 import { can, useSession } from '../session';
 import { href } from '../route';
@@ -18,6 +19,8 @@ export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
   const [offset, setOffset] = useState(0);
   const q = query({ ...filters, limit: LIMIT, offset });
   const list = useLoad(() => api('GET', `/v1/reconciliation${q}`, ReconciliationListSchema), q);
+  const tills = useLoad(() => api('GET', '/v1/tills', z.object({ result: z.array(TillSummarySchema) })), 'tills');
+  const stores = [...new Set((tills.data?.result ?? []).flatMap((t) => (t.store ? [t.store] : [])))].sort();
   const set = (name: keyof typeof filters) => (event: { target: { value: string } }) => {
     setOffset(0);
     setFilters((f) => ({ ...f, [name]: event.target.value }));
@@ -38,11 +41,25 @@ export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
         </label>
         <label>
           Store
-          <input value={filters.store} onChange={set('store')} placeholder="Any store" />
+          <select value={filters.store} onChange={set('store')}>
+            <option value="">Any store</option>
+            {stores.map((store) => (
+              <option key={store} value={store}>
+                {store}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
-          Till id
-          <input value={filters.till_id} onChange={set('till_id')} placeholder="Any till" pattern="[0-9a-fA-F-]{36}" />
+          Till
+          <select value={filters.till_id} onChange={set('till_id')}>
+            <option value="">Any till</option>
+            {(tills.data?.result ?? []).map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.store ? `${t.name} (${t.store})` : t.name}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           Shown

@@ -48,12 +48,12 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 /** Two tills redeem one single-use code: HQ accepts the first and records the second as a CONFLICT. */
-async function makeConflict(hq: HqProcess): Promise<string> {
+async function makeConflict(hq: HqProcess, store = 'Berlin Mitte'): Promise<string> {
   const code = `E2E-${randomUUID().slice(0, 6).toUpperCase()}`;
   const created = await hq.admin('/v1/vouchers', { method: 'POST', body: JSON.stringify({ code, type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'E2E five off', discount: { type: 'AMOUNT', amount_off: 500 }, redemption: { quantity: 1 } }) });
   expect(created.status).toBe(201);
   for (const [name, ticket] of [['Front till', 'F-1001'], ['Back till', 'B-2002']] as const) {
-    const res = await hq.admin('/v1/tills', { method: 'POST', body: JSON.stringify({ name, time_zone: 'Europe/Berlin', store: 'Berlin Mitte' }) });
+    const res = await hq.admin('/v1/tills', { method: 'POST', body: JSON.stringify({ name, time_zone: 'Europe/Berlin', store }) });
     const { token } = (await res.json()) as { token: string };
     const op = { op_id: randomUUID(), seq: 1, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code, ticket_id: ticket, amount: 500 } };
     const pushed = await fetch(`${hq.url}/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ops: [op] }) });
@@ -186,4 +186,57 @@ test('people: an admin adds a manager, who signs in and changes their own passwo
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toContainText('Your password is changed');
   expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('tills: register one, read its pairing code (text and QR) and pair with it; filter reconciliation by store; revoke', async ({ page, hq }) => {
+  const berlin = await makeConflict(hq);
+  const hamburg = await makeConflict(hq, 'Hamburg');
+  const manager = await addUser(hq, 'manager');
+  await signIn(page, hq, manager);
+  await expect(page.getByRole('heading', { name: `Honoured twice: ${berlin}` })).toBeVisible();
+  await page.getByLabel('Store').selectOption('Hamburg');
+  await expect(page.getByRole('heading', { name: `Honoured twice: ${berlin}` })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: `Honoured twice: ${hamburg}` })).toBeVisible();
+  await page.getByRole('link', { name: 'Tills' }).click();
+  const form = page.getByRole('form', { name: 'Register a till' });
+  await form.getByLabel('Name').fill('Window till');
+  await form.getByLabel('Store (optional)').fill('Köln');
+  await form.getByRole('button', { name: 'Register and show its pairing code' }).click();
+  const code = (await page.getByTestId('pairing-code').textContent())!;
+  expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  const qr = page.getByRole('img', { name: `QR code of the pairing code ${code}` });
+  await expect.poll(() => qr.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-tills');
+  // The code is what a till exchanges for its token.
+  const paired = await fetch(`${hq.url}/v1/pairings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pairing_code: code }) });
+  expect(paired.status).toBe(200);
+  await page.getByRole('button', { name: 'Done' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'Window till' });
+  await expect(row).toContainText('Köln');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toContainText('(revoked)');
+});
+
+test('API keys: made with scopes and shown once, listed without the secret, revoked', async ({ page, hq }) => {
+  await signIn(page, hq, ADMIN);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  const form = page.getByRole('form', { name: 'Make a key' });
+  await form.getByLabel(/^Name/).fill('Web shop');
+  await form.getByLabel('look vouchers up and validate tickets').check();
+  await form.getByRole('button', { name: 'Make key' }).click();
+  const key = (await page.getByTestId('new-key').textContent())!;
+  expect(key).toMatch(/^key_/);
+  const redeemed = await fetch(`${hq.url}/v1/vouchers/WELCOME10`, { headers: { authorization: `Bearer ${key}` } });
+  expect(redeemed.status).toBe(200);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'I have copied it' }).click();
+  await expect(page.getByText(key)).toHaveCount(0);
+  const row = page.getByRole('row').filter({ hasText: 'Web shop' });
+  await expect(row).toContainText('redeem vouchers');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toHaveCount(0);
+  expect((await fetch(`${hq.url}/v1/vouchers/WELCOME10`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
 });

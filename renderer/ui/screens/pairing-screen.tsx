@@ -18,7 +18,7 @@ export function PairingScreen() {
     <main className="centered">
       <form className="card pairing" onSubmit={submit} aria-labelledby="pair-title">
         <h1 id="pair-title">Connect this till to head office</h1>
-        <p>Head office gives each till a token, or a short pairing code such as K7QM-3XHD that stays valid for a few minutes (back office: POST /v1/tills, then POST {'/v1/tills/{till_id}/pairing-code'}). The till then loads every voucher so it can keep selling without a connection.</p>
+        <p>Head office gives each till a token, or a short pairing code such as K7QM-3XHD that stays valid for a few minutes (the back office's Tills page shows it as text and as a QR code to scan). The till then loads every voucher so it can keep selling without a connection.</p>
         <label>
           Head office address
           <input name="hq" type="url" value={url} onChange={(e) => setUrl(e.target.value)} autoFocus required />
