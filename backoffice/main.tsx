@@ -13,12 +13,14 @@ import { Users } from './pages/Users';
 import { AuditLog } from './pages/AuditLog';
 import { Account } from './pages/Account';
 import { Tills } from './pages/Tills';
+import { Imports } from './pages/Imports';
 import { ApiKeys } from './pages/ApiKeys';
 import './styles.css';
 
-const NAV: { route: Route; text: string; needs: 'viewer' | 'admin' }[] = [
+const NAV: { route: Route; text: string; needs: 'viewer' | 'manager' | 'admin' }[] = [
   { route: { page: 'reconciliation' }, text: 'Needs a person', needs: 'viewer' },
   { route: { page: 'vouchers' }, text: 'Vouchers', needs: 'viewer' },
+  { route: { page: 'imports' }, text: 'Import', needs: 'manager' },
   { route: { page: 'tills' }, text: 'Tills', needs: 'viewer' },
   { route: { page: 'keys' }, text: 'API keys', needs: 'admin' },
   { route: { page: 'users' }, text: 'People', needs: 'admin' },
@@ -44,6 +46,8 @@ function App(): ReactNode {
         return <Vouchers timeZone={timeZone} />;
       case 'voucher':
         return <VoucherPage key={route.code} code={route.code} timeZone={timeZone} />;
+      case 'imports':
+        return can(state, 'manager') ? <Imports /> : <ErrorNote error={new Error('Only managers and admins import vouchers.')} />;
       case 'tills':
         return <Tills timeZone={timeZone} />;
       case 'keys':

@@ -6,6 +6,7 @@ export type Route =
   | { page: 'reconciliation' }
   | { page: 'vouchers' }
   | { page: 'voucher'; code: string }
+  | { page: 'imports' }
   | { page: 'tills' }
   | { page: 'keys' }
   | { page: 'users' }
@@ -17,6 +18,8 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case 'vouchers':
       return parts[1] ? { page: 'voucher', code: parts[1] } : { page: 'vouchers' };
+    case 'imports':
+      return { page: 'imports' };
     case 'tills':
       return { page: 'tills' };
     case 'keys':

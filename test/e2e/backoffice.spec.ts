@@ -240,3 +240,33 @@ test('API keys: made with scopes and shown once, listed without the secret, revo
   await expect(row).toHaveCount(0);
   expect((await fetch(`${hq.url}/v1/vouchers/WELCOME10`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
 });
+
+test('imports: a CSV file with a bad row — progress to done, the refused row listed with its reason and downloadable', async ({ page, hq }) => {
+  const manager = await addUser(hq, 'manager');
+  await signIn(page, hq, manager);
+  await page.getByRole('link', { name: 'Import' }).click();
+  const tag = randomUUID().slice(0, 6).toUpperCase();
+  const csv = ['code,type,currency,label,discount.type,discount.amount_off,gift.amount,start_date',
+    `IMP-${tag}-1,DISCOUNT_VOUCHER,EUR,Spring,AMOUNT,500,,2026-03-01`,
+    `IMP-${tag}-2,GIFT_VOUCHER,EUR,Gift,,,2500,2026-03-01T10:00`,
+    `IMP-${tag}-3,DISCOUNT_VOUCHER,EUR,Broken,AMOUNT,five,,2026-03-01`].join('\n');
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'spring.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('status')).toHaveText('2 imported, 1 refused.');
+  await expect(page.getByRole('progressbar')).toBeVisible();
+  const refused = page.getByRole('table', { name: /Refused rows/ });
+  await expect(refused.getByRole('row')).toHaveCount(2);
+  await expect(refused).toContainText(`IMP-${tag}-3`);
+  await expect(refused.getByRole('cell', { name: '4', exact: true })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-import');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download the refused rows/ }).click()]);
+  expect(download.suggestedFilename()).toBe('spring-errors.csv');
+  const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+  expect(text.split('\r\n')[0]).toBe('row,code,error');
+  expect(text).toContain(`4,IMP-${tag}-3,`);
+  // The imported ones are there.
+  await page.getByRole('link', { name: 'Vouchers' }).click();
+  await page.getByRole('searchbox', { name: 'Search' }).fill(`IMP-${tag}`);
+  await expect(page.getByRole('table')).toContainText('2 vouchers');
+});

@@ -1,0 +1,162 @@
+// Imports: a JSON array (seed 004's import format) or a CSV file (backoffice/import-csv.ts) goes to
+// POST /v1/vouchers/import; the async action is followed with a progress bar until it is done; each row
+// HQ refused is listed with its reason, and the list can be downloaded as CSV to fix and import again.
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { z } from 'zod';
+import { AsyncActionSchema, type AsyncAction } from '../../sync/protocol';
+import { api } from '../api';
+import { errorsCsv, vouchersFromCsv } from '../import-csv';
+import { ErrorNote } from '../ui/common';
+
+const StartedSchema = z.object({ async_action_id: z.string() });
+const POLL_MS = 500;
+
+type Upload = { name: string; csv: boolean; rows: number; actionId: string };
+
+export function Imports(): ReactNode {
+  const [error, setError] = useState<unknown>(null);
+  const [fileErrors, setFileErrors] = useState<{ row: number; message: string }[]>([]);
+  const [upload, setUpload] = useState<Upload | null>(null);
+  const [action, setAction] = useState<AsyncAction | null>(null);
+  const busy = useRef(false);
+
+  // Follow the import until HQ says it is done (or failed); stop when the page goes away.
+  useEffect(() => {
+    if (!upload) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let current = true;
+    const poll = async () => {
+      try {
+        const next = await api('GET', `/v1/async-actions/${encodeURIComponent(upload.actionId)}`, AsyncActionSchema);
+        if (!current) return;
+        setAction(next);
+        if (next.status === 'IN_PROGRESS') timer = setTimeout(poll, POLL_MS);
+      } catch (e) {
+        if (current) setError(e);
+      }
+    };
+    void poll();
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [upload]);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy.current) return;
+    const file = new FormData(event.currentTarget).get('file');
+    if (!(file instanceof File) || file.size === 0) return setError(new Error('Choose a .json or .csv file first.'));
+    busy.current = true;
+    setError(null);
+    setFileErrors([]);
+    setAction(null);
+    try {
+      const text = await file.text();
+      const csv = /\.csv$/i.test(file.name) || file.type === 'text/csv';
+      let rows: unknown;
+      if (csv) {
+        const parsed = vouchersFromCsv(text);
+        if (parsed.errors.length) return setFileErrors(parsed.errors);
+        rows = parsed.rows;
+      } else {
+        try {
+          rows = JSON.parse(text);
+        } catch (e) {
+          return setError(new Error(`The file is not JSON: ${(e as Error).message}`));
+        }
+      }
+      if (!Array.isArray(rows) || rows.length === 0) return setError(new Error('The file holds no vouchers: a JSON array of vouchers, or a CSV file with a header row and one voucher per row.'));
+      const started = await api('POST', '/v1/vouchers/import', StartedSchema, rows);
+      setUpload({ name: file.name, csv, rows: rows.length, actionId: started.async_action_id });
+    } catch (e) {
+      setError(e);
+    } finally {
+      busy.current = false;
+    }
+  };
+
+  const download = () => {
+    if (!action || !upload) return;
+    const blob = new Blob([errorsCsv(action.result.errors, upload.csv)], { type: 'text/csv' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${upload.name.replace(/\.[^.]+$/, '')}-errors.csv`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+
+  const progress = action?.progress;
+  return (
+    <section aria-labelledby="imports-title">
+      <h1 id="imports-title">Import vouchers</h1>
+      <form onSubmit={submit} aria-labelledby="upload-title" className="card">
+        <h2 id="upload-title">Upload a file</h2>
+        <p>
+          A JSON array of vouchers as the API takes them, or a CSV file whose header names the fields (<code>code,type,currency,discount.type,discount.amount_off,gift.amount,start_date,…</code>). Dates as
+          YYYY-MM-DD, YYYY-MM-DDTHH:mm or full ISO 8601; money in cents.
+        </p>
+        <label>
+          File
+          <input name="file" type="file" accept=".json,.csv,application/json,text/csv" required />
+        </label>
+        <button type="submit">Import</button>
+      </form>
+      <ErrorNote error={error} />
+      {fileErrors.length ? (
+        <div role="alert" className="error">
+          <p>The CSV file could not be read; nothing was imported:</p>
+          <ul>
+            {fileErrors.map((e) => (
+              <li key={`${e.row}-${e.message}`}>
+                Row {e.row}: {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {upload ? (
+        <section aria-labelledby="progress-title" className="card">
+          <h2 id="progress-title">
+            {upload.name}: {upload.rows} {upload.rows === 1 ? 'voucher' : 'vouchers'}
+          </h2>
+          <label>
+            {action?.status === 'DONE' ? 'Done' : action?.status === 'FAILED' ? 'Failed' : 'Importing…'}
+            <progress max={progress?.total ?? upload.rows} value={action?.status === 'IN_PROGRESS' ? (progress?.processed ?? 0) : (progress?.total ?? upload.rows)} />
+          </label>
+          {action && action.status !== 'IN_PROGRESS' ? (
+            <p role="status">
+              {action.result.imported} imported, {action.result.failed} refused.
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+      {action && action.result.errors.length ? (
+        <>
+          <table>
+            <caption>Refused rows (row numbers as in the file)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Row</th>
+                <th scope="col">Code</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {action.result.errors.map((e) => (
+                <tr key={e.index}>
+                  <td>{upload?.csv ? e.index + 2 : e.index + 1}</td>
+                  <td>{e.code ?? ''}</td>
+                  <td>{e.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" onClick={download}>
+            Download the refused rows (CSV)
+          </button>
+        </>
+      ) : null}
+    </section>
+  );
+}
