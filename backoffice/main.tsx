@@ -14,6 +14,7 @@ import { AuditLog } from './pages/AuditLog';
 import { Account } from './pages/Account';
 import { Tills } from './pages/Tills';
 import { Imports } from './pages/Imports';
+import { VoucherEditor, VoucherForm } from './pages/VoucherForm';
 import { ApiKeys } from './pages/ApiKeys';
 import './styles.css';
 
@@ -52,6 +53,15 @@ function App(): ReactNode {
         return <Tills timeZone={timeZone} />;
       case 'keys':
         return can(state, 'admin') ? <ApiKeys timeZone={timeZone} /> : <ErrorNote error={new Error('Only admins manage API keys.')} />;
+      case 'new':
+      case 'generate':
+      case 'edit':
+        if (!can(state, 'manager')) return <ErrorNote error={new Error('Only managers and admins change vouchers.')} />;
+        return route.page === 'edit' ? (
+          <VoucherEditor key={route.code} code={route.code} timeZone={timeZone} />
+        ) : (
+          <VoucherForm key={route.page} mode={{ kind: route.page === 'new' ? 'create' : 'generate' }} timeZone={timeZone} />
+        );
       case 'users':
         return can(state, 'admin') ? <Users timeZone={timeZone} me={person.email} /> : <ErrorNote error={new Error('Only admins manage people.')} />;
       case 'audit':
@@ -71,7 +81,7 @@ function App(): ReactNode {
           <ul>
             {NAV.filter((n) => can(state, n.needs)).map((n) => (
               <li key={n.route.page}>
-                <a href={href(n.route)} aria-current={route.page === n.route.page || (route.page === 'voucher' && n.route.page === 'vouchers') ? 'page' : undefined}>
+                <a href={href(n.route)} aria-current={route.page === n.route.page || (['voucher', 'edit', 'new', 'generate'].includes(route.page) && n.route.page === 'vouchers') ? 'page' : undefined}>
                   {n.text}
                 </a>
               </li>

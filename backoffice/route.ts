@@ -6,6 +6,9 @@ export type Route =
   | { page: 'reconciliation' }
   | { page: 'vouchers' }
   | { page: 'voucher'; code: string }
+  | { page: 'edit'; code: string }
+  | { page: 'new' }
+  | { page: 'generate' }
   | { page: 'imports' }
   | { page: 'tills' }
   | { page: 'keys' }
@@ -17,7 +20,12 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   switch (parts[0]) {
     case 'vouchers':
+      if (parts[1] && parts[2] === 'edit') return { page: 'edit', code: parts[1] };
       return parts[1] ? { page: 'voucher', code: parts[1] } : { page: 'vouchers' };
+    case 'new':
+      return { page: 'new' };
+    case 'generate':
+      return { page: 'generate' };
     case 'imports':
       return { page: 'imports' };
     case 'tills':
@@ -36,7 +44,9 @@ export function parseRoute(hash: string): Route {
 }
 
 export function href(route: Route): string {
-  return route.page === 'voucher' ? `#/vouchers/${encodeURIComponent(route.code)}` : `#/${route.page}`;
+  if (route.page === 'voucher') return `#/vouchers/${encodeURIComponent(route.code)}`;
+  if (route.page === 'edit') return `#/vouchers/${encodeURIComponent(route.code)}/edit`;
+  return `#/${route.page}`;
 }
 
 const subscribe = (callback: () => void) => {

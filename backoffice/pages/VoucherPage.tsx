@@ -4,7 +4,10 @@ import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
 import { VoucherSchema } from '../../core/voucher';
 import { conditionLines, effectText, statusText } from '../../core/words/voucher-text';
-import { RedemptionSchema } from '../../sync/protocol';
+import { LedgerSchema, RedemptionSchema } from '../../sync/protocol';
+import { parseMoneyInput } from '../../core/words/money-format';
+import { pointsText } from '../../core/words/voucher-text';
+import { href } from '../route';
 import { api, apiVoid, query } from '../api';
 import { can, useSession } from '../session';
 import { ErrorNote, useLoad } from '../ui/common';
@@ -17,8 +20,13 @@ export function VoucherPage({ code, timeZone }: { code: string; timeZone: string
   const path = `/v1/vouchers/${encodeURIComponent(code)}`;
   const voucher = useLoad(() => api('GET', path, VoucherSchema), code);
   const redemptions = useLoad(() => api('GET', `/v1/redemptions${query({ code, limit: 100 })}`, RedemptionListSchema), code);
+  const ledger = useLoad(
+    () => (voucher.data && voucher.data.type !== 'DISCOUNT_VOUCHER' ? api('GET', `${path}/ledger`, LedgerSchema) : Promise.resolve(null)),
+    `${code}|${voucher.data?.updated_at ?? ''}`,
+  );
   const [error, setError] = useState<unknown>(null);
   const [deleted, setDeleted] = useState(false);
+  const [topUp, setTopUp] = useState('');
   const act = async (what: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -65,6 +73,30 @@ export function VoucherPage({ code, timeZone }: { code: string; timeZone: string
           </dl>
           {can(state, 'manager') ? (
             <div className="actions">
+              <a className="button" href={href({ page: 'edit', code })}>
+                Edit
+              </a>
+              {v.type === 'GIFT_VOUCHER' ? (
+                <form
+                  className="inline"
+                  aria-label="Top up"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    const amount = parseMoneyInput(topUp, v.currency);
+                    if (amount === null || amount <= 0) return setError(new Error(`"${topUp}" is not an amount of money to add.`));
+                    void act(async () => {
+                      await api('POST', `${path}/top-up`, VoucherSchema, { amount });
+                      setTopUp('');
+                    });
+                  }}
+                >
+                  <label>
+                    Add store credit ({v.currency})
+                    <input value={topUp} onChange={(e) => setTopUp(e.target.value)} inputMode="decimal" required />
+                  </label>
+                  <button type="submit">Top up</button>
+                </form>
+              ) : null}
               {v.status !== 'CANCELLED' ? (
                 <button type="button" onClick={() => window.confirm(`Cancel ${code}? Tills refuse it from their next sync.`) && act(() => api('POST', `${path}/cancel`, VoucherSchema))}>
                   Cancel voucher
@@ -103,6 +135,32 @@ export function VoucherPage({ code, timeZone }: { code: string; timeZone: string
         </>
       ) : voucher.loading ? (
         <p role="status">Loading…</p>
+      ) : null}
+      {ledger.data ? (
+        <section aria-labelledby="ledger-title">
+          <h2 id="ledger-title">{ledger.data.unit === 'money' ? 'Balance, entry by entry' : 'Points, entry by entry'}</h2>
+          <table>
+            <caption>Oldest first; the last balance is the card's</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Entry</th>
+                <th scope="col">Change</th>
+                <th scope="col">Balance</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ledger.data.entries.map((e) => (
+                <tr key={e.id}>
+                  <td>{when(e.at, timeZone)}</td>
+                  <td>{e.kind}</td>
+                  <td>{ledger.data!.unit === 'money' ? money(e.change, v?.currency) : pointsText(e.change, d)}</td>
+                  <td>{ledger.data!.unit === 'money' ? money(e.balance, v?.currency) : pointsText(e.balance, d)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       ) : null}
       <section aria-labelledby="redemptions-title">
         <h2 id="redemptions-title">Redemptions</h2>

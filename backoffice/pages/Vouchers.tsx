@@ -4,6 +4,7 @@ import { VoucherListSchema } from '../../sync/protocol';
 import { effectText, statusText } from '../../core/words/voucher-text';
 import { api, query } from '../api';
 import { href } from '../route';
+import { can, useSession } from '../session';
 import { ErrorNote, Pager, useLoad } from '../ui/common';
 import { displayContext } from '../ui/format';
 
@@ -20,9 +21,20 @@ export function Vouchers({ timeZone }: { timeZone: string }): ReactNode {
     setFilters((f) => ({ ...f, [name]: event.target.value }));
   };
   const d = displayContext(timeZone);
+  const state = useSession((s) => s.state);
   return (
     <section aria-labelledby="vouchers-title">
       <h1 id="vouchers-title">Vouchers</h1>
+      {can(state, 'manager') ? (
+        <p className="actions">
+          <a className="button" href={href({ page: 'new' })}>
+            New voucher
+          </a>
+          <a className="button" href={href({ page: 'generate' })}>
+            Generate codes for an offer
+          </a>
+        </p>
+      ) : null}
       <form className="filters" role="search" aria-label="Search vouchers" onSubmit={(e) => e.preventDefault()}>
         <label>
           Search

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { normaliseCode } from '../../core/code';
 import { PositiveMinorUnits, VoucherCreateInputSchema, VoucherSchema, VoucherUpdateInputSchema, type Voucher } from '../../core/voucher';
 import { Text } from '../../core/text';
-import { AsyncActionSchema, ProblemSchema, VoucherListQuerySchema, VoucherListSchema } from '../../sync/protocol';
+import { AsyncActionSchema, LedgerSchema, ProblemSchema, VoucherListQuerySchema, VoucherListSchema } from '../../sync/protocol';
+import { voucherLedger } from '../ledger-store';
 import type { HqContext } from '../context';
 import { HqError } from '../hq-error';
 import { cancelVoucher, createVoucher, deleteVoucher, getVoucher, listVouchers, topUpGiftCard, updateVoucher } from '../voucher-store';
@@ -50,6 +51,15 @@ export const voucherRoutes =
       const voucher = await getVoucher(ctx.db, code);
       if (!voucher) throw new HqError(404, 'not_found', `No voucher with code ${code}.`);
       return voucher;
+    });
+
+    // A card's ledger (gift money or loyalty points) with running balances; 404 for a discount voucher.
+    app.get('/v1/vouchers/:code/ledger', { config: admin, schema: { params: CodeParams, response: { 200: LedgerSchema, ...errors } } }, async (request) => {
+      const code = normaliseCode(request.params.code);
+      const voucher = await getVoucher(ctx.db, code);
+      const ledger = voucher && (await voucherLedger(ctx.db, code, voucher.type));
+      if (!ledger) throw new HqError(404, 'not_found', voucher ? `${code} is a discount voucher: it has no ledger.` : `No voucher with code ${code}.`);
+      return ledger;
     });
 
     app.put('/v1/vouchers/:code', { config: changesVoucher, schema: { params: CodeParams, body: VoucherUpdateInputSchema, response: { 200: VoucherSchema, ...errors } } }, async (request) =>

@@ -96,3 +96,18 @@ export const TillSummarySchema = z.object({
   revoked: z.boolean(),
 });
 export type TillSummary = z.infer<typeof TillSummarySchema>;
+
+/** GET /v1/vouchers/{code}/ledger (back office): a gift card's money or a loyalty card's points, entry by entry, oldest first. */
+export const LedgerEntrySchema = z.object({
+  id: z.int(),
+  at: z.string(),
+  /** Gift: ISSUE, DEBIT, ROLLBACK, ADJUST, TOP_UP. Loyalty: OPEN, EARN, SPEND and their reversals. */
+  kind: z.string(),
+  /** Signed: money (minor units) for a gift card, points for a loyalty card. */
+  change: z.int(),
+  /** The balance after this entry (the running sum). */
+  balance: z.int(),
+  redemption_id: z.uuid().nullable(),
+});
+export const LedgerSchema = z.object({ unit: z.enum(['money', 'points']), entries: z.array(LedgerEntrySchema) });
+export type Ledger = z.infer<typeof LedgerSchema>;

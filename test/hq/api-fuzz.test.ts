@@ -87,6 +87,7 @@ function examples(ids: Ids): Record<string, Omit<Shape, 'token'>> {
     'DELETE /v1/api-keys/{id}': { method: 'DELETE', path: '/v1/api-keys/{id}', params: { id: randomUUID() }, query: {} },
     // The Idempotency-Key is made per request below (a fresh one, or a hostile one).
     'POST /v1/redemptions': { method: 'POST', path: '/v1/redemptions', params: {}, query: {}, body: { code: ids.gift, ticket, channel: 'fuzz' } },
+    'GET /v1/vouchers/{code}/ledger': { method: 'GET', path: '/v1/vouchers/{code}/ledger', params: { code: ids.gift }, query: {} },
     'GET /v1/tills': { method: 'GET', path: '/v1/tills', params: {}, query: {} },
     // Not the fuzz till: revoking it would end the run's pushes.
     'POST /v1/tills/{till_id}/revoke': { method: 'POST', path: '/v1/tills/{till_id}/revoke', params: { till_id: randomUUID() }, query: {} },

@@ -1,0 +1,347 @@
+// Create or edit a voucher of any kind with every validity rule, the rules said back in words as they
+// are typed (core/words, the till's own sentences) — and, for an offer, generate N codes at once and
+// download them as CSV (POST /v1/offers/{offer}/vouchers, seed 000).
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import Papa from 'papaparse';
+import { VoucherSchema, type Voucher } from '../../core/voucher';
+import { conditionLines, effectText } from '../../core/words/voucher-text';
+import { api } from '../api';
+import { href } from '../route';
+import { ErrorNote, useLoad } from '../ui/common';
+import { displayContext } from '../ui/format';
+import { draftOf, draftToBody, emptyDraft, previewVoucher, type FieldError, type VoucherDraft } from '../voucher-draft';
+
+const DAYS = [1, 2, 3, 4, 5, 6, 0] as const;
+const dayName = (day: number) => new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, 0, 4 + day)));
+
+type Mode = { kind: 'create' } | { kind: 'edit'; code: string } | { kind: 'generate' };
+
+export function VoucherEditor({ code, timeZone }: { code: string; timeZone: string }): ReactNode {
+  const voucher = useLoad(() => api('GET', `/v1/vouchers/${encodeURIComponent(code)}`, VoucherSchema), code);
+  if (voucher.error) return <ErrorNote error={voucher.error} />;
+  return voucher.data ? <VoucherForm mode={{ kind: 'edit', code }} initial={draftOf(voucher.data)} timeZone={timeZone} /> : <p role="status">Loading…</p>;
+}
+
+export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: Mode; initial?: VoucherDraft; timeZone: string }): ReactNode {
+  const [d, setD] = useState<VoucherDraft>(initial);
+  const [error, setError] = useState<unknown>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
+  const [saved, setSaved] = useState<Voucher | null>(null);
+  const [generated, setGenerated] = useState<{ offer: string; vouchers: Voucher[]; wanted: number } | null>(null);
+  const [count, setCount] = useState('10');
+  const busy = useRef(false);
+  const set = <K extends keyof VoucherDraft>(key: K, value: VoucherDraft[K]) => setD((x) => ({ ...x, [key]: value }));
+  const text = (key: keyof VoucherDraft) => ({ value: String(d[key]), onChange: (e: { target: { value: string } }) => set(key, e.target.value as never) });
+  const fieldError = (key: keyof VoucherDraft) => fieldErrors.filter((e) => e.field === key).map((e) => e.message).join('; ') || null;
+  const editing = mode.kind === 'edit';
+  const preview = previewVoucher(d, new Date().toISOString());
+  const words = displayContext(timeZone, preview?.currency ?? 'EUR');
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy.current) return;
+    const { body, errors } = draftToBody(d, editing ? 'update' : 'create');
+    setFieldErrors(errors);
+    setError(null);
+    if (errors.length) return;
+    busy.current = true;
+    try {
+      if (mode.kind === 'create') setSaved(await api('POST', '/v1/vouchers', VoucherSchema, body));
+      else if (mode.kind === 'edit') setSaved(await api('PUT', `/v1/vouchers/${encodeURIComponent(mode.code)}`, VoucherSchema, body));
+      else await generate(body);
+    } catch (e) {
+      setError(e);
+    } finally {
+      busy.current = false;
+    }
+  };
+
+  // N codes against an offer, four requests at a time; each gets its own generated code.
+  const generate = async (body: Record<string, unknown>) => {
+    const offer = d.campaign.trim();
+    const wanted = Number(count);
+    if (!offer) return setFieldErrors([{ field: 'campaign', message: 'name the offer the codes are for' }]);
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > 1000) return setError(new Error('Generate between 1 and 1,000 codes at a time.'));
+    const { code: _code, campaign: _campaign, ...template } = body;
+    const vouchers: Voucher[] = [];
+    setGenerated({ offer, vouchers: [], wanted });
+    let next = 0;
+    const worker = async () => {
+      while (next < wanted) {
+        next++;
+        vouchers.push(await api('POST', `/v1/offers/${encodeURIComponent(offer)}/vouchers`, VoucherSchema, template));
+        setGenerated({ offer, vouchers: [...vouchers], wanted });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, wanted) }, worker));
+  };
+
+  const downloadCodes = () => {
+    if (!generated) return;
+    const csv = Papa.unparse({ fields: ['code', 'campaign', 'label', 'start_date', 'expiration_date'], data: generated.vouchers.map((v) => [v.code, v.campaign ?? '', v.label, v.start_date ?? '', v.expiration_date ?? '']) });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+    a.download = `${generated.offer}-codes.csv`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+
+  if (saved) {
+    return (
+      <section aria-labelledby="saved-title">
+        <h1 id="saved-title">{editing ? 'Saved' : 'Created'}: {saved.code}</h1>
+        <p role="status">
+          {effectText(saved, words)}. Tills learn it at their next sync. <a href={href({ page: 'voucher', code: saved.code })}>Open {saved.code}</a>
+        </p>
+      </section>
+    );
+  }
+  const title = mode.kind === 'create' ? 'New voucher' : mode.kind === 'edit' ? `Edit ${mode.code}` : 'Generate codes for an offer';
+  const err = (key: keyof VoucherDraft) => {
+    const message = fieldError(key);
+    return message ? (
+      <span className="field-error" id={`${key}-error`}>
+        {message}
+      </span>
+    ) : null;
+  };
+  const described = (key: keyof VoucherDraft) => (fieldError(key) ? { 'aria-invalid': true as const, 'aria-describedby': `${key}-error` } : {});
+  return (
+    <section aria-labelledby="form-title">
+      <h1 id="form-title">{title}</h1>
+      <form onSubmit={submit} aria-labelledby="form-title" className="voucher-form">
+        <fieldset>
+          <legend>Kind</legend>
+          <label>
+            Type
+            <select value={d.type} onChange={(e) => set('type', e.target.value as VoucherDraft['type'])} disabled={editing}>
+              <option value="DISCOUNT_VOUCHER">Discount voucher</option>
+              <option value="GIFT_VOUCHER">Gift card</option>
+              <option value="LOYALTY_CARD">Loyalty card</option>
+            </select>
+          </label>
+          {mode.kind === 'create' ? (
+            <label>
+              Code (empty: HQ makes one)
+              <input {...text('code')} maxLength={32} autoComplete="off" />
+            </label>
+          ) : null}
+          {mode.kind === 'generate' ? (
+            <label>
+              How many codes
+              <input type="number" min={1} max={1000} value={count} onChange={(e) => setCount(e.target.value)} required />
+            </label>
+          ) : null}
+          <label>
+            Label (what the cashier and the customer read)
+            <input {...text('label')} maxLength={255} />
+          </label>
+          <label>
+            {d.type === 'LOYALTY_CARD' ? 'Loyalty program' : mode.kind === 'generate' ? 'Offer (the campaign of the codes)' : 'Campaign'}
+            <input {...text('campaign')} maxLength={255} required={d.type === 'LOYALTY_CARD' || mode.kind === 'generate'} {...described('campaign')} />
+            {err('campaign')}
+          </label>
+          <label>
+            Category
+            <input {...text('category')} maxLength={255} />
+          </label>
+          <label>
+            Currency
+            <input {...text('currency')} maxLength={3} required />
+          </label>
+        </fieldset>
+
+        <fieldset>
+          <legend>What it gives</legend>
+          {d.type === 'DISCOUNT_VOUCHER' ? (
+            <>
+              <label>
+                Discount
+                <select value={d.discountKind} onChange={(e) => set('discountKind', e.target.value as VoucherDraft['discountKind'])}>
+                  <option value="AMOUNT">An amount off</option>
+                  <option value="PERCENT">A percentage off</option>
+                  <option value="FIXED">A fixed price for the eligible items</option>
+                  <option value="UNIT">Units of a product free</option>
+                  <option value="UNIT_MULTIPLE">Units of several products free</option>
+                </select>
+              </label>
+              {d.discountKind === 'PERCENT' ? (
+                <label>
+                  Percent off
+                  <input {...text('percent')} inputMode="decimal" required {...described('percent')} />
+                  {err('percent')}
+                </label>
+              ) : null}
+              {d.discountKind === 'AMOUNT' || d.discountKind === 'PERCENT' || d.discountKind === 'FIXED' ? (
+                <label>
+                  {d.discountKind === 'AMOUNT' ? 'Amount off' : d.discountKind === 'PERCENT' ? 'At most (optional)' : 'Fixed price'} ({d.currency})
+                  <input {...text('amount')} inputMode="decimal" required={d.discountKind !== 'PERCENT'} {...described('amount')} />
+                  {err('amount')}
+                </label>
+              ) : null}
+              {d.discountKind === 'UNIT' ? (
+                <>
+                  <label>
+                    Units free
+                    <input {...text('units')} inputMode="numeric" required {...described('units')} />
+                    {err('units')}
+                  </label>
+                  <label>
+                    Product id
+                    <input {...text('unitProduct')} required />
+                  </label>
+                </>
+              ) : null}
+              {d.discountKind === 'UNIT_MULTIPLE' ? (
+                <label>
+                  Units free, one product a line (“2 croissant”)
+                  <textarea {...text('unitLines')} rows={3} required {...described('unitLines')} />
+                  {err('unitLines')}
+                </label>
+              ) : null}
+            </>
+          ) : null}
+          {d.type === 'GIFT_VOUCHER' ? (
+            <label>
+              Value ({d.currency}){editing ? ' — change it with a top-up' : ''}
+              <input {...text('giftAmount')} inputMode="decimal" required disabled={editing} {...described('giftAmount')} />
+              {err('giftAmount')}
+            </label>
+          ) : null}
+          {d.type === 'LOYALTY_CARD' ? (
+            <label>
+              Opening points{editing ? ' — points change with sales' : ''}
+              <input {...text('loyaltyBalance')} inputMode="numeric" disabled={editing} {...described('loyaltyBalance')} />
+              {err('loyaltyBalance')}
+            </label>
+          ) : null}
+          {d.type !== 'LOYALTY_CARD' ? (
+            <label>
+              Uses (empty: unlimited)
+              <input {...text('quantity')} inputMode="numeric" {...described('quantity')} />
+              {err('quantity')}
+            </label>
+          ) : null}
+        </fieldset>
+
+        <fieldset>
+          <legend>When (in {timeZone}, or a till's own zone)</legend>
+          <label>
+            Valid from (YYYY-MM-DD or YYYY-MM-DDTHH:mm)
+            <input {...text('startDate')} placeholder="2026-12-24" />
+          </label>
+          <label>
+            Valid until (inclusive)
+            <input {...text('expirationDate')} placeholder="2026-12-31" />
+          </label>
+          <fieldset>
+            <legend>Only on these days (none ticked: every day)</legend>
+            {DAYS.map((day) => (
+              <label key={day} className="check">
+                <input type="checkbox" checked={d.days.includes(day)} onChange={(e) => set('days', e.target.checked ? [...d.days, day] : d.days.filter((x) => x !== day))} /> {dayName(day)}
+              </label>
+            ))}
+          </fieldset>
+          {d.hours.map((h, i) => (
+            <fieldset key={i}>
+              <legend>Opening hours {i + 1}</legend>
+              <label>
+                From
+                <input type="time" value={h.start} onChange={(e) => set('hours', d.hours.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)))} required />
+              </label>
+              <label>
+                Until
+                <input type="time" value={h.end} onChange={(e) => set('hours', d.hours.map((x, j) => (j === i ? { ...x, end: e.target.value } : x)))} required />
+              </label>
+              {DAYS.map((day) => (
+                <label key={day} className="check">
+                  <input
+                    type="checkbox"
+                    checked={h.days.includes(day)}
+                    onChange={(e) => set('hours', d.hours.map((x, j) => (j === i ? { ...x, days: e.target.checked ? [...x.days, day] : x.days.filter((y) => y !== day) } : x)))}
+                  />{' '}
+                  {dayName(day)}
+                </label>
+              ))}
+              <button type="button" onClick={() => set('hours', d.hours.filter((_, j) => j !== i))}>
+                Remove these hours
+              </button>
+            </fieldset>
+          ))}
+          <button type="button" onClick={() => set('hours', [...d.hours, { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }])}>
+            Add opening hours
+          </button>
+          <label>
+            Repeating window: every (ISO 8601, e.g. P7D)
+            <input {...text('timeframeInterval')} placeholder="P7D" />
+          </label>
+          <label>
+            … open for (e.g. PT2H; needs a start date)
+            <input {...text('timeframeDuration')} placeholder="PT2H" />
+          </label>
+        </fieldset>
+
+        <fieldset>
+          <legend>Who and what</legend>
+          <label>
+            Only for customer (id)
+            <input {...text('customerId')} />
+          </label>
+          <label>
+            Only for product (id)
+            <input {...text('productId')} />
+          </label>
+          <label>
+            Minimum ticket ({d.currency})
+            <input {...text('minOrder')} inputMode="decimal" {...described('minOrder')} />
+            {err('minOrder')}
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={d.active} onChange={(e) => set('active', e.target.checked)} /> Switched on
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={d.offlineRedeemable} onChange={(e) => set('offlineRedeemable', e.target.checked)} /> Tills may honour it without a connection
+          </label>
+          <label>
+            Metadata (JSON)
+            <textarea {...text('metadata')} rows={3} placeholder='{"source": "flyer"}' {...described('metadata')} />
+            {err('metadata')}
+          </label>
+        </fieldset>
+
+        <section aria-labelledby="preview-title" className="card preview" aria-live="polite">
+          <h2 id="preview-title">In words</h2>
+          {preview ? (
+            <>
+              <p className="effect">{effectText(preview, words)}</p>
+              <ul>
+                {conditionLines(preview, words).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+                {!preview.active ? <li>Switched off: tills refuse it</li> : null}
+              </ul>
+            </>
+          ) : (
+            <p>Fill in what it gives (and dates HQ can read) to see it in words.</p>
+          )}
+        </section>
+        <button type="submit">{mode.kind === 'create' ? 'Create voucher' : mode.kind === 'edit' ? 'Save changes' : `Generate ${count} codes`}</button>
+      </form>
+      <ErrorNote error={error} />
+      {generated ? (
+        <section aria-labelledby="generated-title" className="card">
+          <h2 id="generated-title">Codes for {generated.offer}</h2>
+          <label>
+            {generated.vouchers.length} of {generated.wanted} made
+            <progress max={generated.wanted} value={generated.vouchers.length} />
+          </label>
+          {generated.vouchers.length === generated.wanted ? (
+            <button type="button" onClick={downloadCodes}>
+              Download the {generated.wanted} codes (CSV)
+            </button>
+          ) : null}
+        </section>
+      ) : null}
+    </section>
+  );
+}
