@@ -84,12 +84,10 @@ export async function markHandled(db: Db, opId: string, by: string, note: string
   return (await getReconciliationItem(db, opId))!;
 }
 
-/** Open an item again (its mark removed); the item as it is now. */
-export async function reopen(db: Db, opId: string): Promise<ReconciliationItem> {
+/** Open an item again (its mark removed). */
+export async function reopen(db: Db, opId: string): Promise<void> {
+  if (!(await getReconciliationItem(db, opId))) throw new HqError(404, 'not_found', `No reconciliation item for op ${opId}.`);
   await db.execute(sql`DELETE FROM reconciliation_marks WHERE op_id = ${opId}::uuid`);
-  const found = await getReconciliationItem(db, opId);
-  if (!found) throw new HqError(404, 'not_found', `No reconciliation item for op ${opId}.`);
-  return found;
 }
 
 /** Open (unhandled) items per till. */

@@ -206,8 +206,14 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     openapi: {
       openapi: '3.1.0',
       info: { title: 'voucher-till HQ', version: '1.0.0', description: 'The central API tills sync with (contract v1).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // People in the back office (POST /v1/session); changes also need HQ's own Origin (CSRF).
+          session: { type: 'apiKey', in: 'cookie', name: 'vt_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: openApiTransform,
   });
@@ -289,6 +295,6 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(pairingRoutes(ctx, options.pairingLimits));
   await app.register(peopleRoutes(ctx, options.signInLimits));
   await app.register(reconciliationRoutes(ctx));
-  await app.register(consoleRoutes(options.consoleDir));
+  await app.register(consoleRoutes(options.consoleDir, ctx.assets.publicUrl));
   return { app, ctx, routeTable };
 }

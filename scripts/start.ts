@@ -3,7 +3,7 @@
 // installed, otherwise by serving the till to a browser and printing the address to open.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'vite';
+import { build, createServer } from 'vite';
 import { launchElectron, type LaunchResult } from '../electron/tooling/launch';
 import { hqProcess } from './hq-process';
 
@@ -13,6 +13,9 @@ const TILL_PORT = Number(process.env.TILL_PORT ?? 5173);
 const tillOrigin = `http://127.0.0.1:${TILL_PORT}`;
 
 type DemoSecrets = { adminToken: string; tillToken?: string };
+
+/** The demo's back-office login (a local demo: a real HQ takes HQ_ADMIN_EMAIL/HQ_ADMIN_PASSWORD or prints a generated one). */
+const DEMO_LOGIN = { email: 'admin@demo.shop', password: 'back office demo' };
 
 function loadSecrets(): DemoSecrets | null {
   try {
@@ -27,7 +30,13 @@ async function main(): Promise<void> {
   const saved = loadSecrets();
   // The demo HQ keeps its data between runs; its admin token and demo till token are kept beside it
   // (this is a local demo: a real HQ prints its admin token once and keeps only a hash).
-  const hq = hqProcess({ port: HQ_PORT, dataDir: join(DATA, 'pglite'), seedDemo: true, corsOrigins: `${tillOrigin},app://till`, timeZone: 'Europe/Berlin', ...(saved ? { adminToken: saved.adminToken } : {}) });
+  console.log('Building the back-office console …');
+  await build({ configFile: 'vite.backoffice.config.ts', logLevel: 'warn' });
+  const hq = hqProcess({
+    port: HQ_PORT, dataDir: join(DATA, 'pglite'), seedDemo: true, corsOrigins: `${tillOrigin},app://till`, timeZone: 'Europe/Berlin',
+    env: { HQ_ADMIN_EMAIL: DEMO_LOGIN.email, HQ_ADMIN_PASSWORD: DEMO_LOGIN.password },
+    ...(saved ? { adminToken: saved.adminToken } : {}),
+  });
   console.log(`Starting HQ on PGlite (${DATA}) …`);
   await hq.start();
   let tillToken = saved?.tillToken;
@@ -36,6 +45,7 @@ async function main(): Promise<void> {
     writeFileSync(join(DATA, 'demo-secrets.json'), JSON.stringify({ adminToken: hq.adminToken, tillToken }, null, 2), { mode: 0o600 });
   }
   console.log(`HQ ready at ${hq.url} (admin token in ${join(DATA, 'demo-secrets.json')})`);
+  console.log(`\n  Back office:  ${hq.url}/admin/   sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`);
 
   const stopAll = async () => {
     await hq.stop();

@@ -10,17 +10,21 @@ import fastifyStatic from '@fastify/static';
 
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/backoffice', import.meta.url));
 
-export const CONSOLE_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+/** The console's security headers; `publicUrl` (HQ_PUBLIC_URL): where voucher asset links point, so their images may load. */
+export function consoleHeaders(publicUrl?: string): Record<string, string> {
+  const images = ["'self'", 'data:', ...(publicUrl ? [new URL(publicUrl).origin] : [])].join(' ');
+  return {
+    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src ${images}; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
 
 export const consoleRoutes =
-  (dir: string = DEFAULT_CONSOLE_DIR): FastifyPluginAsync =>
+  (dir: string = DEFAULT_CONSOLE_DIR, publicUrl?: string): FastifyPluginAsync =>
   async (app) => {
+    const CONSOLE_HEADERS = consoleHeaders(publicUrl);
     app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/', 302));
     if (!existsSync(`${dir}/index.html`)) {
       app.get('/admin/*', { schema: { hide: true } }, async (_request, reply) =>

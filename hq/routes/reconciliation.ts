@@ -27,7 +27,9 @@ export const reconciliationRoutes =
       { config: withBefore, schema: { params: OpParams, body: HandleItemSchema, response: { 200: ReconciliationItemSchema, ...errors } } },
       async (request) => markHandled(ctx.db, request.params.op_id, actorOf(request.principal)!.label, request.body.note),
     );
-    app.delete('/v1/reconciliation/:op_id/handled', { config: withBefore, schema: { params: OpParams, response: { 200: ReconciliationItemSchema, ...errors } } }, async (request) =>
-      reopen(ctx.db, request.params.op_id),
-    );
+    // Open it again (204, as every DELETE); the audit log keeps the mark that was removed.
+    app.delete('/v1/reconciliation/:op_id/handled', { config: withBefore, schema: { params: OpParams } }, async (request, reply) => {
+      await reopen(ctx.db, request.params.op_id);
+      return reply.code(204).send();
+    });
   };

@@ -114,8 +114,7 @@ describe.each(BACKENDS)('reconciliation on %s', (backend) => {
     const audit = ((await hq.admin({ method: 'GET', url: '/v1/audit-log?limit=1' })).json() as { result: { action: string; target: string; before: ReconciliationItem; after: ReconciliationItem; actor: { label: string } }[] }).result[0]!;
     expect(audit).toMatchObject({ action: 'PUT /v1/reconciliation/:op_id/handled', target: rejected.op_id, actor: { label: manager.email }, before: { handled: null }, after: { handled: { by: manager.email } } });
 
-    const reopened = await as(manager.cookie, 'DELETE', url);
-    expect((reopened.json() as ReconciliationItem).handled).toBeNull();
+    expect((await as(manager.cookie, 'DELETE', url)).statusCode).toBe(204);
     expect(find(await list('limit=500'), rejected.op_id)).toBeDefined();
   });
 
