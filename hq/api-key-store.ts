@@ -9,11 +9,10 @@ import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ApiKeyCreatedSchema, ApiKeySchema } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
+import { isoUtc } from './db/iso-sql';
 import { hashToken, newToken, type ApiScope } from './auth';
 
 type ApiKey = z.infer<typeof ApiKeySchema>;
-
-const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 export async function createApiKey(db: Db, input: { name: string; scopes: ApiScope[] }, timeZone: string): Promise<z.infer<typeof ApiKeyCreatedSchema>> {
   const id = randomUUID();
@@ -24,7 +23,7 @@ export async function createApiKey(db: Db, input: { name: string; scopes: ApiSco
     await tx.execute(sql`INSERT INTO tills (id, name, time_zone, token_hash, kind) VALUES (${tillId}, ${`API key: ${input.name}`}, ${timeZone}, ${hashToken(newToken('till'))}, 'integration')`);
     const rows = rowsOf<{ created_at: string }>(
       await tx.execute(sql`INSERT INTO api_keys (id, name, scopes, key_hash, till_id) VALUES (${id}, ${input.name}, ${JSON.stringify(input.scopes)}::jsonb, ${hashToken(key)}, ${tillId})
-        RETURNING to_char(created_at AT TIME ZONE 'UTC', ${sql.raw(ISO)}) AS created_at`),
+        RETURNING ${isoUtc('created_at')} AS created_at`),
     );
     return rows[0]!.created_at;
   });
@@ -34,7 +33,7 @@ export async function createApiKey(db: Db, input: { name: string; scopes: ApiSco
 /** The keys in force (never their secrets), oldest first. */
 export async function listApiKeys(db: Db): Promise<ApiKey[]> {
   return rowsOf<ApiKey>(
-    await db.execute(sql`SELECT id, name, scopes, to_char(created_at AT TIME ZONE 'UTC', ${sql.raw(ISO)}) AS created_at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id`),
+    await db.execute(sql`SELECT id, name, scopes, ${isoUtc('created_at')} AS created_at FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id`),
   );
 }
 

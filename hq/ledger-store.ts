@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Ledger } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
+import { isoUtc } from './db/iso-sql';
 
 const LIMIT = 1000;
 
@@ -11,7 +12,7 @@ export async function voucherLedger(db: Db, code: string, type: string): Promise
   if (!table) return null;
   const change = sql.raw(type === 'GIFT_VOUCHER' ? 'amount' : 'points');
   const rows = rowsOf<{ id: string | number; at: string; kind: string; change: string | number; balance: string | number; redemption_id: string | null }>(
-    await db.execute(sql`SELECT id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, kind, ${change} AS change,
+    await db.execute(sql`SELECT id, ${isoUtc('created_at')} AS at, kind, ${change} AS change,
         sum(${change}) OVER (ORDER BY id) AS balance, redemption_id FROM ${table} WHERE code = ${code} ORDER BY id LIMIT ${LIMIT}`),
   );
   return {

@@ -7,8 +7,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { ReconciliationItem, ReconciliationList, ReconciliationQuery } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
 import { HqError } from './hq-error';
+import { isoUtc } from './db/iso-sql';
 
-const ISO = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /** Every item, whatever the filters: redemptions in conflict or overdrawn, and rejected ops. */
 const ITEMS = sql`(
@@ -45,10 +45,10 @@ const FROM = sql`${ITEMS} i JOIN tills t ON t.id = i.till_id LEFT JOIN reconcili
 /** Items as the API answers them, filtered by `filter` (over i, t, m) with `rest` (order, paging) after. */
 async function selectItems(db: Db, filter: SQL, rest: SQL): Promise<ReconciliationItem[]> {
   const rows = rowsOf<Row>(
-    await db.execute(sql`SELECT i.op_id, i.kind, i.op_type, i.code, i.ticket_id, i.amount, i.points, i.reason, ${ISO('i.occurred_at')} AS occurred_at, ${ISO('i.received_at')} AS received_at,
+    await db.execute(sql`SELECT i.op_id, i.kind, i.op_type, i.code, i.ticket_id, i.amount, i.points, i.reason, ${isoUtc('i.occurred_at')} AS occurred_at, ${isoUtc('i.received_at')} AS received_at,
         t.id AS till_id, t.name AS till_name, t.store AS till_store,
-        w.id AS w_id, wt.id AS w_till_id, wt.name AS w_till_name, wt.store AS w_till_store, w.ticket_id AS w_ticket_id, w.amount AS w_amount, ${ISO('w.occurred_at')} AS w_occurred_at,
-        ${ISO('m.handled_at')} AS handled_at, m.handled_by, m.note
+        w.id AS w_id, wt.id AS w_till_id, wt.name AS w_till_name, wt.store AS w_till_store, w.ticket_id AS w_ticket_id, w.amount AS w_amount, ${isoUtc('w.occurred_at')} AS w_occurred_at,
+        ${isoUtc('m.handled_at')} AS handled_at, m.handled_by, m.note
       FROM ${FROM} LEFT JOIN redemptions w ON w.id = i.winner_id LEFT JOIN tills wt ON wt.id = w.till_id
       WHERE ${filter} ${rest}`),
   );

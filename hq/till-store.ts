@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { TillSummary } from '../sync/protocol';
 import { rowsOf, type Db } from './db/connect';
+import { isoUtc } from './db/iso-sql';
 
 export type StoredTill = { id: string; name: string; time_zone: string };
 
@@ -45,14 +46,12 @@ export async function leaseCodes(db: Db, tillId: string, candidates: string[]): 
   return rows.map((r) => r.code);
 }
 
-const ISO = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
-
 /** Every device (not the channels of API keys or the back office), by store and name. */
 export async function listTills(db: Db, openItems: Map<string, number>): Promise<TillSummary[]> {
   const rows = rowsOf<{ id: string; name: string; store: string | null; time_zone: string; created_at: string; last_seq: string | number; last_seen_at: string | null; opened: string | null; closed: string | null; pairing_expires_at: string | null; revoked: boolean }>(
-    await db.execute(sql`SELECT t.id, t.name, t.store, t.time_zone, ${ISO('t.created_at')} AS created_at, t.last_seq, ${ISO('c.last_seen_at')} AS last_seen_at,
-        ${ISO('c.stream_opened_at')} AS opened, ${ISO('c.stream_closed_at')} AS closed,
-        CASE WHEN t.pairing_expires_at > now() THEN ${ISO('t.pairing_expires_at')} END AS pairing_expires_at, t.token_hash LIKE 'revoked:%' AS revoked
+    await db.execute(sql`SELECT t.id, t.name, t.store, t.time_zone, ${isoUtc('t.created_at')} AS created_at, t.last_seq, ${isoUtc('c.last_seen_at')} AS last_seen_at,
+        ${isoUtc('c.stream_opened_at')} AS opened, ${isoUtc('c.stream_closed_at')} AS closed,
+        CASE WHEN t.pairing_expires_at > now() THEN ${isoUtc('t.pairing_expires_at')} END AS pairing_expires_at, t.token_hash LIKE 'revoked:%' AS revoked
       FROM tills t LEFT JOIN till_contacts c ON c.till_id = t.id WHERE t.kind = 'till' ORDER BY t.store NULLS LAST, t.name, t.id`),
   );
   return rows.map((r) => ({

@@ -7,6 +7,7 @@ import { AsyncActionSchema, type AsyncAction } from '../../sync/protocol';
 import { api } from '../api';
 import { errorsCsv, vouchersFromCsv } from '../import-csv';
 import { ErrorNote } from '../ui/common';
+import { downloadText } from '../ui/download';
 
 const StartedSchema = z.object({ async_action_id: z.string() });
 const POLL_MS = 500;
@@ -78,12 +79,7 @@ export function Imports(): ReactNode {
 
   const download = () => {
     if (!action || !upload) return;
-    const blob = new Blob([errorsCsv(action.result.errors, upload.csv)], { type: 'text/csv' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${upload.name.replace(/\.[^.]+$/, '')}-errors.csv`;
-    a.click();
-    URL.revokeObjectURL(a.href);
+    downloadText(`${upload.name.replace(/\.[^.]+$/, '')}-errors.csv`, errorsCsv(action.result.errors, upload.csv));
   };
 
   const progress = action?.progress;

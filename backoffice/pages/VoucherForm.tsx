@@ -8,6 +8,7 @@ import { conditionLines, effectText } from '../../core/words/voucher-text';
 import { api } from '../api';
 import { href } from '../route';
 import { ErrorNote, useLoad } from '../ui/common';
+import { downloadText } from '../ui/download';
 import { displayContext } from '../ui/format';
 import { draftOf, draftToBody, emptyDraft, previewVoucher, type FieldError, type VoucherDraft } from '../voucher-draft';
 
@@ -79,11 +80,7 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
   const downloadCodes = () => {
     if (!generated) return;
     const csv = Papa.unparse({ fields: ['code', 'campaign', 'label', 'start_date', 'expiration_date'], data: generated.vouchers.map((v) => [v.code, v.campaign ?? '', v.label, v.start_date ?? '', v.expiration_date ?? '']) });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-    a.download = `${generated.offer}-codes.csv`;
-    a.click();
-    URL.revokeObjectURL(a.href);
+    downloadText(`${generated.offer}-codes.csv`, csv);
   };
 
   if (saved) {

@@ -13,6 +13,7 @@ import { sql } from 'drizzle-orm';
 import type { AuditEntry } from '../../sync/protocol';
 import type { Principal } from '../auth';
 import { rowsOf, type Db } from '../db/connect';
+import { isoUtc } from '../db/iso-sql';
 
 export type Actor = AuditEntry['actor'];
 
@@ -42,7 +43,7 @@ export async function recordAudit(db: Db, entry: { actor: Actor; action: string;
 /** Newest first. */
 export async function listAudit(db: Db, { limit, offset }: { limit: number; offset: number }): Promise<{ result: AuditEntry[]; total: number }> {
   const rows = rowsOf<{ id: number | string; at: string; actor_kind: Actor['kind']; actor_id: string | null; actor_label: string; action: string; target: string | null; before: unknown; after: unknown }>(
-    await db.execute(sql`SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor_kind, actor_id, actor_label, action, target, before, after
+    await db.execute(sql`SELECT id, ${isoUtc('at')} AS at, actor_kind, actor_id, actor_label, action, target, before, after
       FROM audit_log ORDER BY id DESC LIMIT ${limit} OFFSET ${offset}`),
   );
   const total = rowsOf<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM audit_log`))[0]!.n;

@@ -6,11 +6,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Role, User } from '../../sync/protocol';
 import { rowsOf, type Db } from '../db/connect';
+import { isoUtc } from '../db/iso-sql';
 import { HqError } from '../hq-error';
 import { hashPassword } from './password';
 
-const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const userColumns = sql.raw(`id, email, role, disabled, to_char(created_at AT TIME ZONE 'UTC', ${ISO}) AS created_at, to_char(updated_at AT TIME ZONE 'UTC', ${ISO}) AS updated_at`);
+const userColumns = sql`id, email, role, disabled, ${isoUtc('created_at')} AS created_at, ${isoUtc('updated_at')} AS updated_at`;
 
 export type UserRow = User & { password_hash: string };
 

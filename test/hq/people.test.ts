@@ -68,7 +68,7 @@ describe.each(BACKENDS)('people at HQ on %s', (backend) => {
       } finally {
         await behind.close();
       }
-    });
+    }, 60_000);
 
     it('refuses a wrong password and an unknown e-mail alike, and a disabled user', async () => {
       const user = await newUser('viewer');
