@@ -23,6 +23,8 @@ tester.run('layers', layersRule, {
     { filename: file('electron/main.ts'), code: "import { app } from 'electron'; import fs from 'node:fs';", options },
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/protocol/push'; import { y } from '../core';", options },
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/protocol';", options },
+    // The back office: core's rules and words, the wire protocol, its own files, browser packages.
+    { filename: file('backoffice/pages/a.tsx'), code: "import { x } from '../../core/words/voucher-text'; import { y } from '../../sync/protocol'; import { z } from '../api'; import QRCode from 'qrcode';", options },
     { filename: file('test/anything.test.ts'), code: "import { x } from '../hq/server'; import fs from 'node:fs';", options },
     { filename: file('bench/hq.bench.ts'), code: "import { prng } from '../testkit/prng'; import { x } from '../hq/server';", options },
     { filename: file('test/sim/a.test.ts'), code: "import { x } from '../../testkit/sim/model';", options },
@@ -45,6 +47,12 @@ tester.run('layers', layersRule, {
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/outbox';", options, errors: [{ messageId: 'crossLayer' }] },
     { filename: file('hq/server.ts'), code: "import { x } from '../sync/protocol-extra';", options, errors: [{ messageId: 'crossLayer' }] },
     { filename: file('hq/server.ts'), code: "import { x } from '../renderer/app';", options, errors: [{ messageId: 'crossLayer' }] },
+    // The back office never reaches into HQ, the till's sync engine or its UI, nor Node.
+    { filename: file('backoffice/main.tsx'), code: "import { x } from '../hq/server';", options, errors: [{ messageId: 'crossLayer' }] },
+    { filename: file('backoffice/main.tsx'), code: "import { x } from '../sync/till';", options, errors: [{ messageId: 'crossLayer' }] },
+    { filename: file('backoffice/main.tsx'), code: "import { x } from '../renderer/ui/app';", options, errors: [{ messageId: 'crossLayer' }] },
+    { filename: file('backoffice/main.tsx'), code: "import fs from 'node:fs';", options, errors: [{ messageId: 'nodeBuiltin' }] },
+    { filename: file('core/a.ts'), code: "import { x } from '../backoffice/api';", options, errors: [{ messageId: 'crossLayer' }] },
     // Benchmarks and scripts share helpers with the tests through testkit/, never test/ itself.
     { filename: file('bench/hq.bench.ts'), code: "import { x } from '../test/hq/helpers';", options, errors: [{ messageId: 'crossLayer' }] },
     { filename: file('scripts/sim.ts'), code: "import { x } from '../test/sim/model';", options, errors: [{ messageId: 'crossLayer' }] },
