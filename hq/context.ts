@@ -4,6 +4,7 @@ import type { CounterStore } from './counters';
 import type { Principal } from './auth';
 import type { AssetSigner } from './voucher-assets';
 import type { TillContacts } from './till-contacts';
+import type { TillStreams } from './till-streams';
 import type { Role } from '../sync/protocol';
 
 export type HqContext = {
@@ -23,6 +24,8 @@ export type HqContext = {
   pushGroup: number;
   /** When HQ last heard from each till, and its event stream (hq/till-contacts.ts). */
   contacts: TillContacts;
+  /** This process's open event streams by till, so that revoking a till ends them (hq/till-streams.ts). */
+  tillStreams: TillStreams;
   /** Voucher asset links (hq/voucher-assets.ts); without a public URL, links use the request's host. */
   assets: { signer: AssetSigner; publicUrl: string | undefined };
 };
@@ -45,6 +48,8 @@ declare module 'fastify' {
      * Default: 'viewer' for GET, 'manager' for anything that changes (hq/server.ts, personMayCall).
      */
     role?: Role;
+    /** false: the route changes nothing although it is a POST (a validation), so the audit log skips it. */
+    audit?: false;
     /** For the audit log: the object the request is about to change, read before the handler runs (hq/people/audit.ts). */
     auditBefore?: (request: FastifyRequest) => Promise<unknown>;
   }

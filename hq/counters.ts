@@ -17,6 +17,8 @@ export type Hit = { count: number; leftMs: number };
 export type CounterStore = {
   /** Count one event for each key (atomically per key); answers in the order of `keys`. */
   hit(keys: readonly string[], windowMs: number): Promise<Hit[]>;
+  /** Take one event back from each key's current window (an attempt counted up front that succeeded). */
+  forgive(keys: readonly string[], windowMs: number): Promise<void>;
 };
 
 /**
@@ -52,6 +54,11 @@ export function createAuthThrottle({ limit = 20, windowMs = 60_000, now = () => 
       }
       return { count: w.count, leftMs: windowMs - (now() - w.since) };
     },
+    /** Take one event back (never below zero). */
+    forgive(key: string): void {
+      const w = current(key);
+      if (w && w.count > 0) w.count -= 1;
+    },
   };
 }
 
@@ -63,6 +70,10 @@ export function memoryCounters({ now = () => Date.now(), maxKeys = 10_000 } = {}
       let counter = byWindow.get(windowMs);
       if (!counter) byWindow.set(windowMs, (counter = createAuthThrottle({ limit: Infinity, windowMs, now, maxKeys })));
       return keys.map((key) => counter.fail(key));
+    },
+    async forgive(keys, windowMs) {
+      const counter = byWindow.get(windowMs);
+      for (const key of keys) counter?.forgive(key);
     },
   };
 }
@@ -103,6 +114,10 @@ export function postgresCounters(db: Db, { now }: { now?: () => number } = {}): 
       }
       return keys.map((key) => byKey.get(key)!);
     },
+    async forgive(keys) {
+      const unique = [...new Set(keys)].sort();
+      await db.execute(sql`UPDATE abuse_counters SET count = greatest(count - 1, 0) WHERE key IN (SELECT jsonb_array_elements_text(${JSON.stringify(unique)}::jsonb)) AND window_ends > ${at()}`);
+    },
   };
 }
 
@@ -139,6 +154,11 @@ export function createLimiter(store: CounterStore, { windowMs = 60_000, now = ()
         }
         return count > limit ? Math.max(1, Math.ceil(leftMs / 1000)) : 0;
       });
+    },
+    /** Take back one event counted by count() (it turned out fine): the keys are no longer known blocked here. */
+    async forgive(keys: readonly string[]): Promise<void> {
+      for (const key of keys) blockedUntil.delete(key);
+      await store.forgive(keys, windowMs);
     },
   };
 }

@@ -15,6 +15,7 @@ import { peopleRoutes, type SignInLimits } from './routes/people';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { consoleRoutes } from './routes/console';
 import { createTillContacts } from './till-contacts';
+import { createTillStreams } from './till-streams';
 import { createChangeBus, type ChangeBus } from './change-bus';
 import { memoryCounters, postgresCounters, type CounterStore } from './counters';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, sendProblem } from './problem';
@@ -165,6 +166,8 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   app.addHook('preClose', async () => {
     closing = true;
   });
+  // After the streams closed (preClose) and requests finished: the till contacts they recorded are written before the database closes.
+  app.addHook('onClose', async () => ctx.contacts.flush());
   app.addHook('onRequest', async (request, reply) => {
     if (closing) return sendProblem(reply.header('connection', 'close'), 503, 'shutting_down', 'HQ is shutting down; try again shortly.');
   });
@@ -179,6 +182,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     defaultTimeZone: options.defaultTimeZone ?? 'UTC',
     maxGiftIssue: options.maxGiftIssue ?? DEFAULT_MAX_GIFT_ISSUE,
     pushGroup: options.pushGroup ?? DEFAULT_PUSH_GROUP,
+    tillStreams: createTillStreams(),
     contacts: createTillContacts(options.database.db, (error) => app.log.warn({ err: error }, 'till contact not recorded')),
     assets: {
       signer: assetSigner(await resolveAssetSecret(options.database.db, options.assets?.secret), options.assets?.ttlDays ?? 30),
@@ -260,21 +264,28 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     request.principal = principal;
   });
   // The audit log (hq/people/audit.ts): every successful change by a person, the admin token or a key.
-  const audited = (request: FastifyRequest) => !SAFE_METHODS.has(request.method) && actorOf(request.principal) !== null;
+  const audited = (request: FastifyRequest) => !SAFE_METHODS.has(request.method) && request.routeOptions.config.audit !== false && actorOf(request.principal) !== null;
   app.addHook('preHandler', async (request) => {
     const before = request.routeOptions.config.auditBefore;
     if (before && audited(request)) request.auditBefore = await before(request).catch(() => null);
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode >= 400 || !audited(request)) return payload;
+    // A replayed answer (Idempotency-Key) changed nothing this time.
+    if (reply.statusCode >= 400 || !audited(request) || reply.getHeader('idempotent-replayed') !== undefined) return payload;
     const params = Object.values((request.params ?? {}) as Record<string, string>);
+    let after: unknown = null;
+    try {
+      if (typeof payload === 'string' && payload.length > 0 && payload.length <= 256 * 1024) after = JSON.parse(payload);
+    } catch {
+      after = null; // not JSON: the entry is kept without it
+    }
     try {
       await recordAudit(ctx.db, {
         actor: actorOf(request.principal)!,
         action: `${request.method} ${request.routeOptions.url}`,
         target: params.length ? params.join('/') : null,
         before: request.auditBefore,
-        after: typeof payload === 'string' && payload.length > 0 && payload.length <= 256 * 1024 ? JSON.parse(payload) : null,
+        after,
       });
     } catch (error) {
       // The change itself is committed: answering an error now would tell the caller it was not.

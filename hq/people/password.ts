@@ -10,9 +10,27 @@ const R = 8;
 const P = 1;
 const KEY_LEN = 32;
 
-function scrypt(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {
-  const options: ScryptOptions = { N: 2 ** logN, r, p, maxmem: 256 * 2 ** logN * r + 1024 * 1024 };
-  return new Promise((resolve, reject) => scryptCb(password.normalize('NFC'), salt, KEY_LEN, options, (error, key) => (error ? reject(error) : resolve(key))));
+/**
+ * At most this many scrypt runs at once per process (each holds 32 MiB and a thread of libuv's pool,
+ * which compression and file reads share); the rest wait their turn. Sign-in attempts are counted
+ * before they get here, so a flood of them is mostly refused without one.
+ */
+const MAX_RUNNING = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function scrypt(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {
+  // A finishing run hands its slot to the next waiter directly, so the count never exceeds the cap.
+  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running += 1;
+  try {
+    const options: ScryptOptions = { N: 2 ** logN, r, p, maxmem: 256 * 2 ** logN * r + 1024 * 1024 };
+    return await new Promise((resolve, reject) => scryptCb(password.normalize('NFC'), salt, KEY_LEN, options, (error, key) => (error ? reject(error) : resolve(key))));
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  }
 }
 
 export async function hashPassword(password: string): Promise<string> {

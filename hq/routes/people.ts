@@ -1,13 +1,14 @@
 // People at HQ (contract v1 additions): sign-in and sign-out, the signed-in person, users, the audit log.
 //
-// Sign-in failures are counted in ctx.counters (shared by HQ processes on PostgreSQL) over 15 minutes,
+// Sign-in attempts are counted in ctx.counters (shared by HQ processes on PostgreSQL) over 15 minutes —
 // per e-mail and address together (5: one person mistyping), per address (20: one machine trying many
 // people) and per e-mail (50: many machines trying one person — high enough that a stranger cannot
-// lock a colleague out for long by failing on purpose, low enough to stop a distributed guess). Past a
-// limit every attempt is 429 with Retry-After, the right password too, until the window ends: a
-// guesser must not learn that a guess was right. An unknown e-mail costs the same scrypt time as a
+// lock a colleague out for long by failing on purpose, low enough to stop a distributed guess), each
+// counted before the password is checked and taken back when it was right. Past a limit every attempt
+// is 429 with Retry-After, the right password too, until the window ends: a guesser must not learn that
+// a guess was right. An unknown e-mail costs the same scrypt time as a
 // wrong password (decoyHash), so timing does not reveal who has an account.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AuditLogQuerySchema, AuditLogSchema, ProblemSchema, SessionSchema, SignInSchema, UserCreateSchema, UserSchema, UserUpdateSchema } from '../../sync/protocol';
@@ -23,6 +24,11 @@ const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404
 
 export type SignInLimits = { perPair?: number; perAddress?: number; perEmail?: number; windowMs?: number };
 
+function tooMany(reply: FastifyReply, wait: number): HqError {
+  reply.header('retry-after', String(wait));
+  return new HqError(429, 'too_many_sign_in_failures', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min.`);
+}
+
 /** The signed-in person of a request, or 403 for the admin token (a token is nobody's session). */
 function personOf(request: FastifyRequest): Person {
   const p = request.principal;
@@ -36,6 +42,12 @@ export const peopleRoutes =
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const limiter = createLimiter(ctx.counters, { windowMs: limits.windowMs ?? 15 * 60_000 });
     const anyone = { allow: ['admin'], role: 'viewer' } as const;
+    const signInKeys = (email: string, ip: string) =>
+      [
+        [`signin:pair:${email}|${ip}`, limits.perPair ?? 5],
+        [`signin:address:${ip}`, limits.perAddress ?? 20],
+        [`signin:email:${email}`, limits.perEmail ?? 50],
+      ] as const;
     const admins = { allow: ['admin'], role: 'admin' } as const;
 
     app.post('/v1/session', { schema: { security: [], body: SignInSchema, response: { 200: SessionSchema, ...errors } } }, async (request, reply) => {
@@ -47,24 +59,18 @@ export const peopleRoutes =
         throw new HqError(403, 'csrf_refused', 'Sign in from HQ\'s own sign-in page.');
       }
       const { email, password } = request.body;
-      const keys = [
-        [`signin:pair:${email}|${request.ip}`, limits.perPair ?? 5],
-        [`signin:address:${request.ip}`, limits.perAddress ?? 20],
-        [`signin:email:${email}`, limits.perEmail ?? 50],
-      ] as const;
-      const tooMany = (wait: number) => {
-        reply.header('retry-after', String(wait));
-        return new HqError(429, 'too_many_sign_in_failures', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min.`);
-      };
+      const keys = signInKeys(email, request.ip);
+      // Counted before the password is checked, in the store every HQ process shares: of many guesses
+      // sent at once, only the first few are checked at all, whichever process they reach. A success
+      // takes its attempt back, so signing in often never locks anybody out.
       const known = Math.max(...keys.map(([k]) => limiter.knownWait(k)));
-      if (known > 0) throw tooMany(known);
+      if (known > 0) throw tooMany(reply, known);
+      const wait = Math.max(...(await limiter.count(keys)));
+      if (wait > 0) throw tooMany(reply, wait);
       const user = await findUserByEmail(ctx.db, email);
       const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
-      if (!user || !ok || user.disabled) {
-        const wait = Math.max(...(await limiter.count(keys)));
-        if (wait > 0) throw tooMany(wait);
-        throw new HqError(401, 'sign_in_failed', 'That e-mail and password do not match an enabled user.');
-      }
+      if (!user || !ok || user.disabled) throw new HqError(401, 'sign_in_failed', 'That e-mail and password do not match an enabled user.');
+      await limiter.forgive(keys.map(([k]) => k));
       const id = await startSession(ctx.db, user.id, request.cookies[SESSION_COOKIE]);
       await recordAudit(ctx.db, { actor: { kind: 'user', id: user.id, label: user.email }, action: 'sign-in', target: user.email, before: null, after: { address: request.ip } });
       reply.setCookie(SESSION_COOKIE, id, { ...cookieOptions(request), maxAge: SESSION_HOURS * 3600 });
@@ -93,21 +99,26 @@ export const peopleRoutes =
     app.put(
       '/v1/users/:id',
       { config: { ...anyone, auditBefore: async (r) => findUser(ctx.db, (r.params as { id: string }).id).then((u) => u && { ...u, password_hash: undefined }) }, schema: { params: z.strictObject({ id: z.uuid() }), body: UserUpdateSchema, response: { 200: UserSchema, ...errors } } },
-      async (request) => {
+      async (request, reply) => {
         const principal = request.principal!;
         const person = principal.kind === 'admin' ? principal.person : null;
         const { current_password, ...change } = request.body;
-        const own = person?.userId === request.params.id;
+        const own = person?.userId === request.params.id.toLowerCase();
         if (person && person.role !== 'admin' && (!own || change.role !== undefined || change.disabled !== undefined)) {
           throw new HqError(403, 'forbidden', own ? 'Only an admin changes roles or disables users; you may change your own password.' : 'Only an admin changes other users.');
         }
         if (own && change.password !== undefined) {
+          // Guessing the current password from a session left open counts like guessing at sign-in.
+          const keys = signInKeys(person.email, request.ip);
+          const wait = Math.max(...(await limiter.count(keys)));
+          if (wait > 0) throw tooMany(reply, wait);
           const me = await findUser(ctx.db, person.userId);
           if (!current_password || !me || !(await verifyPassword(current_password, me.password_hash))) {
             throw new HqError(403, 'wrong_current_password', 'To change your password, give your current one too.');
           }
+          await limiter.forgive(keys.map(([k]) => k));
         }
-        return (await updateUser(ctx.db, request.params.id, change, own ? person.sessionHash : undefined)).after;
+        return (await updateUser(ctx.db, request.params.id.toLowerCase(), change, own ? person.sessionHash : undefined)).after;
       },
     );
 

@@ -103,7 +103,13 @@ export const syncRoutes =
       const end = hub.open(res, lastEventId(request.headers['last-event-id']));
       const tillId = (request.principal as { tillId: string }).tillId;
       const openedAt = ctx.contacts.streamOpened(tillId);
-      request.raw.on('close', () => {
+      // Revoking the till ends the stream from this side; either way its close is recorded once.
+      const forget = ctx.tillStreams.add(tillId, () => {
+        end();
+        res.destroy();
+      });
+      request.raw.once('close', () => {
+        forget();
         end();
         ctx.contacts.streamClosed(tillId, openedAt);
       });

@@ -39,6 +39,7 @@ export const tillRoutes =
       { config: { allow: ['admin'], auditBefore: (r) => summary((r.params as { till_id: string }).till_id) }, schema: { params: TillIdParams, response: { 200: TillSummarySchema, 404: ProblemSchema, ...errors } } },
       async (request) => {
         if (!(await revokeTill(ctx.db, request.params.till_id))) throw new HqError(404, 'till_not_found', `No till ${request.params.till_id} is registered.`);
+        ctx.tillStreams.end(request.params.till_id);
         return (await summary(request.params.till_id))!;
       },
     );

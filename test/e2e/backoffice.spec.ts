@@ -120,8 +120,11 @@ test('a viewer reads but changes nothing: no actions shown, and HQ refuses one f
   await expect(page.getByRole('button', { name: 'Mark handled…' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'People' })).toHaveCount(0);
   // The same request the button would send, made from the page itself (same origin, with its cookie).
-  const status = await page.evaluate(async () => (await fetch('/v1/vouchers/WELCOME10/cancel', { method: 'POST' })).status);
-  expect(status).toBe(403);
+  const refused = await page.evaluate(async () => {
+    const res = await fetch('/v1/vouchers/WELCOME10/cancel', { method: 'POST' });
+    return { status: res.status, code: ((await res.json()) as { code: string }).code };
+  });
+  expect(refused).toEqual({ status: 403, code: 'forbidden' });
   // And a request from another origin carrying the cookie is refused as cross-site (CSRF), even for an admin.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, hq, ADMIN);

@@ -61,5 +61,5 @@ describe('the console at /admin/', () => {
     } finally {
       await bare.close();
     }
-  });
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startHq, type Hq } from '../../testkit/hq-harness';
 import { ensureFirstAdmin } from '../../hq/people/user-store';
 import { neededRole } from '../../hq/server';
+import { recordAudit } from '../../hq/people/audit';
 import { discountBody, expectProblem, uniqueCode } from './helpers';
 
 /** inject() talks to http://localhost:80: HQ's own origin in these tests. */
@@ -91,6 +92,13 @@ describe.each(BACKENDS)('people at HQ on %s', (backend) => {
       expect((await withCookie(second, 'GET', '/v1/session')).statusCode).toBe(200);
     });
 
+    it('an expired session signs nobody in', async () => {
+      const { cookie } = await session('viewer');
+      expect((await withCookie(cookie, 'GET', '/v1/session')).statusCode).toBe(200);
+      await hq.database.db.execute(`UPDATE sessions SET expires_at = now() - interval '1 second'`);
+      expectProblem(await withCookie(cookie, 'GET', '/v1/session'), 401, { code: 'unauthorized' });
+    });
+
     it('the admin token keeps working for automation, and has no session', async () => {
       expect((await hq.admin({ method: 'GET', url: '/v1/vouchers' })).statusCode).toBe(200);
       expectProblem(await hq.admin({ method: 'GET', url: '/v1/session' }), 403, { code: 'forbidden' });
@@ -110,6 +118,20 @@ describe.each(BACKENDS)('people at HQ on %s', (backend) => {
       // Reading needs no such check (SameSite=Strict keeps other sites' reads cookie-less anyway).
       expect((await withCookie(cookie, 'GET', '/v1/vouchers', undefined, {})).statusCode).toBe(200);
     });
+
+    it('accepts changes from HQ_PUBLIC_URL\'s origin (HQ behind a proxy)', async () => {
+      const behind = await startHq('pglite', { assets: { publicUrl: 'https://hq.example.com' } });
+      try {
+        await behind.admin({ method: 'POST', url: '/v1/users', payload: { email: 'm@shop.example', password: PASSWORD, role: 'manager' } });
+        const signedIn = await behind.app.inject({ method: 'POST', url: '/v1/session', payload: { email: 'm@shop.example', password: PASSWORD }, headers: { origin: 'https://hq.example.com' } });
+        const cookie = cookieOf(signedIn)!;
+        const create = (origin: string) => behind.app.inject({ method: 'POST', url: '/v1/vouchers', cookies: { vt_session: cookie }, headers: { origin }, payload: discountBody({ code: uniqueCode('PUB') }) });
+        expect((await create('https://hq.example.com')).statusCode).toBe(201);
+        expectProblem(await create('https://other.example.com'), 403, { code: 'csrf_refused' });
+      } finally {
+        await behind.close();
+      }
+    }, 60_000);
 
     it('refuses a sign-in posted from another site (login CSRF)', async () => {
       const user = await newUser('viewer');
@@ -197,6 +219,12 @@ describe.each(BACKENDS)('people at HQ on %s', (backend) => {
       expect((await withCookie(admin.cookie, 'GET', '/v1/session')).json()).toMatchObject({ role: 'admin' });
     });
 
+    it('your own id in upper case is still your own: the current password is still needed', async () => {
+      const user = await newUser('admin');
+      const here = cookieOf(await signIn(user.email, user.password))!;
+      expectProblem(await withCookie(here, 'PUT', `/v1/users/${user.id.toUpperCase()}`, { password: 'a brand new secret' }), 403, { code: 'wrong_current_password' });
+    });
+
     it('one e-mail is one user, whatever its case', async () => {
       const user = await newUser('viewer');
       expectProblem(await hq.admin({ method: 'POST', url: '/v1/users', payload: { email: user.email.toUpperCase(), password: PASSWORD, role: 'admin' } }), 409, { code: 'email_taken' });
@@ -204,6 +232,16 @@ describe.each(BACKENDS)('people at HQ on %s', (backend) => {
   });
 
   describe('the audit log', () => {
+    it('never keeps a secret, wherever it sits in the object', async () => {
+      await recordAudit(hq.database.db, {
+        actor: { kind: 'admin_token', id: null, label: 'admin token' }, action: 'test', target: 'redaction',
+        before: { password: 'p1', nested: [{ current_password: 'p2', pairing_code: 'K7QM-3XHD' }] },
+        after: { key: 'key_abc', token: 'till_abc', password_hash: 'scrypt$x', kept: 'visible' },
+      });
+      const entry = (await latest(1))[0]!;
+      expect(entry).toMatchObject({ action: 'test', before: { password: '(secret)', nested: [{ current_password: '(secret)', pairing_code: '(secret)' }] }, after: { key: '(secret)', token: '(secret)', password_hash: '(secret)', kept: 'visible' } });
+    });
+
     type Entry = { actor: { kind: string; id: string | null; label: string }; action: string; target: string | null; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
     const latest = async (n = 5) => ((await hq.admin({ method: 'GET', url: `/v1/audit-log?limit=${n}` })).json() as { result: Entry[]; total: number }).result;
 
@@ -223,8 +261,10 @@ describe.each(BACKENDS)('people at HQ on %s', (backend) => {
       const created = await hq.admin({ method: 'POST', url: '/v1/users', payload: { email: email('new'), password: 'a password of mine', role: 'viewer' } });
       const till = await hq.admin({ method: 'POST', url: '/v1/tills', payload: { name: 'Audited till' } });
       const log = JSON.stringify(await latest(2));
-      expect(log).not.toContain('a password of mine');
+      // The 201 of POST /v1/tills carries the till's token: the log keeps the answer without it.
+      expect((till.json() as { token: string }).token).toMatch(/^till_/);
       expect(log).not.toContain((till.json() as { token: string }).token);
+      expect(log).toContain('"token":"(secret)"');
       expect(log).toContain((created.json() as { email: string }).email);
 
       const key = (await hq.admin({ method: 'POST', url: '/v1/api-keys', payload: { name: 'Web shop', scopes: ['redeem'] } })).json() as { key: string; id: string };
@@ -276,12 +316,37 @@ describe('sign-in throttling', () => {
     try {
       await hq.admin({ method: 'POST', url: '/v1/users', payload: { email: 'cashier@shop.example', password: PASSWORD, role: 'viewer' } });
       const attempt = (password: string, ip = '10.0.0.1') => hq.app.inject({ method: 'POST', url: '/v1/session', payload: { email: 'cashier@shop.example', password }, remoteAddress: ip });
-      for (let i = 1; i <= 5; i++) expectProblem(await attempt(`guess ${i}`), i < 5 ? 401 : 401, { code: 'sign_in_failed', what: `attempt ${i}` });
+      for (let i = 1; i <= 5; i++) expectProblem(await attempt(`guess ${i}`), 401, { code: 'sign_in_failed', what: `attempt ${i}` });
       const refused = expectProblem(await attempt(PASSWORD), 429, { code: 'too_many_sign_in_failures' });
       expect(refused.detail).toMatch(/try again in \d+ min/);
       expect(Number((await attempt('guess 7')).headers['retry-after'])).toBeGreaterThan(0);
       // Another address is not blocked by this one's failures (the pair limit): the person can still sign in elsewhere.
       expect((await attempt(PASSWORD, '10.0.0.2')).statusCode).toBe(200);
+    } finally {
+      await hq.close();
+    }
+  }, 60_000);
+
+  it('guesses sent at once are counted before any is checked: past the limit the right password is refused too', async () => {
+    const hq = await startHq('pglite', { signInLimits: { perPair: 3, perAddress: 1000, perEmail: 1000 } });
+    try {
+      await hq.admin({ method: 'POST', url: '/v1/users', payload: { email: 'target@shop.example', password: PASSWORD, role: 'admin' } });
+      const attempt = (password: string) => hq.app.inject({ method: 'POST', url: '/v1/session', payload: { email: 'target@shop.example', password }, remoteAddress: '10.0.0.7' });
+      const answers = await Promise.all([...Array.from({ length: 29 }, (_, i) => attempt(`guess ${i}`)), attempt(PASSWORD)]);
+      const statuses = answers.map((a) => a.statusCode);
+      expect(statuses.filter((s) => s === 401).length + statuses.filter((s) => s === 200).length).toBe(3);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(27);
+      expect((await attempt(PASSWORD)).statusCode).toBe(429);
+    } finally {
+      await hq.close();
+    }
+  }, 60_000);
+
+  it('a right password takes its attempt back: signing in often never locks anybody out', async () => {
+    const hq = await startHq('pglite', { signInLimits: { perPair: 2, perAddress: 2, perEmail: 2 } });
+    try {
+      await hq.admin({ method: 'POST', url: '/v1/users', payload: { email: 'often@shop.example', password: PASSWORD, role: 'viewer' } });
+      for (let i = 0; i < 6; i++) expect((await hq.app.inject({ method: 'POST', url: '/v1/session', payload: { email: 'often@shop.example', password: PASSWORD } })).statusCode).toBe(200);
     } finally {
       await hq.close();
     }

@@ -158,6 +158,24 @@ describe.each(STORES)('the $name counter store', ({ open, sweeps }) => {
     expect(await store.hit(['w:a'], 60_000)).toEqual([{ count: 1, leftMs: 60_000 }]);
   });
 
+  it('takes an event back (a sign-in counted up front that succeeded), never below zero and never in an ended window', async () => {
+    const { store } = opened;
+    now = 100_000;
+    await store.hit(['f:a', 'f:b'], 60_000);
+    await store.hit(['f:a'], 60_000);
+    await store.forgive(['f:a', 'f:b', 'f:unknown'], 60_000);
+    expect(await store.hit(['f:a', 'f:b'], 60_000)).toEqual([
+      { count: 2, leftMs: 60_000 },
+      { count: 1, leftMs: 60_000 },
+    ]);
+    await store.forgive(['f:b'], 60_000);
+    await store.forgive(['f:b'], 60_000);
+    expect((await store.hit(['f:b'], 60_000))[0]!.count).toBe(1);
+    now = 160_000; // the window is over: forgiving touches nothing, the next event starts afresh
+    await store.forgive(['f:a'], 60_000);
+    expect((await store.hit(['f:a'], 60_000))[0]!.count).toBe(1);
+  });
+
   it('counts parallel events exactly, also with overlapping keys in any order', async () => {
     const { store } = opened;
     now = 1_000_000;

@@ -62,5 +62,19 @@ export async function openStream(base: string, token: string, headers: Record<st
     close() {
       req.destroy();
     },
+    /** Resolves when HQ ends the stream (fails after `ms`). */
+    async ended(ms = 10_000): Promise<void> {
+      const deadline = Date.now() + ms;
+      while (!ended) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`the stream did not end within ${ms} ms`);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((r) => {
+          wake = r;
+          timer = setTimeout(r, left);
+        });
+        clearTimeout(timer);
+      }
+    },
   };
 }

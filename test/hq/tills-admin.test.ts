@@ -61,7 +61,11 @@ describe.each(BACKENDS)('tills in the back office on %s', (backend) => {
   it('revoking a till stops its token at once (audited); a pairing code brings it back with its history', async () => {
     const till = await register('Lost till', 'Hamburg');
     await till.one(till.redeem((await createVoucher(hq, discountBody())).code, 100));
+    const stream = await openStream(base, till.token);
+    await stream.next((b) => b.event === 'changes' || b.event === 'page');
     const revoked = await hq.admin({ method: 'POST', url: `/v1/tills/${till.till_id}/revoke` });
+    // Its open stream ends at once: a revoked till hears no more changes.
+    await stream.ended();
     expect(revoked.statusCode, revoked.body).toBe(200);
     expect(revoked.json()).toMatchObject({ id: till.till_id, revoked: true, last_seq: 1 });
     expectProblem(await till.hq.as(till.token, { method: 'GET', url: '/v1/tills/me' }), 401);
