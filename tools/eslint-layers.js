@@ -13,7 +13,7 @@ const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `
 
 /** @type {Record<string, Layer>} */
 export const LAYERS = {
-  core: { may: ['core'], packages: ['zod', 'temporal-polyfill'], noNodeBuiltins: true },
+  core: { may: ['core'], packages: ['zod', 'temporal-polyfill', 'i18next'], noNodeBuiltins: true },
   sync: { may: ['core', 'sync'], noNodeBuiltins: true },
   // renderer reaches sync through the till's façade and the wire protocol only (sync/till.ts says what it has).
   renderer: { may: ['core', 'sync/till', 'sync/protocol', 'renderer'], noNodeBuiltins: true, noPackages: ['electron'] },

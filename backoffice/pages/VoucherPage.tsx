@@ -48,7 +48,7 @@ export function VoucherPage({ code, timeZone }: { code: string; timeZone: string
           <p className="effect">{effectText(v, d)}</p>
           <dl>
             <dt>Status</dt>
-            <dd>{statusText(v)}</dd>
+            <dd>{statusText(v, d)}</dd>
             {v.label ? (
               <>
                 <dt>Label</dt>

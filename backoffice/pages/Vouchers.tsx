@@ -86,7 +86,7 @@ export function Vouchers({ timeZone }: { timeZone: string }): ReactNode {
                   <td>{v.label ?? ''}</td>
                   <td>{v.campaign ?? ''}</td>
                   <td>{effectText(v, { ...d, currency: v.currency })}</td>
-                  <td>{statusText(v)}</td>
+                  <td>{statusText(v, d)}</td>
                 </tr>
               ))}
             </tbody>

@@ -4,6 +4,7 @@
 import type { Voucher } from '../voucher';
 import type { DisplayContext } from './display-context';
 import { conditionLines, effectText } from './voucher-text';
+import { translatorFor } from './i18n';
 
 /** How a voucher's code is drawn as Code 128 (bwip-js options), wherever it is printed. */
 export const CODE128_OPTIONS = { bcid: 'code128', scale: 2, height: 12, includetext: true, textxalign: 'center' } as const;
@@ -13,6 +14,7 @@ export const QR_OPTIONS = { margin: 1, errorCorrectionLevel: 'M' } as const;
 export type VoucherPrint = { title: string; headline: string; lines: string[]; code: string };
 
 export function voucherPrint(voucher: Voucher, d: DisplayContext): VoucherPrint {
-  const title = voucher.type === 'GIFT_VOUCHER' ? 'Gift card' : voucher.type === 'LOYALTY_CARD' ? 'Loyalty card' : voucher.label || 'Voucher';
+  const t = translatorFor(d.locale);
+  const title = voucher.type === 'GIFT_VOUCHER' ? t('Gift card') : voucher.type === 'LOYALTY_CARD' ? t('Loyalty card') : voucher.label || t('Voucher');
   return { title, headline: effectText(voucher, d), lines: conditionLines(voucher, d), code: voucher.code };
 }

@@ -33,7 +33,7 @@ export function VoucherCheckScreen() {
                 {usable ? 'Can be used now' + (verdict && !verdict.valid ? ' (if the ticket meets its conditions)' : '') : verdict && !verdict.valid ? reasonText(verdict.reason, checked.code, v, d) : ''}
               </p>
               <dl>
-                <dt>Status</dt><dd>{statusText(v)}</dd>
+                <dt>Status</dt><dd>{statusText(v, d)}</dd>
                 <dt>What it gives</dt><dd data-testid="check-effect">{effectText(v, d)}</dd>
                 {v.label && (<><dt>Label</dt><dd>{v.label}</dd></>)}
               </dl>

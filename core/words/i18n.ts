@@ -1,0 +1,71 @@
+// The words of every screen, receipt and printed voucher in the language of the till's locale setting
+// (de-DE → German), through i18next. Keys are the English sentences themselves (gettext style): the
+// source reads as what the cashier sees, an untranslated sentence falls back to English rather than to
+// a key, and a language's catalog (core/words/locales/) maps each English sentence to its own.
+// Plurals use i18next's suffixes (`_one`, `_other`; Arabic also `_zero`, `_two`, `_few`, `_many`), so
+// the English catalog holds only plural forms. Pure: no I/O, the same words at the till, at HQ and in
+// the back office. `en-XA` is a pseudo-locale (core/words/pseudo.ts) that tests use to find words that
+// were never translated, were pieced together, or do not fit.
+import i18next, { type i18n, type TOptions } from 'i18next';
+import { EN } from './locales/en';
+import { DE } from './locales/de';
+import { AR } from './locales/ar';
+import { pseudoCatalog, PSEUDO_LOCALE } from './pseudo';
+
+export type Translate = (key: string, vars?: TOptions) => string;
+export type Catalog = Readonly<Record<string, string>>;
+
+/** The languages with a catalog; any other locale speaks English. */
+export const CATALOGS: Readonly<Record<string, Catalog>> = { en: EN, de: DE, ar: AR };
+
+let shared: i18n | undefined;
+
+/** One i18next instance with every catalog, made on first use (synchronously: the catalogs are in memory). */
+export function wordsI18n(): i18n {
+  if (shared) return shared;
+  const instance = i18next.createInstance();
+  void instance.init({
+    initAsync: false,
+    lng: 'en',
+    fallbackLng: 'en',
+    resources: {
+      ...Object.fromEntries(Object.entries(CATALOGS).map(([lng, catalog]) => [lng, { translation: catalog }])),
+      [PSEUDO_LOCALE]: { translation: pseudoCatalog(Object.keys(DE)) },
+    },
+    keySeparator: false,
+    nsSeparator: false,
+    interpolation: { escapeValue: false },
+    returnEmptyString: false,
+  });
+  shared = instance;
+  return instance;
+}
+
+/** The language i18next looks up for a locale: the pseudo-locale as itself, else its language ("de-AT" → "de"). */
+export function languageOf(locale: string): string {
+  if (locale === PSEUDO_LOCALE) return PSEUDO_LOCALE;
+  try {
+    return new Intl.Locale(locale).language;
+  } catch {
+    return 'en';
+  }
+}
+
+const translators = new Map<string, Translate>();
+
+/** `t` for a locale. */
+export function translatorFor(locale: string): Translate {
+  const lng = languageOf(locale);
+  let t = translators.get(lng);
+  if (!t) {
+    const fixed = wordsI18n().getFixedT(lng);
+    t = (key, vars) => fixed(key, vars ?? {}) as string;
+    translators.set(lng, t);
+  }
+  return t;
+}
+
+/** Whether a locale's script runs right to left (Arabic, Hebrew, Persian …). */
+export function textDirection(locale: string): 'ltr' | 'rtl' {
+  return wordsI18n().dir(languageOf(locale)) === 'rtl' ? 'rtl' : 'ltr';
+}

@@ -1,0 +1,90 @@
+// The till's words in the cashier's language (issue 16): every sentence the code asks for exists in the
+// German catalog (and in Arabic for the checkout, payment and receipt), plurals follow each language's
+// rules, placeholders survive translation, and the pseudo-locale marks every translated sentence.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATALOGS, languageOf, textDirection, translatorFor } from '../../core/words/i18n';
+import { pseudo, PSEUDO_LOCALE } from '../../core/words/pseudo';
+import { conditionLines, effectText, pointsText } from '../../core/words/voucher-text';
+import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING } from '../../core/validation-context';
+import { VoucherSchema } from '../../core/voucher';
+
+const ROOT = join(import.meta.dirname, '../..');
+/** Source folders whose t('…') sentences must be translated. */
+const TRANSLATED = ['core/words'];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'locales' ? [] : sources(path);
+    return /\.(ts|tsx)$/.test(name) ? [path] : [];
+  });
+}
+
+/** Every literal sentence passed to t(…) in these folders. */
+function usedKeys(): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const file of TRANSLATED.flatMap((d) => sources(join(ROOT, d)))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\bt\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.set(m[1]!.replace(/\\'/g, "'"), file.slice(ROOT.length + 1));
+  }
+  return keys;
+}
+
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const has = (catalog: Readonly<Record<string, string>>, key: string) => key in catalog || Object.keys(catalog).some((k) => k.replace(PLURAL, '') === key);
+const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+
+describe('the words of the till in the cashier\'s language', () => {
+  it('every sentence the code asks for is in the German catalog', () => {
+    const keys = usedKeys();
+    expect(keys.size).toBeGreaterThan(20);
+    expect([...keys].filter(([k]) => !has(CATALOGS.de!, k)).map(([k, file]) => `${file}: ${k}`)).toEqual([]);
+  });
+
+  it('no catalog entry is unused, and each keeps its placeholders', () => {
+    const keys = usedKeys();
+    for (const [lng, catalog] of Object.entries(CATALOGS)) {
+      for (const [key, value] of Object.entries(catalog)) {
+        expect(keys.has(key.replace(PLURAL, '')), `${lng}: "${key}" is used nowhere`).toBe(true);
+        // A plural form may leave out {{count}} ("one point"); every other placeholder is kept.
+        const need = placeholders(key.replace(PLURAL, '')).filter((p) => !(PLURAL.test(key) && (p === 'count' || p === 'points')));
+        expect(placeholders(value).filter((p) => need.includes(p)), `${lng}: "${key}"`).toEqual(need);
+      }
+    }
+  });
+
+  it('speaks the language of the locale, with its plurals and direction', () => {
+    expect(languageOf('de-AT')).toBe('de');
+    expect(translatorFor('de-DE')('Unlimited uses')).toBe('Beliebig oft einlösbar');
+    expect(translatorFor('fr-FR')('Unlimited uses')).toBe('Unlimited uses');
+    expect(pointsText(1, { locale: 'en-GB' })).toBe('1 point');
+    expect(pointsText(1250, { locale: 'de-DE' })).toBe('1.250 Punkte');
+    expect(pointsText(1, { locale: 'de-DE' })).toBe('1 Punkt');
+    expect(pointsText(2, { locale: 'ar' })).toBe('نقطتان');
+    expect(pointsText(5, { locale: 'ar' })).toBe(`${new Intl.NumberFormat('ar').format(5)} نقاط`);
+    expect(textDirection('ar-EG')).toBe('rtl');
+    expect(textDirection('de-DE')).toBe('ltr');
+  });
+
+  it('describes a voucher in German, dates and money in the German way', () => {
+    const v = VoucherSchema.parse({
+      code: 'HAPPY', type: 'DISCOUNT_VOUCHER', label: 'Happy hour', campaign: null, category: null, currency: 'EUR', redemption: { quantity: 3, redeemed_quantity: 1 },
+      active: true, start_date: null, expiration_date: '2027-01-31', validity_day_of_week: null, validity_hours: { daily: [{ start_time: '17:00', expiration_time: '19:00', days_of_week: [1, 2] }] },
+      validity_timeframe: null, customer_id: null, product_id: null, min_order_amount: 1000, offline_redeemable: true, metadata: {}, status: 'ACTIVE', used_at: null,
+      created_at: '2026-12-01T00:00:00.000Z', updated_at: '2026-12-01T00:00:00.000Z', discount: { type: 'PERCENT', percent_off: 12.5, amount_limit: 2000 }, gift: null,
+    });
+    const d = { locale: 'de-DE', currency: 'EUR', timeZone: 'Europe/Berlin', offlinePolicy: DEFAULT_OFFLINE_POLICY, stacking: DEFAULT_STACKING };
+    const plain = (s: string) => s.replace(/\u00a0/g, ' ');
+    expect(plain(effectText(v, d))).toBe('12,5 % Rabatt (höchstens 20,00 €)');
+    expect(conditionLines(v, d).map(plain)).toEqual(['Gültig bis 31. Jan. 2027', 'Mo, Di, 17:00–19:00 Uhr', 'Mindestbetrag 10,00 €', '1 von 3 Mal eingelöst']);
+  });
+
+  it('the pseudo-locale marks each sentence, keeps its placeholders and runs a third longer', () => {
+    expect(pseudo('Pay {{amount}}')).toBe('⟦Þàý {{amount}} ~~⟧');
+    expect(translatorFor(PSEUDO_LOCALE)('Unlimited uses')).toMatch(/^⟦Ûñļîɱîţéð ûšéš ~+⟧$/);
+    const long = pseudo('Needs head office to confirm');
+    expect(long.length).toBeGreaterThan('Needs head office to confirm'.length * 1.3);
+  });
+});
