@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import layers from './tools/eslint-layers.js';
+import untranslated from './tools/eslint-untranslated.js';
 
 const root = import.meta.dirname;
 
@@ -37,5 +38,7 @@ export default tseslint.config(
     },
   },
   { files: ['renderer/**/*.{ts,tsx}', 'backoffice/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
+  // The till's words are translated (issue 16): no sentence written straight into its JSX.
+  { files: ['renderer/**/*.tsx'], plugins: { i18n: untranslated }, rules: { 'i18n/no-untranslated-text': 'error' } },
   { files: ['**/*.js', '**/*.mjs', 'tools/**', 'scripts/**', 'bench/**', 'hq/**', 'electron/**', 'test/**', 'testkit/**'], languageOptions: { globals: globals.node } },
 );

@@ -69,3 +69,11 @@ export function translatorFor(locale: string): Translate {
 export function textDirection(locale: string): 'ltr' | 'rtl' {
   return wordsI18n().dir(languageOf(locale)) === 'rtl' ? 'rtl' : 'ltr';
 }
+
+/**
+ * Marks a sentence kept as data and translated where it is shown (`t(shortcut.label)`): it returns the
+ * sentence unchanged, and the catalog test finds it like a call of t.
+ */
+export function msg(sentence: string): string {
+  return sentence;
+}

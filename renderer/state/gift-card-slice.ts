@@ -1,7 +1,6 @@
 // Selling a gift card from a code leased to this till: works offline.
 import { saleErrorText } from '../format/sale-error-text';
-import { formatMoney } from '../../core/words/money-format';
-import { requireTill } from './selectors';
+import { requireTill, words } from './selectors';
 import type { GiftCardSlice, SliceArgs } from './types';
 
 export function createGiftCardSlice(...[set, get]: SliceArgs): GiftCardSlice {
@@ -16,8 +15,7 @@ export function createGiftCardSlice(...[set, get]: SliceArgs): GiftCardSlice {
         await get().refreshGiftCodes();
         return card;
       } catch (error) {
-        const { currency, locale } = get().settings;
-        get().say('error', saleErrorText(error, (minor) => formatMoney(minor, currency, locale)));
+        get().say('error', saleErrorText(error, words(get())));
         return null;
       }
     },

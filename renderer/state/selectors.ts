@@ -2,6 +2,9 @@
 import type { Till } from '../../sync/till';
 import type { DisplayContext } from '../../core/words/display-context';
 import type { TillState } from './types';
+import { translatorFor, type Translate } from '../../core/words/i18n';
+import { formatMoney } from '../../core/words/money-format';
+import { formatInstant } from '../../core/words/date-format';
 
 export function requireTill(state: Pick<TillState, 'till'>): Till {
   if (!state.till) throw new Error('The till is not open yet (pair it with head office first).');
@@ -17,4 +20,12 @@ export function displayContext(state: Pick<TillState, 'settings' | 'till'>): Dis
     stacking: state.till?.settings.stacking ?? { maxDiscountVouchers: 5, maxGiftCards: 5 },
     productName: (id) => state.till?.productName(id),
   };
+}
+
+/** What a message of the state needs to be said in the till's language: its words, money and time. */
+export type Words = { t: Translate; money: (minor: number) => string; when: (at: string | number) => string };
+
+export function words(state: Pick<TillState, 'settings'>): Words {
+  const { locale, currency, timeZone } = state.settings;
+  return { t: translatorFor(locale), money: (minor) => formatMoney(minor, currency, locale), when: (at) => formatInstant(at, timeZone, locale) };
 }

@@ -3,21 +3,21 @@ import { normalisePairingCode } from '../../core/pairing-code';
 import { redeemPairingCode, SyncError, type Till, choosePairingReplica, legacyReplicaName, tokenDigest, withUnsentOps, type DevicePairing, type ReplicaSummary, type TillAtHq, DEFAULT_TILL_SETTINGS } from '../../sync/till';
 import { toTillSettings } from './settings-schema';
 import type { SessionSlice, SliceArgs } from './types';
+import { translatorFor, type Translate } from '../../core/words/i18n';
 
 /** Where an older version kept the HQ address (localStorage); read once at start and moved. */
 export const HQ_URL_KEY = 'voucher-till:hq-url';
 
 /** Why pairing waits: which replicas still hold sales, and what to do about it. */
-export function unsentSalesText(blocking: ReplicaSummary[]): string {
+export function unsentSalesText(blocking: ReplicaSummary[], t: Translate): string {
   const ops = blocking.reduce((n, r) => n + r.pendingOps, 0);
   const known = blocking.filter((r) => r.identity);
-  const what = `This device still holds ${ops} ${ops === 1 ? 'change' : 'changes'} from sales that head office has not received`;
   if (known.length === blocking.length) {
     const tills = known.map((r) => `“${r.identity!.name}”`).join(', ');
-    return `${what}, made as till ${tills}. Pair it as that till again — with its token or a new pairing code for it — and they are sent; then it can be paired as another till.`;
+    return t('This device still holds {{count}} changes from sales that head office has not received, made as till {{tills}}. Pair it as that till again — with its token or a new pairing code for it — and they are sent; then it can be paired as another till.', { count: ops, tills });
   }
   // A replica from before pairings recorded their till: only the token it was paired with finds it.
-  return `${what}, made under an earlier pairing that did not record its till. Pair it again with the token it was paired with, and they are sent; then it can be paired as another till.`;
+  return t('This device still holds {{count}} changes from sales that head office has not received, made under an earlier pairing that did not record its till. Pair it again with the token it was paired with, and they are sent; then it can be paired as another till.', { count: ops });
 }
 
 export function normaliseHqUrl(raw: string): string | null {
@@ -31,21 +31,21 @@ export function normaliseHqUrl(raw: string): string | null {
   }
 }
 
-export function pairingErrorText(error: unknown, hqUrl: string): string {
+export function pairingErrorText(error: unknown, hqUrl: string, t: Translate): string {
   if (error instanceof SyncError) {
     switch (error.reason) {
       case 'network':
       case 'timeout':
-        return `Cannot reach head office at ${hqUrl}. Check the address and this till's network.`;
+        return t('Cannot reach head office at {{url}}. Check the address and this till\'s network.', { url: hqUrl });
       case 'unauthorized':
-        return 'Head office did not accept this till token. Check it, or ask for a new one.';
+        return t('Head office did not accept this till token. Check it, or ask for a new one.');
       case 'forbidden':
-        return 'This token may not sync a till (is it an admin token?). Use a till token.';
+        return t('This token may not sync a till (is it an admin token?). Use a till token.');
       case 'rate-limited':
-        return 'Head office is busy or has locked out this address after failed attempts. Try again in a minute.';
+        return t('Head office is busy or has locked out this address after failed attempts. Try again in a minute.');
       default:
-        if (error.details.code === 'pairing_code_invalid') return 'Head office does not know this pairing code, or it was used or has expired. Ask head office for a new one.';
-        return `Head office answered with an error: ${error.message}`;
+        if (error.details.code === 'pairing_code_invalid') return t('Head office does not know this pairing code, or it was used or has expired. Ask head office for a new one.');
+        return t('Head office answered with an error: {{error}}', { error: error.message });
     }
   }
   return error instanceof Error ? error.message : String(error);
@@ -114,7 +114,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     } catch (error) {
       unsubscribe?.();
       await till.close();
-      set({ till: null, phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
+      set({ till: null, phase: 'pairing', pairingError: pairingErrorText(error, hqUrl, translatorFor(get().settings.locale)) });
       if (error instanceof SyncError && (error.reason === 'unauthorized' || error.reason === 'forbidden')) {
         await deps.shell.clearToken();
         await deps.device.clear();
@@ -123,7 +123,8 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       return;
     }
     await ready(till);
-    get().say('success', 'The till is ready: everything is loaded and it keeps working without head office.');
+    const t = translatorFor(get().settings.locale);
+    get().say('success', t('The till is ready: everything is loaded and it keeps working without head office.'));
   }
 
   /** The pairing this device had before pairings were kept in IndexedDB (localStorage), moved over once. */
@@ -160,8 +161,9 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     async pair(rawUrl, rawToken) {
       const hqUrl = normaliseHqUrl(rawUrl);
       let token = rawToken.trim();
-      if (!hqUrl) return set({ pairingError: 'The head office address must be a full http:// or https:// address, such as https://hq.example.com.' });
-      if (!token) return set({ pairingError: 'Enter the till token or the pairing code head office issued for this till.' });
+      const t = translatorFor(get().settings.locale);
+      if (!hqUrl) return set({ pairingError: t('The head office address must be a full http:// or https:// address, such as https://hq.example.com.') });
+      if (!token) return set({ pairingError: t('Enter the till token or the pairing code head office issued for this till.') });
       // A short pairing code (K7QM-3XHD) is exchanged for the till's token first. A till token is long
       // and starts with till_: anything else short is a mistyped code, and must not reach HQ as a token.
       const code = normalisePairingCode(token);
@@ -182,7 +184,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
           identity = { ...(await deps.whoAmI(hqUrl, token)), hq_url: hqUrl };
         }
       } catch (error) {
-        return set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
+        return set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl, translatorFor(get().settings.locale)) });
       }
       const usedUp = code ? ' The pairing code is used up: the token field now holds this till’s token, so press Enter to try again.' : '';
       try {
@@ -190,7 +192,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
         // unsent sales are still on this device: those can only reach HQ through their own till.
         const choice = choosePairingReplica(await deps.device.replicas(), identity, await legacyReplicaName(hqUrl, token));
         if (!choice.ok) {
-          set({ phase: 'pairing', pairingError: unsentSalesText(choice.blocking), unsentElsewhere: choice.blocking });
+          set({ phase: 'pairing', pairingError: unsentSalesText(choice.blocking, translatorFor(get().settings.locale)), unsentElsewhere: choice.blocking });
         } else {
           // Token and pairing are on disk before the till opens for selling (sync/device-pairing.ts).
           await deps.shell.storeToken(token);
@@ -199,7 +201,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
           await open(pairing, token, true);
         }
       } catch (error) {
-        set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl) });
+        set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl, translatorFor(get().settings.locale)) });
       }
       if (get().phase === 'pairing' && get().pairingError) set({ pairingError: `${get().pairingError}${usedUp}` });
     },
@@ -218,7 +220,8 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
     async unpair() {
       const till = get().till;
       if (till && till.status().pendingOps > 0) {
-        return get().say('error', `${till.status().pendingOps} sales are not at head office yet. Reconnect and sync before unpairing.`);
+        const t = translatorFor(get().settings.locale);
+        return get().say('error', t('{{count}} sales are not at head office yet. Reconnect and sync before unpairing.', { count: till.status().pendingOps }));
       }
       unsubscribe?.();
       if (till) {

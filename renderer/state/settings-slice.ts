@@ -2,6 +2,7 @@
 // values at once.
 import { DEFAULT_UI_SETTINGS, UiSettingsSchema, settingsErrors, type UiSettings } from './settings-schema';
 import type { SettingsSlice, SliceArgs, StoreDeps } from './types';
+import { translatorFor } from '../../core/words/i18n';
 
 export const SETTINGS_KEY = 'voucher-till:settings';
 
@@ -25,7 +26,8 @@ export function createSettingsSlice(...[set, get, deps]: SliceArgs): SettingsSli
       deps.storage.setItem(SETTINGS_KEY, JSON.stringify(parsed.data));
       set({ settings: parsed.data });
       await get().reopenTill();
-      get().say('success', 'Settings saved.');
+      const t = translatorFor(parsed.data.locale);
+      get().say('success', t('Settings saved.'));
       return { ok: true };
     },
   };

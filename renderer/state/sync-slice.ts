@@ -1,5 +1,6 @@
 // The sync panel's state: the engine's status (pushed by till.subscribe) and the conflicts list.
 import type { SliceArgs, SyncSlice } from './types';
+import { translatorFor } from '../../core/words/i18n';
 
 export function createSyncSlice(...[set, get]: SliceArgs): SyncSlice {
   return {
@@ -13,7 +14,8 @@ export function createSyncSlice(...[set, get]: SliceArgs): SyncSlice {
       const till = get().till;
       if (!till) return;
       const status = await till.syncNow();
-      get().say(status.online ? 'success' : 'error', status.online ? 'Synced with head office.' : `Head office cannot be reached. Sales go on; ${status.pendingOps} waiting to sync.`);
+      const t = translatorFor(get().settings.locale);
+      get().say(status.online ? 'success' : 'error', status.online ? t('Synced with head office.') : t('Head office cannot be reached. Sales go on; {{count}} waiting to sync.', { count: status.pendingOps }));
       await get().refreshConflicts();
     },
     async acknowledgeConflict(opId) {

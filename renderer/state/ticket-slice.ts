@@ -6,7 +6,7 @@ import { SaleError, type Payment } from '../../sync/till';
 import { reasonText } from '../format/reason-text';
 import { formatMoney } from '../../core/words/money-format';
 import { saleErrorText } from '../format/sale-error-text';
-import { displayContext, requireTill } from './selectors';
+import { displayContext, requireTill, words } from './selectors';
 import { ticketIdIn } from './ticket-id';
 import type { SliceArgs, TicketSlice, TillState } from './types';
 
@@ -74,7 +74,7 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
     },
 
     async addProduct(product, quantity = 1) {
-      if (!product.active) return get().say('error', `${product.name} is not for sale any more.`);
+      if (!product.active) return get().say('error', words(get()).t('{{product}} is not for sale any more.', { product: product.name }));
       const lines = [...get().lines];
       const i = lines.findIndex((l) => l.product_id === product.id);
       const existing = lines[i];
@@ -87,7 +87,7 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
     async setQuantity(index, quantity) {
       const line = get().lines[index];
       if (!line) return;
-      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100_000) return get().say('error', 'A quantity is a whole number from 1 to 100,000.');
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100_000) return get().say('error', words(get()).t('A quantity is a whole number from 1 to 100,000.'));
       set({ lines: get().lines.map((l, i) => (i === index ? { ...l, quantity } : l)), paying: false });
       await reevaluate();
     },
@@ -99,7 +99,7 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
 
     async attachCustomer(customer) {
       set({ customer, paying: false });
-      if (customer) get().say('info', `Customer: ${customer.name}`);
+      if (customer) get().say('info', words(get()).t('Customer: {{name}}', { name: customer.name }));
       await reevaluate();
     },
 
@@ -133,7 +133,7 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
 
     async startPayment() {
       await scans;
-      if (get().lines.length === 0) return get().say('error', 'The ticket is empty: scan a product first.');
+      if (get().lines.length === 0) return get().say('error', words(get()).t('The ticket is empty: scan a product first.'));
       set({ paying: true, notice: null });
     },
 
@@ -150,7 +150,7 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
       if (due === 0) payments = [];
       else if (tender.method === 'CARD') payments = [{ method: 'CARD', amount: due }];
       else if (tender.tendered < due) {
-        state.say('error', `Cash given (${money(tender.tendered)}) is less than the amount due (${money(due)}).`);
+        state.say('error', words(state).t('Cash given ({{given}}) is less than the amount due ({{due}}).', { given: money(tender.tendered), due: money(due) }));
         return null;
       } else payments = [{ method: 'CASH', tendered: tender.tendered, change: tender.tendered - due }];
       // A voucher the ticket no longer qualifies for stays on screen with its reason but is not sold.
@@ -161,7 +161,7 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
         const row = await till.completeTicket({ ticket: currentTicket(state), codes, payments, spendPoints });
         const change = payments[0]?.method === 'CASH' ? payments[0].change : 0;
         set({ lastReceipt: row, screen: 'receipt', lines: [], customer: null, applied: [], refused: [], evaluation: EMPTY_EVALUATION, paying: false });
-        get().say('success', change > 0 ? `Sale complete. Change due: ${money(change)}` : 'Sale complete.');
+        get().say('success', change > 0 ? words(get()).t('Sale complete. Change due: {{amount}}', { amount: money(change) }) : words(get()).t('Sale complete.'));
         return row;
       } catch (error) {
         if (error instanceof SaleError && error.reason === 'voucher_invalid' && error.details.code && error.details.voucherReason) {
@@ -171,10 +171,10 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
           const text = reasonText(error.details.voucherReason, code, voucher, displayContext(get()));
           set({ applied: get().applied.filter((a) => a.code !== code), refused: [{ code, voucher, reason: error.details.voucherReason, text }, ...get().refused], paying: false });
           await reevaluate();
-          get().say('error', `${text} It was taken off the ticket; check the total and take payment again.`);
+          get().say('error', words(get()).t('{{why}} It was taken off the ticket; check the total and take payment again.', { why: text }));
           return null;
         }
-        get().say('error', saleErrorText(error));
+        get().say('error', saleErrorText(error, words(get())));
         return null;
       }
     },

@@ -3,6 +3,7 @@ import { normaliseCode } from '../../core/code';
 import type { Validation } from '../../core/validate';
 import { requireTill } from './selectors';
 import type { SliceArgs, VoucherCheckSlice } from './types';
+import { translatorFor } from '../../core/words/i18n';
 
 export function createVoucherCheckSlice(...[set, get]: SliceArgs): VoucherCheckSlice {
   return {
@@ -11,8 +12,9 @@ export function createVoucherCheckSlice(...[set, get]: SliceArgs): VoucherCheckS
       const state = get();
       const till = requireTill(state);
       const found = await till.lookup(raw);
-      if (found.kind === 'product') return state.say('error', `That is a product (${found.product.name}), not a voucher.`);
-      if (found.kind === 'customer') return state.say('error', `That is ${found.customer.name}'s customer card, not a voucher.`);
+      const t = translatorFor(state.settings.locale);
+      if (found.kind === 'product') return state.say('error', t('That is a product ({{product}}), not a voucher.', { product: found.product.name }));
+      if (found.kind === 'customer') return state.say('error', t('That is {{name}}\'s customer card, not a voucher.', { name: found.customer.name }));
       const code = found.kind === 'voucher' ? found.code : normaliseCode(raw);
       const voucher = found.kind === 'voucher' ? found.voucher : undefined;
       // Checked against an empty ticket for this store's customer-less sale: reasons that depend on the

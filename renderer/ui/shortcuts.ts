@@ -1,18 +1,19 @@
 // Keyboard shortcuts: every screen and action without a mouse. One table, shown on screen by the
 // layout and used by the key handler, so the hints cannot drift from what the keys do.
 import type { TillState } from '../state/types';
+import { msg } from '../../core/words/i18n';
 
-export type Shortcut = { key: string; label: string; run: (s: TillState) => void };
+export type Shortcut = { key: string; /** An English sentence, translated where shown. */ label: string; run: (s: TillState) => void };
 
 export const SHORTCUTS: Shortcut[] = [
-  { key: 'F1', label: 'Sale', run: (s) => s.setEntryMode('code') },
-  { key: 'F2', label: 'Find product', run: (s) => s.setEntryMode('product') },
-  { key: 'F3', label: 'Customer', run: (s) => s.setEntryMode('customer') },
-  { key: 'F6', label: 'Check voucher', run: (s) => s.go('voucher-check') },
-  { key: 'F7', label: 'Gift card', run: (s) => s.go('gift-card') },
-  { key: 'F8', label: 'Refund', run: (s) => s.go('refund') },
-  { key: 'F9', label: 'Sync', run: (s) => s.go('sync') },
-  { key: 'F10', label: 'Settings', run: (s) => s.go('settings') },
+  { key: 'F1', label: msg('Sale'), run: (s) => s.setEntryMode('code') },
+  { key: 'F2', label: msg('Find product'), run: (s) => s.setEntryMode('product') },
+  { key: 'F3', label: msg('Customer'), run: (s) => s.setEntryMode('customer') },
+  { key: 'F6', label: msg('Check voucher'), run: (s) => s.go('voucher-check') },
+  { key: 'F7', label: msg('Gift card'), run: (s) => s.go('gift-card') },
+  { key: 'F8', label: msg('Refund'), run: (s) => s.go('refund') },
+  { key: 'F9', label: msg('Sync'), run: (s) => s.go('sync') },
+  { key: 'F10', label: msg('Settings'), run: (s) => s.go('settings') },
 ];
 
 export function inTextField(el: Element | null): boolean {

@@ -127,7 +127,7 @@ export async function refundSale(db: ReplicaDb, ticketId: string, now: number, c
   return db.transaction('rw', [db.vouchers, db.voucherChunks, db.tickets, db.redemptions, db.outbox, db.meta, db.codeLeases], async () => {
     const ticket = await db.tickets.get(ticketId);
     if (!ticket) throw new SaleError('unknown_ticket', `No completed ticket ${ticketId} at this till.`);
-    if (ticket.refunded_at) throw new SaleError('already_refunded', `Ticket ${ticketId} was already refunded on ${ticket.refunded_at}.`);
+    if (ticket.refunded_at) throw new SaleError('already_refunded', `Ticket ${ticketId} was already refunded on ${ticket.refunded_at}.`, { refundedAt: ticket.refunded_at });
     // A redemption HQ refused never took effect: nothing to give back.
     const redemptions = (await db.redemptions.where('ticket_id').equals(ticketId).toArray()).filter((r) => !r.rolled_back && r.status !== 'REJECTED' && r.status !== 'CONFLICT');
     let seq = await takeSeqs(db, redemptions.length);

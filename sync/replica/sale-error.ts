@@ -11,7 +11,7 @@ export class SaleError extends Error {
   constructor(
     readonly reason: SaleErrorReason,
     message: string,
-    readonly details: { code?: string; voucherReason?: ValidationReason; limit?: number; reason?: TopUpRefusal } = {},
+    readonly details: { code?: string; voucherReason?: ValidationReason; limit?: number; reason?: TopUpRefusal; refundedAt?: string } = {},
   ) {
     super(message);
     this.name = 'SaleError';

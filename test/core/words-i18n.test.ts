@@ -12,7 +12,7 @@ import { VoucherSchema } from '../../core/voucher';
 
 const ROOT = join(import.meta.dirname, '../..');
 /** Source folders whose t('…') sentences must be translated. */
-const TRANSLATED = ['core/words'];
+const TRANSLATED = ['core/words', 'renderer'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -27,7 +27,7 @@ function usedKeys(): Map<string, string> {
   const keys = new Map<string, string>();
   for (const file of TRANSLATED.flatMap((d) => sources(join(ROOT, d)))) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/\bt\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.set(m[1]!.replace(/\\'/g, "'"), file.slice(ROOT.length + 1));
+    for (const m of text.matchAll(/\b(?:t|msg)\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.set(m[1]!.replace(/\\'/g, "'"), file.slice(ROOT.length + 1));
   }
   return keys;
 }

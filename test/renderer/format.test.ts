@@ -10,6 +10,7 @@ import { formatDateSpec } from '../../core/words/date-format';
 import type { DisplayContext } from '../../core/words/display-context';
 import { ticketIdIn } from '../../renderer/state/ticket-id';
 import { normaliseHqUrl, pairingErrorText } from '../../renderer/state/session-slice';
+import { translatorFor } from '../../core/words/i18n';
 import { SyncError } from '../../sync/engine/sync-error';
 
 const d: DisplayContext = {
@@ -93,8 +94,8 @@ describe('pairing input', () => {
   });
 
   it('explains sync failures in words', () => {
-    expect(pairingErrorText(new SyncError('network', 'fetch failed'), 'http://hq')).toBe("Cannot reach head office at http://hq. Check the address and this till's network.");
-    expect(pairingErrorText(new SyncError('forbidden', '403'), 'http://hq')).toMatch(/Use a till token/);
+    expect(pairingErrorText(new SyncError('network', 'fetch failed'), 'http://hq', translatorFor('en-GB'))).toBe("Cannot reach head office at http://hq. Check the address and this till's network.");
+    expect(pairingErrorText(new SyncError('forbidden', '403'), 'http://hq', translatorFor('en-GB'))).toMatch(/Use a till token/);
   });
 });
 

@@ -11,6 +11,7 @@ import { openDevicePairing, choosePairingReplica, replicaNameForTill, type Repli
 import { SaleError } from '../../sync/replica/sale-error';
 import type { LiveHq } from '../../testkit/till-harness';
 import { unsentSalesText } from '../../renderer/state/session-slice';
+import { translatorFor } from '../../core/words/i18n';
 import { deviceStore, fakeShell, insideOf, memoryStorage, startDemoHq, TEST_SETTINGS } from './store-harness';
 
 const ESPRESSO = '4006381100007';
@@ -174,7 +175,7 @@ describe('re-pairing carries the outbox over, or waits for it', () => {
     await sellOffline(parts);
     await parts.store.getState().unpair();
     expect(parts.store.getState().phase).toBe('ready');
-    expect(parts.store.getState().notice?.text).toMatch(/are not at head office yet/);
+    expect(parts.store.getState().notice?.text).toMatch(/not at head office yet/);
   });
 });
 
@@ -261,7 +262,7 @@ describe('a pairing cut short, and replicas of other pairings', () => {
   });
 
   it('a replica of an older version whose till is unknown asks for the token it was paired with', () => {
-    expect(unsentSalesText([{ dbName: 'x', identity: null, pendingOps: 2 }])).toBe(
+    expect(unsentSalesText([{ dbName: 'x', identity: null, pendingOps: 2 }], translatorFor('en-GB'))).toBe(
       'This device still holds 2 changes from sales that head office has not received, made under an earlier pairing that did not record its till. Pair it again with the token it was paired with, and they are sent; then it can be paired as another till.',
     );
   });

@@ -1,19 +1,23 @@
 import { useTill } from '../store-context';
+import { useT } from '../use-format';
 
 export function LoadingScreen() {
   const p = useTill((s) => s.loadProgress);
+  const locale = useTill((s) => s.settings.locale);
   const hqUrl = useTill((s) => s.hqUrl);
+  const t = useT();
+  const n = (x: number | undefined) => (x ?? 0).toLocaleString(locale);
   const percent = p?.fraction != null ? Math.round(p.fraction * 100) : null;
   return (
     <main className="centered">
       <section className="card" aria-labelledby="load-title">
-        <h1 id="load-title">Loading from head office</h1>
+        <h1 id="load-title">{t('Loading from head office')}</h1>
         <p>{hqUrl}</p>
-        <progress aria-label="Initial load" max={100} {...(percent === null ? {} : { value: percent })} />
+        <progress aria-label={t('Initial load')} max={100} {...(percent === null ? {} : { value: percent })} />
         <p data-testid="load-counts" aria-live="polite">
-          {percent === null ? 'Starting…' : `${percent} %`} — {(p?.vouchers ?? 0).toLocaleString()} vouchers, {(p?.products ?? 0).toLocaleString()} products, {(p?.customers ?? 0).toLocaleString()} customers
+          {t('{{progress}} — {{vouchers}} vouchers, {{products}} products, {{customers}} customers', { progress: percent === null ? t('Starting…') : `${percent} %`, vouchers: n(p?.vouchers), products: n(p?.products), customers: n(p?.customers) })}
         </p>
-        <p>The till can sell as soon as this finishes, with or without a connection.</p>
+        <p>{t('The till can sell as soon as this finishes, with or without a connection.')}</p>
       </section>
     </main>
   );

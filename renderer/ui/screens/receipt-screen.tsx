@@ -5,12 +5,14 @@ import { useTill } from '../store-context';
 import { useCodes } from '../use-codes';
 import { usePrint } from '../use-print';
 import { inTextField } from '../shortcuts';
+import { useT } from '../use-format';
 
 export function ReceiptScreen() {
   const row = useTill((s) => s.lastReceipt);
   const locale = useTill((s) => s.settings.locale);
   const timeZone = useTill((s) => s.settings.timeZone);
   const go = useTill((s) => s.go);
+  const t = useT();
   const codes = useCodes(row?.id ?? null, row ? receiptQrPayload(row, row.ticket.currency) : null);
   const print = usePrint();
   const next = useRef<HTMLButtonElement>(null);
@@ -18,7 +20,7 @@ export function ReceiptScreen() {
   const doc = row && codes && <ReceiptDocument row={row} locale={locale} timeZone={timeZone} barcode={codes.barcode} qr={codes.qr} />;
   // P prints the receipt on screen (the same document, not a second rendering of it).
   const printRef = useRef<(() => void) | null>(null);
-  printRef.current = doc ? () => void print('Receipt', doc) : null;
+  printRef.current = doc ? () => void print(t('Receipt'), doc) : null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.key === 'p' || e.key === 'P') && !e.ctrlKey && !e.altKey && !e.metaKey && !inTextField(document.activeElement) && printRef.current) {
@@ -29,13 +31,13 @@ export function ReceiptScreen() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-  if (!row) return <p>No sale yet.</p>;
+  if (!row) return <p>{t('No sale yet.')}</p>;
   return (
     <div className="receipt-screen">
-      <div className="paper">{doc ?? <p>Preparing the receipt…</p>}</div>
+      <div className="paper">{doc ?? <p>{t('Preparing the receipt…')}</p>}</div>
       <div className="actions">
-        <button type="button" ref={next} className="primary big" onClick={() => go('checkout')}>Next customer (Enter)</button>
-        <button type="button" disabled={!doc} onClick={() => printRef.current?.()} data-testid="print-receipt">Print receipt (P)</button>
+        <button type="button" ref={next} className="primary big" onClick={() => go('checkout')}>{t('Next customer (Enter)')}</button>
+        <button type="button" disabled={!doc} onClick={() => printRef.current?.()} data-testid="print-receipt">{t('Print receipt (P)')}</button>
       </div>
     </div>
   );

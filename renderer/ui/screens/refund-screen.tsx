@@ -4,7 +4,7 @@ import { formatInstant } from '../../../core/words/date-format';
 import { storeCreditText } from '../../format/store-credit-text';
 import { CodeForm } from '../widgets/code-form';
 import { useTill } from '../store-context';
-import { useMoney } from '../use-format';
+import { useMoney, useT } from '../use-format';
 
 export function RefundScreen() {
   const ticket = useTill((s) => s.refundTicket);
@@ -13,27 +13,29 @@ export function RefundScreen() {
   const refund = useTill((s) => s.refund);
   const settings = useTill((s) => s.settings);
   const money = useMoney();
+  const t = useT();
+  const at = (when: string) => formatInstant(when, settings.timeZone, settings.locale);
   return (
     <section aria-labelledby="refund-title" className="desk">
-      <h1 id="refund-title">Refund a ticket</h1>
-      <CodeForm label="Scan the receipt or type the ticket number" onSubmit={(id) => void find(id)} testId="refund-input" />
+      <h1 id="refund-title">{t('Refund a ticket')}</h1>
+      <CodeForm label={t('Scan the receipt or type the ticket number')} onSubmit={(id) => void find(id)} testId="refund-input" />
       {ticket && (
         <div className="card" data-testid="refund-ticket">
-          <h2>Ticket of {formatInstant(ticket.completed_at, settings.timeZone, settings.locale)}</h2>
-          <p>{ticket.ticket.lines.length} lines, total {money(ticket.evaluation.total_after_discounts)}; vouchers: {ticket.codes.join(', ') || 'none'}</p>
+          <h2>{t('Ticket of {{when}}', { when: at(ticket.completed_at) })}</h2>
+          <p>{t('{{count}} lines, total {{total}}; vouchers: {{vouchers}}', { count: ticket.ticket.lines.length, total: money(ticket.evaluation.total_after_discounts), vouchers: ticket.codes.join(', ') || t('none') })}</p>
           {ticket.refunded_at ? (
             <p data-testid="refund-state">
-              Refunded {formatInstant(ticket.refunded_at, settings.timeZone, settings.locale)}.{result ? ` ${result.rolledBack.length} redemption(s) rolled back.` : ''}
-              {ticket.credit ? ` ${storeCreditText(ticket, money)}` : ''}
+              {t('Refunded {{when}}.', { when: at(ticket.refunded_at) })}{result ? ` ${t('{{count}} redemptions rolled back.', { count: result.rolledBack.length })}` : ''}
+              {ticket.credit ? ` ${storeCreditText(ticket, money, t)}` : ''}
             </p>
           ) : (
             <>
-              <button type="button" className="primary" onClick={() => void refund()} data-testid="refund-button" autoFocus>Refund and give vouchers back</button>
+              <button type="button" className="primary" onClick={() => void refund()} data-testid="refund-button" autoFocus>{t('Refund and give vouchers back')}</button>
               {ticket.evaluation.amount_due > 0 && (
                 <div className="store-credit">
-                  <p>Or give the {money(ticket.evaluation.amount_due)} paid as store credit:</p>
-                  <button type="button" onClick={() => void refund({ to: 'new' })} data-testid="refund-credit-new">On a new gift card</button>
-                  <CodeForm label="On this gift card (scan or type it)" onSubmit={(code) => void refund({ to: 'card', code })} testId="refund-credit-card" autoFocus={false} />
+                  <p>{t('Or give the {{amount}} paid as store credit:', { amount: money(ticket.evaluation.amount_due) })}</p>
+                  <button type="button" onClick={() => void refund({ to: 'new' })} data-testid="refund-credit-new">{t('On a new gift card')}</button>
+                  <CodeForm label={t('On this gift card (scan or type it)')} onSubmit={(code) => void refund({ to: 'card', code })} testId="refund-credit-card" autoFocus={false} />
                 </div>
               )}
             </>

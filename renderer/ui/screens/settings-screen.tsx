@@ -6,11 +6,23 @@ import { asciiUpperCase } from '../../../core/text';
 import { currencyDigits, parseMoneyInput } from '../../../core/words/money-format';
 import { useShell } from '../shell-context';
 import { useTill } from '../store-context';
+import { useT } from '../use-format';
+import { BRAND } from '../brand';
+
+/** Locales with a full catalog (core/words/locales/), each named in its own language; any other tag works in English. */
+const LOCALES = [
+  ['en-GB', 'English (UK)'],
+  ['en-US', 'English (US)'],
+  ['de-DE', 'Deutsch (Deutschland)'],
+  ['de-AT', 'Deutsch (Österreich)'],
+  ['ar-EG', 'العربية (مصر)'],
+] as const;
 
 export function SettingsScreen() {
   const settings = useTill((s) => s.settings);
   const save = useTill((s) => s.saveSettings);
   const shell = useShell();
+  const t = useT();
   const [printers, setPrinters] = useState<PrinterInfo[]>([]);
   const [version, setVersion] = useState('');
   const [errors, setErrors] = useState<string[]>([]);
@@ -35,12 +47,12 @@ export function SettingsScreen() {
     // ASCII only: "ſek" must not become SEK (core/text.ts).
     const currency = asciiUpperCase(form.currency.trim());
     const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, currency);
-    if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([`maxOfflineGiftPerTicket: “${form.maxGift}” is not an amount`]);
+    if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: 'maxOfflineGiftPerTicket', text: form.maxGift })]);
     const maxPoints = form.maxPoints.trim() === '' ? null : parseMoneyInput(form.maxPoints, currency);
-    if (maxPoints === undefined || (form.maxPoints.trim() !== '' && maxPoints === null)) return setErrors([`maxOfflinePointsPerTicket: “${form.maxPoints}” is not an amount`]);
+    if (maxPoints === undefined || (form.maxPoints.trim() !== '' && maxPoints === null)) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: 'maxOfflinePointsPerTicket', text: form.maxPoints })]);
     const maxAge = form.maxAge.trim() === '' ? null : Number(form.maxAge);
     const maxCard = parseMoneyInput(form.maxCard, currency);
-    if (maxCard === null) return setErrors([`maxGiftCardAmount: “${form.maxCard}” is not an amount`]);
+    if (maxCard === null) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: 'maxGiftCardAmount', text: form.maxCard })]);
     const result = await save({
       timeZone: form.timeZone.trim(),
       currency,
@@ -56,26 +68,32 @@ export function SettingsScreen() {
 
   return (
     <section aria-labelledby="settings-title" className="desk">
-      <h1 id="settings-title">Settings</h1>
+      <h1 id="settings-title">{t('Settings')}</h1>
       <form className="card settings" onSubmit={(e) => void submit(e)}>
-        <label>Store time zone<input {...field('timeZone')} /></label>
-        <label>Currency<input {...field('currency')} maxLength={3} /></label>
-        <label>Locale (number and date format)<input {...field('locale')} /></label>
-        <label>Most gift-card value per ticket while offline (empty = no limit)<input {...field('maxGift')} inputMode="decimal" /></label>
-        <label>Most loyalty points may pay per ticket while offline (empty = no limit)<input {...field('maxPoints')} inputMode="decimal" /></label>
-        <label>Most a gift card sold at this till may hold<input {...field('maxCard')} inputMode="decimal" /></label>
-        <label>Refuse single-use vouchers offline after this many hours without sync (empty = never)<input {...field('maxAge')} inputMode="decimal" /></label>
+        <label>{t('Store time zone')}<input {...field('timeZone')} /></label>
+        <label>{t('Currency')}<input {...field('currency')} maxLength={3} /></label>
         <label>
-          Printer
+          {t('Language and locale (words, numbers, dates), e.g. de-DE')}
+          <input {...field('locale')} list="till-locales" />
+          <datalist id="till-locales">
+            {LOCALES.map(([tag, name]) => <option key={tag} value={tag}>{name}</option>)}
+          </datalist>
+        </label>
+        <label>{t('Most gift-card value per ticket while offline (empty = no limit)')}<input {...field('maxGift')} inputMode="decimal" /></label>
+        <label>{t('Most loyalty points may pay per ticket while offline (empty = no limit)')}<input {...field('maxPoints')} inputMode="decimal" /></label>
+        <label>{t('Most a gift card sold at this till may hold')}<input {...field('maxCard')} inputMode="decimal" /></label>
+        <label>{t('Refuse single-use vouchers offline after this many hours without sync (empty = never)')}<input {...field('maxAge')} inputMode="decimal" /></label>
+        <label>
+          {t('Printer')}
           <select {...field('printer')}>
-            <option value="">{shell.kind === 'browser' ? 'Browser print dialog' : 'System default'}</option>
-            {printers.map((p) => <option key={p.name} value={p.name}>{p.displayName}{p.isDefault ? ' (default)' : ''}</option>)}
+            <option value="">{shell.kind === 'browser' ? t('Browser print dialog') : t('System default')}</option>
+            {printers.map((p) => <option key={p.name} value={p.name}>{p.displayName}{p.isDefault ? ` ${t('(default)')}` : ''}</option>)}
           </select>
         </label>
         {errors.length > 0 && <ul role="alert" className="error">{errors.map((m) => <li key={m}>{m}</li>)}</ul>}
-        <button type="submit" className="primary">Save settings</button>
+        <button type="submit" className="primary">{t('Save settings')}</button>
       </form>
-      <p className="muted">voucher-till {version} ({shell.kind})</p>
+      <p className="muted">{BRAND} {version} ({shell.kind})</p>
     </section>
   );
 }

@@ -4,12 +4,14 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Customer, Product } from '../../../sync/protocol';
 import { useTill } from '../store-context';
-import { useMoney } from '../use-format';
+import { useMoney, useT } from '../use-format';
+import { msg } from '../../../core/words/i18n';
 
-const LABELS = { code: 'Scan or type a barcode or voucher code', product: 'Search products (F2)', customer: 'Search customers (F3)' } as const;
+const LABELS = { code: msg('Scan or type a barcode or voucher code'), product: msg('Search products (F2)'), customer: msg('Search customers (F3)') } as const;
 
 export function EntryField() {
   const mode = useTill((s) => s.entryMode);
+  const t = useT();
   const setMode = useTill((s) => s.setEntryMode);
   const scan = useTill((s) => s.scan);
   const till = useTill((s) => s.till);
@@ -78,7 +80,7 @@ export function EntryField() {
 
   return (
     <div className="entry">
-      <label htmlFor="entry-input">{LABELS[mode]}</label>
+      <label htmlFor="entry-input">{t(LABELS[mode])}</label>
       <input
         id="entry-input"
         ref={input}
@@ -91,10 +93,10 @@ export function EntryField() {
         aria-describedby="entry-help"
       />
       <p id="entry-help" className="help">
-        Enter: add · ↑↓: choose a line · 3 *: quantity 3 · Delete: remove line · F2 products · F3 customers · Esc: back
+        {t('Enter: add · ↑↓: choose a line · 3 *: quantity 3 · Delete: remove line · F2 products · F3 customers · Esc: back')}
       </p>
       {mode !== 'code' && (
-        <ul className="results" role="listbox" aria-label={mode === 'product' ? 'Products' : 'Customers'}>
+        <ul className="results" role="listbox" aria-label={mode === 'product' ? t('Products') : t('Customers')}>
           {mode === 'product' &&
             products.map((p, i) => (
               <li key={p.id} role="option" aria-selected={i === pick} onClick={() => choose(i)}>
@@ -107,7 +109,7 @@ export function EntryField() {
                 {c.name} <span className="muted">{c.id}</span>
               </li>
             ))}
-          {results.length === 0 && text && <li className="muted">Nothing matches “{text}”.</li>}
+          {results.length === 0 && text && <li className="muted">{t('Nothing matches “{{text}}”.', { text })}</li>}
         </ul>
       )}
     </div>

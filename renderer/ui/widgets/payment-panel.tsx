@@ -2,7 +2,7 @@
 import { useState, type KeyboardEvent } from 'react';
 import { parseMoneyInput } from '../../../core/words/money-format';
 import { useTill } from '../store-context';
-import { useMoney } from '../use-format';
+import { useMoney, useT } from '../use-format';
 
 export function PaymentPanel() {
   const due = useTill((s) => s.evaluation.amount_due);
@@ -11,11 +11,12 @@ export function PaymentPanel() {
   const cancel = useTill((s) => s.cancelPayment);
   const say = useTill((s) => s.say);
   const money = useMoney();
+  const t = useT();
   const [text, setText] = useState('');
   const tendered = text.trim() === '' ? due : parseMoneyInput(text, currency);
 
   function payCash() {
-    if (tendered === null) return say('error', `“${text}” is not an amount. Type what the customer gave, e.g. 20 or 20.50.`);
+    if (tendered === null) return say('error', t('“{{text}}” is not an amount. Type what the customer gave, e.g. 20 or 20.50.', { text }));
     void pay({ method: 'CASH', tendered });
   }
 
@@ -32,22 +33,22 @@ export function PaymentPanel() {
 
   return (
     <section className="payment card" aria-labelledby="pay-title" onKeyDown={onKeyDown}>
-      <h2 id="pay-title">Payment — due {money(due)}</h2>
+      <h2 id="pay-title">{t('Payment — due {{amount}}', { amount: money(due) })}</h2>
       {due === 0 ? (
-        <p>Nothing to pay: vouchers and gift cards cover the ticket.</p>
+        <p>{t('Nothing to pay: vouchers and gift cards cover the ticket.')}</p>
       ) : (
         <label>
-          Cash given (empty = exact amount)
+          {t('Cash given (empty = exact amount)')}
           <input data-testid="cash-input" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} autoFocus autoComplete="off" />
         </label>
       )}
-      {due > 0 && tendered !== null && tendered >= due && <p data-testid="change-due">Change due: {money(tendered - due)}</p>}
+      {due > 0 && tendered !== null && tendered >= due && <p data-testid="change-due">{t('Change due: {{amount}}', { amount: money(tendered - due) })}</p>}
       <div className="actions">
         <button type="button" className="primary" onClick={payCash} autoFocus={due === 0}>
-          {due === 0 ? 'Complete (Enter)' : 'Cash (Enter)'}
+          {due === 0 ? t('Complete (Enter)') : t('Cash (Enter)')}
         </button>
-        {due > 0 && <button type="button" onClick={() => void pay({ method: 'CARD' })}>Card paid (Ctrl+Enter)</button>}
-        <button type="button" onClick={cancel}>Back (Esc)</button>
+        {due > 0 && <button type="button" onClick={() => void pay({ method: 'CARD' })}>{t('Card paid (Ctrl+Enter)')}</button>}
+        <button type="button" onClick={cancel}>{t('Back (Esc)')}</button>
       </div>
     </section>
   );

@@ -9,6 +9,8 @@ import { StatusBadge } from './status-badge';
 import { useTill, useTillStore } from '../store-context';
 import { SyncPanel } from './sync-panel';
 import { VoucherCheckScreen } from '../screens/voucher-check-screen';
+import { useT } from '../use-format';
+import { BRAND } from '../brand';
 
 const SCREENS = {
   checkout: CheckoutScreen,
@@ -24,6 +26,7 @@ export function TillLayout() {
   const store = useTillStore();
   const screen = useTill((s) => s.screen);
   const notice = useTill((s) => s.notice);
+  const t = useT();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (handleShortcut(e, store.getState())) e.preventDefault();
@@ -36,11 +39,11 @@ export function TillLayout() {
   return (
     <div className="till">
       <header className="topbar">
-        <strong className="brand">voucher-till</strong>
-        <nav aria-label="Screens">
+        <strong className="brand">{BRAND}</strong>
+        <nav aria-label={t('Screens')}>
           {SHORTCUTS.map((s) => (
             <button type="button" key={s.key} tabIndex={-1} onClick={() => s.run(store.getState())}>
-              <kbd>{s.key}</kbd> {s.label}
+              <kbd>{s.key}</kbd> {t(s.label)}
             </button>
           ))}
         </nav>
@@ -52,8 +55,8 @@ export function TillLayout() {
       <main className="screen">
         <Screen />
       </main>
-      <footer className="keys" aria-label="Keyboard shortcuts">
-        <kbd>End</kbd> Pay · <kbd>Esc</kbd> Back · <kbd>P</kbd> Print receipt · A scanner works on every screen.
+      <footer className="keys" aria-label={t('Keyboard shortcuts')}>
+        <kbd>End</kbd> {t('Pay')} · <kbd>Esc</kbd> {t('Back')} · <kbd>P</kbd> {t('Print receipt')} · {t('A scanner works on every screen.')}
       </footer>
     </div>
   );

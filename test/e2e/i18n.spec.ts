@@ -1,0 +1,77 @@
+// The till in the cashier's language (issue 16), in real Chromium: a full sale in German — vouchers,
+// a refusal, payment and receipt, with a wedge scan and the keyboard shortcuts working as in English —
+// and the pseudo-locale, which shows any word on the main screens that escaped translation or does not fit.
+import type { Page } from '@playwright/test';
+import { chip, EAN, expect, shot, test, typeAndEnter, wedgeScan } from './fixtures';
+import type { HqProcess } from '../../scripts/hq-process';
+
+async function openTillIn(page: Page, hq: HqProcess, locale: string): Promise<void> {
+  const { token } = await hq.registerTill(`Till ${locale}`, 'Europe/Berlin');
+  await page.addInitScript((loc) => {
+    localStorage.setItem('voucher-till:settings', JSON.stringify({ timeZone: 'Europe/Berlin', currency: 'EUR', locale: loc, maxOfflineGiftPerTicket: 20000, maxReplicaAgeHours: 24, printer: null }));
+  }, locale);
+  await page.goto(`/#hq=${encodeURIComponent(hq.url)}&token=${encodeURIComponent(token)}`);
+  await expect(page.getByTestId('entry-input')).toBeVisible({ timeout: 30_000 });
+}
+
+const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
+
+test('a full sale in German: vouchers, a refusal, payment, receipt; scanner and shortcuts as ever', async ({ page, hq }) => {
+  await openTillIn(page, hq, 'de-DE');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(page.getByTestId('online-state')).toHaveText('Online', { timeout: 15_000 });
+  await expect(page.getByText('Barcode oder Gutscheincode scannen oder eingeben')).toBeVisible();
+  await wedgeScan(page, EAN.espresso);
+  await typeAndEnter(page, EAN.wine);
+  await expect(page.getByTestId('ticket-line')).toHaveCount(2);
+  await expect(page.getByRole('columnheader', { name: 'Menge' })).toBeVisible();
+  await typeAndEnter(page, 'WELCOME10');
+  await expect.poll(async () => plain(await (await chip(page, 'WELCOME10')).textContent())).toContain('10 % Rabatt: −');
+  await typeAndEnter(page, 'XMAS-2025');
+  await expect(await chip(page, 'XMAS-2025')).toContainText('Dieser Gutschein ist am 26. Dez. 2025 abgelaufen.');
+  await typeAndEnter(page, 'NO-SUCH-CODE-1');
+  await expect(await chip(page, 'NO-SUCH-CODE-1')).toContainText('Kein Gutschein und keine Geschenkkarte hat den Code NO-SUCH-CODE-1.');
+  await expect(page.getByText('Zwischensumme')).toBeVisible();
+  await shot(page, 'checkout-de');
+
+  await page.keyboard.press('End');
+  await expect(page.getByRole('heading', { name: /^Zahlung – offen / })).toBeVisible();
+  await page.getByTestId('cash-input').fill('50');
+  await expect.poll(async () => plain(await page.getByTestId('change-due').textContent())).toMatch(/^Rückgeld: \d+,\d\d €$/);
+  await page.getByTestId('cash-input').press('Enter');
+  await expect(page.getByTestId('notice')).toHaveText(/^Verkauf abgeschlossen\. Rückgeld: /);
+  const receipt = page.getByTestId('receipt');
+  await expect(receipt.getByRole('heading', { name: 'Beleg' })).toBeVisible();
+  await expect(receipt).toContainText('Zwischensumme');
+  await expect(receipt).toContainText('Gutschein WELCOME10');
+  await expect(receipt).toContainText('Bar');
+  await expect(receipt.getByRole('img', { name: /^Barcode des Bons / })).toBeVisible();
+  await shot(page, 'receipt-de');
+  // F6 opens the voucher check, in German too.
+  await page.keyboard.press('F6');
+  await expect(page.getByRole('heading', { name: 'Gutschein oder Geschenkkarte prüfen' })).toBeVisible();
+});
+
+test('the pseudo-locale: every word on the checkout and payment screens is translated, whole, and fits', async ({ page, hq }) => {
+  await openTillIn(page, hq, 'en-XA');
+  await typeAndEnter(page, EAN.croissant);
+  await typeAndEnter(page, 'WELCOME10');
+  const chrome = 'button, h1, h2, label, th, dt, caption, legend, footer, [role=status], [data-testid="voucher-chip"] span';
+  // Text that is data, not words: product names, codes, money, key names.
+  const data = /^(Croissant|WELCOME10|voucher-till|[A-Z]?F?\d+|[€\d.,\s−+✕×:%-]+|End|Esc|P)$/;
+  const untranslated = async () =>
+    (await page.locator(chrome).allInnerTexts())
+      .flatMap((text) => text.split('\n'))
+      .map((line) => line.trim())
+      .filter((line) => /\p{L}{2,}/u.test(line) && !line.includes('⟦') && !data.test(line));
+  expect(await untranslated()).toEqual([]);
+  // Pieced together: a translated sentence is whole, so its brackets open and close on the same line.
+  const lines = (await page.locator(chrome).allInnerTexts()).flatMap((t) => t.split('\n'));
+  expect(lines.filter((l) => (l.match(/⟦/g) ?? []).length !== (l.match(/⟧/g) ?? []).length)).toEqual([]);
+  // A third longer still fits: no button clips its label.
+  const clipped = await page.locator('button:visible').evaluateAll((buttons) => buttons.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent));
+  expect(clipped).toEqual([]);
+  await page.keyboard.press('End');
+  expect(await untranslated()).toEqual([]);
+  await shot(page, 'checkout-pseudo');
+});

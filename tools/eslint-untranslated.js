@@ -1,0 +1,50 @@
+// A small ESLint rule (after Actual Budget's no-untranslated-strings): words a person reads must go
+// through t('…') (core/words/i18n.ts), so no sentence of the till stays English in German or Arabic.
+// It reports text written straight into JSX — a text child, a string or template in braces, or a
+// string in an attribute people read (aria-label, title, placeholder, alt, label) — when it holds
+// letters. Symbols (✕, −, ×), numbers and punctuation alone pass; so do anything inside t(…), key
+// names on keycaps (<kbd>Esc</kbd>) and names held in constants (the product's name, BRAND).
+const READ_ATTRIBUTES = new Set(['aria-label', 'title', 'placeholder', 'alt', 'label', 'aria-description']);
+const WORDS = /\p{L}{2,}/u;
+
+function literalText(node) {
+  if (!node) return null;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  if (node.type === 'TemplateLiteral') return node.quasis.map((q) => q.value.cooked ?? '').join(' ');
+  return null;
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+export const untranslatedRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Words a person reads go through t() so they can be translated.' },
+    schema: [],
+    messages: { untranslated: 'Untranslated text "{{text}}": write t(\'{{text}}\') and add it to the catalogs (core/words/locales/).' },
+  },
+  create(context) {
+    const report = (node, text) => context.report({ node, messageId: 'untranslated', data: { text: text.trim().slice(0, 60) } });
+    return {
+      JSXText(node) {
+        // Key names on keycaps (<kbd>End</kbd>) are what is printed on the keyboard, not words.
+        const parent = node.parent?.type === 'JSXElement' ? node.parent.openingElement.name : null;
+        if (parent?.type === 'JSXIdentifier' && parent.name === 'kbd') return;
+        if (WORDS.test(node.value)) report(node, node.value);
+      },
+      JSXExpressionContainer(node) {
+        if (node.parent?.type === 'JSXAttribute') return; // judged with the attribute
+        const text = literalText(node.expression);
+        if (text && WORDS.test(text)) report(node, text);
+      },
+      JSXAttribute(node) {
+        const name = node.name.type === 'JSXIdentifier' ? node.name.name : null;
+        if (!name || !READ_ATTRIBUTES.has(name)) return;
+        const value = node.value?.type === 'JSXExpressionContainer' ? node.value.expression : node.value;
+        const text = literalText(value);
+        if (text && WORDS.test(text)) report(node, text);
+      },
+    };
+  },
+};
+
+export default { rules: { 'no-untranslated-text': untranslatedRule } };
