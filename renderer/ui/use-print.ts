@@ -2,14 +2,17 @@ import type { ReactElement } from 'react';
 import { printElement } from '../print/print-document';
 import { useTill } from './store-context';
 import { useShell } from './shell-context';
+import { useT } from './use-format';
 
 /** Print a document through the shell and say how it went. */
 export function usePrint(): (title: string, element: ReactElement) => Promise<void> {
   const shell = useShell();
   const printer = useTill((s) => s.settings.printer);
   const say = useTill((s) => s.say);
+  const locale = useTill((s) => s.settings.locale);
+  const t = useT();
   return async (title, element) => {
-    const result = await printElement(shell, title, element, printer);
-    if (!result.ok) say('error', `Printing failed: ${result.message}`);
+    const result = await printElement(shell, title, element, printer, locale);
+    if (!result.ok) say('error', t('Printing failed: {{error}}', { error: result.message }));
   };
 }

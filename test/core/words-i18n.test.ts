@@ -22,10 +22,17 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Every literal sentence passed to t(…) in these folders. */
-function usedKeys(): Map<string, string> {
+/** The checkout, payment and receipt screens (and what they show: refusals, a voucher in words) — in Arabic too. */
+const CHECKOUT_FILES = [
+  'renderer/ui/screens/checkout-screen.tsx', 'renderer/ui/widgets/entry-field.tsx', 'renderer/ui/widgets/ticket-lines.tsx', 'renderer/ui/widgets/voucher-chips.tsx',
+  'renderer/ui/widgets/totals.tsx', 'renderer/ui/widgets/payment-panel.tsx', 'renderer/ui/widgets/till-layout.tsx', 'renderer/ui/widgets/status-badge.tsx', 'renderer/ui/shortcuts.ts',
+  'renderer/ui/screens/receipt-screen.tsx', 'renderer/ui/widgets/receipt-document.tsx', 'renderer/format/reason-text.ts', 'core/words/voucher-text.ts', 'renderer/state/ticket-slice.ts',
+];
+
+/** Every literal sentence passed to t(…) or msg(…) in these folders (or files). */
+function usedKeys(files: string[] = TRANSLATED.flatMap((d) => sources(join(ROOT, d)))): Map<string, string> {
   const keys = new Map<string, string>();
-  for (const file of TRANSLATED.flatMap((d) => sources(join(ROOT, d)))) {
+  for (const file of files) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/\b(?:t|msg)\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.set(m[1]!.replace(/\\'/g, "'"), file.slice(ROOT.length + 1));
   }
@@ -41,6 +48,12 @@ describe('the words of the till in the cashier\'s language', () => {
     const keys = usedKeys();
     expect(keys.size).toBeGreaterThan(20);
     expect([...keys].filter(([k]) => !has(CATALOGS.de!, k)).map(([k, file]) => `${file}: ${k}`)).toEqual([]);
+  });
+
+  it('the checkout, payment and receipt are in Arabic too', () => {
+    const keys = usedKeys(CHECKOUT_FILES.map((f) => join(ROOT, f)));
+    expect(keys.size).toBeGreaterThan(100);
+    expect([...keys].filter(([k]) => !has(CATALOGS.ar!, k)).map(([k, file]) => `${file}: ${k}`)).toEqual([]);
   });
 
   it('no catalog entry is unused, and each keeps its placeholders', () => {

@@ -52,6 +52,33 @@ test('a full sale in German: vouchers, a refusal, payment, receipt; scanner and 
   await expect(page.getByRole('heading', { name: 'Gutschein oder Geschenkkarte prüfen' })).toBeVisible();
 });
 
+test('a full sale in Arabic, right to left: the layout mirrors, the receipt reads right to left', async ({ page, hq }) => {
+  await openTillIn(page, hq, 'ar-EG');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  await expect(page.getByText('امسح أو اكتب الباركود أو رمز القسيمة')).toBeVisible();
+  await wedgeScan(page, EAN.croissant);
+  await typeAndEnter(page, 'WELCOME10');
+  await expect(await chip(page, 'WELCOME10')).toContainText('خصم');
+  await typeAndEnter(page, 'XMAS-2025');
+  await expect(await chip(page, 'XMAS-2025')).toContainText('انتهت صلاحية هذه القسيمة في');
+  // Mirrored: the ticket sits on the right of the totals, and numbers align to the left edge of their cells.
+  const ticket = await page.getByRole('region', { name: 'الفاتورة' }).boundingBox();
+  const totals = await page.getByTestId('totals').boundingBox();
+  expect(ticket!.x).toBeGreaterThan(totals!.x);
+  expect(await page.getByTestId('subtotal').evaluate((el) => getComputedStyle(el).textAlign)).toBe('end');
+  await shot(page, 'checkout-ar');
+  await page.keyboard.press('End');
+  await expect(page.getByRole('heading', { name: /^الدفع — المستحق/ })).toBeVisible();
+  await page.keyboard.press('Control+Enter');
+  const receipt = page.getByTestId('receipt');
+  await expect(receipt.getByRole('heading', { name: 'الإيصال' })).toBeVisible();
+  await expect(receipt).toContainText('المجموع الفرعي');
+  await expect(receipt).toContainText('بطاقة');
+  expect(await receipt.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+  await shot(page, 'receipt-ar');
+});
+
 test('the pseudo-locale: every word on the checkout and payment screens is translated, whole, and fits', async ({ page, hq }) => {
   await openTillIn(page, hq, 'en-XA');
   await typeAndEnter(page, EAN.croissant);

@@ -273,6 +273,7 @@ export const DE: Catalog = {
   'QR code {{code}}': 'QR-Code {{code}}',
   'The till is ready: everything is loaded and it keeps working without head office.': 'Die Kasse ist bereit: alles ist geladen, und sie arbeitet auch ohne die Zentrale weiter.',
   'Settings saved.': 'Einstellungen gespeichert.',
+  'Printing failed: {{error}}': 'Drucken fehlgeschlagen: {{error}}',
   // plural forms
   '{{count}} vouchers given back._one': '{{count}} Gutschein zurückgegeben.',
   '{{count}} vouchers given back._other': '{{count}} Gutscheine zurückgegeben.',
