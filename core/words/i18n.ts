@@ -42,24 +42,40 @@ export function wordsI18n(): i18n {
 }
 
 /** The language i18next looks up for a locale: the pseudo-locale as itself, else its language ("de-AT" → "de"). */
+const languages = new Map<string, string>();
 export function languageOf(locale: string): string {
-  if (locale === PSEUDO_LOCALE) return PSEUDO_LOCALE;
-  try {
-    return new Intl.Locale(locale).language;
-  } catch {
-    return 'en';
+  let lng = languages.get(locale);
+  if (lng === undefined) {
+    try {
+      lng = locale.toLowerCase() === PSEUDO_LOCALE.toLowerCase() ? PSEUDO_LOCALE : new Intl.Locale(locale).language;
+    } catch {
+      lng = 'en';
+    }
+    if (languages.size > 100) languages.clear(); // locales come from settings: a handful, never unbounded
+    languages.set(locale, lng);
   }
+  return lng;
 }
 
 const translators = new Map<string, Translate>();
 
-/** `t` for a locale. */
+/**
+ * `t` for a locale. A sentence without variables is looked up once per language and kept (the catalogs
+ * never change while the till runs): i18next's lookup costs tens of microseconds, and a checkout screen
+ * asks for dozens of sentences on every scan.
+ */
 export function translatorFor(locale: string): Translate {
   const lng = languageOf(locale);
   let t = translators.get(lng);
   if (!t) {
     const fixed = wordsI18n().getFixedT(lng);
-    t = (key, vars) => fixed(key, vars ?? {}) as string;
+    const plain = new Map<string, string>();
+    t = (key, vars) => {
+      if (vars) return fixed(key, vars) as string;
+      let text = plain.get(key);
+      if (text === undefined) plain.set(key, (text = fixed(key) as string));
+      return text;
+    };
     translators.set(lng, t);
   }
   return t;

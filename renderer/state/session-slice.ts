@@ -168,7 +168,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       // and starts with till_: anything else short is a mistyped code, and must not reach HQ as a token.
       const code = normalisePairingCode(token);
       if (!code && !token.startsWith('till_') && token.length <= 16) {
-        return set({ pairingError: 'A pairing code is 8 letters and digits, such as K7QM-3XHD (never 0, 1, I, L or O). A till token starts with till_.' });
+        return set({ pairingError: t('A pairing code is 8 letters and digits, such as K7QM-3XHD (never 0, 1, I, L or O). A till token starts with till_.') });
       }
       set({ pairingError: null, phase: 'loading', loadProgress: null, hqUrl });
       let identity: TillAtHq;
@@ -186,7 +186,7 @@ export function createSessionSlice(...[set, get, deps]: SliceArgs): SessionSlice
       } catch (error) {
         return set({ phase: 'pairing', pairingError: pairingErrorText(error, hqUrl, translatorFor(get().settings.locale)) });
       }
-      const usedUp = code ? ' The pairing code is used up: the token field now holds this till’s token, so press Enter to try again.' : '';
+      const usedUp = code ? ` ${t('The pairing code is used up: the token field now holds this till’s token, so press Enter to try again.')}` : '';
       try {
         // This till's own replica (its unsent sales go out with the new token), unless another till's
         // unsent sales are still on this device: those can only reach HQ through their own till.

@@ -6,6 +6,7 @@ import { SaleError, type Payment } from '../../sync/till';
 import { reasonText } from '../format/reason-text';
 import { formatMoney } from '../../core/words/money-format';
 import { saleErrorText } from '../format/sale-error-text';
+import { unknownScanText } from '../format/unknown-scan-text';
 import { displayContext, requireTill, words } from './selectors';
 import { ticketIdIn } from './ticket-id';
 import type { SliceArgs, TicketSlice, TillState } from './types';
@@ -54,7 +55,7 @@ export function createTicketSlice(...[set, get]: SliceArgs): TicketSlice {
       case 'customer':
         return get().attachCustomer(found.customer);
       case 'unknown':
-        return get().say('error', found.detail);
+        return get().say('error', unknownScanText(found.reason, raw, words(get()).t));
     }
   }
 

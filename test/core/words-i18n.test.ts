@@ -50,6 +50,15 @@ describe('the words of the till in the cashier\'s language', () => {
     expect([...keys].filter(([k]) => !has(CATALOGS.de!, k)).map(([k, file]) => `${file}: ${k}`)).toEqual([]);
   });
 
+  it('every call is one the check can read: a sentence in single quotes, never a template or a computed key', () => {
+    const files = TRANSLATED.flatMap((d) => sources(join(ROOT, d)));
+    const hidden = files.flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return [...text.matchAll(/\b(?:t|msg)\(\s*[`"]|translatorFor\([^)]*\)\(/g)].map((m) => `${file.slice(ROOT.length + 1)}: ${m[0]}`);
+    });
+    expect(hidden).toEqual([]);
+  });
+
   it('the checkout, payment and receipt are in Arabic too', () => {
     const keys = usedKeys(CHECKOUT_FILES.map((f) => join(ROOT, f)));
     expect(keys.size).toBeGreaterThan(100);

@@ -28,4 +28,10 @@ export const EN: Catalog = {
   'A ticket can take at most {{count}} gift cards._other': 'A ticket can take at most {{count}} gift cards.',
   'A ticket can take at most {{count}} discount vouchers._one': 'A ticket can take at most {{count}} discount voucher.',
   'A ticket can take at most {{count}} discount vouchers._other': 'A ticket can take at most {{count}} discount vouchers.',
+  '{{n}} vouchers_one': '{{n}} voucher',
+  '{{n}} vouchers_other': '{{n}} vouchers',
+  '{{n}} products_one': '{{n}} product',
+  '{{n}} products_other': '{{n}} products',
+  '{{n}} customers_one': '{{n}} customer',
+  '{{n}} customers_other': '{{n}} customers',
 };

@@ -15,7 +15,7 @@ export function LoadingScreen() {
         <p>{hqUrl}</p>
         <progress aria-label={t('Initial load')} max={100} {...(percent === null ? {} : { value: percent })} />
         <p data-testid="load-counts" aria-live="polite">
-          {t('{{progress}} — {{vouchers}} vouchers, {{products}} products, {{customers}} customers', { progress: percent === null ? t('Starting…') : `${percent} %`, vouchers: n(p?.vouchers), products: n(p?.products), customers: n(p?.customers) })}
+          {percent === null ? t('Starting…') : `${percent} %`} — {t('{{n}} vouchers', { count: p?.vouchers ?? 0, n: n(p?.vouchers) })}, {t('{{n}} products', { count: p?.products ?? 0, n: n(p?.products) })}, {t('{{n}} customers', { count: p?.customers ?? 0, n: n(p?.customers) })}
         </p>
         <p>{t('The till can sell as soon as this finishes, with or without a connection.')}</p>
       </section>
