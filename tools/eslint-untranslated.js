@@ -7,10 +7,13 @@
 const READ_ATTRIBUTES = new Set(['aria-label', 'title', 'placeholder', 'alt', 'label', 'aria-description']);
 const WORDS = /\p{L}{2,}/u;
 
+/** The literal text an expression may show: a string, a template's fixed parts, or either branch of `a ? b : c` / `a && b` / `a || b`. */
 function literalText(node) {
   if (!node) return null;
   if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
   if (node.type === 'TemplateLiteral') return node.quasis.map((q) => q.value.cooked ?? '').join(' ');
+  if (node.type === 'ConditionalExpression') return [literalText(node.consequent), literalText(node.alternate)].filter(Boolean).join(' ') || null;
+  if (node.type === 'LogicalExpression') return literalText(node.right);
   return null;
 }
 

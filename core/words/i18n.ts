@@ -41,8 +41,8 @@ export function wordsI18n(): i18n {
   return instance;
 }
 
-/** The language i18next looks up for a locale: the pseudo-locale as itself, else its language ("de-AT" → "de"). */
 const languages = new Map<string, string>();
+/** The language i18next looks up for a locale: the pseudo-locale as itself, else its language ("de-AT" → "de"). */
 export function languageOf(locale: string): string {
   let lng = languages.get(locale);
   if (lng === undefined) {
