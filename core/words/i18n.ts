@@ -18,27 +18,60 @@ export type Catalog = Readonly<Record<string, string>>;
 /** The languages with a catalog; any other locale speaks English. */
 export const CATALOGS: Readonly<Record<string, Catalog>> = { en: EN, de: DE, ar: AR };
 
-let shared: i18n | undefined;
+/** The words of one product: `t` for a locale, and the i18next instance behind it. */
+export type Words = { translatorFor(locale: string): Translate; i18n(): i18n };
 
-/** One i18next instance with every catalog, made on first use (synchronously: the catalogs are in memory). */
-export function wordsI18n(): i18n {
-  if (shared) return shared;
-  const instance = i18next.createInstance();
-  void instance.init({
-    initAsync: false,
-    lng: 'en',
-    fallbackLng: 'en',
-    resources: {
-      ...Object.fromEntries(Object.entries(CATALOGS).map(([lng, catalog]) => [lng, { translation: catalog }])),
-      [PSEUDO_LOCALE]: { translation: pseudoCatalog(Object.keys(DE)) },
+/**
+ * Words over these catalogs (the till's own, or the back office's on top of them). The pseudo-locale
+ * speaks every key of the German catalog, the one kept complete. `{{count, number}}` in a catalog's
+ * sentence formats the count as the language writes numbers ("1.250" in German).
+ */
+export function createWords(catalogs: Readonly<Record<string, Catalog>>): Words {
+  let shared: i18n | undefined;
+  const translators = new Map<string, Translate>();
+  const words: Words = {
+    i18n() {
+      if (shared) return shared;
+      const instance = i18next.createInstance();
+      void instance.init({
+        initAsync: false,
+        lng: 'en',
+        fallbackLng: 'en',
+        resources: {
+          ...Object.fromEntries(Object.entries(catalogs).map(([lng, catalog]) => [lng, { translation: catalog }])),
+          [PSEUDO_LOCALE]: { translation: pseudoCatalog(Object.keys(catalogs.de ?? {})) },
+        },
+        keySeparator: false,
+        nsSeparator: false,
+        interpolation: { escapeValue: false },
+        returnEmptyString: false,
+      });
+      shared = instance;
+      return instance;
     },
-    keySeparator: false,
-    nsSeparator: false,
-    interpolation: { escapeValue: false },
-    returnEmptyString: false,
-  });
-  shared = instance;
-  return instance;
+    /**
+     * `t` for a locale. A sentence without variables is looked up once per language and kept (the
+     * catalogs never change while the program runs): i18next's lookup costs tens of microseconds, and a
+     * checkout screen asks for dozens of sentences on every scan.
+     */
+    translatorFor(locale) {
+      const lng = languageOf(locale);
+      let t = translators.get(lng);
+      if (!t) {
+        const fixed = words.i18n().getFixedT(lng);
+        const plain = new Map<string, string>();
+        t = (key, vars) => {
+          if (vars) return fixed(key, vars) as string;
+          let text = plain.get(key);
+          if (text === undefined) plain.set(key, (text = fixed(key) as string));
+          return text;
+        };
+        translators.set(lng, t);
+      }
+      return t;
+    },
+  };
+  return words;
 }
 
 const languages = new Map<string, string>();
@@ -57,33 +90,13 @@ export function languageOf(locale: string): string {
   return lng;
 }
 
-const translators = new Map<string, Translate>();
-
-/**
- * `t` for a locale. A sentence without variables is looked up once per language and kept (the catalogs
- * never change while the till runs): i18next's lookup costs tens of microseconds, and a checkout screen
- * asks for dozens of sentences on every scan.
- */
-export function translatorFor(locale: string): Translate {
-  const lng = languageOf(locale);
-  let t = translators.get(lng);
-  if (!t) {
-    const fixed = wordsI18n().getFixedT(lng);
-    const plain = new Map<string, string>();
-    t = (key, vars) => {
-      if (vars) return fixed(key, vars) as string;
-      let text = plain.get(key);
-      if (text === undefined) plain.set(key, (text = fixed(key) as string));
-      return text;
-    };
-    translators.set(lng, t);
-  }
-  return t;
-}
+/** The till's words (and core's: refusals, a voucher in words). */
+const TILL_WORDS = createWords(CATALOGS);
+export const translatorFor = (locale: string): Translate => TILL_WORDS.translatorFor(locale);
 
 /** Whether a locale's script runs right to left (Arabic, Hebrew, Persian …). */
 export function textDirection(locale: string): 'ltr' | 'rtl' {
-  return wordsI18n().dir(languageOf(locale)) === 'rtl' ? 'rtl' : 'ltr';
+  return TILL_WORDS.i18n().dir(languageOf(locale)) === 'rtl' ? 'rtl' : 'ltr';
 }
 
 /**

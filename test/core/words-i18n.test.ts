@@ -41,7 +41,7 @@ function usedKeys(files: string[] = TRANSLATED.flatMap((d) => sources(join(ROOT,
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 const has = (catalog: Readonly<Record<string, string>>, key: string) => key in catalog || Object.keys(catalog).some((k) => k.replace(PLURAL, '') === key);
-const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)(?:,[^}]*)?\}\}/g)].map((m) => m[1]).sort();
 
 describe('the words of the till in the cashier\'s language', () => {
   it('every sentence the code asks for is in the German catalog', () => {
@@ -73,6 +73,8 @@ describe('the words of the till in the cashier\'s language', () => {
         // A plural form may leave out {{count}} ("one point"); every other placeholder is kept.
         const need = placeholders(key.replace(PLURAL, '')).filter((p) => !(PLURAL.test(key) && (p === 'count' || p === 'points')));
         expect(placeholders(value).filter((p) => need.includes(p)), `${lng}: "${key}"`).toEqual(need);
+        // A count is written as the language writes numbers: "1.250 Punkte", not "1250 Punkte".
+        expect(value, `${lng}: "${key}" writes {{count}} without ", number"`).not.toContain('{{count}}');
       }
     }
   });
@@ -84,6 +86,8 @@ describe('the words of the till in the cashier\'s language', () => {
     expect(pointsText(1, { locale: 'en-GB' })).toBe('1 point');
     expect(pointsText(1250, { locale: 'de-DE' })).toBe('1.250 Punkte');
     expect(pointsText(1, { locale: 'de-DE' })).toBe('1 Punkt');
+    expect(translatorFor('de-DE')('{{count}} vouchers given back.', { count: 1250 })).toBe('1.250 Gutscheine zurückgegeben.');
+    expect(translatorFor('en-GB')('{{count}} vouchers given back.', { count: 1250 })).toBe('1,250 vouchers given back.');
     expect(pointsText(2, { locale: 'ar' })).toBe('نقطتان');
     expect(pointsText(5, { locale: 'ar' })).toBe(`${new Intl.NumberFormat('ar').format(5)} نقاط`);
     expect(textDirection('ar-EG')).toBe('rtl');
