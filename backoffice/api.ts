@@ -4,6 +4,7 @@
 // HQ's own sentence, never "Error 400".
 import type { z } from 'zod';
 import { ProblemSchema, type Problem } from '../sync/protocol';
+import { msg } from '../core/words/i18n';
 
 export class ApiError extends Error {
   constructor(
@@ -43,7 +44,7 @@ async function send(method: Method, path: string, body: unknown): Promise<Respon
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new ApiError(0, { type: 'about:blank', title: 'HQ unreachable', status: 0, detail: 'HQ cannot be reached. Check the connection and try again.' });
+    throw new ApiError(0, { type: 'about:blank', title: 'HQ unreachable', status: 0, detail: msg('HQ cannot be reached. Check the connection and try again.') });
   }
   if (res.ok) return res;
   const problem = ProblemSchema.safeParse(await res.json().catch(() => null));

@@ -16,26 +16,31 @@ import { Tills } from './pages/Tills';
 import { Imports } from './pages/Imports';
 import { VoucherEditor, VoucherForm } from './pages/VoucherForm';
 import { ApiKeys } from './pages/ApiKeys';
+import { msg } from '../core/words/i18n';
+import { useDocumentLanguage, useWords } from './words/words';
+import { ROLE_NAME } from './ui/roles';
 import './styles.css';
 
 const NAV: { route: Route; text: string; needs: 'viewer' | 'manager' | 'admin' }[] = [
-  { route: { page: 'reconciliation' }, text: 'Needs a person', needs: 'viewer' },
-  { route: { page: 'vouchers' }, text: 'Vouchers', needs: 'viewer' },
-  { route: { page: 'imports' }, text: 'Import', needs: 'manager' },
-  { route: { page: 'tills' }, text: 'Tills', needs: 'viewer' },
-  { route: { page: 'keys' }, text: 'API keys', needs: 'admin' },
-  { route: { page: 'users' }, text: 'People', needs: 'admin' },
-  { route: { page: 'audit' }, text: 'Audit log', needs: 'admin' },
-  { route: { page: 'account' }, text: 'Your account', needs: 'viewer' },
+  { route: { page: 'reconciliation' }, text: msg('Needs a person'), needs: 'viewer' },
+  { route: { page: 'vouchers' }, text: msg('Vouchers'), needs: 'viewer' },
+  { route: { page: 'imports' }, text: msg('Import'), needs: 'manager' },
+  { route: { page: 'tills' }, text: msg('Tills'), needs: 'viewer' },
+  { route: { page: 'keys' }, text: msg('API keys'), needs: 'admin' },
+  { route: { page: 'users' }, text: msg('People'), needs: 'admin' },
+  { route: { page: 'audit' }, text: msg('Audit log'), needs: 'admin' },
+  { route: { page: 'account' }, text: msg('Your account'), needs: 'viewer' },
 ];
 
 function App(): ReactNode {
   const { state, load, signOut } = useSession();
   const route = useRoute();
+  const { t } = useWords();
+  useDocumentLanguage();
   useEffect(() => {
     load().catch(() => undefined);
   }, [load]);
-  if (state.status === 'unknown') return <p role="status">Loading…</p>;
+  if (state.status === 'unknown') return <p role="status">{t('Loading…')}</p>;
   if (state.status === 'signed-out') return <SignIn notice={state.notice} />;
   const { person } = state;
   const timeZone = person.time_zone;
@@ -48,24 +53,24 @@ function App(): ReactNode {
       case 'voucher':
         return <VoucherPage key={route.code} code={route.code} timeZone={timeZone} />;
       case 'imports':
-        return can(state, 'manager') ? <Imports /> : <ErrorNote error={new Error('Only managers and admins import vouchers.')} />;
+        return can(state, 'manager') ? <Imports /> : <ErrorNote error={new Error(msg('Only managers and admins import vouchers.'))} />;
       case 'tills':
         return <Tills timeZone={timeZone} />;
       case 'keys':
-        return can(state, 'admin') ? <ApiKeys timeZone={timeZone} /> : <ErrorNote error={new Error('Only admins manage API keys.')} />;
+        return can(state, 'admin') ? <ApiKeys timeZone={timeZone} /> : <ErrorNote error={new Error(msg('Only admins manage API keys.'))} />;
       case 'new':
       case 'generate':
       case 'edit':
-        if (!can(state, 'manager')) return <ErrorNote error={new Error('Only managers and admins change vouchers.')} />;
+        if (!can(state, 'manager')) return <ErrorNote error={new Error(msg('Only managers and admins change vouchers.'))} />;
         return route.page === 'edit' ? (
           <VoucherEditor key={route.code} code={route.code} timeZone={timeZone} />
         ) : (
           <VoucherForm key={route.page} mode={{ kind: route.page === 'new' ? 'create' : 'generate' }} timeZone={timeZone} />
         );
       case 'users':
-        return can(state, 'admin') ? <Users timeZone={timeZone} me={person.email} /> : <ErrorNote error={new Error('Only admins manage people.')} />;
+        return can(state, 'admin') ? <Users timeZone={timeZone} me={person.email} /> : <ErrorNote error={new Error(msg('Only admins manage people.'))} />;
       case 'audit':
-        return can(state, 'admin') ? <AuditLog timeZone={timeZone} /> : <ErrorNote error={new Error('Only admins read the audit log.')} />;
+        return can(state, 'admin') ? <AuditLog timeZone={timeZone} /> : <ErrorNote error={new Error(msg('Only admins read the audit log.'))} />;
       case 'account':
         return <Account userId={person.user_id} email={person.email} />;
     }
@@ -73,25 +78,25 @@ function App(): ReactNode {
   return (
     <>
       <a className="skip" href="#main">
-        Skip to content
+        {t('Skip to content')}
       </a>
       <header>
-        <p className="brand">voucher-till back office</p>
-        <nav aria-label="Main">
+        <p className="brand">{t('voucher-till back office')}</p>
+        <nav aria-label={t('Main')}>
           <ul>
             {NAV.filter((n) => can(state, n.needs)).map((n) => (
               <li key={n.route.page}>
                 <a href={href(n.route)} aria-current={route.page === n.route.page || (['voucher', 'edit', 'new', 'generate'].includes(route.page) && n.route.page === 'vouchers') ? 'page' : undefined}>
-                  {n.text}
+                  {t(n.text)}
                 </a>
               </li>
             ))}
           </ul>
         </nav>
         <p className="who">
-          {person.email} ({person.role}){' '}
+          {t('{{email}} ({{role}})', { email: person.email, role: t(ROLE_NAME[person.role]) })}{' '}
           <button type="button" onClick={() => signOut()}>
-            Sign out
+            {t('Sign out')}
           </button>
         </p>
       </header>

@@ -2,12 +2,13 @@
 // way, then signed out or the person with their role. Screens ask `can` rather than comparing roles.
 import { create } from 'zustand';
 import { roleAllows, SessionSchema, type Role } from '../sync/protocol';
+import { msg } from '../core/words/i18n';
 import { api, apiVoid, ApiError, whenSignedOut } from './api';
 
 export type Person = { user_id: string; email: string; role: Role; time_zone: string };
 export type SessionState =
   | { status: 'unknown' }
-  | { status: 'signed-out'; notice?: string }
+  | { status: 'signed-out'; /** a sentence kept as data (msg), translated where shown */ notice?: string }
   | { status: 'signed-in'; person: Person };
 
 type SessionStore = {
@@ -18,7 +19,7 @@ type SessionStore = {
 };
 
 export const useSession = create<SessionStore>((set) => {
-  whenSignedOut(() => set({ state: { status: 'signed-out', notice: 'Your session has ended. Sign in again.' } }));
+  whenSignedOut(() => set({ state: { status: 'signed-out', notice: msg('Your session has ended. Sign in again.') } }));
   return {
     state: { status: 'unknown' },
     async load() {
@@ -34,7 +35,7 @@ export const useSession = create<SessionStore>((set) => {
     },
     async signOut() {
       await apiVoid('DELETE', '/v1/session').catch(() => undefined);
-      set({ state: { status: 'signed-out', notice: 'You are signed out.' } });
+      set({ state: { status: 'signed-out', notice: msg('You are signed out.') } });
     },
   };
 });

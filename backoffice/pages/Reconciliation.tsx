@@ -8,13 +8,15 @@ import { api, apiVoid, query } from '../api';
 import { can, useSession } from '../session';
 import { href } from '../route';
 import { ErrorNote, Pager, useLoad } from '../ui/common';
-import { money, when } from '../ui/format';
+import { msg } from '../../core/words/i18n';
+import { useWords, type ConsoleWords } from '../words/words';
 
-const KIND_TEXT = { conflict: 'Honoured twice', overdraft: 'Overdrawn', rejected: 'Rejected' } as const;
+const KIND_TEXT = { conflict: msg('Honoured twice'), overdraft: msg('Overdrawn'), rejected: msg('Rejected') } as const;
 const LIMIT = 25;
 
 export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
   const state = useSession((s) => s.state);
+  const { t } = useWords();
   const [filters, setFilters] = useState({ kind: '', store: '', till_id: '', handled: 'false' });
   const [offset, setOffset] = useState(0);
   const q = query({ ...filters, limit: LIMIT, offset });
@@ -28,21 +30,21 @@ export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
 
   return (
     <section aria-labelledby="reconciliation-title">
-      <h1 id="reconciliation-title">Needs a person</h1>
-      <form className="filters" aria-label="Filter" onSubmit={(e) => e.preventDefault()}>
+      <h1 id="reconciliation-title">{t('Needs a person')}</h1>
+      <form className="filters" aria-label={t('Filter')} onSubmit={(e) => e.preventDefault()}>
         <label>
-          What
+          {t('What')}
           <select value={filters.kind} onChange={set('kind')}>
-            <option value="">Everything</option>
-            <option value="conflict">Codes honoured twice</option>
-            <option value="overdraft">Overdrawn cards</option>
-            <option value="rejected">Rejected ops</option>
+            <option value="">{t('Everything')}</option>
+            <option value="conflict">{t('Codes honoured twice')}</option>
+            <option value="overdraft">{t('Overdrawn cards')}</option>
+            <option value="rejected">{t('Rejected ops')}</option>
           </select>
         </label>
         <label>
-          Store
+          {t('Store')}
           <select value={filters.store} onChange={set('store')}>
-            <option value="">Any store</option>
+            <option value="">{t('Any store')}</option>
             {stores.map((store) => (
               <option key={store} value={store}>
                 {store}
@@ -51,22 +53,22 @@ export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
           </select>
         </label>
         <label>
-          Till
+          {t('Till')}
           <select value={filters.till_id} onChange={set('till_id')}>
-            <option value="">Any till</option>
-            {(tills.data?.result ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.store ? `${t.name} (${t.store})` : t.name}
+            <option value="">{t('Any till')}</option>
+            {(tills.data?.result ?? []).map((till) => (
+              <option key={till.id} value={till.id}>
+                {tillText(till)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Shown
+          {t('Shown')}
           <select value={filters.handled} onChange={set('handled')}>
-            <option value="false">Still open</option>
-            <option value="true">Handled</option>
-            <option value="all">All</option>
+            <option value="false">{t('Still open')}</option>
+            <option value="true">{t('Handled')}</option>
+            <option value="all">{t('All')}</option>
           </select>
         </label>
       </form>
@@ -75,13 +77,13 @@ export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
         <>
           {list.data.days.length ? (
             <table className="days">
-              <caption>Per day ({timeZone})</caption>
+              <caption>{t('Per day ({{timeZone}})', { timeZone })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col">Honoured twice</th>
-                  <th scope="col">Overdrawn</th>
-                  <th scope="col">Rejected</th>
+                  <th scope="col">{t('Day')}</th>
+                  <th scope="col">{t('Honoured twice')}</th>
+                  <th scope="col">{t('Overdrawn')}</th>
+                  <th scope="col">{t('Rejected')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -97,28 +99,39 @@ export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
             </table>
           ) : null}
           {list.data.total === 0 ? (
-            <p role="status">Nothing here: every till's sales reconciled cleanly{filters.handled === 'false' ? ', or someone has handled it' : ''}.</p>
+            <p role="status">{filters.handled === 'false' ? t('Nothing here: every till\'s sales reconciled cleanly, or someone has handled it.') : t('Nothing here: every till\'s sales reconciled cleanly.')}</p>
           ) : (
-            <ul className="items" aria-label="Items">
+            <ul className="items" aria-label={t('Items')}>
               {list.data.result.map((item) => (
                 <Item key={item.op_id} item={item} timeZone={timeZone} canHandle={can(state, 'manager')} onChanged={list.reload} />
               ))}
             </ul>
           )}
-          <Pager offset={offset} limit={LIMIT} total={list.data.total} onOffset={setOffset} label="Items pages" />
+          <Pager offset={offset} limit={LIMIT} total={list.data.total} onOffset={setOffset} label={t('Items pages')} />
         </>
       ) : list.loading ? (
-        <p role="status">Loading…</p>
+        <p role="status">{t('Loading…')}</p>
       ) : null}
     </section>
   );
 }
 
-function tillText(t: ReconciliationItem['till']): string {
-  return t.store ? `${t.name} (${t.store})` : t.name;
+/** A till's name with its store; a name and a store in brackets reads the same in every language we speak. */
+function tillText(till: { name: string; store: string | null }): string {
+  return till.store ? `${till.name} (${till.store})` : till.name;
+}
+
+/** Where and when: the till, the ticket, the time and what it was worth. */
+function saleText(w: ConsoleWords, timeZone: string, s: { till: ReconciliationItem['till']; ticket_id: string | null; occurred_at: string; amount: number | null; points?: number | null }): string {
+  const parts = [tillText(s.till), w.t('ticket {{id}}', { id: s.ticket_id ?? '—' }), w.when(s.occurred_at, timeZone)];
+  if (s.amount !== null) parts.push(w.money(s.amount));
+  if (s.points != null) parts.push(w.t('{{count}} points', { count: s.points }));
+  return parts.join(', ');
 }
 
 function Item({ item, timeZone, canHandle, onChanged }: { item: ReconciliationItem; timeZone: string; canHandle: boolean; onChanged: () => void }): ReactNode {
+  const words = useWords();
+  const { t } = words;
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const url = `/v1/reconciliation/${item.op_id}/handled`;
@@ -144,26 +157,20 @@ function Item({ item, timeZone, canHandle, onChanged }: { item: ReconciliationIt
   return (
     <li className={`item ${item.kind}`} aria-labelledby={titleId}>
       <h2 id={titleId}>
-        {KIND_TEXT[item.kind]}: {item.code ? <a href={href({ page: 'voucher', code: item.code })}>{item.code}</a> : 'no voucher named'}
+        {t(KIND_TEXT[item.kind])}: {item.code ? <a href={href({ page: 'voucher', code: item.code })}>{item.code}</a> : t('no voucher named')}
       </h2>
       <dl>
-        <dt>{item.kind === 'conflict' ? 'Refused at' : 'Till'}</dt>
-        <dd>
-          {tillText(item.till)}, ticket {item.ticket_id ?? '—'}, {when(item.occurred_at, timeZone)}
-          {item.amount !== null ? `, ${money(item.amount)}` : ''}
-          {item.points !== null ? `, ${item.points} points` : ''}
-        </dd>
+        <dt>{item.kind === 'conflict' ? t('Refused at') : t('Till')}</dt>
+        <dd>{saleText(words, timeZone, item)}</dd>
         {item.winner ? (
           <>
-            <dt>Honoured first at</dt>
-            <dd>
-              {tillText(item.winner.till)}, ticket {item.winner.ticket_id ?? '—'}, {when(item.winner.occurred_at, timeZone)}, {money(item.winner.amount)}
-            </dd>
+            <dt>{t('Honoured first at')}</dt>
+            <dd>{saleText(words, timeZone, item.winner)}</dd>
           </>
         ) : null}
         {item.reason ? (
           <>
-            <dt>HQ's reason</dt>
+            <dt>{t('HQ\'s reason')}</dt>
             <dd>
               <code>{item.reason}</code> ({item.op_type})
             </dd>
@@ -171,32 +178,30 @@ function Item({ item, timeZone, canHandle, onChanged }: { item: ReconciliationIt
         ) : null}
         {item.handled ? (
           <>
-            <dt>Handled</dt>
-            <dd>
-              by {item.handled.by}, {when(item.handled.at, timeZone)}: {item.handled.note}
-            </dd>
+            <dt>{t('Handled')}</dt>
+            <dd>{t('by {{who}}, {{when}}: {{note}}', { who: item.handled.by, when: words.when(item.handled.at, timeZone), note: item.handled.note })}</dd>
           </>
         ) : null}
       </dl>
       {canHandle && !item.handled && !open ? (
         <button type="button" onClick={() => setOpen(true)}>
-          Mark handled…
+          {t('Mark handled…')}
         </button>
       ) : null}
       {canHandle && item.handled ? (
         <button type="button" onClick={reopen}>
-          Reopen
+          {t('Reopen')}
         </button>
       ) : null}
       {open ? (
-        <form onSubmit={save} aria-label={`Mark ${item.code ?? 'item'} handled`}>
+        <form onSubmit={save} aria-label={item.code ? t('Mark {{code}} handled', { code: item.code }) : t('Mark this item handled')}>
           <label>
-            What was done
+            {t('What was done')}
             <textarea name="note" required maxLength={2000} autoFocus />
           </label>
-          <button type="submit">Save</button>
+          <button type="submit">{t('Save')}</button>
           <button type="button" onClick={() => setOpen(false)}>
-            Cancel
+            {t('Cancel')}
           </button>
         </form>
       ) : null}

@@ -1,9 +1,11 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSession } from '../session';
 import { ErrorNote } from '../ui/common';
+import { useWords } from '../words/words';
 
 export function SignIn({ notice }: { notice: string | undefined }): ReactNode {
   const signIn = useSession((s) => s.signIn);
+  const { t } = useWords();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -21,19 +23,19 @@ export function SignIn({ notice }: { notice: string | undefined }): ReactNode {
   };
   return (
     <main className="sign-in">
-      <h1>voucher-till back office</h1>
-      {notice ? <p role="status">{notice}</p> : null}
-      <form onSubmit={submit} aria-label="Sign in">
+      <h1>{t('voucher-till back office')}</h1>
+      {notice ? <p role="status">{t(notice)}</p> : null}
+      <form onSubmit={submit} aria-label={t('Sign in')}>
         <label>
-          E-mail
+          {t('E-mail')}
           <input name="email" type="email" autoComplete="username" required autoFocus />
         </label>
         <label>
-          Password
+          {t('Password')}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
         <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('Signing in…') : t('Sign in')}
         </button>
       </form>
       <ErrorNote error={error} />

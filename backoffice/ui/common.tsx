@@ -1,18 +1,38 @@
-// Small pieces every screen uses: an error in HQ's own words, a pager, an async-data hook.
+// Small pieces every screen uses: an error in the person's language, a pager, an async-data hook.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { problemText } from '../../sync/protocol/problem-text';
+import { languageOf } from '../../core/words/i18n';
 import { ApiError } from '../api';
+import { useWords } from '../words/words';
 
-/** HQ's sentence for a refusal (with field errors), or the message of anything else. */
+/**
+ * A refusal in the person's language. In English, HQ's own `detail`, which names the specifics (which
+ * code, which amount). In another language, the sentence for HQ's problem code, with HQ's detail
+ * beneath it marked `lang="en"`. Field errors name the field as HQ does. Anything else shows its
+ * message, translated when it is one of the console's own sentences (thrown with msg('…')).
+ */
 export function ErrorNote({ error }: { error: unknown }): ReactNode {
+  const { t, locale } = useWords();
   if (!error) return null;
   const problem = error instanceof ApiError ? error.problem : null;
+  const sentence = problem ? problemText(problem.code) : null;
+  const english = languageOf(locale) === 'en';
   return (
     <div role="alert" className="error">
-      <p>{problem ? problem.detail : String((error as Error).message ?? error)}</p>
+      {problem && sentence && !english ? (
+        <>
+          <p>{t(sentence)}</p>
+          <p className="detail" lang="en">
+            {t('HQ: {{detail}}', { detail: problem.detail })}
+          </p>
+        </>
+      ) : (
+        <p>{t(problem ? problem.detail : String((error as Error).message ?? error))}</p>
+      )}
       {problem?.errors?.length ? (
         <ul>
           {problem.errors.map((e) => (
-            <li key={e.path}>
+            <li key={e.path} lang="en">
               <code>{e.path}</code>: {e.message}
             </li>
           ))}
@@ -24,18 +44,17 @@ export function ErrorNote({ error }: { error: unknown }): ReactNode {
 
 /** "21–40 of 135" with previous and next. */
 export function Pager({ offset, limit, total, onOffset, label }: { offset: number; limit: number; total: number; onOffset: (offset: number) => void; label: string }): ReactNode {
+  const { t } = useWords();
   const from = total === 0 ? 0 : offset + 1;
   const to = Math.min(offset + limit, total);
   return (
     <nav className="pager" aria-label={label}>
       <button type="button" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - limit))}>
-        Previous
+        {t('Previous')}
       </button>
-      <span aria-live="polite">
-        {from}–{to} of {total}
-      </span>
+      <span aria-live="polite">{t('{{from}}–{{to}} of {{total}}', { from, to, total })}</span>
       <button type="button" disabled={to >= total} onClick={() => onOffset(offset + limit)}>
-        Next
+        {t('Next')}
       </button>
     </nav>
   );

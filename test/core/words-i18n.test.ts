@@ -1,7 +1,6 @@
 // The till's words in the cashier's language (issue 16): every sentence the code asks for exists in the
 // German catalog (and in Arabic for the checkout, payment and receipt), plurals follow each language's
 // rules, placeholders survive translation, and the pseudo-locale marks every translated sentence.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGS, languageOf, textDirection, translatorFor } from '../../core/words/i18n';
@@ -9,18 +8,10 @@ import { pseudo, PSEUDO_LOCALE } from '../../core/words/pseudo';
 import { conditionLines, effectText, pointsText } from '../../core/words/voucher-text';
 import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING } from '../../core/validation-context';
 import { VoucherSchema } from '../../core/voucher';
+import { entryProblems, has, ROOT, sentencesAskedFor, sources, unreadableCalls } from './catalog-keys';
 
-const ROOT = join(import.meta.dirname, '../..');
-/** Source folders whose t('…') sentences must be translated. */
-const TRANSLATED = ['core/words', 'renderer'];
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'locales' ? [] : sources(path);
-    return /\.(ts|tsx)$/.test(name) ? [path] : [];
-  });
-}
+/** Source folders whose t('…') sentences must be in the till's catalogs (sync/protocol: HQ's problem codes in words). */
+const TRANSLATED = ['core/words', 'renderer', 'sync/protocol'];
 
 /** The checkout, payment and receipt screens (and what they show: refusals, a voucher in words) — in Arabic too. */
 const CHECKOUT_FILES = [
@@ -29,19 +20,7 @@ const CHECKOUT_FILES = [
   'renderer/ui/screens/receipt-screen.tsx', 'renderer/ui/widgets/receipt-document.tsx', 'renderer/format/reason-text.ts', 'core/words/voucher-text.ts', 'renderer/state/ticket-slice.ts',
 ];
 
-/** Every literal sentence passed to t(…) or msg(…) in these folders (or files). */
-function usedKeys(files: string[] = TRANSLATED.flatMap((d) => sources(join(ROOT, d)))): Map<string, string> {
-  const keys = new Map<string, string>();
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/\b(?:t|msg)\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.set(m[1]!.replace(/\\'/g, "'"), file.slice(ROOT.length + 1));
-  }
-  return keys;
-}
-
-const PLURAL = /_(zero|one|two|few|many|other)$/;
-const has = (catalog: Readonly<Record<string, string>>, key: string) => key in catalog || Object.keys(catalog).some((k) => k.replace(PLURAL, '') === key);
-const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)(?:,[^}]*)?\}\}/g)].map((m) => m[1]).sort();
+const usedKeys = (files: string[] = TRANSLATED.flatMap((d) => sources(join(ROOT, d)))) => sentencesAskedFor(files);
 
 describe('the words of the till in the cashier\'s language', () => {
   it('every sentence the code asks for is in the German catalog', () => {
@@ -51,12 +30,7 @@ describe('the words of the till in the cashier\'s language', () => {
   });
 
   it('every call is one the check can read: a sentence in single quotes, never a template or a computed key', () => {
-    const files = TRANSLATED.flatMap((d) => sources(join(ROOT, d)));
-    const hidden = files.flatMap((file) => {
-      const text = readFileSync(file, 'utf8');
-      return [...text.matchAll(/\b(?:t|msg)\(\s*[`"]|translatorFor\([^)]*\)\(/g)].map((m) => `${file.slice(ROOT.length + 1)}: ${m[0]}`);
-    });
-    expect(hidden).toEqual([]);
+    expect(unreadableCalls(TRANSLATED.flatMap((d) => sources(join(ROOT, d))))).toEqual([]);
   });
 
   it('the checkout, payment and receipt are in Arabic too', () => {
@@ -65,18 +39,9 @@ describe('the words of the till in the cashier\'s language', () => {
     expect([...keys].filter(([k]) => !has(CATALOGS.ar!, k)).map(([k, file]) => `${file}: ${k}`)).toEqual([]);
   });
 
-  it('no catalog entry is unused, and each keeps its placeholders', () => {
+  it('no catalog entry is unused, each keeps its placeholders and writes a count as a number', () => {
     const keys = usedKeys();
-    for (const [lng, catalog] of Object.entries(CATALOGS)) {
-      for (const [key, value] of Object.entries(catalog)) {
-        expect(keys.has(key.replace(PLURAL, '')), `${lng}: "${key}" is used nowhere`).toBe(true);
-        // A plural form may leave out {{count}} ("one point"); every other placeholder is kept.
-        const need = placeholders(key.replace(PLURAL, '')).filter((p) => !(PLURAL.test(key) && (p === 'count' || p === 'points')));
-        expect(placeholders(value).filter((p) => need.includes(p)), `${lng}: "${key}"`).toEqual(need);
-        // A count is written as the language writes numbers: "1.250 Punkte", not "1250 Punkte".
-        expect(value, `${lng}: "${key}" writes {{count}} without ", number"`).not.toContain('{{count}}');
-      }
-    }
+    expect(Object.entries(CATALOGS).flatMap(([lng, catalog]) => entryProblems(lng, catalog, keys))).toEqual([]);
   });
 
   it('speaks the language of the locale, with its plurals and direction', () => {
