@@ -2,6 +2,7 @@
 // (through Temporal, which is DST-correct); everything else compares the fields computed here.
 import { Temporal } from 'temporal-polyfill';
 import { Text } from './text';
+import { msg } from './words/msg';
 
 export type LocalTime = {
   epochMs: number;
@@ -34,7 +35,7 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-export const TIME_ZONE_MESSAGE = 'must be an IANA time zone such as Europe/Berlin';
+export const TIME_ZONE_MESSAGE = msg('must be an IANA time zone such as Europe/Berlin');
 
 /**
  * A time zone wherever one is taken in (a till's zone, a validation's, HQ_TIME_ZONE): an IANA name

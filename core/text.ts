@@ -5,6 +5,7 @@
 // ASCII, and are upper-cased as ASCII only: Unicode case mapping folds look-alikes into ASCII
 // ("ſ" → "S", "ﬀ" → "FF", and "ı".toUpperCase() is "I"), which would let "ſale" match "SALE".
 import { z } from 'zod';
+import { msg } from './words/msg';
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
@@ -55,7 +56,7 @@ export function truncateText(value: string, max: number): string {
   return toWellFormedText(value.slice(0, max));
 }
 
-export const TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+export const TEXT_MESSAGE = msg('must not contain NUL characters or unpaired UTF-16 surrogates');
 
 /**
  * Every string schema of the wire and the model starts here: `Text.max(255)`, `Text.regex(…)`. The

@@ -22,7 +22,8 @@ export function createSettingsSlice(...[set, get, deps]: SliceArgs): SettingsSli
     settings: loadSettings(deps.storage),
     async saveSettings(input) {
       const parsed = UiSettingsSchema.safeParse(input);
-      if (!parsed.success) return { ok: false, errors: settingsErrors(parsed.error) };
+      // Refusals in the language the cashier reads now, not the one just typed in.
+      if (!parsed.success) return { ok: false, errors: settingsErrors(parsed.error, translatorFor(get().settings.locale)) };
       deps.storage.setItem(SETTINGS_KEY, JSON.stringify(parsed.data));
       set({ settings: parsed.data });
       await get().reopenTill();

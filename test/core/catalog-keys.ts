@@ -6,8 +6,9 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
-/** The .ts/.tsx files under a folder (catalogs themselves left out). */
+/** The .ts/.tsx files under a folder (catalogs themselves left out), or the file itself. */
 export function sources(dir: string): string[] {
+  if (statSync(dir).isFile()) return [dir];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'locales' ? [] : sources(path);

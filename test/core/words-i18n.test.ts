@@ -10,8 +10,12 @@ import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING } from '../../core/validation-
 import { VoucherSchema } from '../../core/voucher';
 import { entryProblems, has, ROOT, sentencesAskedFor, sources, unreadableCalls } from './catalog-keys';
 
-/** Source folders whose t('…') sentences must be in the till's catalogs (sync/protocol: HQ's problem codes in words). */
-const TRANSLATED = ['core/words', 'renderer', 'sync/protocol'];
+/**
+ * Sources whose t('…') and msg('…') sentences must be in the till's catalogs: sync/protocol has HQ's
+ * problem codes in words; core/text.ts and core/local-time.ts the messages of schemas the Settings
+ * screen shows.
+ */
+const TRANSLATED = ['core/words', 'renderer', 'sync/protocol', 'core/text.ts', 'core/local-time.ts'];
 
 /** The checkout, payment and receipt screens (and what they show: refusals, a voucher in words) — in Arabic too. */
 const CHECKOUT_FILES = [

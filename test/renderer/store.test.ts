@@ -296,7 +296,12 @@ describe('desks', () => {
     const { store, storage } = await paired();
     const s = () => store.getState();
     const bad = await s().saveSettings({ ...s().settings, timeZone: 'Mars/Olympus', currency: 'euro' });
-    expect(bad).toEqual({ ok: false, errors: ['timeZone: must be an IANA time zone such as Europe/Berlin', 'currency: must be a three-letter ISO 4217 code such as EUR'] });
+    expect(bad).toEqual({ ok: false, errors: ['Store time zone: must be an IANA time zone such as Europe/Berlin', 'Currency: must be a three-letter ISO 4217 code such as EUR'] });
+    // In the language the cashier reads: the labels of the Settings screen, the reasons in German.
+    await s().saveSettings({ ...s().settings, locale: 'de-DE' });
+    const german = await s().saveSettings({ ...s().settings, currency: 'euro', maxGiftCardAmount: 0 });
+    expect(german).toEqual({ ok: false, errors: ['Währung: muss ein dreibuchstabiger ISO-4217-Code sein, etwa EUR', 'Höchster Wert einer an dieser Kasse verkauften Geschenkkarte: muss größer als 0 sein'] });
+    await s().saveSettings({ ...s().settings, locale: 'en-GB' });
     const before = s().till;
     expect(await s().saveSettings({ ...s().settings, timeZone: 'America/New_York', maxOfflineGiftPerTicket: 5000 })).toEqual({ ok: true });
     expect(JSON.parse(storage.data.get('voucher-till:settings')!)).toMatchObject({ timeZone: 'America/New_York', maxOfflineGiftPerTicket: 5000 });

@@ -8,6 +8,7 @@ import { useShell } from '../shell-context';
 import { useTill } from '../store-context';
 import { useT } from '../use-format';
 import { BRAND } from '../brand';
+import { SETTING_LABELS as LABEL } from '../../state/settings-schema';
 
 /** Locales with a full catalog (core/words/locales/), each named in its own language; any other tag works in English. */
 const LOCALES = [
@@ -47,12 +48,12 @@ export function SettingsScreen() {
     // ASCII only: "ſek" must not become SEK (core/text.ts).
     const currency = asciiUpperCase(form.currency.trim());
     const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, currency);
-    if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: 'maxOfflineGiftPerTicket', text: form.maxGift })]);
+    if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: t(LABEL.maxOfflineGiftPerTicket), text: form.maxGift })]);
     const maxPoints = form.maxPoints.trim() === '' ? null : parseMoneyInput(form.maxPoints, currency);
-    if (maxPoints === undefined || (form.maxPoints.trim() !== '' && maxPoints === null)) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: 'maxOfflinePointsPerTicket', text: form.maxPoints })]);
+    if (maxPoints === undefined || (form.maxPoints.trim() !== '' && maxPoints === null)) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: t(LABEL.maxOfflinePointsPerTicket), text: form.maxPoints })]);
     const maxAge = form.maxAge.trim() === '' ? null : Number(form.maxAge);
     const maxCard = parseMoneyInput(form.maxCard, currency);
-    if (maxCard === null) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: 'maxGiftCardAmount', text: form.maxCard })]);
+    if (maxCard === null) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: t(LABEL.maxGiftCardAmount), text: form.maxCard })]);
     const result = await save({
       timeZone: form.timeZone.trim(),
       currency,
@@ -70,21 +71,21 @@ export function SettingsScreen() {
     <section aria-labelledby="settings-title" className="desk">
       <h1 id="settings-title">{t('Settings')}</h1>
       <form className="card settings" onSubmit={(e) => void submit(e)}>
-        <label>{t('Store time zone')}<input {...field('timeZone')} /></label>
-        <label>{t('Currency')}<input {...field('currency')} maxLength={3} /></label>
+        <label>{t(LABEL.timeZone)}<input {...field('timeZone')} /></label>
+        <label>{t(LABEL.currency)}<input {...field('currency')} maxLength={3} /></label>
         <label>
-          {t('Language and locale (words, numbers, dates), e.g. de-DE')}
+          {t(LABEL.locale)}
           <input {...field('locale')} list="till-locales" />
           <datalist id="till-locales">
             {LOCALES.map(([tag, name]) => <option key={tag} value={tag}>{name}</option>)}
           </datalist>
         </label>
-        <label>{t('Most gift-card value per ticket while offline (empty = no limit)')}<input {...field('maxGift')} inputMode="decimal" /></label>
-        <label>{t('Most loyalty points may pay per ticket while offline (empty = no limit)')}<input {...field('maxPoints')} inputMode="decimal" /></label>
-        <label>{t('Most a gift card sold at this till may hold')}<input {...field('maxCard')} inputMode="decimal" /></label>
-        <label>{t('Refuse single-use vouchers offline after this many hours without sync (empty = never)')}<input {...field('maxAge')} inputMode="decimal" /></label>
+        <label>{t(LABEL.maxOfflineGiftPerTicket)}<input {...field('maxGift')} inputMode="decimal" /></label>
+        <label>{t(LABEL.maxOfflinePointsPerTicket)}<input {...field('maxPoints')} inputMode="decimal" /></label>
+        <label>{t(LABEL.maxGiftCardAmount)}<input {...field('maxCard')} inputMode="decimal" /></label>
+        <label>{t(LABEL.maxReplicaAgeHours)}<input {...field('maxAge')} inputMode="decimal" /></label>
         <label>
-          {t('Printer')}
+          {t(LABEL.printer)}
           <select {...field('printer')}>
             <option value="">{shell.kind === 'browser' ? t('Browser print dialog') : t('System default')}</option>
             {printers.map((p) => <option key={p.name} value={p.name}>{p.displayName}{p.isDefault ? ` ${t('(default)')}` : ''}</option>)}
