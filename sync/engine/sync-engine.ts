@@ -11,7 +11,7 @@ import { applyPushResults, markSending } from '../replica/apply-push';
 import { applyChangesPage, applyStreamPage } from '../replica/apply-pull';
 import type { StreamPage } from '../protocol';
 import type { HqClient, FetchLike } from './hq-client';
-import { SyncError } from './sync-error';
+import { SyncError, type SyncErrorReason } from './sync-error';
 import { nextDelayMs } from './backoff';
 import { defaultLocks, type LockManagerLike } from './sender-lock';
 import { readChangeStream, type StreamEvent } from './event-stream';
@@ -30,7 +30,8 @@ export type SyncStatus = {
   pendingOps: number;
   unacknowledgedConflicts: number;
   lastSyncAt: number | null;
-  lastError: { reason: string; message: string; at: number } | null;
+  /** The last failure: the engine's reason, HQ's problem code if it sent one, the technical message (English, for IT). */
+  lastError: { reason: SyncErrorReason; code?: string; message: string; at: number } | null;
   nextRetryAt: number | null;
 };
 
@@ -176,7 +177,7 @@ export function createSyncEngine(o: SyncEngineOptions) {
   function onFailure(error: unknown) {
     const e = error instanceof SyncError ? error : new SyncError('network', (error as Error)?.message ?? String(error));
     const hqUnreachable = e.reason === 'network' || e.reason === 'timeout' || e.reason === 'server';
-    set({ online: hqUnreachable ? false : status.online ?? true, lastError: { reason: e.reason, message: e.message, at: now() } });
+    set({ online: hqUnreachable ? false : status.online ?? true, lastError: { reason: e.reason, ...(e.details.code ? { code: e.details.code } : {}), message: e.message, at: now() } });
     attempt += 1;
     pullWanted = true;
     schedule(nextDelayMs(attempt - 1, random, e.details.retryAfterMs));

@@ -326,6 +326,17 @@ export const DE: Catalog = {
   '{{n}} products_other': '{{n}} Produkte',
   '{{n}} customers_one': '{{n}} Kunde',
   '{{n}} customers_other': '{{n}} Kunden',
+  // why the last sync failed (renderer/format/sync-error-text.ts)
+  '{{why}} ({{when}})': '{{why}} ({{when}})',
+  'Head office cannot be reached.': 'Die Zentrale ist nicht erreichbar.',
+  'Head office did not answer in time.': 'Die Zentrale hat nicht rechtzeitig geantwortet.',
+  'Head office has a problem of its own.': 'Die Zentrale hat selbst ein Problem.',
+  'Head office is busy; the till tries again later.': 'Die Zentrale ist ausgelastet; die Kasse versucht es später erneut.',
+  'Head office does not accept this till’s token. Pair the till again.': 'Die Zentrale akzeptiert das Token dieser Kasse nicht. Bitte die Kasse neu koppeln.',
+  'This till’s token may not sync.': 'Das Token dieser Kasse darf nicht synchronisieren.',
+  'Head office answered in a form this till does not understand. Is the till up to date?': 'Die Zentrale hat in einer Form geantwortet, die diese Kasse nicht versteht. Ist die Kasse auf dem neuesten Stand?',
+  'Head office is missing earlier sales of this till; they are sent first.': 'Der Zentrale fehlen frühere Verkäufe dieser Kasse; sie werden zuerst gesendet.',
+  'Head office refused what the till sent.': 'Die Zentrale hat abgelehnt, was die Kasse gesendet hat.',
   // HQ's problem codes in words (sync/protocol/problem-text.ts)
   'HQ could not read the request.': 'Die Zentrale konnte die Anfrage nicht lesen.',
   'Some fields are not filled in as HQ needs them.': 'Einige Felder sind nicht so ausgefüllt, wie die Zentrale sie braucht.',

@@ -4,6 +4,7 @@ import { formatInstant } from '../../../core/words/date-format';
 import { unsentSalesText } from '../../state/session-slice';
 import { useTill } from '../store-context';
 import { reasonText } from '../../format/reason-text';
+import { syncErrorText } from '../../format/sync-error-text';
 import { useDisplayContext, useMoney, useT } from '../use-format';
 
 export function SyncPanel() {
@@ -27,7 +28,15 @@ export function SyncPanel() {
         <dt>{t('Connection')}</dt><dd data-testid="sync-online">{sync.online === null ? t('Not tried yet') : sync.online ? t('Online') : t('Offline — sales go on and wait here')}</dd>
         <dt>{t('Waiting to sync')}</dt><dd data-testid="sync-pending">{sync.pendingOps}</dd>
         <dt>{t('Last successful sync')}</dt><dd data-testid="sync-last">{sync.lastSyncAt ? at(sync.lastSyncAt) : t('Never')}</dd>
-        {sync.lastError && (<><dt>{t('Last error')}</dt><dd>{sync.lastError.message} ({at(sync.lastError.at)})</dd></>)}
+        {sync.lastError && (
+          <>
+            <dt>{t('Last error')}</dt>
+            <dd data-testid="sync-error">
+              {t('{{why}} ({{when}})', { why: syncErrorText(sync.lastError, t), when: at(sync.lastError.at) })}
+              <br /><small lang="en">{sync.lastError.message}</small>
+            </dd>
+          </>
+        )}
         {sync.nextRetryAt && !sync.online && (<><dt>{t('Next try')}</dt><dd>{at(sync.nextRetryAt)}</dd></>)}
       </dl>
       {unsentElsewhere.length > 0 && (
