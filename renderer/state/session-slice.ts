@@ -4,6 +4,7 @@ import { redeemPairingCode, SyncError, type Till, choosePairingReplica, legacyRe
 import { toTillSettings } from './settings-schema';
 import type { SessionSlice, SliceArgs } from './types';
 import { translatorFor, type Translate } from '../../core/words/i18n';
+import { problemText } from '../../sync/protocol/problem-text';
 
 /** Where an older version kept the HQ address (localStorage); read once at start and moved. */
 export const HQ_URL_KEY = 'voucher-till:hq-url';
@@ -45,7 +46,7 @@ export function pairingErrorText(error: unknown, hqUrl: string, t: Translate): s
         return t('Head office is busy or has locked out this address after failed attempts. Try again in a minute.');
       default:
         if (error.details.code === 'pairing_code_invalid') return t('Head office does not know this pairing code, or it was used or has expired. Ask head office for a new one.');
-        return t('Head office answered with an error: {{error}}', { error: error.message });
+        return t('Head office answered with an error: {{error}}', { error: t(problemText(error.details.code) ?? error.message) });
     }
   }
   return error instanceof Error ? error.message : String(error);
