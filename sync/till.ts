@@ -24,7 +24,7 @@ import type { LockManagerLike } from './engine/sender-lock';
 // façade below, and these.
 export type { CardBalance, ConflictRow, Payment, RedemptionRow, StoreCredit, TicketRow } from './replica/rows';
 export { SaleError } from './replica/sale-error';
-export { SyncError } from './engine/sync-error';
+export { SyncError, type SyncErrorReason } from './engine/sync-error';
 export type { PullProgress, SyncStatus } from './engine/sync-engine';
 export { createHqClient, redeemPairingCode } from './engine/hq-client';
 export { choosePairingReplica, legacyReplicaName, openDevicePairing, tokenDigest, withUnsentOps, type DevicePairing, type DevicePairingStore, type ReplicaSummary, type TillAtHq } from './device-pairing';

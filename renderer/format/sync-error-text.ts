@@ -3,7 +3,7 @@
 // the specifics IT needs ("ECONNREFUSED", a status) — is shown beside it, not instead of it.
 import type { Translate } from '../../core/words/i18n';
 import { msg } from '../../core/words/i18n';
-import type { SyncErrorReason } from '../../sync/engine/sync-error';
+import type { SyncErrorReason } from '../../sync/till';
 import { problemText } from '../../sync/protocol/problem-text';
 
 const REASON_TEXT: Readonly<Record<SyncErrorReason, string>> = {
