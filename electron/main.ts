@@ -8,6 +8,7 @@ import path from 'node:path';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
 import { applyChromiumSwitches } from './chromium-switches';
 import { createCrashPolicy } from './crash-recovery';
+import { badSettingsBox, startFailedBox } from './start-failure-text';
 import { buildCsp } from './csp';
 import { IPC } from './ipc-channels';
 import { handleIpc } from './ipc-contract';
@@ -131,7 +132,8 @@ async function main() {
     for (const error of loaded.errors) log(`settings: ${error}`);
     // Unattended starts (tests, service managers) set TILL_NO_ERROR_DIALOG: a modal box would block them; the log has it all.
     if (process.env.TILL_NO_ERROR_DIALOG !== '1') {
-      dialog.showErrorBox('Voucher Till cannot start: bad settings', `${loaded.errors.join('\n')}\n\nFix ${settingsFile} and start again.`);
+      const box = badSettingsBox(app.getLocale(), loaded.errors, settingsFile);
+      dialog.showErrorBox(box.title, box.content);
     }
     app.exit(78); // EX_CONFIG
     return;
@@ -229,6 +231,9 @@ async function main() {
 export const started = main().catch((e: unknown) => {
   const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
   process.stderr.write(`till-shell: fatal: ${message}\n`);
-  if (app.isReady() && process.env.TILL_NO_ERROR_DIALOG !== '1') dialog.showErrorBox('Voucher Till failed to start', message);
+  if (app.isReady() && process.env.TILL_NO_ERROR_DIALOG !== '1') {
+    const box = startFailedBox(app.getLocale(), message);
+    dialog.showErrorBox(box.title, box.content);
+  }
   app.exit(1);
 });

@@ -13,6 +13,10 @@ export function usePrint(): (title: string, element: ReactElement) => Promise<vo
   const t = useT();
   return async (title, element) => {
     const result = await printElement(shell, title, element, printer, locale);
-    if (!result.ok) say('error', t('Printing failed: {{error}}', { error: result.message }));
+    if (!result.ok) {
+      // The shell's message is English and names the printers (for IT); the reason is said in the till's language.
+      const why = result.reason === 'no-printer' ? t('The printer chosen in Settings is not installed, or there is no printer.') : result.message;
+      say('error', t('Printing failed: {{error}}', { error: why }));
+    }
   };
 }

@@ -13,9 +13,9 @@ import { entryProblems, has, ROOT, sentencesAskedFor, sources, unreadableCalls }
 /**
  * Sources whose t('…') and msg('…') sentences must be in the till's catalogs: sync/protocol has HQ's
  * problem codes in words; core/text.ts and core/local-time.ts the messages of schemas the Settings
- * screen shows.
+ * screen shows; electron/start-failure-text.ts the shell's boxes before any window.
  */
-const TRANSLATED = ['core/words', 'renderer', 'sync/protocol', 'core/text.ts', 'core/local-time.ts'];
+const TRANSLATED = ['core/words', 'renderer', 'sync/protocol', 'core/text.ts', 'core/local-time.ts', 'electron/start-failure-text.ts'];
 
 /** The checkout, payment and receipt screens (and what they show: refusals, a voucher in words) — in Arabic too. */
 const CHECKOUT_FILES = [

@@ -60,6 +60,9 @@ export function createFakeElectron(userData: string) {
     whenReady: () => Promise.resolve(),
     isReady: () => true,
     getVersion: () => '9.9.9',
+    /** The machine's language (Electron's app.getLocale()); a test may set it. */
+    locale: 'en-US',
+    getLocale: () => app.locale,
     quit: vi.fn(),
     exit: vi.fn(),
   });

@@ -14,13 +14,14 @@ let profile: string;
 const tillFrame = { senderFrame: { url: 'app://till/index.html', parent: null } };
 const flush = () => new Promise((r) => setImmediate(r));
 
-async function start(settings?: unknown) {
+async function start(settings?: unknown, machineLocale = 'en-US') {
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'till-main-'));
   if (settings !== undefined) fs.writeFileSync(path.join(profile, 'settings.json'), JSON.stringify(settings));
   vi.stubEnv('TILL_USER_DATA_DIR', profile);
   vi.stubEnv('TILL_HQ_URL', '');
   vi.stubEnv('TILL_KIOSK', '');
   fake = createFakeElectron(profile);
+  fake.app.locale = machineLocale;
   await runMain();
 }
 
@@ -153,6 +154,14 @@ describe('main wiring', () => {
     expect(fake.windows).toHaveLength(0);
     expect(fs.readFileSync(path.join(profile, 'logs', 'till-shell.log'), 'utf8')).toMatch(/settings\.json: hqUrl: must use https:\/\//);
     expect(fake.module.dialog.showErrorBox).not.toHaveBeenCalled();
+  });
+
+  it('says so in a box in the machine\'s language when nothing runs it unattended', async () => {
+    await start({ hqUrl: 'http://localhost.evil.example' }, 'de-DE');
+    expect(fake.app.exit).toHaveBeenCalledWith(78);
+    const [title, content] = fake.module.dialog.showErrorBox.mock.calls[0]!;
+    expect(title).toBe('Voucher Till kann nicht starten: fehlerhafte Einstellungen');
+    expect(content).toMatch(/hqUrl: must use https:\/\/[\s\S]*Bitte .*settings\.json korrigieren und neu starten\.$/);
   });
 
   it('a second instance quits without opening a window', async () => {

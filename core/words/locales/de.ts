@@ -326,6 +326,11 @@ export const DE: Catalog = {
   '{{n}} products_other': '{{n}} Produkte',
   '{{n}} customers_one': '{{n}} Kunde',
   '{{n}} customers_other': '{{n}} Kunden',
+  'The printer chosen in Settings is not installed, or there is no printer.': 'Der in den Einstellungen gewählte Drucker ist nicht installiert, oder es gibt keinen Drucker.',
+  // the desktop shell's boxes before any window (electron/start-failure-text.ts)
+  'Voucher Till cannot start: bad settings': 'Voucher Till kann nicht starten: fehlerhafte Einstellungen',
+  'Fix {{file}} and start again.': 'Bitte {{file}} korrigieren und neu starten.',
+  'Voucher Till failed to start': 'Voucher Till konnte nicht starten',
   // why the last sync failed (renderer/format/sync-error-text.ts)
   '{{why}} ({{when}})': '{{why}} ({{when}})',
   'Head office cannot be reached.': 'Die Zentrale ist nicht erreichbar.',
