@@ -19,6 +19,7 @@ import { ApiKeys } from './pages/ApiKeys';
 import { msg } from '../core/words/i18n';
 import { useDocumentLanguage, useWords } from './words/words';
 import { ROLE_NAME } from './ui/roles';
+import { LanguagePicker } from './ui/language-picker';
 import './styles.css';
 
 const NAV: { route: Route; text: string; needs: 'viewer' | 'manager' | 'admin' }[] = [
@@ -99,6 +100,7 @@ function App(): ReactNode {
             {t('Sign out')}
           </button>
         </p>
+        <LanguagePicker />
       </header>
       <main id="main" tabIndex={-1}>
         {page()}

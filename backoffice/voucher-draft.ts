@@ -3,10 +3,12 @@
 // words what the rules mean ("Mon–Fri, 17:00–19:00", "Valid until …") from the same code the till and
 // the printed voucher use. Local checks are only what must be read before HQ can judge (money typed as
 // text, JSON metadata, dates); every rule about vouchers is HQ's (core's schemas), answered per field.
+// Those local refusals are written with the `t` it is given (the console's, in the person's language).
 import type { Discount, Voucher, VoucherType } from '../core/voucher';
 import { voucherDefaults } from '../core/voucher';
 import { normaliseDateSpec } from '../core/date-spec';
 import { formatMoney, parseMoneyInput } from '../core/words/money-format';
+import { translatorFor, type Translate } from '../core/words/i18n';
 
 export type DiscountKind = Discount['type'];
 export type HoursRow = { days: number[]; start: string; end: string };
@@ -84,24 +86,25 @@ export type DraftResult = { body: Record<string, unknown>; errors: FieldError[] 
 /**
  * The body for POST /v1/vouchers (`mode` 'create') or PUT /v1/vouchers/{code} ('update': no code, type,
  * gift or loyalty — a gift card's value changes by top-up, a card's points by sales). Empty optional
- * fields become null on update (cleared) and are left out on create.
+ * fields become null on update (cleared) and are left out on create. Refusals are in `t`'s language
+ * (English unless the form passes its own).
  */
-export function draftToBody(d: VoucherDraft, mode: 'create' | 'update'): DraftResult {
+export function draftToBody(d: VoucherDraft, mode: 'create' | 'update', t: Translate = translatorFor('en')): DraftResult {
   const errors: FieldError[] = [];
   const none = mode === 'update' ? null : undefined;
   const money = (field: keyof VoucherDraft, text: string, required: boolean): number | undefined => {
     if (text.trim() === '') {
-      if (required) errors.push({ field, message: 'enter an amount' });
+      if (required) errors.push({ field, message: t('enter an amount') });
       return undefined;
     }
     const minor = parseMoneyInput(text, d.currency.trim().toUpperCase() || 'EUR');
-    if (minor === null) errors.push({ field, message: `"${text}" is not an amount of money` });
+    if (minor === null) errors.push({ field, message: t('"{{text}}" is not an amount of money', { text }) });
     return minor ?? undefined;
   };
   const whole = (field: keyof VoucherDraft, text: string): number | undefined => {
     if (text.trim() === '') return undefined;
     if (!/^\d+$/.test(text.trim())) {
-      errors.push({ field, message: 'a whole number' });
+      errors.push({ field, message: t('a whole number') });
       return undefined;
     }
     return Number(text.trim());
@@ -126,7 +129,7 @@ export function draftToBody(d: VoucherDraft, mode: 'create' | 'update'): DraftRe
     try {
       body.metadata = JSON.parse(d.metadata);
     } catch {
-      errors.push({ field: 'metadata', message: 'not JSON: write it as {"key": "value"}' });
+      errors.push({ field: 'metadata', message: t('not JSON: write it as {"key": "value"}') });
     }
   } else if (mode === 'update') body.metadata = {};
   if (mode === 'create') {
@@ -135,7 +138,7 @@ export function draftToBody(d: VoucherDraft, mode: 'create' | 'update'): DraftRe
   }
   if (d.type === 'DISCOUNT_VOUCHER') {
     body.redemption = { quantity: whole('quantity', d.quantity) ?? null };
-    body.discount = discountOf(d, money, whole, errors);
+    body.discount = discountOf(d, money, whole, errors, t);
   } else if (d.type === 'GIFT_VOUCHER') {
     body.redemption = { quantity: whole('quantity', d.quantity) ?? null };
     if (mode === 'create') body.gift = { amount: money('giftAmount', d.giftAmount, true) };
@@ -151,13 +154,14 @@ function discountOf(
   money: (field: keyof VoucherDraft, text: string, required: boolean) => number | undefined,
   whole: (field: keyof VoucherDraft, text: string) => number | undefined,
   errors: FieldError[],
+  t: Translate,
 ): unknown {
   switch (d.discountKind) {
     case 'AMOUNT':
       return { type: 'AMOUNT', amount_off: money('amount', d.amount, true) };
     case 'PERCENT': {
       const percent = Number(d.percent.replace(',', '.'));
-      if (d.percent.trim() === '' || !Number.isFinite(percent)) errors.push({ field: 'percent', message: 'a percentage such as 10 or 12.5' });
+      if (d.percent.trim() === '' || !Number.isFinite(percent)) errors.push({ field: 'percent', message: t('a percentage such as 10 or 12.5') });
       return { type: 'PERCENT', percent_off: percent, amount_limit: money('amount', d.amount, false) ?? null };
     }
     case 'FIXED':
@@ -171,11 +175,11 @@ function discountOf(
         .filter(Boolean)
         .map((line) => {
           const m = /^(\d+)\s*[x×*]?\s+(\S.*)$/i.exec(line);
-          if (!m) errors.push({ field: 'unitLines', message: `"${line}" is not "units product", such as "2 croissant"` });
+          if (!m) errors.push({ field: 'unitLines', message: t('"{{line}}" is not "units product", such as "2 croissant"', { line }) });
           return m ? { unit_off: Number(m[1]), product_id: m[2]!.trim() } : null;
         })
         .filter((u) => u !== null);
-      if (!units.length) errors.push({ field: 'unitLines', message: 'one line per product: units, then the product id' });
+      if (!units.length) errors.push({ field: 'unitLines', message: t('one line per product: units, then the product id') });
       return { type: 'UNIT_MULTIPLE', units };
     }
   }

@@ -3,8 +3,11 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { UserSchema } from '../../sync/protocol';
 import { api } from '../api';
 import { ErrorNote } from '../ui/common';
+import { msg } from '../../core/words/i18n';
+import { useWords } from '../words/words';
 
 export function Account({ userId, email }: { userId: string; email: string }): ReactNode {
+  const { t } = useWords();
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -13,7 +16,7 @@ export function Account({ userId, email }: { userId: string; email: string }): R
     const data = new FormData(form);
     setError(null);
     setDone(false);
-    if (data.get('password') !== data.get('again')) return setError(new Error('The new password and its repetition differ.'));
+    if (data.get('password') !== data.get('again')) return setError(new Error(msg('The new password and its repetition differ.')));
     try {
       await api('PUT', `/v1/users/${userId}`, UserSchema, { current_password: data.get('current'), password: data.get('password') });
       form.reset();
@@ -24,24 +27,24 @@ export function Account({ userId, email }: { userId: string; email: string }): R
   };
   return (
     <section aria-labelledby="account-title">
-      <h1 id="account-title">Your account</h1>
-      <p>Signed in as {email}.</p>
+      <h1 id="account-title">{t('Your account')}</h1>
+      <p>{t('Signed in as {{email}}.', { email })}</p>
       <form onSubmit={submit} aria-labelledby="password-title" className="card">
-        <h2 id="password-title">Change your password</h2>
+        <h2 id="password-title">{t('Change your password')}</h2>
         <label>
-          Current password
+          {t('Current password')}
           <input name="current" type="password" required autoComplete="current-password" />
         </label>
         <label>
-          New password (at least 10 characters)
+          {t('New password (at least 10 characters)')}
           <input name="password" type="password" required minLength={10} maxLength={200} autoComplete="new-password" />
         </label>
         <label>
-          New password again
+          {t('New password again')}
           <input name="again" type="password" required minLength={10} maxLength={200} autoComplete="new-password" />
         </label>
-        <button type="submit">Change password</button>
-        {done ? <p role="status">Your password is changed. Your other sessions have ended.</p> : null}
+        <button type="submit">{t('Change password')}</button>
+        {done ? <p role="status">{t('Your password is changed. Your other sessions have ended.')}</p> : null}
       </form>
       <ErrorNote error={error} />
     </section>

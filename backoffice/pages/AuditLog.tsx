@@ -1,38 +1,50 @@
 // The audit log (admins only): every change by a person, the admin token or an API key, newest first.
 import { useState, type ReactNode } from 'react';
-import { AuditLogSchema } from '../../sync/protocol';
+import { AuditLogSchema, type AuditEntry } from '../../sync/protocol';
 import { api, query } from '../api';
 import { ErrorNote, Pager, useLoad } from '../ui/common';
-import { when } from '../ui/format';
+import type { Translate } from '../../core/words/i18n';
+import { useWords } from '../words/words';
 
 const LIMIT = 50;
 
+/**
+ * Who made a change, in words. HQ keeps a label written in English when it logs the change: a person's
+ * e-mail (shown as it is), "admin token", or "API key " and the key's name (that name is the key's own).
+ */
+function actorText(t: Translate, actor: AuditEntry['actor']): string {
+  if (actor.kind === 'admin_token') return t('admin token');
+  if (actor.kind === 'api_key' && actor.label.startsWith('API key ')) return t('API key {{name}}', { name: actor.label.slice('API key '.length) });
+  return actor.label;
+}
+
 export function AuditLog({ timeZone }: { timeZone: string }): ReactNode {
+  const { t, when } = useWords();
   const [offset, setOffset] = useState(0);
   const q = query({ limit: LIMIT, offset });
   const log = useLoad(() => api('GET', `/v1/audit-log${q}`, AuditLogSchema), q);
   return (
     <section aria-labelledby="audit-title">
-      <h1 id="audit-title">Audit log</h1>
+      <h1 id="audit-title">{t('Audit log')}</h1>
       <ErrorNote error={log.error} />
       {log.data ? (
         <>
           <table>
-            <caption>Every change, newest first</caption>
+            <caption>{t('Every change, newest first')}</caption>
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">On</th>
-                <th scope="col">Before and after</th>
+                <th scope="col">{t('When')}</th>
+                <th scope="col">{t('Who')}</th>
+                <th scope="col">{t('What')}</th>
+                <th scope="col">{t('On')}</th>
+                <th scope="col">{t('Before and after')}</th>
               </tr>
             </thead>
             <tbody>
               {log.data.result.map((e) => (
                 <tr key={e.id}>
                   <td>{when(e.at, timeZone)}</td>
-                  <td>{e.actor.label}</td>
+                  <td>{actorText(t, e.actor)}</td>
                   <td>
                     <code>{e.action}</code>
                   </td>
@@ -40,7 +52,7 @@ export function AuditLog({ timeZone }: { timeZone: string }): ReactNode {
                   <td>
                     {e.before !== null || e.after !== null ? (
                       <details>
-                        <summary>Show</summary>
+                        <summary>{t('Show')}</summary>
                         <pre>{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
                       </details>
                     ) : null}
@@ -49,7 +61,7 @@ export function AuditLog({ timeZone }: { timeZone: string }): ReactNode {
               ))}
             </tbody>
           </table>
-          <Pager offset={offset} limit={LIMIT} total={log.data.total} onOffset={setOffset} label="Audit log pages" />
+          <Pager offset={offset} limit={LIMIT} total={log.data.total} onOffset={setOffset} label={t('Audit log pages')} />
         </>
       ) : null}
     </section>

@@ -8,13 +8,18 @@ import { api } from '../api';
 import { errorsCsv, vouchersFromCsv } from '../import-csv';
 import { ErrorNote } from '../ui/common';
 import { downloadText } from '../ui/download';
+import { msg } from '../../core/words/i18n';
+import { useWords } from '../words/words';
 
 const StartedSchema = z.object({ async_action_id: z.string() });
 const POLL_MS = 500;
+/** The header of a CSV file: field names, the same in every language. */
+const CSV_HEADER = 'code,type,currency,discount.type,discount.amount_off,gift.amount,start_date,…';
 
 type Upload = { name: string; csv: boolean; rows: number; actionId: string };
 
 export function Imports(): ReactNode {
+  const { t } = useWords();
   const [error, setError] = useState<unknown>(null);
   const [fileErrors, setFileErrors] = useState<{ row: number; message: string }[]>([]);
   const [upload, setUpload] = useState<Upload | null>(null);
@@ -47,7 +52,7 @@ export function Imports(): ReactNode {
     event.preventDefault();
     if (busy.current) return;
     const file = new FormData(event.currentTarget).get('file');
-    if (!(file instanceof File) || file.size === 0) return setError(new Error('Choose a .json or .csv file first.'));
+    if (!(file instanceof File) || file.size === 0) return setError(new Error(msg('Choose a .json or .csv file first.')));
     busy.current = true;
     setError(null);
     setFileErrors([]);
@@ -57,17 +62,17 @@ export function Imports(): ReactNode {
       const csv = /\.csv$/i.test(file.name) || file.type === 'text/csv';
       let rows: unknown;
       if (csv) {
-        const parsed = vouchersFromCsv(text);
+        const parsed = vouchersFromCsv(text, t);
         if (parsed.errors.length) return setFileErrors(parsed.errors);
         rows = parsed.rows;
       } else {
         try {
           rows = JSON.parse(text);
         } catch (e) {
-          return setError(new Error(`The file is not JSON: ${(e as Error).message}`));
+          return setError(new Error(t('The file is not JSON: {{error}}', { error: (e as Error).message })));
         }
       }
-      if (!Array.isArray(rows) || rows.length === 0) return setError(new Error('The file holds no vouchers: a JSON array of vouchers, or a CSV file with a header row and one voucher per row.'));
+      if (!Array.isArray(rows) || rows.length === 0) return setError(new Error(msg('The file holds no vouchers: a JSON array of vouchers, or a CSV file with a header row and one voucher per row.')));
       const started = await api('POST', '/v1/vouchers/import', StartedSchema, rows);
       setUpload({ name: file.name, csv, rows: rows.length, actionId: started.async_action_id });
     } catch (e) {
@@ -85,57 +90,52 @@ export function Imports(): ReactNode {
   const progress = action?.progress;
   return (
     <section aria-labelledby="imports-title">
-      <h1 id="imports-title">Import vouchers</h1>
+      <h1 id="imports-title">{t('Import vouchers')}</h1>
       <form onSubmit={submit} aria-labelledby="upload-title" className="card">
-        <h2 id="upload-title">Upload a file</h2>
+        <h2 id="upload-title">{t('Upload a file')}</h2>
+        <p>{t('A JSON array of vouchers as the API takes them, or a CSV file whose header names the fields:')}</p>
         <p>
-          A JSON array of vouchers as the API takes them, or a CSV file whose header names the fields (<code>code,type,currency,discount.type,discount.amount_off,gift.amount,start_date,…</code>). Dates as
-          YYYY-MM-DD, YYYY-MM-DDTHH:mm or full ISO 8601; money in cents.
+          <code>{CSV_HEADER}</code>
         </p>
+        <p>{t('Dates as YYYY-MM-DD, YYYY-MM-DDTHH:mm or full ISO 8601; money in cents.')}</p>
         <label>
-          File
+          {t('File')}
           <input name="file" type="file" accept=".json,.csv,application/json,text/csv" required />
         </label>
-        <button type="submit">Import</button>
+        <button type="submit">{t('Import')}</button>
       </form>
       <ErrorNote error={error} />
       {fileErrors.length ? (
         <div role="alert" className="error">
-          <p>The CSV file could not be read; nothing was imported:</p>
+          <p>{t('The CSV file could not be read; nothing was imported:')}</p>
           <ul>
             {fileErrors.map((e) => (
-              <li key={`${e.row}-${e.message}`}>
-                Row {e.row}: {e.message}
-              </li>
+              <li key={`${e.row}-${e.message}`}>{t('Row {{row}}: {{message}}', { row: e.row, message: e.message })}</li>
             ))}
           </ul>
         </div>
       ) : null}
       {upload ? (
         <section aria-labelledby="progress-title" className="card">
-          <h2 id="progress-title">
-            {upload.name}: {upload.rows} {upload.rows === 1 ? 'voucher' : 'vouchers'}
-          </h2>
+          <h2 id="progress-title">{t('{{name}}: {{count}} vouchers', { name: upload.name, count: upload.rows })}</h2>
           <label>
-            {action?.status === 'DONE' ? 'Done' : action?.status === 'FAILED' ? 'Failed' : 'Importing…'}
+            {action?.status === 'DONE' ? t('Done') : action?.status === 'FAILED' ? t('Failed') : t('Importing…')}
             <progress max={progress?.total ?? upload.rows} value={action?.status === 'IN_PROGRESS' ? (progress?.processed ?? 0) : (progress?.total ?? upload.rows)} />
           </label>
           {action && action.status !== 'IN_PROGRESS' ? (
-            <p role="status">
-              {action.result.imported} imported, {action.result.failed} refused.
-            </p>
+            <p role="status">{t('{{imported}} imported, {{refused}} refused.', { imported: action.result.imported, refused: action.result.failed })}</p>
           ) : null}
         </section>
       ) : null}
       {action && action.result.errors.length ? (
         <>
           <table>
-            <caption>Refused rows (row numbers as in the file)</caption>
+            <caption>{t('Refused rows (row numbers as in the file)')}</caption>
             <thead>
               <tr>
-                <th scope="col">Row</th>
-                <th scope="col">Code</th>
-                <th scope="col">Why</th>
+                <th scope="col">{t('Row')}</th>
+                <th scope="col">{t('Code')}</th>
+                <th scope="col">{t('Why')}</th>
               </tr>
             </thead>
             <tbody>
@@ -143,13 +143,13 @@ export function Imports(): ReactNode {
                 <tr key={e.index}>
                   <td>{upload?.csv ? e.index + 2 : e.index + 1}</td>
                   <td>{e.code ?? ''}</td>
-                  <td>{e.detail}</td>
+                  <td lang="en">{e.detail}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <button type="button" onClick={download}>
-            Download the refused rows (CSV)
+            {t('Download the refused rows (CSV)')}
           </button>
         </>
       ) : null}

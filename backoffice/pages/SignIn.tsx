@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSession } from '../session';
 import { ErrorNote } from '../ui/common';
 import { useWords } from '../words/words';
+import { LanguagePicker } from '../ui/language-picker';
 
 export function SignIn({ notice }: { notice: string | undefined }): ReactNode {
   const signIn = useSession((s) => s.signIn);
@@ -24,6 +25,7 @@ export function SignIn({ notice }: { notice: string | undefined }): ReactNode {
   return (
     <main className="sign-in">
       <h1>{t('voucher-till back office')}</h1>
+      <LanguagePicker />
       {notice ? <p role="status">{t(notice)}</p> : null}
       <form onSubmit={submit} aria-label={t('Sign in')}>
         <label>

@@ -7,13 +7,14 @@ import { PairingCodeIssuedSchema, TillCreatedSchema, TillSummarySchema, type Til
 import { api } from '../api';
 import { can, useSession } from '../session';
 import { ErrorNote, useLoad } from '../ui/common';
-import { when } from '../ui/format';
+import { useWords } from '../words/words';
 
 const TillListSchema = z.object({ result: z.array(TillSummarySchema) });
 type Issued = z.infer<typeof PairingCodeIssuedSchema> & { name: string };
 
 export function Tills({ timeZone }: { timeZone: string }): ReactNode {
   const state = useSession((s) => s.state);
+  const { t, when } = useWords();
   const tills = useLoad(() => api('GET', '/v1/tills', TillListSchema), 'tills');
   const [error, setError] = useState<unknown>(null);
   const [issued, setIssued] = useState<Issued | null>(null);
@@ -39,52 +40,49 @@ export function Tills({ timeZone }: { timeZone: string }): ReactNode {
       setIssued({ ...(await api('POST', `/v1/tills/${created.till_id}/pairing-code`, PairingCodeIssuedSchema, {})), name: String(data.get('name')) });
     });
   };
-  const pair = (t: TillSummary) => act(async () => setIssued({ ...(await api('POST', `/v1/tills/${t.id}/pairing-code`, PairingCodeIssuedSchema, {})), name: t.name }));
-  const revoke = (t: TillSummary) =>
-    window.confirm(`Revoke ${t.name}? It stops syncing at once; sales it holds stay on it until it is paired again.`) &&
+  const pair = (till: TillSummary) => act(async () => setIssued({ ...(await api('POST', `/v1/tills/${till.id}/pairing-code`, PairingCodeIssuedSchema, {})), name: till.name }));
+  const revoke = (till: TillSummary) =>
+    window.confirm(t('Revoke {{name}}? It stops syncing at once; sales it holds stay on it until it is paired again.', { name: till.name })) &&
     act(async () => {
-      await api('POST', `/v1/tills/${t.id}/revoke`, TillSummarySchema);
+      await api('POST', `/v1/tills/${till.id}/revoke`, TillSummarySchema);
     });
 
   return (
     <section aria-labelledby="tills-title">
-      <h1 id="tills-title">Tills</h1>
+      <h1 id="tills-title">{t('Tills')}</h1>
       <ErrorNote error={tills.error ?? error} />
       {issued ? <PairingCode issued={issued} timeZone={timeZone} onDone={() => setIssued(null)} /> : null}
       {tills.data ? (
         <table>
-          <caption>{tills.data.result.length === 1 ? '1 till' : `${tills.data.result.length} tills`}</caption>
+          <caption>{t('{{count}} tills', { count: tills.data.result.length })}</caption>
           <thead>
             <tr>
-              <th scope="col">Till</th>
-              <th scope="col">Store</th>
-              <th scope="col">Last contact</th>
-              <th scope="col">Last op</th>
-              <th scope="col">Live stream</th>
-              <th scope="col">Needs a person</th>
-              {manage ? <th scope="col">Actions</th> : null}
+              <th scope="col">{t('Till')}</th>
+              <th scope="col">{t('Store')}</th>
+              <th scope="col">{t('Last contact')}</th>
+              <th scope="col">{t('Last op')}</th>
+              <th scope="col">{t('Live stream')}</th>
+              <th scope="col">{t('Needs a person')}</th>
+              {manage ? <th scope="col">{t('Actions')}</th> : null}
             </tr>
           </thead>
           <tbody>
-            {tills.data.result.map((t) => (
-              <tr key={t.id}>
-                <th scope="row">
-                  {t.name}
-                  {t.revoked ? ' (revoked)' : ''}
-                </th>
-                <td>{t.store ?? ''}</td>
-                <td>{t.last_seen_at ? when(t.last_seen_at, timeZone) : 'never'}</td>
-                <td>{t.last_seq}</td>
-                <td>{t.stream.open ? `connected since ${when(t.stream.since!, timeZone)}` : 'not connected'}</td>
-                <td>{t.open_items}</td>
+            {tills.data.result.map((till) => (
+              <tr key={till.id}>
+                <th scope="row">{till.revoked ? t('{{name}} (revoked)', { name: till.name }) : till.name}</th>
+                <td>{till.store ?? ''}</td>
+                <td>{till.last_seen_at ? when(till.last_seen_at, timeZone) : t('never')}</td>
+                <td>{till.last_seq}</td>
+                <td>{till.stream.open ? t('connected since {{when}}', { when: when(till.stream.since!, timeZone) }) : t('not connected')}</td>
+                <td>{till.open_items}</td>
                 {manage ? (
                   <td className="actions">
-                    <button type="button" onClick={() => pair(t)}>
-                      Pairing code{t.pairing_expires_at ? ' (new)' : ''}
+                    <button type="button" onClick={() => pair(till)}>
+                      {till.pairing_expires_at ? t('Pairing code (new)') : t('Pairing code')}
                     </button>
-                    {!t.revoked ? (
-                      <button type="button" className="danger" onClick={() => revoke(t)}>
-                        Revoke
+                    {!till.revoked ? (
+                      <button type="button" className="danger" onClick={() => revoke(till)}>
+                        {t('Revoke')}
                       </button>
                     ) : null}
                   </td>
@@ -96,16 +94,16 @@ export function Tills({ timeZone }: { timeZone: string }): ReactNode {
       ) : null}
       {manage ? (
         <form onSubmit={register} aria-labelledby="register-title" className="card">
-          <h2 id="register-title">Register a till</h2>
+          <h2 id="register-title">{t('Register a till')}</h2>
           <label>
-            Name
+            {t('Name')}
             <input name="name" required maxLength={255} />
           </label>
           <label>
-            Store (optional)
+            {t('Store (optional)')}
             <input name="store" maxLength={255} />
           </label>
-          <button type="submit">Register and show its pairing code</button>
+          <button type="submit">{t('Register and show its pairing code')}</button>
         </form>
       ) : null}
     </section>
@@ -113,6 +111,7 @@ export function Tills({ timeZone }: { timeZone: string }): ReactNode {
 }
 
 function PairingCode({ issued, timeZone, onDone }: { issued: Issued; timeZone: string; onDone: () => void }): ReactNode {
+  const { t, when } = useWords();
   const [qr, setQr] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
@@ -123,17 +122,17 @@ function PairingCode({ issued, timeZone, onDone }: { issued: Issued; timeZone: s
   }, [issued.pairing_code]);
   return (
     <section className="card" aria-labelledby="pairing-title" role="region">
-      <h2 id="pairing-title">Pairing code for {issued.name}</h2>
+      <h2 id="pairing-title">{t('Pairing code for {{name}}', { name: issued.name })}</h2>
       <p>
-        On the till's pairing screen, type or scan it into “Till token or pairing code”:{' '}
+        {t('On the till\'s pairing screen, type or scan it into “{{field}}”:', { field: t('Till token or pairing code') })}{' '}
         <strong className="pairing-code" data-testid="pairing-code">
           {issued.pairing_code}
         </strong>
       </p>
-      {qr ? <img src={qr} alt={`QR code of the pairing code ${issued.pairing_code}`} width={200} height={200} /> : null}
-      <p>It works once, until {when(issued.expires_at, timeZone)}. A new code replaces it.</p>
+      {qr ? <img src={qr} alt={t('QR code of the pairing code {{code}}', { code: issued.pairing_code })} width={200} height={200} /> : null}
+      <p>{t('It works once, until {{when}}. A new code replaces it.', { when: when(issued.expires_at, timeZone) })}</p>
       <button type="button" onClick={onDone}>
-        Done
+        {t('Done')}
       </button>
     </section>
   );

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { ROLES, UserSchema, type Role, type User } from '../../sync/protocol';
 import { api } from '../api';
 import { ErrorNote, useLoad } from '../ui/common';
-import { when } from '../ui/format';
-
-const ROLE_TEXT: Record<Role, string> = { viewer: 'Viewer (reads)', manager: 'Manager (vouchers, tills, reconciliation)', admin: 'Admin (also people and API keys)' };
+import { ROLE_TEXT } from '../ui/roles';
+import { useWords } from '../words/words';
 
 export function Users({ timeZone, me }: { timeZone: string; me: string }): ReactNode {
+  const { t, when } = useWords();
   const users = useLoad(() => api('GET', '/v1/users', z.object({ result: z.array(UserSchema) })), 'users');
   const [error, setError] = useState<unknown>(null);
   const [added, setAdded] = useState<string | null>(null);
@@ -37,17 +37,17 @@ export function Users({ timeZone, me }: { timeZone: string; me: string }): React
   };
   return (
     <section aria-labelledby="users-title">
-      <h1 id="users-title">People</h1>
+      <h1 id="users-title">{t('People')}</h1>
       <ErrorNote error={users.error ?? error} />
       {users.data ? (
         <table>
-          <caption>Who may sign in</caption>
+          <caption>{t('Who may sign in')}</caption>
           <thead>
             <tr>
-              <th scope="col">E-mail</th>
-              <th scope="col">Role</th>
-              <th scope="col">Signs in</th>
-              <th scope="col">Since</th>
+              <th scope="col">{t('E-mail')}</th>
+              <th scope="col">{t('Role')}</th>
+              <th scope="col">{t('Signs in')}</th>
+              <th scope="col">{t('Since')}</th>
             </tr>
           </thead>
           <tbody>
@@ -55,17 +55,17 @@ export function Users({ timeZone, me }: { timeZone: string; me: string }): React
               <tr key={u.id}>
                 <th scope="row">{u.email}</th>
                 <td>
-                  <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => change(u, { role: e.target.value as Role })}>
+                  <select aria-label={t('Role of {{email}}', { email: u.email })} value={u.role} onChange={(e) => change(u, { role: e.target.value as Role })}>
                     {ROLES.map((r) => (
                       <option key={r} value={r}>
-                        {ROLE_TEXT[r]}
+                        {t(ROLE_TEXT[r])}
                       </option>
                     ))}
                   </select>
                 </td>
                 <td>
                   <label>
-                    <input type="checkbox" checked={!u.disabled} disabled={u.email === me} onChange={(e) => change(u, { disabled: !e.target.checked })} /> {u.disabled ? 'Disabled' : 'Enabled'}
+                    <input type="checkbox" checked={!u.disabled} disabled={u.email === me} onChange={(e) => change(u, { disabled: !e.target.checked })} /> {u.disabled ? t('Disabled') : t('Enabled')}
                   </label>
                 </td>
                 <td>{when(u.created_at, timeZone)}</td>
@@ -75,27 +75,27 @@ export function Users({ timeZone, me }: { timeZone: string; me: string }): React
         </table>
       ) : null}
       <form onSubmit={add} aria-labelledby="add-user-title" className="card">
-        <h2 id="add-user-title">Add a person</h2>
+        <h2 id="add-user-title">{t('Add a person')}</h2>
         <label>
-          E-mail
+          {t('E-mail')}
           <input name="email" type="email" required autoComplete="off" />
         </label>
         <label>
-          First password (at least 10 characters; they change it)
+          {t('First password (at least 10 characters; they change it)')}
           <input name="password" type="password" required minLength={10} maxLength={200} autoComplete="new-password" />
         </label>
         <label>
-          Role
+          {t('Role')}
           <select name="role" defaultValue="viewer">
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {ROLE_TEXT[r]}
+                {t(ROLE_TEXT[r])}
               </option>
             ))}
           </select>
         </label>
-        <button type="submit">Add</button>
-        {added ? <p role="status">{added} can sign in now.</p> : null}
+        <button type="submit">{t('Add')}</button>
+        {added ? <p role="status">{t('{{email}} can sign in now.', { email: added })}</p> : null}
       </form>
     </section>
   );

@@ -9,21 +9,28 @@ import { api } from '../api';
 import { href } from '../route';
 import { ErrorNote, useLoad } from '../ui/common';
 import { downloadText } from '../ui/download';
-import { displayContext } from '../ui/format';
+import { useWords } from '../words/words';
+import { msg } from '../../core/words/i18n';
+import { weekdayNames } from '../../core/words/date-format';
 import { draftOf, draftToBody, emptyDraft, previewVoucher, type FieldError, type VoucherDraft } from '../voucher-draft';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 0] as const;
-const dayName = (day: number) => new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, 0, 4 + day)));
+/** Codes typed as they are in any language: an ISO 8601 duration, JSON. */
+const DURATION_EXAMPLE = 'PT2H';
+const METADATA_EXAMPLE = '{"source": "flyer"}';
 
 type Mode = { kind: 'create' } | { kind: 'edit'; code: string } | { kind: 'generate' };
 
 export function VoucherEditor({ code, timeZone }: { code: string; timeZone: string }): ReactNode {
+  const { t } = useWords();
   const voucher = useLoad(() => api('GET', `/v1/vouchers/${encodeURIComponent(code)}`, VoucherSchema), code);
   if (voucher.error) return <ErrorNote error={voucher.error} />;
-  return voucher.data ? <VoucherForm mode={{ kind: 'edit', code }} initial={draftOf(voucher.data)} timeZone={timeZone} /> : <p role="status">Loading…</p>;
+  return voucher.data ? <VoucherForm mode={{ kind: 'edit', code }} initial={draftOf(voucher.data)} timeZone={timeZone} /> : <p role="status">{t('Loading…')}</p>;
 }
 
 export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: Mode; initial?: VoucherDraft; timeZone: string }): ReactNode {
+  const { t, locale, displayContext } = useWords();
+  const dayName = (day: number) => weekdayNames([day], locale);
   const [d, setD] = useState<VoucherDraft>(initial);
   const [error, setError] = useState<unknown>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
@@ -36,12 +43,12 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
   const fieldError = (key: keyof VoucherDraft) => fieldErrors.filter((e) => e.field === key).map((e) => e.message).join('; ') || null;
   const editing = mode.kind === 'edit';
   const preview = previewVoucher(d, new Date().toISOString());
-  const words = displayContext(timeZone, preview?.currency ?? 'EUR');
+  const context = displayContext(timeZone, preview?.currency ?? 'EUR');
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy.current) return;
-    const { body, errors } = draftToBody(d, editing ? 'update' : 'create');
+    const { body, errors } = draftToBody(d, editing ? 'update' : 'create', t);
     setFieldErrors(errors);
     setError(null);
     if (errors.length) return;
@@ -61,8 +68,8 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
   const generate = async (body: Record<string, unknown>) => {
     const offer = d.campaign.trim();
     const wanted = Number(count);
-    if (!offer) return setFieldErrors([{ field: 'campaign', message: 'name the offer the codes are for' }]);
-    if (!Number.isInteger(wanted) || wanted < 1 || wanted > 1000) return setError(new Error('Generate between 1 and 1,000 codes at a time.'));
+    if (!offer) return setFieldErrors([{ field: 'campaign', message: t('name the offer the codes are for') }]);
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > 1000) return setError(new Error(msg('Generate between 1 and 1,000 codes at a time.')));
     const { code: _code, campaign: _campaign, ...template } = body;
     const vouchers: Voucher[] = [];
     setGenerated({ offer, vouchers: [], wanted });
@@ -86,14 +93,14 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
   if (saved) {
     return (
       <section aria-labelledby="saved-title">
-        <h1 id="saved-title">{editing ? 'Saved' : 'Created'}: {saved.code}</h1>
+        <h1 id="saved-title">{editing ? t('Saved: {{code}}', { code: saved.code }) : t('Created: {{code}}', { code: saved.code })}</h1>
         <p role="status">
-          {effectText(saved, words)}. Tills learn it at their next sync. <a href={href({ page: 'voucher', code: saved.code })}>Open {saved.code}</a>
+          {t('{{effect}}. Tills learn it at their next sync.', { effect: effectText(saved, context) })} <a href={href({ page: 'voucher', code: saved.code })}>{t('Open {{code}}', { code: saved.code })}</a>
         </p>
       </section>
     );
   }
-  const title = mode.kind === 'create' ? 'New voucher' : mode.kind === 'edit' ? `Edit ${mode.code}` : 'Generate codes for an offer';
+  const title = mode.kind === 'create' ? t('New voucher') : mode.kind === 'edit' ? t('Edit {{code}}', { code: mode.code }) : t('Generate codes for an offer');
   const err = (key: keyof VoucherDraft) => {
     const message = fieldError(key);
     return message ? (
@@ -108,70 +115,74 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
       <h1 id="form-title">{title}</h1>
       <form onSubmit={submit} aria-labelledby="form-title" className="voucher-form">
         <fieldset>
-          <legend>Kind</legend>
+          <legend>{t('Kind')}</legend>
           <label>
-            Type
+            {t('Type')}
             <select value={d.type} onChange={(e) => set('type', e.target.value as VoucherDraft['type'])} disabled={editing}>
-              <option value="DISCOUNT_VOUCHER">Discount voucher</option>
-              <option value="GIFT_VOUCHER">Gift card</option>
-              <option value="LOYALTY_CARD">Loyalty card</option>
+              <option value="DISCOUNT_VOUCHER">{t('Discount voucher')}</option>
+              <option value="GIFT_VOUCHER">{t('Gift card')}</option>
+              <option value="LOYALTY_CARD">{t('Loyalty card')}</option>
             </select>
           </label>
           {mode.kind === 'create' ? (
             <label>
-              Code (empty: HQ makes one)
+              {t('Code (empty: HQ makes one)')}
               <input {...text('code')} maxLength={32} autoComplete="off" />
             </label>
           ) : null}
           {mode.kind === 'generate' ? (
             <label>
-              How many codes
+              {t('How many codes')}
               <input type="number" min={1} max={1000} value={count} onChange={(e) => setCount(e.target.value)} required />
             </label>
           ) : null}
           <label>
-            Label (what the cashier and the customer read)
+            {t('Label (what the cashier and the customer read)')}
             <input {...text('label')} maxLength={255} />
           </label>
           <label>
-            {d.type === 'LOYALTY_CARD' ? 'Loyalty program' : mode.kind === 'generate' ? 'Offer (the campaign of the codes)' : 'Campaign'}
+            {d.type === 'LOYALTY_CARD' ? t('Loyalty program') : mode.kind === 'generate' ? t('Offer (the campaign of the codes)') : t('Campaign')}
             <input {...text('campaign')} maxLength={255} required={d.type === 'LOYALTY_CARD' || mode.kind === 'generate'} {...described('campaign')} />
             {err('campaign')}
           </label>
           <label>
-            Category
+            {t('Category')}
             <input {...text('category')} maxLength={255} />
           </label>
           <label>
-            Currency
+            {t('Currency')}
             <input {...text('currency')} maxLength={3} required />
           </label>
         </fieldset>
 
         <fieldset>
-          <legend>What it gives</legend>
+          <legend>{t('What it gives')}</legend>
           {d.type === 'DISCOUNT_VOUCHER' ? (
             <>
               <label>
-                Discount
+                {t('Discount')}
                 <select value={d.discountKind} onChange={(e) => set('discountKind', e.target.value as VoucherDraft['discountKind'])}>
-                  <option value="AMOUNT">An amount off</option>
-                  <option value="PERCENT">A percentage off</option>
-                  <option value="FIXED">A fixed price for the eligible items</option>
-                  <option value="UNIT">Units of a product free</option>
-                  <option value="UNIT_MULTIPLE">Units of several products free</option>
+                  <option value="AMOUNT">{t('An amount off')}</option>
+                  <option value="PERCENT">{t('A percentage off')}</option>
+                  <option value="FIXED">{t('A fixed price for the eligible items')}</option>
+                  <option value="UNIT">{t('Units of a product free')}</option>
+                  <option value="UNIT_MULTIPLE">{t('Units of several products free')}</option>
                 </select>
               </label>
               {d.discountKind === 'PERCENT' ? (
                 <label>
-                  Percent off
+                  {t('Percent off')}
                   <input {...text('percent')} inputMode="decimal" required {...described('percent')} />
                   {err('percent')}
                 </label>
               ) : null}
               {d.discountKind === 'AMOUNT' || d.discountKind === 'PERCENT' || d.discountKind === 'FIXED' ? (
                 <label>
-                  {d.discountKind === 'AMOUNT' ? 'Amount off' : d.discountKind === 'PERCENT' ? 'At most (optional)' : 'Fixed price'} ({d.currency})
+                  {d.discountKind === 'AMOUNT'
+                    ? t('Amount off ({{currency}})', { currency: d.currency })
+                    : d.discountKind === 'PERCENT'
+                      ? t('At most (optional) ({{currency}})', { currency: d.currency })
+                      : t('Fixed price ({{currency}})', { currency: d.currency })}
                   <input {...text('amount')} inputMode="decimal" required={d.discountKind !== 'PERCENT'} {...described('amount')} />
                   {err('amount')}
                 </label>
@@ -179,19 +190,19 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
               {d.discountKind === 'UNIT' ? (
                 <>
                   <label>
-                    Units free
+                    {t('Units free')}
                     <input {...text('units')} inputMode="numeric" required {...described('units')} />
                     {err('units')}
                   </label>
                   <label>
-                    Product id
+                    {t('Product id')}
                     <input {...text('unitProduct')} required />
                   </label>
                 </>
               ) : null}
               {d.discountKind === 'UNIT_MULTIPLE' ? (
                 <label>
-                  Units free, one product a line (“2 croissant”)
+                  {t('Units free, one product a line (“2 croissant”)')}
                   <textarea {...text('unitLines')} rows={3} required {...described('unitLines')} />
                   {err('unitLines')}
                 </label>
@@ -200,21 +211,21 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
           ) : null}
           {d.type === 'GIFT_VOUCHER' ? (
             <label>
-              Value ({d.currency}){editing ? ' — change it with a top-up' : ''}
+              {editing ? t('Value ({{currency}}) — change it with a top-up', { currency: d.currency }) : t('Value ({{currency}})', { currency: d.currency })}
               <input {...text('giftAmount')} inputMode="decimal" required disabled={editing} {...described('giftAmount')} />
               {err('giftAmount')}
             </label>
           ) : null}
           {d.type === 'LOYALTY_CARD' ? (
             <label>
-              Opening points{editing ? ' — points change with sales' : ''}
+              {editing ? t('Opening points — points change with sales') : t('Opening points')}
               <input {...text('loyaltyBalance')} inputMode="numeric" disabled={editing} {...described('loyaltyBalance')} />
               {err('loyaltyBalance')}
             </label>
           ) : null}
           {d.type !== 'LOYALTY_CARD' ? (
             <label>
-              Uses (empty: unlimited)
+              {t('Uses (empty: unlimited)')}
               <input {...text('quantity')} inputMode="numeric" {...described('quantity')} />
               {err('quantity')}
             </label>
@@ -222,17 +233,17 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
         </fieldset>
 
         <fieldset>
-          <legend>When (in {timeZone}, or a till's own zone)</legend>
+          <legend>{t('When (in {{timeZone}}, or a till\'s own zone)', { timeZone })}</legend>
           <label>
-            Valid from (YYYY-MM-DD or YYYY-MM-DDTHH:mm)
+            {t('Valid from (YYYY-MM-DD or YYYY-MM-DDTHH:mm)')}
             <input {...text('startDate')} placeholder="2026-12-24" />
           </label>
           <label>
-            Valid until (inclusive)
+            {t('Valid until (inclusive)')}
             <input {...text('expirationDate')} placeholder="2026-12-31" />
           </label>
           <fieldset>
-            <legend>Only on these days (none ticked: every day)</legend>
+            <legend>{t('Only on these days (none ticked: every day)')}</legend>
             {DAYS.map((day) => (
               <label key={day} className="check">
                 <input type="checkbox" checked={d.days.includes(day)} onChange={(e) => set('days', e.target.checked ? [...d.days, day] : d.days.filter((x) => x !== day))} /> {dayName(day)}
@@ -241,13 +252,13 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
           </fieldset>
           {d.hours.map((h, i) => (
             <fieldset key={i}>
-              <legend>Opening hours {i + 1}</legend>
+              <legend>{t('Opening hours {{n}}', { n: i + 1 })}</legend>
               <label>
-                From
+                {t('From')}
                 <input type="time" value={h.start} onChange={(e) => set('hours', d.hours.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)))} required />
               </label>
               <label>
-                Until
+                {t('Until')}
                 <input type="time" value={h.end} onChange={(e) => set('hours', d.hours.map((x, j) => (j === i ? { ...x, end: e.target.value } : x)))} required />
               </label>
               {DAYS.map((day) => (
@@ -261,80 +272,80 @@ export function VoucherForm({ mode, initial = emptyDraft(), timeZone }: { mode: 
                 </label>
               ))}
               <button type="button" onClick={() => set('hours', d.hours.filter((_, j) => j !== i))}>
-                Remove these hours
+                {t('Remove these hours')}
               </button>
             </fieldset>
           ))}
           <button type="button" onClick={() => set('hours', [...d.hours, { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }])}>
-            Add opening hours
+            {t('Add opening hours')}
           </button>
           <label>
-            Repeating window: every (ISO 8601, e.g. P7D)
+            {t('Repeating window: every (ISO 8601, e.g. P7D)')}
             <input {...text('timeframeInterval')} placeholder="P7D" />
           </label>
           <label>
-            … open for (e.g. PT2H; needs a start date)
-            <input {...text('timeframeDuration')} placeholder="PT2H" />
+            {t('… open for (e.g. PT2H; needs a start date)')}
+            <input {...text('timeframeDuration')} placeholder={DURATION_EXAMPLE} />
           </label>
         </fieldset>
 
         <fieldset>
-          <legend>Who and what</legend>
+          <legend>{t('Who and what')}</legend>
           <label>
-            Only for customer (id)
+            {t('Only for customer (id)')}
             <input {...text('customerId')} />
           </label>
           <label>
-            Only for product (id)
+            {t('Only for product (id)')}
             <input {...text('productId')} />
           </label>
           <label>
-            Minimum ticket ({d.currency})
+            {t('Minimum ticket ({{currency}})', { currency: d.currency })}
             <input {...text('minOrder')} inputMode="decimal" {...described('minOrder')} />
             {err('minOrder')}
           </label>
           <label className="check">
-            <input type="checkbox" checked={d.active} onChange={(e) => set('active', e.target.checked)} /> Switched on
+            <input type="checkbox" checked={d.active} onChange={(e) => set('active', e.target.checked)} /> {t('Switched on')}
           </label>
           <label className="check">
-            <input type="checkbox" checked={d.offlineRedeemable} onChange={(e) => set('offlineRedeemable', e.target.checked)} /> Tills may honour it without a connection
+            <input type="checkbox" checked={d.offlineRedeemable} onChange={(e) => set('offlineRedeemable', e.target.checked)} /> {t('Tills may honour it without a connection')}
           </label>
           <label>
-            Metadata (JSON)
-            <textarea {...text('metadata')} rows={3} placeholder='{"source": "flyer"}' {...described('metadata')} />
+            {t('Metadata (JSON)')}
+            <textarea {...text('metadata')} rows={3} placeholder={METADATA_EXAMPLE} {...described('metadata')} />
             {err('metadata')}
           </label>
         </fieldset>
 
         <section aria-labelledby="preview-title" className="card preview" aria-live="polite">
-          <h2 id="preview-title">In words</h2>
+          <h2 id="preview-title">{t('In words')}</h2>
           {preview ? (
             <>
-              <p className="effect">{effectText(preview, words)}</p>
+              <p className="effect">{effectText(preview, context)}</p>
               <ul>
-                {conditionLines(preview, words).map((line) => (
+                {conditionLines(preview, context).map((line) => (
                   <li key={line}>{line}</li>
                 ))}
-                {!preview.active ? <li>Switched off: tills refuse it</li> : null}
+                {!preview.active ? <li>{t('Switched off: tills refuse it')}</li> : null}
               </ul>
             </>
           ) : (
-            <p>Fill in what it gives (and dates HQ can read) to see it in words.</p>
+            <p>{t('Fill in what it gives (and dates HQ can read) to see it in words.')}</p>
           )}
         </section>
-        <button type="submit">{mode.kind === 'create' ? 'Create voucher' : mode.kind === 'edit' ? 'Save changes' : `Generate ${count} codes`}</button>
+        <button type="submit">{mode.kind === 'create' ? t('Create voucher') : mode.kind === 'edit' ? t('Save changes') : t('Generate {{count}} codes', { count: Number(count) || 0 })}</button>
       </form>
       <ErrorNote error={error} />
       {generated ? (
         <section aria-labelledby="generated-title" className="card">
-          <h2 id="generated-title">Codes for {generated.offer}</h2>
+          <h2 id="generated-title">{t('Codes for {{offer}}', { offer: generated.offer })}</h2>
           <label>
-            {generated.vouchers.length} of {generated.wanted} made
+            {t('{{made}} of {{wanted}} made', { made: generated.vouchers.length, wanted: generated.wanted })}
             <progress max={generated.wanted} value={generated.vouchers.length} />
           </label>
           {generated.vouchers.length === generated.wanted ? (
             <button type="button" onClick={downloadCodes}>
-              Download the {generated.wanted} codes (CSV)
+              {t('Download the {{count}} codes (CSV)', { count: generated.wanted })}
             </button>
           ) : null}
         </section>

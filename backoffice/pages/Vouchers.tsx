@@ -6,12 +6,15 @@ import { api, query } from '../api';
 import { href } from '../route';
 import { can, useSession } from '../session';
 import { ErrorNote, Pager, useLoad } from '../ui/common';
-import { displayContext } from '../ui/format';
+import { msg } from '../../core/words/i18n';
+import { useWords } from '../words/words';
 
 const LIMIT = 25;
-const TYPE_TEXT = { DISCOUNT_VOUCHER: 'Discount', GIFT_VOUCHER: 'Gift card', LOYALTY_CARD: 'Loyalty card' } as const;
+/** The voucher types in words, translated where shown: t(TYPE_TEXT[type]). */
+const TYPE_TEXT = { DISCOUNT_VOUCHER: msg('Discount'), GIFT_VOUCHER: msg('Gift card'), LOYALTY_CARD: msg('Loyalty card') } as const;
 
 export function Vouchers({ timeZone }: { timeZone: string }): ReactNode {
+  const { t, displayContext } = useWords();
   const [filters, setFilters] = useState({ q: '', type: '', status: '' });
   const [offset, setOffset] = useState(0);
   const q = query({ ...filters, q: filters.q.trim(), limit: LIMIT, offset });
@@ -24,40 +27,40 @@ export function Vouchers({ timeZone }: { timeZone: string }): ReactNode {
   const state = useSession((s) => s.state);
   return (
     <section aria-labelledby="vouchers-title">
-      <h1 id="vouchers-title">Vouchers</h1>
+      <h1 id="vouchers-title">{t('Vouchers')}</h1>
       {can(state, 'manager') ? (
         <p className="actions">
           <a className="button" href={href({ page: 'new' })}>
-            New voucher
+            {t('New voucher')}
           </a>
           <a className="button" href={href({ page: 'generate' })}>
-            Generate codes for an offer
+            {t('Generate codes for an offer')}
           </a>
         </p>
       ) : null}
-      <form className="filters" role="search" aria-label="Search vouchers" onSubmit={(e) => e.preventDefault()}>
+      <form className="filters" role="search" aria-label={t('Search vouchers')} onSubmit={(e) => e.preventDefault()}>
         <label>
-          Search
-          <input type="search" value={filters.q} onChange={set('q')} placeholder="Code, label or campaign" maxLength={64} />
+          {t('Search')}
+          <input type="search" value={filters.q} onChange={set('q')} placeholder={t('Code, label or campaign')} maxLength={64} />
         </label>
         <label>
-          Type
+          {t('Type')}
           <select value={filters.type} onChange={set('type')}>
-            <option value="">Any</option>
+            <option value="">{t('Any')}</option>
             {Object.entries(TYPE_TEXT).map(([value, text]) => (
               <option key={value} value={value}>
-                {text}
+                {t(text)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Status
+          {t('Status')}
           <select value={filters.status} onChange={set('status')}>
-            <option value="">Any</option>
-            <option value="ACTIVE">Active</option>
-            <option value="REDEEMED">Used up</option>
-            <option value="CANCELLED">Cancelled</option>
+            <option value="">{t('Any')}</option>
+            <option value="ACTIVE">{t('Active')}</option>
+            <option value="REDEEMED">{t('Used up')}</option>
+            <option value="CANCELLED">{t('Cancelled')}</option>
           </select>
         </label>
       </form>
@@ -65,15 +68,15 @@ export function Vouchers({ timeZone }: { timeZone: string }): ReactNode {
       {list.data ? (
         <>
           <table>
-            <caption>{list.data.total === 1 ? '1 voucher' : `${list.data.total} vouchers`}</caption>
+            <caption>{t('{{count}} vouchers', { count: list.data.total })}</caption>
             <thead>
               <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Type</th>
-                <th scope="col">Label</th>
-                <th scope="col">Campaign</th>
-                <th scope="col">Gives</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('Code')}</th>
+                <th scope="col">{t('Type')}</th>
+                <th scope="col">{t('Label')}</th>
+                <th scope="col">{t('Campaign')}</th>
+                <th scope="col">{t('Gives')}</th>
+                <th scope="col">{t('Status')}</th>
               </tr>
             </thead>
             <tbody>
@@ -82,7 +85,7 @@ export function Vouchers({ timeZone }: { timeZone: string }): ReactNode {
                   <th scope="row">
                     <a href={href({ page: 'voucher', code: v.code })}>{v.code}</a>
                   </th>
-                  <td>{TYPE_TEXT[v.type]}</td>
+                  <td>{t(TYPE_TEXT[v.type])}</td>
                   <td>{v.label ?? ''}</td>
                   <td>{v.campaign ?? ''}</td>
                   <td>{effectText(v, { ...d, currency: v.currency })}</td>
@@ -91,10 +94,10 @@ export function Vouchers({ timeZone }: { timeZone: string }): ReactNode {
               ))}
             </tbody>
           </table>
-          <Pager offset={offset} limit={LIMIT} total={list.data.total} onOffset={setOffset} label="Voucher pages" />
+          <Pager offset={offset} limit={LIMIT} total={list.data.total} onOffset={setOffset} label={t('Voucher pages')} />
         </>
       ) : list.loading ? (
-        <p role="status">Loading…</p>
+        <p role="status">{t('Loading…')}</p>
       ) : null}
     </section>
   );

@@ -9,7 +9,7 @@ import { useWords } from '../words/words';
  * A refusal in the person's language. In English, HQ's own `detail`, which names the specifics (which
  * code, which amount). In another language, the sentence for HQ's problem code, with HQ's detail
  * beneath it marked `lang="en"`. Field errors name the field as HQ does. Anything else shows its
- * message, translated when it is one of the console's own sentences (thrown with msg('…')).
+ * message, translated when it is one of the console's own sentences (marked with msg).
  */
 export function ErrorNote({ error }: { error: unknown }): ReactNode {
   const { t, locale } = useWords();

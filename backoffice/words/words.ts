@@ -1,7 +1,8 @@
 // The console's words: the till's catalogs with the back office's own on top (core/words/i18n.ts
 // explains the mechanism: English sentences as keys, i18next, plurals per language), in the language
-// the person chose on "Your account" — kept in this browser — or else the browser's own. The
-// navigation, the forms, the numbers, dates and money all follow it, and `lang`/`dir` on the page.
+// the person chose (a picker on the sign-in page and in the header; kept in this browser), or else the
+// browser's own. The navigation, the forms, the numbers, dates and money all follow it, and `lang` and
+// `dir` on the page.
 import { useEffect, useMemo } from 'react';
 import { create } from 'zustand';
 import { CATALOGS, createWords, languageOf, textDirection, type Translate } from '../../core/words/i18n';
@@ -90,5 +91,7 @@ export function useDocumentLanguage(): void {
   useEffect(() => {
     document.documentElement.lang = locale;
     document.documentElement.dir = textDirection(locale);
+    const t = WORDS.translatorFor(locale);
+    document.title = t('voucher-till back office');
   }, [locale]);
 }

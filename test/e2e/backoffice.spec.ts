@@ -332,7 +332,7 @@ test('vouchers: a field HQ cannot read is named at the field; a gift card is top
   await page.getByRole('button', { name: 'Top up' }).click();
   const ledger = page.getByRole('table', { name: /Oldest first/ });
   await expect(ledger.getByRole('row')).toHaveCount(3);
-  await expect(ledger).toContainText('TOP_UP');
+  await expect(ledger).toContainText('Topped up');
   await expect(ledger.getByRole('row').last()).toContainText('€25.00');
   expect(await seriousViolations(page)).toEqual([]);
 });
@@ -358,4 +358,62 @@ test('generate codes for an offer and download them as CSV', async ({ page, hq }
   for (const c of codes) expect(c).toMatch(/^[A-Z0-9]{8}$/);
   const listed = (await (await hq.admin(`/v1/vouchers?campaign=${offer}`)).json()) as { total: number };
   expect(listed.total).toBe(5);
+});
+
+// Issue 16: the console in the person's language, with the till's words underneath.
+test('in German: chosen on the sign-in page and kept; HQ\'s refusal in German with its own words beside it; money, dates and a card\'s ledger the German way', async ({ page, hq }) => {
+  const code = await makeConflict(hq, 'Köln');
+  await page.goto(`${hq.url}/admin/`);
+  await page.getByLabel('Language').selectOption('de-DE');
+  await expect(page.getByRole('heading', { name: 'voucher-till Backoffice' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de-DE');
+  await page.getByLabel('E-Mail').fill(ADMIN.email);
+  await page.getByLabel('Passwort').fill('nicht mein Passwort');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('E-Mail und Passwort passen zu keinem Konto.');
+  await expect(alert.locator('[lang="en"]')).toContainText('do not match an enabled user');
+  await page.getByLabel('Passwort').fill(ADMIN.password);
+  await page.getByLabel('Passwort').press('Enter');
+  await expect(page.getByRole('heading', { name: 'Zu erledigen' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Hauptmenü' }).getByRole('link', { name: 'Gutscheine' })).toBeVisible();
+  const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: `Doppelt eingelöst: ${code}` }) });
+  await expect(item).toContainText(/Bon B-2002, \d{1,2}\. \S+ \d{4}, \d{2}:\d{2}, 5,00\s€/); // "2. Dez. 2026, 09:50"
+  expect(await seriousViolations(page)).toEqual([]);
+  await shot(page, 'backoffice-de');
+
+  // Kept in this browser: a new visit speaks German without asking.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Zu erledigen' })).toBeVisible();
+
+  // A gift card made, refused and topped up in German: the form's words, a German amount, the ledger.
+  await page.goto(`${hq.url}/admin/#/new`);
+  const form = page.getByRole('form', { name: 'Neuer Gutschein' });
+  await form.getByLabel('Typ').selectOption('GIFT_VOUCHER');
+  const value = form.getByLabel(/^Wert/);
+  await value.fill('zwanzig');
+  await form.getByRole('button', { name: 'Gutschein anlegen' }).click();
+  await expect(form.getByText('„zwanzig“ ist kein Geldbetrag')).toBeVisible();
+  await value.fill('20,50');
+  await form.getByRole('button', { name: 'Gutschein anlegen' }).click();
+  const created = page.getByRole('heading', { name: /^Angelegt: / });
+  const card = ((await created.textContent()) ?? '').replace('Angelegt: ', '');
+  await page.getByRole('link', { name: `${card} öffnen` }).click();
+  await page.getByLabel(/^Guthaben aufladen/).fill('5');
+  await page.getByRole('button', { name: 'Aufladen' }).click();
+  const ledger = page.getByRole('table', { name: /Älteste zuerst/ });
+  await expect(ledger).toContainText('Aufgeladen');
+  await expect(ledger.getByRole('row').last()).toContainText(/25,50\s€/);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('a browser set to Austrian German gets the console in German without choosing; one in French gets English', async ({ browser, hq }) => {
+  for (const [locale, heading, lang] of [['de-AT', 'voucher-till Backoffice', 'de-AT'], ['fr-FR', 'voucher-till back office', 'en-GB']] as const) {
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    await page.goto(`${hq.url}/admin/`);
+    await expect(page.getByRole('heading', { name: heading })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await context.close();
+  }
 });
