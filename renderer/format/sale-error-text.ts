@@ -5,7 +5,8 @@ import type { Words } from '../state/selectors';
 
 /** In the till's language, money and time (renderer/state/selectors.ts `words`). */
 export function saleErrorText(error: unknown, { t, money, when }: Words): string {
-  if (!(error instanceof SaleError)) return t('Something went wrong and nothing was saved: {{error}}', { error: error instanceof Error ? error.message : String(error) });
+  // An unexpected error's message is English for IT; one of the till's own (marked with msg) is translated.
+  if (!(error instanceof SaleError)) return t('Something went wrong and nothing was saved: {{error}}', { error: error instanceof Error ? t(error.message) : String(error) });
   const code = error.details.code ?? '';
   switch (error.reason) {
     case 'voucher_invalid':

@@ -2,12 +2,12 @@
 import type { Till } from '../../sync/till';
 import type { DisplayContext } from '../../core/words/display-context';
 import type { TillState } from './types';
-import { translatorFor, type Translate } from '../../core/words/i18n';
+import { msg, translatorFor, type Translate } from '../../core/words/i18n';
 import { formatMoney } from '../../core/words/money-format';
 import { formatInstant } from '../../core/words/date-format';
 
 export function requireTill(state: Pick<TillState, 'till'>): Till {
-  if (!state.till) throw new Error('The till is not open yet (pair it with head office first).');
+  if (!state.till) throw new Error(msg('The till is not open yet (pair it with head office first).'));
   return state.till;
 }
 

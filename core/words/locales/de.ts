@@ -331,6 +331,7 @@ export const DE: Catalog = {
   'Voucher Till cannot start: bad settings': 'Voucher Till kann nicht starten: fehlerhafte Einstellungen',
   'Fix {{file}} and start again.': 'Bitte {{file}} korrigieren und neu starten.',
   'Voucher Till failed to start': 'Voucher Till konnte nicht starten',
+  'The till is not open yet (pair it with head office first).': 'Die Kasse ist noch nicht geöffnet (zuerst mit der Zentrale koppeln).',
   // why the last sync failed (renderer/format/sync-error-text.ts)
   '{{why}} ({{when}})': '{{why}} ({{when}})',
   'Head office cannot be reached.': 'Die Zentrale ist nicht erreichbar.',
