@@ -1,9 +1,12 @@
 // A small ESLint rule (after Actual Budget's no-untranslated-strings): words a person reads must go
-// through t('…') (core/words/i18n.ts), so no sentence of the till stays English in German or Arabic.
+// through t('…') (core/words/i18n.ts), so no sentence of the till or the console stays English in German or Arabic.
 // It reports text written straight into JSX — a text child, a string or template in braces, or a
 // string in an attribute people read (aria-label, title, placeholder, alt, label) — when it holds
 // letters. Symbols (✕, −, ×), numbers and punctuation alone pass; so do anything inside t(…), key
 // names on keycaps (<kbd>Esc</kbd>) and names held in constants (the product's name, BRAND).
+// Outside JSX, options name what else reaches a person: `calls` — functions and which argument of theirs
+// is shown (`{ say: 1 }`: the till's `say(tone, text)`), and `errors` — `new Error('…')`, whose message the console shows; a
+// sentence there must be t('…') or msg('…') too.
 const READ_ATTRIBUTES = new Set(['aria-label', 'title', 'placeholder', 'alt', 'label', 'aria-description']);
 const WORDS = /\p{L}{2,}/u;
 
@@ -22,12 +25,24 @@ export const untranslatedRule = {
   meta: {
     type: 'problem',
     docs: { description: 'Words a person reads go through t() so they can be translated.' },
-    schema: [],
+    schema: [{ type: 'object', properties: { calls: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }, errors: { type: 'boolean' } }, additionalProperties: false }],
     messages: { untranslated: 'Untranslated text "{{text}}": write t(\'{{text}}\') and add it to the catalogs (core/words/locales/).' },
   },
   create(context) {
     const report = (node, text) => context.report({ node, messageId: 'untranslated', data: { text: text.trim().slice(0, 60) } });
+    const { calls = {}, errors = false } = context.options[0] ?? {};
+    const shown = (arg) => {
+      const text = literalText(arg);
+      if (text && WORDS.test(text)) report(arg, text);
+    };
     return {
+      CallExpression(node) {
+        const callee = node.callee.type === 'MemberExpression' ? node.callee.property : node.callee;
+        if (callee.type === 'Identifier' && Object.hasOwn(calls, callee.name)) shown(node.arguments[calls[callee.name]]);
+      },
+      NewExpression(node) {
+        if (errors && node.callee.type === 'Identifier' && node.callee.name === 'Error') shown(node.arguments[0]);
+      },
       JSXText(node) {
         // Key names on keycaps (<kbd>End</kbd>) are what is printed on the keyboard, not words.
         const parent = node.parent?.type === 'JSXElement' ? node.parent.openingElement.name : null;

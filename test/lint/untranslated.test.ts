@@ -35,3 +35,20 @@ tester.run('no-untranslated-text', untranslatedRule, {
     { code: 'const a = <p>Über 18 € — Ärger</p>;', errors: untranslated },
   ],
 });
+
+// Outside JSX: the argument a named function shows (the till's say(tone, text)), and the console's thrown errors.
+const sayOptions = [{ calls: { say: 1 } }];
+const errorOptions = [{ errors: true }];
+tester.run('no-untranslated-text: shown arguments and errors', untranslatedRule, {
+  valid: [
+    { code: "get().say('error', t('Printing failed: {{error}}', { error }));", options: sayOptions },
+    { code: "say('success', text);", options: sayOptions },
+    { code: "throw new Error('not shown: the option is off');", options: sayOptions },
+    { code: "throw new Error(msg('Only admins manage people.'));", options: errorOptions },
+  ],
+  invalid: [
+    { code: "get().say('error', 'Printing failed');", options: sayOptions, errors: untranslated },
+    { code: 'say(\'error\', `Printer ${name} is gone`);', options: sayOptions, errors: untranslated },
+    { code: "throw new Error('Only admins manage people.');", options: errorOptions, errors: untranslated },
+  ],
+});
