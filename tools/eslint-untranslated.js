@@ -26,7 +26,7 @@ export const untranslatedRule = {
     type: 'problem',
     docs: { description: 'Words a person reads go through t() so they can be translated.' },
     schema: [{ type: 'object', properties: { calls: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }, errors: { type: 'boolean' } }, additionalProperties: false }],
-    messages: { untranslated: 'Untranslated text "{{text}}": write t(\'{{text}}\') and add it to the catalogs (core/words/locales/).' },
+    messages: { untranslated: 'Untranslated text "{{text}}": write t(\'{{text}}\') and add it to the catalogs (core/words/locales/, or backoffice/words/locales/ for the console).' },
   },
   create(context) {
     const report = (node, text) => context.report({ node, messageId: 'untranslated', data: { text: text.trim().slice(0, 60) } });

@@ -10,6 +10,7 @@ import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING } from '../../core/validation-
 import type { DisplayContext } from '../../core/words/display-context';
 import { formatInstant } from '../../core/words/date-format';
 import { formatMoney } from '../../core/words/money-format';
+import { PSEUDO_LOCALE } from '../../core/words/pseudo';
 import { BACKOFFICE_DE } from './locales/de';
 import { BACKOFFICE_EN } from './locales/en';
 
@@ -22,22 +23,26 @@ export const LANGUAGES: readonly { locale: string; name: string }[] = [
   { locale: 'de-DE', name: 'Deutsch' },
 ];
 
-const KEY = 'voucher-till.backoffice.locale';
+/** Where this browser keeps the chosen language. */
+export const LOCALE_KEY = 'voucher-till.backoffice.locale';
 
 /** Whether the console is complete in this locale's language ("de-AT" is: German). */
 export function spoken(locale: string): boolean {
   return LANGUAGES.some((l) => languageOf(l.locale) === languageOf(locale));
 }
 
-/** The chosen language, else the browser's if the console speaks it (with its region's dates), else English. */
+/**
+ * The chosen language, else the browser's if the console speaks it (with its region's dates), else
+ * English. The pseudo-locale (en-XA, core/words/pseudo.ts) only when chosen: tests set it in storage.
+ */
 export function startLocale(chosen: string | null, browser: readonly string[]): string {
-  if (chosen && spoken(chosen)) return chosen;
+  if (chosen && (spoken(chosen) || chosen === PSEUDO_LOCALE)) return chosen;
   return browser.find(spoken) ?? 'en-GB';
 }
 
 function storedLocale(): string | null {
   try {
-    return globalThis.localStorage?.getItem(KEY) ?? null;
+    return globalThis.localStorage?.getItem(LOCALE_KEY) ?? null;
   } catch {
     return null; // storage refused (a locked-down browser): the browser's language it is
   }
@@ -49,7 +54,7 @@ export const useLanguage = create<LanguageStore>((set) => ({
   locale: startLocale(storedLocale(), typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]),
   choose(locale) {
     try {
-      globalThis.localStorage?.setItem(KEY, locale);
+      globalThis.localStorage?.setItem(LOCALE_KEY, locale);
     } catch {
       // not kept across visits, but this visit still speaks it
     }

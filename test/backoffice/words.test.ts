@@ -42,5 +42,7 @@ describe('the back office in the person\'s language', () => {
     expect(startLocale(null, ['fr-FR', 'de-AT', 'en-US'])).toBe('de-AT');
     expect(startLocale('ar-EG', ['ar-EG'])).toBe('en-GB');
     expect(startLocale(null, [])).toBe('en-GB');
+    expect(startLocale('en-XA', ['de-DE'])).toBe('en-XA'); // the pseudo-locale, when a test chose it
+    expect(startLocale(null, ['en-XA'])).toBe('en-GB');
   });
 });

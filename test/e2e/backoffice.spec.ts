@@ -10,6 +10,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { hqProcess, type HqProcess } from '../../scripts/hq-process';
 import { freePort } from '../../testkit/free-port';
 import { shot } from './fixtures';
+import { brokenSentences, clippedButtons, untranslatedWords } from './pseudo-check';
 
 const ADMIN = { email: 'boss@shop.example', password: 'back office e2e 1' };
 
@@ -48,11 +49,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 /** Two tills redeem one single-use code: HQ accepts the first and records the second as a CONFLICT. */
-async function makeConflict(hq: HqProcess, store = 'Berlin Mitte'): Promise<string> {
+async function makeConflict(hq: HqProcess, store = 'Berlin Mitte', tills: readonly [string, string] = ['Front till', 'Back till']): Promise<string> {
   const code = `E2E-${randomUUID().slice(0, 6).toUpperCase()}`;
   const created = await hq.admin('/v1/vouchers', { method: 'POST', body: JSON.stringify({ code, type: 'DISCOUNT_VOUCHER', currency: 'EUR', label: 'E2E five off', discount: { type: 'AMOUNT', amount_off: 500 }, redemption: { quantity: 1 } }) });
   expect(created.status).toBe(201);
-  for (const [name, ticket] of [['Front till', 'F-1001'], ['Back till', 'B-2002']] as const) {
+  for (const [name, ticket] of [[tills[0], 'F-1001'], [tills[1], 'B-2002']] as const) {
     const res = await hq.admin('/v1/tills', { method: 'POST', body: JSON.stringify({ name, time_zone: 'Europe/Berlin', store }) });
     const { token } = (await res.json()) as { token: string };
     const op = { op_id: randomUUID(), seq: 1, type: 'REDEMPTION', occurred_at: new Date().toISOString(), payload: { code, ticket_id: ticket, amount: 500 } };
@@ -415,5 +416,46 @@ test('a browser set to Austrian German gets the console in German without choosi
     await expect(page.getByRole('heading', { name: heading })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('lang', lang);
     await context.close();
+  }
+});
+
+test('the pseudo-locale: every word of the console\'s pages is translated, whole, and fits', async ({ page, hq }) => {
+  const code = await makeConflict(hq, 'Kiel', ['Vorn', 'Hinten']);
+  const card = `PSEUDO-${randomUUID().slice(0, 6).toUpperCase()}`;
+  const made = await hq.admin('/v1/vouchers', { method: 'POST', body: JSON.stringify({ code: card, type: 'GIFT_VOUCHER', currency: 'EUR', gift: { amount: 2000 } }) });
+  expect(made.status, await made.text()).toBe(201);
+  // Chosen the way a tester would: the console's language kept in this browser (backoffice/words/words.ts).
+  await page.addInitScript(() => localStorage.setItem('voucher-till.backoffice.locale', 'en-XA'));
+  // Data, not words: codes, e-mails, the tills' and store's names, HQ's zone and reason codes, the
+  // language names in the picker, JSON examples, and what Intl writes for dates in this (English-based) locale.
+  const data = /^(\(?(Vorn|Hinten|Kiel|EUR|English|Deutsch|Europe\/Berlin|voucher-till)\)?,?|[A-Z0-9-]{4,}:?|\S*@\S*|\S*_\S*|\S*["{}]\S*|\(?[A-Z_]+\)|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|AM|PM)[.,]?|[€\d.,\s−+✕×:%()~–-]*)$/;
+  const check = async (where: string) => {
+    expect(await untranslatedWords(page, data), where).toEqual([]);
+    expect(await brokenSentences(page), where).toEqual([]);
+    expect(await clippedButtons(page), where).toEqual([]);
+  };
+  await page.goto(`${hq.url}/admin/`);
+  await expect(page.locator('input[name="email"]')).toBeVisible();
+  await check('sign-in');
+  await page.locator('input[name="email"]').fill(ADMIN.email);
+  await page.locator('input[name="password"]').fill(ADMIN.password);
+  await page.locator('input[name="password"]').press('Enter');
+  await expect(page.getByRole('heading', { level: 2 }).filter({ hasText: code })).toBeVisible();
+  await page.locator('main select').nth(1).selectOption('Kiel'); // the store filter
+  await expect(page.getByRole('heading', { level: 2 })).toHaveCount(1);
+  await check('reconciliation');
+  await shot(page, 'backoffice-pseudo');
+  for (const type of ['DISCOUNT_VOUCHER', 'GIFT_VOUCHER', 'LOYALTY_CARD']) {
+    await page.goto(`${hq.url}/admin/#/new`);
+    await page.locator('form select').first().selectOption(type);
+    await check(`new voucher, ${type}`);
+  }
+  await page.goto(`${hq.url}/admin/#/vouchers/${card}`);
+  await expect(page.getByRole('table').last()).toBeVisible();
+  await check('a gift card\'s page');
+  for (const screen of ['imports', 'account', 'users', 'generate']) {
+    await page.goto(`${hq.url}/admin/#/${screen}`);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await check(screen);
   }
 });

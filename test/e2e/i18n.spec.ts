@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import { chip, EAN, expect, shot, test, typeAndEnter, wedgeScan } from './fixtures';
 import type { HqProcess } from '../../scripts/hq-process';
+import { brokenSentences, clippedButtons, untranslatedWords } from './pseudo-check';
 
 async function openTillIn(page: Page, hq: HqProcess, locale: string): Promise<void> {
   const { token } = await hq.registerTill(`Till ${locale}`, 'Europe/Berlin');
@@ -92,38 +93,12 @@ test('the pseudo-locale: every word on the checkout and payment screens is trans
   await openTillIn(page, hq, 'en-XA');
   await typeAndEnter(page, EAN.croissant);
   await typeAndEnter(page, 'WELCOME10');
-  // Every text a person reads on the screen, and the labels a screen reader reads out.
-  const texts = () =>
-    page.evaluate(() => {
-      const out: string[] = [];
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const el = n.parentElement;
-        if (el && el.closest('input, textarea, [hidden]') === null && el.offsetParent !== null) out.push(n.textContent ?? '');
-      }
-      for (const el of document.querySelectorAll('[aria-label], [alt], [title], [placeholder]')) {
-        for (const a of ['aria-label', 'alt', 'title', 'placeholder']) if (el.hasAttribute(a)) out.push(el.getAttribute(a) ?? '');
-      }
-      return out;
-    });
   // Data, not words: product names, codes, money, key names, the brand.
   const data = /^(Croissant|WELCOME10|voucher-till|F\d+|End|Esc|P|[A-Z0-9-]{4,}|[€\d.,\s−+✕×:%()~-]*)$/;
-  /** What is left of a text once every translated sentence (innermost first) is taken out: words left over escaped translation or were pieced together. */
-  const leftover = (text: string) => {
-    let rest = text;
-    for (let before = ''; before !== rest; ) {
-      before = rest;
-      rest = rest.replace(/⟦[^⟦⟧]*⟧/g, ' ');
-    }
-    return rest.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w) && !data.test(w) && !/[⟦⟧]/.test(w));
-  };
-  const untranslated = async () => (await texts()).flatMap(leftover);
+  const untranslated = () => untranslatedWords(page, data);
   expect(await untranslated()).toEqual([]);
-  // Whole sentences only: no bracket left open or closed alone (a translated sentence cut or glued).
-  expect((await texts()).filter((t) => (t.match(/⟦/g) ?? []).length !== (t.match(/⟧/g) ?? []).length)).toEqual([]);
-  // A third longer still fits: no button clips its label.
-  const clipped = await page.locator('button:visible').evaluateAll((buttons) => buttons.filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent));
-  expect(clipped).toEqual([]);
+  expect(await brokenSentences(page)).toEqual([]);
+  expect(await clippedButtons(page)).toEqual([]);
   await page.keyboard.press('End');
   expect(await untranslated()).toEqual([]);
   await shot(page, 'checkout-pseudo');
