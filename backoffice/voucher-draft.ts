@@ -8,7 +8,8 @@ import type { Discount, Voucher, VoucherType } from '../core/voucher';
 import { voucherDefaults } from '../core/voucher';
 import { normaliseDateSpec } from '../core/date-spec';
 import { formatMoney, parseMoneyInput } from '../core/words/money-format';
-import { translatorFor, type Translate } from '../core/words/i18n';
+import type { Translate } from '../core/words/i18n';
+import { backofficeT } from './words/words';
 
 export type DiscountKind = Discount['type'];
 export type HoursRow = { days: number[]; start: string; end: string };
@@ -89,7 +90,7 @@ export type DraftResult = { body: Record<string, unknown>; errors: FieldError[] 
  * fields become null on update (cleared) and are left out on create. Refusals are in `t`'s language
  * (English unless the form passes its own).
  */
-export function draftToBody(d: VoucherDraft, mode: 'create' | 'update', t: Translate = translatorFor('en')): DraftResult {
+export function draftToBody(d: VoucherDraft, mode: 'create' | 'update', t: Translate = backofficeT('en-GB')): DraftResult {
   const errors: FieldError[] = [];
   const none = mode === 'update' ? null : undefined;
   const money = (field: keyof VoucherDraft, text: string, required: boolean): number | undefined => {
