@@ -87,6 +87,17 @@ test('a full sale in Arabic, right to left: the layout mirrors, the receipt read
   await expect(receipt).toContainText('بطاقة');
   expect(await receipt.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
   await shot(page, 'receipt-ar');
+
+  // Beyond the checkout: Settings refuse a bad value naming the field in Arabic; the sync panel speaks it too.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F10');
+  await expect(page.getByRole('heading', { name: 'الإعدادات' })).toBeVisible();
+  await page.getByLabel('العملة').fill('E1');
+  await page.getByRole('button', { name: 'احفظ الإعدادات' }).click();
+  await expect(page.getByRole('alert')).toHaveText('العملة: يجب أن يكون رمز ISO 4217 من ثلاثة أحرف، مثل EUR');
+  await shot(page, 'settings-ar');
+  await page.keyboard.press('F9');
+  await expect(page.getByRole('heading', { name: 'المزامنة مع المكتب الرئيسي' })).toBeVisible();
 });
 
 test('the pseudo-locale: every word on the checkout and payment screens is translated, whole, and fits', async ({ page, hq }) => {

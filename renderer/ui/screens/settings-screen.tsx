@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { PrinterInfo } from '../../shell/till-shell-api';
 import { asciiUpperCase } from '../../../core/text';
+import { isCurrency } from '../../../core/money';
 import { currencyDigits, parseMoneyInput } from '../../../core/words/money-format';
 import { useShell } from '../shell-context';
 import { useTill } from '../store-context';
@@ -47,12 +48,15 @@ export function SettingsScreen() {
     e.preventDefault();
     // ASCII only: "ſek" must not become SEK (core/text.ts).
     const currency = asciiUpperCase(form.currency.trim());
-    const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, currency);
+    // Amounts are read in the currency's digits; a currency that is no ISO code ("E1") has none, and the
+    // schema below refuses it by name — so read them as euros meanwhile rather than throw.
+    const digitsOf = isCurrency(currency) ? currency : 'EUR';
+    const maxGift = form.maxGift.trim() === '' ? null : parseMoneyInput(form.maxGift, digitsOf);
     if (maxGift === undefined || (form.maxGift.trim() !== '' && maxGift === null)) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: t(LABEL.maxOfflineGiftPerTicket), text: form.maxGift })]);
-    const maxPoints = form.maxPoints.trim() === '' ? null : parseMoneyInput(form.maxPoints, currency);
+    const maxPoints = form.maxPoints.trim() === '' ? null : parseMoneyInput(form.maxPoints, digitsOf);
     if (maxPoints === undefined || (form.maxPoints.trim() !== '' && maxPoints === null)) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: t(LABEL.maxOfflinePointsPerTicket), text: form.maxPoints })]);
     const maxAge = form.maxAge.trim() === '' ? null : Number(form.maxAge);
-    const maxCard = parseMoneyInput(form.maxCard, currency);
+    const maxCard = parseMoneyInput(form.maxCard, digitsOf);
     if (maxCard === null) return setErrors([t('{{field}}: “{{text}}” is not an amount', { field: t(LABEL.maxGiftCardAmount), text: form.maxCard })]);
     const result = await save({
       timeZone: form.timeZone.trim(),
