@@ -26,6 +26,8 @@ import { chromiumArgs } from '../electron/chromium-switches';
 const VOUCHERS = Number(process.env.VOUCHERS ?? 1_000_000);
 const SCANS = Number(process.env.SCANS ?? 400);
 const STARTS = Number(process.env.STARTS ?? 10);
+/** The till's language (its locale setting, e.g. de-DE or ar-EG); the till's default (English) unless set. */
+const LOCALE = process.env.LOCALE;
 const ADMIN = 'adm_bench_ui_token_0123456789';
 
 function percentile(sorted: number[], p: number): number {
@@ -76,6 +78,11 @@ async function openBrowser(userDir: string, extraArgs: string[]): Promise<{ cont
   page.on('pageerror', (e) => console.error('page error:', e.message));
   // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to the page need it.
   await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  if (LOCALE) {
+    await page.addInitScript((locale) => {
+      if (!localStorage.getItem('voucher-till:settings')) localStorage.setItem('voucher-till:settings', JSON.stringify({ locale }));
+    }, LOCALE);
+  }
   return { context, page };
 }
 
