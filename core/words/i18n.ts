@@ -50,28 +50,46 @@ export function createWords(catalogs: Readonly<Record<string, Catalog>>): Words 
       return instance;
     },
     /**
-     * `t` for a locale. A sentence without variables is looked up once per language and kept (the
+     * `t` for a locale. A sentence without variables is looked up once per locale and kept (the
      * catalogs never change while the program runs): i18next's lookup costs tens of microseconds, and a
-     * checkout screen asks for dozens of sentences on every scan.
+     * checkout screen asks for dozens of sentences on every scan. Numbers in a sentence are written the
+     * locale's way, as its money and dates are ("1.250" in de-DE, "١٬٢٥٠" in ar-EG): every number
+     * but the count is formatted here; the count must stay a number to choose the plural form, and
+     * the catalogs write it `{{count, number}}`, which i18next formats in `locale`.
      */
     translatorFor(locale) {
-      const lng = languageOf(locale);
-      let t = translators.get(lng);
+      let t = translators.get(locale);
       if (!t) {
-        const fixed = words.i18n().getFixedT(lng);
+        const fixed = words.i18n().getFixedT(languageOf(locale));
+        const intl = intlLocale(locale);
+        const numbers = new Intl.NumberFormat(intl);
         const plain = new Map<string, string>();
         t = (key, vars) => {
-          if (vars) return fixed(key, vars) as string;
+          if (vars) {
+            const written: TOptions = { locale: intl };
+            for (const [name, value] of Object.entries(vars)) written[name] = typeof value === 'number' && name !== 'count' ? numbers.format(value) : value;
+            return fixed(key, written) as string;
+          }
           let text = plain.get(key);
           if (text === undefined) plain.set(key, (text = fixed(key) as string));
           return text;
         };
-        translators.set(lng, t);
+        if (translators.size > 100) translators.clear(); // locales come from settings: a handful, never unbounded
+        translators.set(locale, t);
       }
       return t;
     },
   };
   return words;
+}
+
+/** A locale Intl takes: the tag itself if it is one, else English (a setting is checked, a stored value may not be). */
+function intlLocale(locale: string): string {
+  try {
+    return Intl.getCanonicalLocales(locale)[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
 }
 
 const languages = new Map<string, string>();

@@ -32,6 +32,9 @@ describe('the back office in the person\'s language', () => {
     expect(wordsFor('de-DE').t('Needs a person')).not.toBe('Needs a person');
     expect(wordsFor('de-AT').t(problemText('code_exists')!)).toBe('Einen Gutschein mit diesem Code gibt es schon.');
     expect(wordsFor('de-DE').money(125000)).toMatch(/^1\.250,00\s€$/);
+    // Every number in a sentence is written the locale's way, not only counts.
+    expect(wordsFor('de-DE').t('{{from}}–{{to}} of {{total}}', { from: 1, to: 25, total: 1250 })).toBe('1–25 von 1.250');
+    expect(wordsFor('en-GB').t('{{from}}–{{to}} of {{total}}', { from: 1, to: 25, total: 1250 })).toBe('1–25 of 1,250');
     expect(wordsFor('fr-FR').t('Needs a person')).toBe('Needs a person');
     expect(problemText('no_such_code_yet')).toBeNull();
   });
@@ -42,6 +45,7 @@ describe('the back office in the person\'s language', () => {
     expect(startLocale(null, ['fr-FR', 'de-AT', 'en-US'])).toBe('de-AT');
     expect(startLocale('ar-EG', ['ar-EG'])).toBe('en-GB');
     expect(startLocale(null, [])).toBe('en-GB');
+    expect(startLocale('de_DE!', ['de-AT'])).toBe('de-AT'); // a broken stored tag is passed over
     expect(startLocale('en-XA', ['de-DE'])).toBe('en-XA'); // the pseudo-locale, when a test chose it
     expect(startLocale(null, ['en-XA'])).toBe('en-GB');
   });

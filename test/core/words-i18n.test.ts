@@ -49,6 +49,10 @@ describe('the words of the till in the cashier\'s language', () => {
     expect(pointsText(1, { locale: 'de-DE' })).toBe('1 Punkt');
     expect(translatorFor('de-DE')('{{count}} vouchers given back.', { count: 1250 })).toBe('1.250 Gutscheine zurückgegeben.');
     expect(translatorFor('en-GB')('{{count}} vouchers given back.', { count: 1250 })).toBe('1,250 vouchers given back.');
+    // By the locale, not only its language: Swiss German groups with ’, Egyptian Arabic writes its own digits.
+    expect(translatorFor('de-CH')('{{count}} vouchers given back.', { count: 1250 })).toBe(`${new Intl.NumberFormat('de-CH').format(1250)} Gutscheine zurückgegeben.`);
+    expect(translatorFor('ar-EG')('{{count}} vouchers given back.', { count: 1250 })).toContain(new Intl.NumberFormat('ar-EG').format(1250));
+    expect(new Intl.NumberFormat('ar-EG').format(1250)).not.toBe('1250');
     expect(pointsText(2, { locale: 'ar' })).toBe('نقطتان');
     expect(pointsText(5, { locale: 'ar' })).toBe(`${new Intl.NumberFormat('ar').format(5)} نقاط`);
     expect(textDirection('ar-EG')).toBe('rtl');
