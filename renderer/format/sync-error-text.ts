@@ -18,6 +18,13 @@ const REASON_TEXT: Readonly<Record<SyncErrorReason, string>> = {
   rejected: msg('Head office refused what the till sent.'),
 };
 
+/**
+ * HQ's codes `unauthorized` and `forbidden` are written for a person at the console ("Sign in again",
+ * "Your role …"); a till has no sign-in and no role, so its own reason says what to do (pair again).
+ */
+const PERSON_CODES: ReadonlySet<string> = new Set(['unauthorized', 'forbidden']);
+
 export function syncErrorText(error: { reason: SyncErrorReason; code?: string }, t: Translate): string {
-  return t(problemText(error.code) ?? REASON_TEXT[error.reason]);
+  const fromCode = error.code && !PERSON_CODES.has(error.code) ? problemText(error.code) : null;
+  return t(fromCode ?? REASON_TEXT[error.reason]);
 }

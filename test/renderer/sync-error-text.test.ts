@@ -9,6 +9,10 @@ describe('syncErrorText', () => {
   it('says the problem code HQ sent, in German', () => {
     expect(syncErrorText({ reason: 'unauthorized', code: 'unknown_till' }, de)).toBe('Die Zentrale kennt diese Kasse nicht.');
   });
+  it('a revoked token or a forbidden call says what a till can do about it, not what a person at the console would', () => {
+    expect(syncErrorText({ reason: 'unauthorized', code: 'unauthorized' }, de)).toBe('Die Zentrale akzeptiert das Token dieser Kasse nicht. Bitte die Kasse neu koppeln.');
+    expect(syncErrorText({ reason: 'forbidden', code: 'forbidden' }, de)).toBe('Das Token dieser Kasse darf nicht synchronisieren.');
+  });
   it('falls back to the engine\'s reason for a code this build does not know, or none', () => {
     expect(syncErrorText({ reason: 'rejected', code: 'from_a_newer_hq' }, de)).toBe('Die Zentrale hat abgelehnt, was die Kasse gesendet hat.');
     expect(syncErrorText({ reason: 'network' }, translatorFor('en-GB'))).toBe('Head office cannot be reached.');
