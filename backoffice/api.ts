@@ -10,6 +10,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Problem,
+    /** Whether HQ wrote the problem (its `detail` is HQ's English), or the console did (one of its own sentences). */
+    readonly fromHq = true,
   ) {
     super(problem.detail);
     this.name = 'ApiError';
@@ -44,11 +46,14 @@ async function send(method: Method, path: string, body: unknown): Promise<Respon
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new ApiError(0, { type: 'about:blank', title: 'HQ unreachable', status: 0, detail: msg('HQ cannot be reached. Check the connection and try again.') });
+    throw new ApiError(0, { type: 'about:blank', title: 'HQ unreachable', status: 0, detail: msg('HQ cannot be reached. Check the connection and try again.') }, false);
   }
   if (res.ok) return res;
   const problem = ProblemSchema.safeParse(await res.json().catch(() => null));
-  const error = new ApiError(res.status, problem.success ? problem.data : { type: 'about:blank', title: res.statusText, status: res.status, detail: `HQ answered ${res.status}.` });
+  // Not a problem document: a proxy's error page, say. The status stays in the title for IT.
+  const error = problem.success
+    ? new ApiError(res.status, problem.data)
+    : new ApiError(res.status, { type: 'about:blank', title: `HTTP ${res.status} ${res.statusText}`.trim(), status: res.status, detail: msg('HQ answered with an error it did not explain.') }, false);
   if (res.status === 401 && path !== '/v1/session') onSignedOut();
   throw error;
 }

@@ -46,7 +46,7 @@ export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
           <select value={filters.store} onChange={set('store')}>
             <option value="">{t('Any store')}</option>
             {stores.map((store) => (
-              <option key={store} value={store}>
+              <option key={store} value={store} translate="no">
                 {store}
               </option>
             ))}
@@ -57,7 +57,7 @@ export function Reconciliation({ timeZone }: { timeZone: string }): ReactNode {
           <select value={filters.till_id} onChange={set('till_id')}>
             <option value="">{t('Any till')}</option>
             {(tills.data?.result ?? []).map((till) => (
-              <option key={till.id} value={till.id}>
+              <option key={till.id} value={till.id} translate="no">
                 {tillText(till)}
               </option>
             ))}

@@ -6,33 +6,36 @@ import { ApiError } from '../api';
 import { useWords } from '../words/words';
 
 /**
- * A refusal in the person's language. In English, HQ's own `detail`, which names the specifics (which
- * code, which amount). In another language, the sentence for HQ's problem code, with HQ's detail
- * beneath it marked `lang="en"`. Field errors name the field as HQ does. Anything else shows its
- * message, translated when it is one of the console's own sentences (marked with msg).
+ * A refusal in the person's language. From HQ: in English, its `detail`, which names the specifics
+ * (which code, which amount); in another language, the sentence for its problem code with the detail
+ * beneath, marked `lang="en"` (and the detail alone, marked so, for a code this build does not know).
+ * Field errors name the field as HQ does. The console's own refusals (marked with msg) are translated.
  */
 export function ErrorNote({ error }: { error: unknown }): ReactNode {
   const { t, locale } = useWords();
   if (!error) return null;
   const problem = error instanceof ApiError ? error.problem : null;
-  const sentence = problem ? problemText(problem.code) : null;
+  const hq = error instanceof ApiError && error.fromHq ? error.problem : null;
+  const sentence = hq ? problemText(hq.code) : null;
   const english = languageOf(locale) === 'en';
   return (
     <div role="alert" className="error">
-      {problem && sentence && !english ? (
+      {hq && english ? (
+        <p>{hq.detail}</p>
+      ) : hq ? (
         <>
-          <p>{t(sentence)}</p>
-          <p className="detail" lang="en">
-            {t('HQ: {{detail}}', { detail: problem.detail })}
+          {sentence ? <p>{t(sentence)}</p> : null}
+          <p className="detail">
+            {t('HQ:')} <span lang="en">{hq.detail}</span>
           </p>
         </>
       ) : (
         <p>{t(problem ? problem.detail : String((error as Error).message ?? error))}</p>
       )}
       {problem?.errors?.length ? (
-        <ul>
+        <ul lang="en">
           {problem.errors.map((e) => (
-            <li key={e.path} lang="en">
+            <li key={e.path}>
               <code>{e.path}</code>: {e.message}
             </li>
           ))}

@@ -28,6 +28,11 @@ export const LOCALE_KEY = 'voucher-till.backoffice.locale';
 
 /** Whether the console is complete in this locale's language ("de-AT" is: German). */
 export function spoken(locale: string): boolean {
+  try {
+    Intl.getCanonicalLocales(locale); // a broken stored tag ("xx_YY") would break every date on the page
+  } catch {
+    return false;
+  }
   return LANGUAGES.some((l) => languageOf(l.locale) === languageOf(locale));
 }
 

@@ -42,14 +42,15 @@ export const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)(?:,[^}]*)?\
 
 /**
  * What is wrong with a catalog's entries, as lines a failing test prints: an entry no code asks for, a
- * placeholder lost in translation (a plural form may leave out its count: "one point"), or a count
+ * placeholder lost in translation (a plural form may leave out the number it counts), or a count
  * not written as the language writes numbers ({{count, number}}: "1.250 Punkte", not "1250 Punkte").
  */
 export function entryProblems(lng: string, catalog: Readonly<Record<string, string>>, asked: ReadonlyMap<string, string>): string[] {
   return Object.entries(catalog).flatMap(([key, value]) => {
     const problems: string[] = [];
     if (!asked.has(key.replace(PLURAL, ''))) problems.push(`${lng}: "${key}" is used nowhere`);
-    const need = placeholders(key.replace(PLURAL, '')).filter((p) => !(PLURAL.test(key) && (p === 'count' || p === 'points')));
+    // The number a plural form counts ({{count}}, or {{n}}/{{points}} holding it written out) may go in a form that says it: "one point", "قسيمتان".
+    const need = placeholders(key.replace(PLURAL, '')).filter((p) => !(PLURAL.test(key) && (p === 'count' || p === 'points' || p === 'n')));
     const kept = placeholders(value).filter((p) => need.includes(p));
     if (kept.join() !== need.join()) problems.push(`${lng}: "${key}" keeps {{${kept.join('}}, {{')}}} of {{${need.join('}}, {{')}}}`);
     if (value.includes('{{count}}')) problems.push(`${lng}: "${key}" writes {{count}} without ", number"`);
