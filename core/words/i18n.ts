@@ -66,9 +66,14 @@ export function createWords(catalogs: Readonly<Record<string, Catalog>>): Words 
         const plain = new Map<string, string>();
         t = (key, vars) => {
           if (vars) {
-            const written: TOptions = { locale: intl };
-            for (const [name, value] of Object.entries(vars)) written[name] = typeof value === 'number' && name !== 'count' ? numbers.format(value) : value;
-            return fixed(key, written) as string;
+            // A copy only when there is a number to write (most sentences carry text: a code, an amount already formatted).
+            const given = vars as Record<string, unknown>;
+            let written: Record<string, unknown> | undefined;
+            for (const name in given) {
+              const value = given[name];
+              if (typeof value === 'number') (written ??= { ...given, locale: intl })[name] = name === 'count' ? value : numbers.format(value);
+            }
+            return fixed(key, (written ?? vars) as TOptions) as string;
           }
           let text = plain.get(key);
           if (text === undefined) plain.set(key, (text = fixed(key) as string));
