@@ -34,7 +34,7 @@ test('with a desktop shell: token kept by the shell, receipts and gift cards pri
   await page.getByLabel('Printer').selectOption('receipt-80mm');
   await page.getByLabel('Store time zone').fill('Mars/Olympus');
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByRole('alert')).toContainText('timeZone: must be an IANA time zone');
+  await expect(page.getByRole('alert')).toContainText('Store time zone: must be an IANA time zone');
   await page.getByLabel('Store time zone').fill('Europe/Berlin');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('notice')).toHaveText('Settings saved.');
