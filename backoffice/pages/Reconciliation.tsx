@@ -7,7 +7,7 @@ import { ReconciliationItemSchema, ReconciliationListSchema, TillSummarySchema, 
 import { api, apiVoid, query } from '../api';
 import { can, useSession } from '../session';
 import { href } from '../route';
-import { ErrorNote, Pager, useLoad } from '../ui/common';
+import { ErrorNote, Pager, PushReason, useLoad } from '../ui/common';
 import { msg } from '../../core/words/i18n';
 import { useWords, type ConsoleWords } from '../words/words';
 
@@ -172,7 +172,7 @@ function Item({ item, timeZone, canHandle, onChanged }: { item: ReconciliationIt
           <>
             <dt>{t('HQ\'s reason')}</dt>
             <dd>
-              <code>{item.reason}</code> ({item.op_type})
+              <PushReason code={item.reason} /> ({item.op_type})
             </dd>
           </>
         ) : null}

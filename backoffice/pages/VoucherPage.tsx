@@ -10,7 +10,7 @@ import { pointsText } from '../../core/words/voucher-text';
 import { href } from '../route';
 import { api, apiVoid, query } from '../api';
 import { can, useSession } from '../session';
-import { ErrorNote, useLoad } from '../ui/common';
+import { ErrorNote, PushReason, useLoad } from '../ui/common';
 import { msg, type Translate } from '../../core/words/i18n';
 import { useWords } from '../words/words';
 
@@ -213,7 +213,7 @@ export function VoucherPage({ code, timeZone }: { code: string; timeZone: string
                     {r.reason ? (
                       <>
                         {' — '}
-                        <code>{r.reason}</code>
+                        <PushReason code={r.reason} />
                       </>
                     ) : null}
                     {r.overdraft ? ` — ${t('overdrawn')}` : ''}

@@ -1,6 +1,7 @@
 // Small pieces every screen uses: an error in the person's language, a pager, an async-data hook.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { problemText } from '../../sync/protocol/problem-text';
+import { pushReasonText } from '../../sync/protocol/push-reason-text';
 import { languageOf } from '../../core/words/i18n';
 import { ApiError } from '../api';
 import { useWords } from '../words/words';
@@ -42,6 +43,18 @@ export function ErrorNote({ error }: { error: unknown }): ReactNode {
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/** Why HQ did not apply an op as sent: its reason in words, then the code (for IT, and for a reason this build does not know). */
+export function PushReason({ code }: { code: string }): ReactNode {
+  const { t } = useWords();
+  const sentence = pushReasonText(code);
+  return (
+    <>
+      {sentence ? `${t(sentence)} ` : null}
+      <code>{code}</code>
+    </>
   );
 }
 

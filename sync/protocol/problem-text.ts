@@ -2,7 +2,7 @@
 // (t(problemText(code))). HQ's own `detail` is English and names specifics (which code, which field);
 // the console shows it beside this sentence for people reading another language. A Record over the
 // closed enum: a new code that nobody wrote a sentence for does not compile.
-import { msg } from '../../core/words/i18n';
+import { msg } from '../../core/words/msg';
 import { ProblemCodeSchema, type ProblemCode } from './problem';
 
 const PROBLEM_TEXT: Readonly<Record<ProblemCode, string>> = {

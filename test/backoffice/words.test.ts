@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGS } from '../../core/words/i18n';
 import { BACKOFFICE_CATALOGS, LANGUAGES, startLocale, wordsFor } from '../../backoffice/words/words';
 import { problemText } from '../../sync/protocol/problem-text';
+import { pushReasonText } from '../../sync/protocol/push-reason-text';
 import { entryProblems, has, ROOT, sentencesAskedFor, sources, unreadableCalls } from '../core/catalog-keys';
 
 const files = sources(join(ROOT, 'backoffice'));
@@ -37,6 +38,8 @@ describe('the back office in the person\'s language', () => {
     expect(wordsFor('en-GB').t('{{from}}–{{to}} of {{total}}', { from: 1, to: 25, total: 1250 })).toBe('1–25 of 1,250');
     expect(wordsFor('fr-FR').t('Needs a person')).toBe('Needs a person');
     expect(problemText('no_such_code_yet')).toBeNull();
+    expect(wordsFor('de-DE').t(pushReasonText('quantity_exceeded')!)).toBe('Der Gutschein war aufgebraucht: Ein anderer Verkauf hat ihn zuerst eingelöst.');
+    expect(pushReasonText('a_newer_hqs_reason')).toBeNull();
   });
 
   it('starts in the chosen language, else the first of the browser\'s it speaks, else English', () => {

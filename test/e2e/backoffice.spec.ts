@@ -380,6 +380,7 @@ test('in German: chosen on the sign-in page and kept; HQ\'s refusal in German wi
   await expect(page.getByRole('navigation', { name: 'Hauptmenü' }).getByRole('link', { name: 'Gutscheine' })).toBeVisible();
   const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: `Doppelt eingelöst: ${code}` }) });
   await expect(item).toContainText(/Bon B-2002, \d{1,2}\. \S+ \d{4}, \d{2}:\d{2}, 5,00\s€/); // "2. Dez. 2026, 09:50"
+  await expect(item).toContainText('Der Gutschein war aufgebraucht: Ein anderer Verkauf hat ihn zuerst eingelöst. quantity_exceeded');
   expect(await seriousViolations(page)).toEqual([]);
   await shot(page, 'backoffice-de');
 

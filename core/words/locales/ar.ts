@@ -454,4 +454,15 @@ export const AR: Catalog = {
   'Something went wrong at HQ. Try again; if it keeps happening, tell IT.': 'حدث خطأ في المكتب الرئيسي. حاول مرة أخرى؛ وإن تكرر، أبلغ قسم تقنية المعلومات.',
   'HQ is restarting. Try again in a moment.': 'يُعاد تشغيل المكتب الرئيسي. حاول مرة أخرى بعد لحظة.',
   'HQ cannot reach its database. Try again in a moment.': 'لا يستطيع المكتب الرئيسي الوصول إلى قاعدة بياناته. حاول مرة أخرى بعد لحظة.',
+  // why HQ did not apply a till's op as sent (sync/protocol/push-reason-text.ts)
+  'The voucher was cancelled before the sale reached HQ.': 'أُلغيت القسيمة قبل أن يصل البيع إلى المكتب الرئيسي.',
+  'The voucher was used up: another sale redeemed it first.': 'استُنفدت القسيمة: استخدمها بيع آخر أولًا.',
+  'HQ knows no such voucher or redemption.': 'لا يعرف المكتب الرئيسي قسيمة أو عملية استخدام كهذه.',
+  'The till sent something HQ could not read.': 'أرسل الكاشير شيئًا تعذر على المكتب الرئيسي قراءته.',
+  'Another till already used this operation’s id (a fault at the till).': 'استخدم كاشير آخر معرّف هذه العملية من قبل (خلل في الكاشير).',
+  'HQ already has another operation of this till under this number (a fault at the till).': 'لدى المكتب الرئيسي بالفعل عملية أخرى لهذا الكاشير بهذا الرقم (خلل في الكاشير).',
+  'HQ did not give this gift-card number to this till, or it was issued already.': 'لم يمنح المكتب الرئيسي رقم بطاقة الهدية هذا لهذا الكاشير، أو أنه أُصدر من قبل.',
+  'The gift card would hold more than HQ allows.': 'سيتجاوز رصيد بطاقة الهدية ما يسمح به المكتب الرئيسي.',
+  'Points move only on loyalty cards.': 'لا تُجمع النقاط ولا تُستخدم إلا على بطاقات الولاء.',
+  'A loyalty card is not redeemed like a voucher: its points move by earning and spending.': 'لا تُستخدم بطاقة الولاء كقسيمة: تتغير نقاطها بالجمع والاستخدام.',
 };

@@ -377,4 +377,15 @@ export const DE: Catalog = {
   'Something went wrong at HQ. Try again; if it keeps happening, tell IT.': 'In der Zentrale ist etwas schiefgegangen. Bitte erneut versuchen; wenn es wieder passiert, die IT informieren.',
   'HQ is restarting. Try again in a moment.': 'Die Zentrale startet neu. Bitte gleich erneut versuchen.',
   'HQ cannot reach its database. Try again in a moment.': 'Die Zentrale erreicht ihre Datenbank nicht. Bitte gleich erneut versuchen.',
+  // why HQ did not apply a till's op as sent (sync/protocol/push-reason-text.ts)
+  'The voucher was cancelled before the sale reached HQ.': 'Der Gutschein wurde storniert, bevor der Verkauf die Zentrale erreichte.',
+  'The voucher was used up: another sale redeemed it first.': 'Der Gutschein war aufgebraucht: Ein anderer Verkauf hat ihn zuerst eingelöst.',
+  'HQ knows no such voucher or redemption.': 'Die Zentrale kennt keinen solchen Gutschein und keine solche Einlösung.',
+  'The till sent something HQ could not read.': 'Die Kasse hat etwas gesendet, das die Zentrale nicht lesen konnte.',
+  'Another till already used this operation’s id (a fault at the till).': 'Eine andere Kasse hat die Kennung dieses Vorgangs schon benutzt (ein Fehler der Kasse).',
+  'HQ already has another operation of this till under this number (a fault at the till).': 'Die Zentrale hat unter dieser Nummer schon einen anderen Vorgang dieser Kasse (ein Fehler der Kasse).',
+  'HQ did not give this gift-card number to this till, or it was issued already.': 'Die Zentrale hat diese Geschenkkartennummer nicht an diese Kasse vergeben, oder sie wurde schon ausgegeben.',
+  'The gift card would hold more than HQ allows.': 'Die Geschenkkarte hätte mehr Guthaben, als die Zentrale erlaubt.',
+  'Points move only on loyalty cards.': 'Punkte gibt es nur auf Kundenkarten.',
+  'A loyalty card is not redeemed like a voucher: its points move by earning and spending.': 'Eine Kundenkarte wird nicht wie ein Gutschein eingelöst: Ihre Punkte ändern sich durch Sammeln und Einlösen.',
 };
