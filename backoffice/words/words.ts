@@ -5,7 +5,7 @@
 // `dir` on the page.
 import { useEffect, useMemo } from 'react';
 import { create } from 'zustand';
-import { CATALOGS, createWords, languageOf, textDirection, type Translate } from '../../core/words/i18n';
+import { canonicalLocale, CATALOGS, createWords, languageOf, textDirection, type Translate } from '../../core/words/i18n';
 import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING } from '../../core/validation-context';
 import type { DisplayContext } from '../../core/words/display-context';
 import { formatInstant } from '../../core/words/date-format';
@@ -28,11 +28,7 @@ export const LOCALE_KEY = 'voucher-till.backoffice.locale';
 
 /** Whether the console is complete in this locale's language ("de-AT" is: German). */
 export function spoken(locale: string): boolean {
-  try {
-    Intl.getCanonicalLocales(locale); // a broken stored tag ("xx_YY") would break every date on the page
-  } catch {
-    return false;
-  }
+  if (canonicalLocale(locale) === null) return false; // a broken stored tag ("xx_YY") would break every date on the page
   return LANGUAGES.some((l) => languageOf(l.locale) === languageOf(locale));
 }
 

@@ -88,14 +88,18 @@ export function createWords(catalogs: Readonly<Record<string, Catalog>>): Words 
   return words;
 }
 
-/** A locale Intl takes: the tag itself if it is one, else English (a setting is checked, a stored value may not be). */
-function intlLocale(locale: string): string {
+/** The canonical form of one language tag ("de-at" → "de-AT"), or null for what is none ("xx_YY", "", "de,en"). */
+export function canonicalLocale(value: string): string | null {
   try {
-    return Intl.getCanonicalLocales(locale)[0] ?? 'en';
+    const tags = Intl.getCanonicalLocales(value);
+    return tags.length === 1 ? tags[0]! : null;
   } catch {
-    return 'en';
+    return null;
   }
 }
+
+/** A locale Intl takes: the tag itself if it is one, else English (a setting is checked, a stored value may not be). */
+const intlLocale = (locale: string): string => canonicalLocale(locale) ?? 'en';
 
 const languages = new Map<string, string>();
 /** The language i18next looks up for a locale: the pseudo-locale as itself, else its language ("de-AT" → "de"). */

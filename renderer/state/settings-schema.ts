@@ -5,15 +5,7 @@ import { TimeZoneName } from '../../core/local-time';
 import { isCurrency } from '../../core/money';
 import type { TillSettings } from '../../sync/till';
 import { DEFAULT_TILL_SETTINGS } from '../../sync/till';
-import { msg, type Translate } from '../../core/words/i18n';
-
-function isLocale(value: string): boolean {
-  try {
-    return Intl.getCanonicalLocales(value).length === 1;
-  } catch {
-    return false;
-  }
-}
+import { canonicalLocale, msg, type Translate } from '../../core/words/i18n';
 
 // Each message is a sentence the Settings screen shows after the field's label, in the till's language.
 const NOT_A_NUMBER = msg('must be a number');
@@ -23,7 +15,7 @@ const amount = z.int({ error: msg('must be an amount in the currency\'s smallest
 export const UiSettingsSchema = z.strictObject({
   timeZone: TimeZoneName,
   currency: z.string().refine(isCurrency, msg('must be a three-letter ISO 4217 code such as EUR')),
-  locale: z.string().refine(isLocale, msg('must be a language tag such as de-DE or en-GB')),
+  locale: z.string().refine((value) => canonicalLocale(value) !== null, msg('must be a language tag such as de-DE or en-GB')),
   /** Most gift-card value per ticket while offline, minor units; null = no cap. */
   maxOfflineGiftPerTicket: amount.nullable(),
   /** Most loyalty-points value per ticket while offline, minor units; null = no cap (optional: older saved settings lack it). */

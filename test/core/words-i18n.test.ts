@@ -3,7 +3,7 @@
 // rules, placeholders survive translation, and the pseudo-locale marks every translated sentence.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOGS, languageOf, textDirection, translatorFor } from '../../core/words/i18n';
+import { canonicalLocale, CATALOGS, languageOf, textDirection, translatorFor } from '../../core/words/i18n';
 import { pseudo, PSEUDO_LOCALE } from '../../core/words/pseudo';
 import { conditionLines, effectText, pointsText } from '../../core/words/voucher-text';
 import { DEFAULT_OFFLINE_POLICY, DEFAULT_STACKING } from '../../core/validation-context';
@@ -42,6 +42,7 @@ describe('the words of the till in the cashier\'s language', () => {
 
   it('speaks the language of the locale, with its plurals and direction', () => {
     expect(languageOf('de-AT')).toBe('de');
+    expect([canonicalLocale('de-at'), canonicalLocale('xx_YY'), canonicalLocale('')]).toEqual(['de-AT', null, null]);
     expect(translatorFor('de-DE')('Unlimited uses')).toBe('Beliebig oft einlösbar');
     expect(translatorFor('fr-FR')('Unlimited uses')).toBe('Unlimited uses');
     expect(pointsText(1, { locale: 'en-GB' })).toBe('1 point');
